@@ -1,0 +1,4 @@
+export * from "./session.js";
+export * from "./auth.js";
+export * from "./admin.js";
+export * from "./errors.js";

@@ -1,0 +1,59 @@
+import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
+import type { Role } from "../../shared/api/session.js";
+import type { LoadedPolicy } from "./policy-set.js";
+
+export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user";
+
+/** What is being acted on: a record of a type, or the system itself (administration). */
+export type AccessTarget = { type: "Patient"; id: string } | { type: "System" };
+
+export interface AccessSubject {
+  accountId: string;
+  roles: readonly Role[];
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** Reason code for the audit entry and the user: the deciding policy's @reason, else a generic one. */
+  reasonCode: string;
+  policyIds: string[];
+}
+
+const policySetId = "mamori";
+
+/**
+ * Builds the decision function over the loaded Cedar policies (parsed once, evaluated in-process).
+ * @throws {Error} when the policies do not parse.
+ */
+export function createDecider(policies: readonly LoadedPolicy[]): (subject: AccessSubject, action: AccessAction, target: AccessTarget) => Decision {
+  const staticPolicies = Object.fromEntries(policies.map((policy) => [policy.id, policy.text]));
+  const parsed = cedar.preparsePolicySet(policySetId, { staticPolicies });
+  if (parsed.type === "failure") throw new Error(parsed.errors.map((error) => error.message).join("; "));
+  const byId = new Map(policies.map((policy) => [policy.id, policy]));
+
+  return (subject, action, target) => {
+    const user = { type: "User", id: subject.accountId };
+    const resource = { type: target.type, id: target.type === "System" ? "mamori" : target.id };
+    const answer = cedar.statefulIsAuthorized({
+      principal: user,
+      action: { type: "Action", id: action },
+      resource,
+      context: {},
+      preparsedPolicySetId: policySetId,
+      entities: [
+        { uid: user, attrs: {}, parents: subject.roles.map((role) => ({ type: "Role", id: role })) },
+        ...subject.roles.map((role) => ({ uid: { type: "Role", id: role }, attrs: {}, parents: [] })),
+        { uid: resource, attrs: {}, parents: [] },
+      ],
+    });
+    // Fail closed: an evaluation error is a denial.
+    if (answer.type === "failure") return { allowed: false, reasonCode: "access.policy_error", policyIds: [] };
+    const policyIds = answer.response.diagnostics.reason;
+    if (answer.response.diagnostics.errors.length > 0 && answer.response.decision !== "allow") {
+      return { allowed: false, reasonCode: "access.policy_error", policyIds };
+    }
+    if (answer.response.decision === "allow") return { allowed: true, reasonCode: "access.permitted", policyIds };
+    const reason = policyIds.map((id) => byId.get(id)?.annotations["reason"]).find(Boolean);
+    return { allowed: false, reasonCode: reason ?? "access.no_permission", policyIds };
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * One audit entry: who did what to which record of which patient, when, from where, and with what outcome.
+ * Modelled on IHE Basic Audit Log Patterns and FHIR AuditEvent; identifiers only, never medical content.
+ */
+export interface AuditEntry {
+  /** e.g. `fhir.read`, `fhir.create`, `auth.sign_in`, `auth.totp`, `auth.sign_out`, `identity.invite`. */
+  action: string;
+  outcome: AuditOutcome;
+  /** Why the decision went as it did, e.g. `access.admin_no_clinical` (habit 11: decisions carry reason codes). */
+  reasonCode?: string | undefined;
+  actor: { accountId?: string | undefined; roles?: readonly string[] | undefined; sessionId?: string | undefined };
+  resource?: { type: string; id?: string | undefined; version?: string | undefined } | undefined;
+  patientId?: string | undefined;
+  network: { ip: string; userAgent: string };
+  requestId?: string | undefined;
+  breakGlass?: boolean | undefined;
+}
+
+export type AuditOutcome = "success" | "denied" | "failure";
+
+/** An entry as stored: with its sequence number and the time it happened. */
+export interface RecordedAuditEntry extends AuditEntry {
+  seq: number;
+  at: string;
+}

@@ -1,0 +1,107 @@
+import type { Database, Executor } from "../db/index.js";
+import { AppError, type Clock } from "../kernel/index.js";
+import { linkHash, normaliseEntry } from "./chain.js";
+import type { AuditEntry, RecordedAuditEntry } from "./entry.js";
+import { createAuditStore, type StoredRow } from "./store.js";
+
+interface Pending {
+  entry: AuditEntry;
+  at: Date;
+  resolve: (seq: number) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface AuditWriter {
+  /** Appends an entry; resolves once it is committed (group commit with concurrent callers). */
+  record(entry: AuditEntry): Promise<number>;
+  /** Appends an entry inside the caller's transaction, so the change and its audit entry commit or fail together. */
+  recordWithin(executor: Executor, entry: AuditEntry): Promise<number>;
+  /** Waits for every accepted entry to be committed. */
+  flush(): Promise<void>;
+  onAppend(listener: (entries: readonly RecordedAuditEntry[]) => void): void;
+}
+
+const maxBatch = 500;
+
+/**
+ * The audit writer. Entries from concurrent requests wait up to `batchWindowMs` and are committed in one
+ * transaction that extends the SHA-256 chain; the chain head row lock keeps the chain linear across nodes.
+ */
+export function createAuditWriter(deps: { db: Database; clock: Clock; batchWindowMs: number }): AuditWriter {
+  const { db, clock, batchWindowMs } = deps;
+  const listeners: Array<(entries: readonly RecordedAuditEntry[]) => void> = [];
+  let queue: Pending[] = [];
+  let running: Promise<void> | undefined;
+
+  async function appendRows(executor: Executor, batch: Array<{ entry: AuditEntry; at: Date }>): Promise<RecordedAuditEntry[]> {
+    const store = createAuditStore(executor);
+    const head = await store.lockHead();
+    let previous = head.hash;
+    const rows: StoredRow[] = [];
+    const recorded: RecordedAuditEntry[] = [];
+    batch.forEach((item, index) => {
+      const seq = head.seq + index + 1;
+      const stored = normaliseEntry({ ...item.entry, at: item.at.toISOString() });
+      const hash = linkHash(previous, seq, stored);
+      rows.push({ seq, recordedAt: item.at, entry: stored, prevHash: previous, hash });
+      recorded.push({ ...stored, seq });
+      previous = hash;
+    });
+    await store.append(rows, { seq: head.seq + batch.length, hash: previous });
+    return recorded;
+  }
+
+  function announce(recorded: RecordedAuditEntry[]): void {
+    for (const listener of listeners) {
+      try {
+        listener(recorded);
+      } catch {
+        // A subscriber's fault must not undo or delay a committed entry.
+      }
+    }
+  }
+
+  async function drain(): Promise<void> {
+    if (batchWindowMs > 0) await new Promise((resolve) => setTimeout(resolve, batchWindowMs));
+    while (queue.length > 0) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      try {
+        const recorded = await db.kysely.transaction().execute((trx) => appendRows(trx, batch));
+        batch.forEach((item, index) => item.resolve(recorded[index]!.seq));
+        announce(recorded);
+      } catch (cause) {
+        const error = new AppError("audit.unavailable", { detail: "audit batch commit failed", cause });
+        for (const item of batch) item.reject(error);
+      }
+    }
+  }
+
+  function schedule(): void {
+    running ??= drain().finally(() => {
+      running = undefined;
+      if (queue.length > 0) schedule();
+    });
+  }
+
+  return {
+    record(entry) {
+      return new Promise<number>((resolve, reject) => {
+        queue.push({ entry, at: clock.now(), resolve, reject });
+        schedule();
+      });
+    },
+    async recordWithin(executor, entry) {
+      const [recorded] = await appendRows(executor, [{ entry, at: clock.now() }]);
+      // Announced before the caller's commit; listeners only observe, so a later rollback costs a false alarm at most.
+      announce([recorded!]);
+      return recorded!.seq;
+    },
+    async flush() {
+      while (running) await running;
+    },
+    onAppend(listener) {
+      listeners.push(listener);
+    },
+  };
+}

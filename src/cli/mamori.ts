@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+import { writeFile } from "node:fs/promises";
+import { ConfigError, loadConfig, renderConfigurationDoc, type Config } from "../config/index.js";
+import { migrate, openDatabase } from "../db/index.js";
+import { createAudit } from "../audit/index.js";
+import { systemClock } from "../kernel/index.js";
+import { createMamori } from "../main.js";
+import { renderErrorCatalogueDoc } from "./error-doc.js";
+
+const usage = `mamori — medical records service
+
+Usage:
+  mamori start          run the HTTPS service (embedded defaults, or the environment's settings)
+  mamori audit verify   check the audit trail's hash chain; exit 1 when it is broken
+  mamori docs           regenerate docs/configuration.md and docs/errors.md
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub] = argv;
+  if (command === "docs") return writeDocs();
+  if (command !== "start" && !(command === "audit" && sub === "verify")) {
+    process.stderr.write(usage);
+    return command === undefined || command === "help" || command === "--help" ? 0 : 2;
+  }
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee docs/configuration.md.\n`);
+      return 2;
+    }
+    throw error;
+  }
+  return command === "start" ? start(config) : verifyAudit(config);
+}
+
+async function start(config: Readonly<Config>): Promise<number> {
+  const startedAt = performance.now();
+  const mamori = await createMamori(config);
+  await mamori.app.listen({ host: config.host, port: config.port });
+  const link = await mamori.issueSetupLink();
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
+  process.stdout.write(`\nMamori is serving ${config.publicUrl.origin} (TLS 1.2+${mamori.tls.selfSigned ? ", self-signed certificate" : ""}) — ready in ${seconds} s\n`);
+  if (link) {
+    // Printed to the terminal only, never to the log: the link is a credential until it is used.
+    process.stdout.write(
+      `\nNo administrator exists yet. Open this one-time link within ${Math.round((link.expiresAt.getTime() - Date.now()) / 60_000)} minutes to create the first one:\n\n  ${link.url}\n\n`,
+    );
+  }
+  const shutdown = async (signal: string) => {
+    process.stdout.write(`\n${signal}: finishing requests in flight and flushing the audit trail…\n`);
+    await mamori.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  return new Promise<number>(() => {});
+}
+
+async function verifyAudit(config: Readonly<Config>): Promise<number> {
+  const db = await openDatabase(config);
+  try {
+    await migrate(db);
+    const audit = createAudit({ db, clock: systemClock, batchWindowMs: 0 });
+    const startedAt = performance.now();
+    const interactive = process.stderr.isTTY;
+    const report = await audit.verify((checked, total) => {
+      const line = `verifying audit trail: ${checked} / ${total} entries`;
+      process.stderr.write(interactive ? `\r${line}` : `${line}\n`);
+    });
+    if (interactive) process.stderr.write("\n");
+    const seconds = (performance.now() - startedAt) / 1000;
+    if (report.intact) {
+      process.stdout.write(`audit trail intact: ${report.checked} entries, last sequence ${report.lastSeq}, verified in ${seconds.toFixed(2)} s\n`);
+      return 0;
+    }
+    const broken = report.firstBroken!;
+    process.stdout.write(`audit trail BROKEN at entry ${broken.seq}: ${broken.problem} (${report.checked} entries before it verified)\n`);
+    return 1;
+  } finally {
+    await db.close();
+  }
+}
+
+async function writeDocs(): Promise<number> {
+  await writeFile("docs/configuration.md", renderConfigurationDoc());
+  await writeFile("docs/errors.md", renderErrorCatalogueDoc());
+  process.stdout.write("wrote docs/configuration.md and docs/errors.md\n");
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`mamori: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,1 @@
+export { loadConfig, renderConfigurationDoc, ConfigError, type Config } from "./config.js";

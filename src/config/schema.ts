@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+const minutes = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+/**
+ * Every setting of the service, read from environment variables once at start. Each `.describe()` text is the
+ * documentation: `npm run docs` writes docs/configuration.md from it, and a test fails when that file is stale.
+ * No setting has a default secret.
+ */
+export const environmentSchema = z.object({
+  MAMORI_DATA_DIR: z
+    .string()
+    .min(1)
+    .default("./data")
+    .describe("Folder for the embedded database, the local master key file and the self-signed TLS certificate. Created with mode 0700."),
+  DATABASE_URL: z
+    .url()
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), "must be a postgres:// or postgresql:// URL")
+    .optional()
+    .describe("PostgreSQL connection URL. When unset, an embedded PGlite database in MAMORI_DATA_DIR is used. Same migrations either way."),
+  MAMORI_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10).describe("PostgreSQL connection pool size per node."),
+  MAMORI_HOST: z.string().min(1).default("0.0.0.0").describe("Address the HTTPS server listens on."),
+  MAMORI_PORT: z.coerce.number().int().min(0).max(65535).default(8443).describe("Port the HTTPS server listens on."),
+  MAMORI_PUBLIC_URL: z
+    .url()
+    .refine((value) => value.startsWith("https://"), "must start with https://")
+    .optional()
+    .describe("The address people use to reach the service; used in one-time links and as the only origin accepted for cookie-authenticated writes. Defaults to https://localhost:<MAMORI_PORT>."),
+  MAMORI_TLS_CERT_FILE: z.string().optional().describe("PEM certificate chain. When unset with MAMORI_TLS_KEY_FILE, a self-signed certificate is generated in MAMORI_DATA_DIR/tls."),
+  MAMORI_TLS_KEY_FILE: z.string().optional().describe("PEM private key for MAMORI_TLS_CERT_FILE."),
+  MAMORI_MASTER_KEY_FILE: z
+    .string()
+    .optional()
+    .describe("Local key file holding the master key (the default KMS). Defaults to MAMORI_DATA_DIR/master.key, created with mode 0600. Keep it apart from database backups."),
+  MAMORI_SESSION_IDLE_MINUTES: minutes(15, 24 * 60).describe("A signed-in session ends after this many minutes without a request (MHLW クリアスクリーン: automatic log-off)."),
+  MAMORI_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12).describe("A session ends this many hours after sign-in, however active."),
+  MAMORI_SIGN_IN_STEP_MINUTES: minutes(5, 60).describe("Time allowed between the password step and the second factor."),
+  MAMORI_SETUP_LINK_MINUTES: minutes(30, 24 * 60).describe("Lifetime of the one-time link printed at start-up to create the first administrator."),
+  MAMORI_INVITATION_HOURS: z.coerce.number().int().min(1).max(14 * 24).default(72).describe("Lifetime of an invitation link sent to a new user."),
+  MAMORI_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(12).max(128).default(12).describe("Minimum password length (MHLW guideline: long passwords; never below 12)."),
+  MAMORI_ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).max(4 * 1024 * 1024).default(65536).describe("argon2id memory cost in KiB (OWASP: at least 19456 with 2 iterations)."),
+  MAMORI_ARGON2_ITERATIONS: z.coerce.number().int().min(2).max(20).default(3).describe("argon2id iterations (time cost)."),
+  MAMORI_AUDIT_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(100).default(2).describe("How long the audit writer waits to gather entries from concurrent requests into one commit."),
+  MAMORI_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level. Logs never carry medical content, names, tokens or query strings."),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;

@@ -1,0 +1,132 @@
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import type { Database, Executor } from "../db/index.js";
+import { AppError, type Clock } from "../kernel/index.js";
+import { open, seal } from "./aes-gcm.js";
+import type { KmsProvider } from "./kms.js";
+import { createCryptoStore, type DataKeyPurpose } from "./store.js";
+
+const envelopeVersion = 1;
+const headerLength = 1 + 16;
+const cacheLimit = 10_000;
+const keyringInitLockKey = 7_262_002;
+
+/** Envelope encryption with the key hierarchy KMS master key → key-encryption key → data keys (design.md). */
+export interface Keyring {
+  /** Creates a data key (wrapped by the active KEK) inside the caller's transaction; returns its id. */
+  createDataKey(purpose: DataKeyPurpose, executor?: Executor): Promise<string>;
+  /** Encrypts under a data key. `context` (e.g. `fhir:Patient/<id>/1`) must be given again to decrypt. */
+  encrypt(dataKeyId: string, plaintext: Buffer, context: string): Promise<Buffer>;
+  /** @throws {AppError} `crypto.integrity` if the value or context was altered, `crypto.key_unavailable` if its key is shredded. */
+  decrypt(envelope: Buffer, context: string): Promise<Buffer>;
+  /** The data key for secrets the service itself keeps (e.g. TOTP seeds). */
+  systemDataKeyId(): string;
+  /** Keyed HMAC-SHA256 of a value, to find records by an encrypted field without storing it in clear. */
+  blindIndex(field: string, value: string): Buffer;
+  status(): { kmsKind: string; masterKeyId: string; kekId: string };
+}
+
+/**
+ * Opens the keyring, creating the first KEK and the system and blind-index data keys on a new database.
+ * @throws {Error} when the KMS cannot unwrap the active KEK (wrong master key file).
+ */
+export async function createKeyring(deps: { db: Database; kms: KmsProvider; clock: Clock }): Promise<Keyring> {
+  const { db, kms, clock } = deps;
+  const store = createCryptoStore(db.kysely);
+  const keks = new Map<string, Buffer>();
+  const dataKeys = new Map<string, Buffer>();
+
+  async function kekKey(id: string): Promise<Buffer> {
+    const cached = keks.get(id);
+    if (cached) return cached;
+    const row = await store.kek(id);
+    if (!row) throw new AppError("crypto.key_unavailable", { detail: `kek ${id} missing` });
+    const key = await kms.unwrap(row.masterKeyId, row.wrapped, row.id);
+    keks.set(id, key);
+    return key;
+  }
+
+  async function dataKey(id: string): Promise<Buffer> {
+    const cached = dataKeys.get(id);
+    if (cached) return cached;
+    const row = await store.dataKey(id);
+    if (!row?.wrapped) throw new AppError("crypto.key_unavailable", { detail: `data key ${id} missing or shredded` });
+    const key = open(await kekKey(row.kekId), row.wrapped, Buffer.from(`dek:${id}`));
+    remember(id, key);
+    return key;
+  }
+
+  function remember(id: string, key: Buffer): void {
+    if (dataKeys.size >= cacheLimit) {
+      const oldest = dataKeys.keys().next().value;
+      if (oldest !== undefined) dataKeys.delete(oldest);
+    }
+    dataKeys.set(id, key);
+  }
+
+  let activeKek: { id: string; key: Buffer } | undefined;
+
+  async function createDataKey(purpose: DataKeyPurpose, executor: Executor = db.kysely): Promise<string> {
+    if (!activeKek) throw new AppError("crypto.key_unavailable", { detail: "keyring not initialised" });
+    const id = randomUUID();
+    const key = randomBytes(32);
+    const wrapped = seal(activeKek.key, key, Buffer.from(`dek:${id}`));
+    await createCryptoStore(executor).insertDataKey({ id, kekId: activeKek.id, wrapped, purpose }, clock.now());
+    remember(id, key);
+    return id;
+  }
+
+  // First start creates the KEK and the service's own data keys. The advisory lock keeps two nodes starting
+  // together on one empty database from creating two of each.
+  const { systemKeyId, blindIndexKeyId } = await db.kysely.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${keyringInitLockKey})`.execute(connection);
+    try {
+      const initStore = createCryptoStore(connection);
+      let active = await initStore.activeKek();
+      if (!active) {
+        const id = randomUUID();
+        active = { id, masterKeyId: kms.masterKeyId, wrapped: await kms.wrap(randomBytes(32), id) };
+        await initStore.insertKek(active, clock.now());
+      }
+      activeKek = { id: active.id, key: await kms.unwrap(active.masterKeyId, active.wrapped, active.id) };
+      keks.set(activeKek.id, activeKek.key);
+      const ensure = async (purpose: DataKeyPurpose) => (await initStore.firstDataKeyOf(purpose))?.id ?? createDataKey(purpose, connection);
+      return { systemKeyId: await ensure("system"), blindIndexKeyId: await ensure("blind-index") };
+    } finally {
+      await sql`select pg_advisory_unlock(${keyringInitLockKey})`.execute(connection);
+    }
+  });
+  const blindIndexKey = await dataKey(blindIndexKeyId);
+  const initialisedKek = activeKek!;
+
+  return {
+    createDataKey,
+    async encrypt(dataKeyId, plaintext, context) {
+      const key = await dataKey(dataKeyId);
+      const header = Buffer.alloc(headerLength);
+      header.writeUInt8(envelopeVersion, 0);
+      Buffer.from(dataKeyId.replaceAll("-", ""), "hex").copy(header, 1);
+      return Buffer.concat([header, seal(key, plaintext, Buffer.concat([header, Buffer.from(context)]))]);
+    },
+    async decrypt(envelope, context) {
+      if (envelope.length < headerLength || envelope.readUInt8(0) !== envelopeVersion) {
+        throw new AppError("crypto.integrity", { detail: "unknown envelope format" });
+      }
+      const header = envelope.subarray(0, headerLength);
+      const key = await dataKey(formatUuid(header.subarray(1)));
+      try {
+        return open(key, envelope.subarray(headerLength), Buffer.concat([header, Buffer.from(context)]));
+      } catch (cause) {
+        throw new AppError("crypto.integrity", { detail: "authentication tag mismatch", cause });
+      }
+    },
+    systemDataKeyId: () => systemKeyId,
+    blindIndex: (field, value) => createHmac("sha256", blindIndexKey).update(`${field}\u0000${value}`).digest(),
+    status: () => ({ kmsKind: kms.kind, masterKeyId: kms.masterKeyId, kekId: initialisedKek.id }),
+  };
+}
+
+function formatUuid(bytes: Buffer): string {
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,75 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import type { Config } from "../config/index.js";
+import { createPglitePool } from "./pglite-pool.js";
+
+/** Kysely over no declared tables: each module's store declares its own with `withTables`. */
+export type Executor = Kysely<object>;
+
+/** The database handle every module's store is given. */
+export interface Database {
+  readonly kind: "pglite" | "postgresql";
+  readonly kysely: Executor;
+  /** Runs plain SQL that may hold several statements (migrations). */
+  exec(script: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+// pg returns int8 as a string to be safe with huge numbers; our int8 columns (sequence numbers) stay well
+// below 2^53, and PGlite already returns numbers, so both sides agree on number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/**
+ * Opens the embedded PGlite database in the data folder, or PostgreSQL when a URL is configured.
+ * `memory` opens a throw-away in-memory PGlite (tests).
+ */
+export async function openDatabase(
+  config: Pick<Config, "dataDir" | "databaseUrl" | "databasePoolSize">,
+  options: { memory?: boolean } = {},
+): Promise<Database> {
+  if (config.databaseUrl) return openPostgres(config.databaseUrl, config.databasePoolSize);
+  let dataDir: string | undefined;
+  if (!options.memory) {
+    dataDir = path.join(config.dataDir, "pglite");
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  }
+  const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+  const kysely = new Kysely<object>({ dialect: new PostgresDialect({ pool: createPglitePool(pglite) }) });
+  return {
+    kind: "pglite",
+    kysely,
+    exec: async (script) => {
+      // Through Kysely's pool so the script waits for, and never interleaves with, an open transaction.
+      await kysely.connection().execute(async () => {
+        await pglite.exec(script);
+      });
+    },
+    close: async () => {
+      await kysely.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Bounded work per statement: a slow query fails instead of holding a connection forever.
+    statement_timeout: 30_000,
+    idle_in_transaction_session_timeout: 60_000,
+  });
+  const kysely = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(kysely);
+  return {
+    kind: "postgresql",
+    kysely,
+    exec: async (script) => {
+      await pool.query(script);
+    },
+    close: () => kysely.destroy(),
+  };
+}

@@ -1,0 +1,50 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
+import type { Database } from "./database.js";
+
+const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+
+// Any constant shared by every node: the lock makes concurrent start-ups apply migrations one at a time.
+const migrationLockKey = 7_262_001;
+
+/**
+ * Applies the plain-SQL migrations in `migrations/` not yet applied, in name order, each in its own transaction.
+ * Safe when several nodes start at once (advisory lock). Returns the names applied.
+ */
+export async function migrate(database: Database): Promise<string[]> {
+  await database.exec(
+    "create table if not exists db_migration (name text primary key, applied_at timestamptz not null default now())",
+  );
+  const files = (await readdir(migrationsDir)).filter((name) => name.endsWith(".sql")).sort();
+  const applied: string[] = [];
+  await database.kysely.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${migrationLockKey})`.execute(connection);
+    try {
+      const done = new Set(
+        (await sql<{ name: string }>`select name from db_migration`.execute(connection)).rows.map((row) => row.name),
+      );
+      for (const file of files) {
+        if (done.has(file)) continue;
+        const script = await readFile(path.join(migrationsDir, file), "utf8");
+        await connection.transaction().execute(async (trx) => {
+          for (const statement of splitStatements(script)) await sql.raw(statement).execute(trx);
+          await sql`insert into db_migration (name) values (${file})`.execute(trx);
+        });
+        applied.push(file);
+      }
+    } finally {
+      await sql`select pg_advisory_unlock(${migrationLockKey})`.execute(connection);
+    }
+  });
+  return applied;
+}
+
+/** Splits a migration on semicolons at line ends; our migrations keep to that form (no functions or DO blocks). */
+function splitStatements(script: string): string[] {
+  return script
+    .split(/;\s*(?:\r?\n|$)/)
+    .map((statement) => statement.replace(/^\s*--.*$/gm, "").trim())
+    .filter((statement) => statement.length > 0);
+}

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import {
+  acceptInvitationRequest,
+  apiError,
+  invitationView,
+  loginRequest,
+  sessionView,
+  totpEnrolmentStart,
+  totpVerifyRequest,
+} from "../../../shared/api/index.js";
+import type { HttpServices } from "../context.js";
+import { clearSessionCookie, setSessionCookie } from "../plugins/authenticate.js";
+
+const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError, 422: apiError };
+
+/** Sign-in, second factor, sign-out and invitations: the browser session's life. */
+export function sessionRoutes(services: HttpServices): FastifyPluginAsyncZod {
+  const { signIn, sessions } = services.sessions;
+
+  return async (app) => {
+    app.get("/api/session", { schema: { response: { 200: sessionView } } }, async (request) => signIn.view(request.webSession));
+
+    app.post("/api/auth/login", { schema: { body: loginRequest, response: { 200: sessionView, ...errors } } }, async (request, reply) => {
+      // A new sign-in replaces whatever session the browser had.
+      if (request.webSession) await sessions.end(request.webSession.id, "session.replaced");
+      const { token } = await signIn.withPassword(request.body.email, request.body.password, request.origin);
+      setSessionCookie(reply, token);
+      return viewOf(token, request.origin);
+    });
+
+    app.post("/api/auth/totp/verify", { schema: { body: totpVerifyRequest, response: { 200: sessionView, ...errors } } }, async (request, reply) => {
+      const { token } = await signIn.withTotp(request.webSession, request.body.code, request.origin);
+      setSessionCookie(reply, token);
+      return viewOf(token, request.origin);
+    });
+
+    app.post("/api/auth/totp/enrolment", { schema: { response: { 200: totpEnrolmentStart, ...errors } } }, async (request) =>
+      signIn.startTotpEnrolment(request.webSession, request.origin),
+    );
+
+    app.post("/api/auth/totp/enrolment/confirm", { schema: { body: totpVerifyRequest, response: { 200: sessionView, ...errors } } }, async (request, reply) => {
+      const { token } = await signIn.confirmTotpEnrolment(request.webSession, request.body.code, request.origin);
+      setSessionCookie(reply, token);
+      return viewOf(token, request.origin);
+    });
+
+    app.post("/api/auth/logout", { schema: { response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await signIn.signOut(request.webSession, request.origin);
+      clearSessionCookie(reply);
+      return reply.code(204).send(null);
+    });
+
+    app.post("/api/invitations/lookup", { schema: { body: z.object({ token: z.string().min(20).max(200) }), response: { 200: invitationView, ...errors } } }, async (request) => {
+      const invitation = await services.identity.invitations.lookup(request.body.token);
+      return { role: invitation.role, email: invitation.email, expiresAt: invitation.expiresAt.getTime() };
+    });
+
+    app.post("/api/invitations/accept", { schema: { body: acceptInvitationRequest, response: { 200: sessionView, ...errors } } }, async (request, reply) => {
+      if (request.webSession) await sessions.end(request.webSession.id, "session.replaced");
+      const { token } = await signIn.acceptInvitation(request.body, request.origin);
+      setSessionCookie(reply, token);
+      return viewOf(token, request.origin);
+    });
+  };
+
+  async function viewOf(token: string, origin: { ip: string; userAgent: string }) {
+    const { session } = await sessions.resolve(token, origin);
+    return signIn.view(session);
+  }
+}

@@ -1,0 +1,110 @@
+import type { Role } from "../../shared/api/session.js";
+import type { Audit } from "../audit/index.js";
+import type { Database } from "../db/index.js";
+import { AppError, newId, newSecretToken, type Clock, type Principal, type RequestOrigin } from "../kernel/index.js";
+import type { Passwords } from "./passwords.js";
+import { createIdentityStore } from "./store.js";
+import { hashToken } from "./token-hash.js";
+
+export interface InvitationDeps {
+  db: Database;
+  audit: Audit;
+  clock: Clock;
+  passwords: Passwords;
+  invitationMs: number;
+  setupLinkMs: number;
+  /** Asks the access policy whether the principal may invite users. */
+  mayInvite: (principal: Principal) => { allowed: boolean; reasonCode: string };
+}
+
+export interface IssuedInvitation {
+  token: string;
+  expiresAt: Date;
+}
+
+/** Invitations: the only way an account comes to exist (no default accounts, no self-registration of staff). */
+export function createInvitations(deps: InvitationDeps) {
+  const { db, audit, clock } = deps;
+  const store = () => createIdentityStore(db.kysely);
+
+  async function issue(role: Role, email: string | null, invitedBy: string | null, ttlMs: number): Promise<IssuedInvitation> {
+    const token = newSecretToken();
+    const expiresAt = new Date(clock.now().getTime() + ttlMs);
+    await store().insertInvitation({ id: newId(), tokenHash: hashToken(token), email, role, expiresAt, usedAt: null, invitedBy }, clock.now());
+    return { token, expiresAt };
+  }
+
+  async function openInvitation(token: string) {
+    const invitation = await store().invitationByTokenHash(hashToken(token));
+    if (!invitation || invitation.usedAt || invitation.expiresAt <= clock.now()) throw new AppError("identity.invitation_invalid");
+    return invitation;
+  }
+
+  return {
+    /**
+     * While no active administrator exists, issues the single-use link that creates the first one (AUTH-5: no
+     * default account or password) and withdraws any earlier setup link, so only the newest printed link works.
+     * Returns undefined when an administrator exists.
+     */
+    async issueSetupLinkIfNeeded(): Promise<IssuedInvitation | undefined> {
+      const s = store();
+      if ((await s.countActiveWithRole("admin")) > 0) return undefined;
+      await s.withdrawOpenSetupInvitations(clock.now());
+      return issue("admin", null, null, deps.setupLinkMs);
+    },
+    /**
+     * Invites a person to an account with one role.
+     * @throws {AppError} `access.denied` when the principal may not invite.
+     */
+    async invite(principal: Principal, input: { email: string; role: Role }): Promise<IssuedInvitation> {
+      const decision = deps.mayInvite(principal);
+      const entry = {
+        action: "identity.invite",
+        actor: { accountId: principal.accountId, roles: principal.roles, sessionId: principal.sessionId },
+        resource: { type: "Invitation" },
+        network: principal.network,
+        reasonCode: decision.reasonCode,
+      };
+      if (!decision.allowed) {
+        await audit.record({ ...entry, outcome: "denied" });
+        throw new AppError("access.denied", { detail: decision.reasonCode });
+      }
+      const issued = await issue(input.role, input.email, principal.accountId, deps.invitationMs);
+      await audit.record({ ...entry, outcome: "success" });
+      return issued;
+    },
+    /** What an invitation offers, for the acceptance page. @throws {AppError} `identity.invitation_invalid`. */
+    async lookup(token: string): Promise<{ role: Role; email?: string; expiresAt: Date }> {
+      const invitation = await openInvitation(token);
+      return { role: invitation.role, ...(invitation.email ? { email: invitation.email } : {}), expiresAt: invitation.expiresAt };
+    },
+    /**
+     * Creates the invited account with its password; the second factor is enrolled next, before anything else.
+     * Account creation and use of the invitation commit together, so a link works exactly once.
+     * @throws {AppError} `identity.invitation_invalid`, `identity.invitation_email_mismatch`, `identity.email_taken`, password errors.
+     */
+    async accept(input: { token: string; email: string; displayName: string; password: string }, origin: RequestOrigin): Promise<{ accountId: string; roles: Role[] }> {
+      const invitation = await openInvitation(input.token);
+      if (invitation.email && invitation.email !== input.email) throw new AppError("identity.invitation_email_mismatch", { expression: ["email"] });
+      const passwordHash = await deps.passwords.hash(input.password);
+      const accountId = newId();
+      const roles = [invitation.role];
+      await db.kysely.transaction().execute(async (trx) => {
+        const s = createIdentityStore(trx);
+        if (await s.accountByEmail(input.email)) throw new AppError("identity.email_taken", { expression: ["email"] });
+        await s.insertAccount({ id: accountId, email: input.email, displayName: input.displayName, kind: "staff", roles, passwordHash, status: "active" }, clock.now());
+        if (!(await s.claimInvitation(invitation.id, accountId, clock.now()))) throw new AppError("identity.invitation_invalid");
+        await audit.recordWithin(trx, {
+          action: "identity.accept_invitation",
+          outcome: "success",
+          actor: { accountId, roles },
+          resource: { type: "Account", id: accountId },
+          network: origin,
+        });
+      });
+      return { accountId, roles };
+    },
+  };
+}
+
+export type Invitations = ReturnType<typeof createInvitations>;

@@ -1,0 +1,170 @@
+import type { Executor } from "../db/index.js";
+import type { Role } from "../../shared/api/session.js";
+
+type IdentityTables = {
+  identity_account: {
+    id: string;
+    email: string;
+    display_name: string;
+    kind: "staff" | "patient";
+    roles: Role[];
+    password_hash: string;
+    status: "active" | "disabled";
+    created_at: Date;
+    last_sign_in_at: Date | null;
+  };
+  identity_totp: { account_id: string; secret: Uint8Array; confirmed_at: Date | null; last_step: number | null };
+  identity_invitation: {
+    id: string;
+    token_hash: Uint8Array;
+    email: string | null;
+    role: Role;
+    invited_by: string | null;
+    created_at: Date;
+    expires_at: Date;
+    used_at: Date | null;
+    account_id: string | null;
+  };
+};
+
+export interface AccountRow {
+  id: string;
+  email: string;
+  displayName: string;
+  kind: "staff" | "patient";
+  roles: Role[];
+  passwordHash: string;
+  status: "active" | "disabled";
+}
+
+export interface InvitationRow {
+  id: string;
+  email: string | null;
+  role: Role;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+const accountColumns = ["id", "email", "display_name", "kind", "roles", "password_hash", "status"] as const;
+
+function toAccount(row: Pick<IdentityTables["identity_account"], (typeof accountColumns)[number]>): AccountRow {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    kind: row.kind,
+    roles: row.roles,
+    passwordHash: row.password_hash,
+    status: row.status,
+  };
+}
+
+/** SQL of the identity module. */
+export function createIdentityStore(executor: Executor) {
+  const db = executor.withTables<IdentityTables>();
+  return {
+    async accountByEmail(email: string): Promise<AccountRow | undefined> {
+      const row = await db.selectFrom("identity_account").select(accountColumns).where("email", "=", email).executeTakeFirst();
+      return row && toAccount(row);
+    },
+    async account(id: string): Promise<AccountRow | undefined> {
+      const row = await db.selectFrom("identity_account").select(accountColumns).where("id", "=", id).executeTakeFirst();
+      return row && toAccount(row);
+    },
+    async insertAccount(row: AccountRow, at: Date): Promise<void> {
+      await db
+        .insertInto("identity_account")
+        .values({
+          id: row.id,
+          email: row.email,
+          display_name: row.displayName,
+          kind: row.kind,
+          roles: row.roles,
+          password_hash: row.passwordHash,
+          status: row.status,
+          created_at: at,
+        })
+        .execute();
+    },
+    async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+      await db.updateTable("identity_account").set({ password_hash: passwordHash }).where("id", "=", id).execute();
+    },
+    async markSignedIn(id: string, at: Date): Promise<void> {
+      await db.updateTable("identity_account").set({ last_sign_in_at: at }).where("id", "=", id).execute();
+    },
+    async countActiveWithRole(role: Role): Promise<number> {
+      const rows = await db
+        .selectFrom("identity_account")
+        .select("id")
+        .where("status", "=", "active")
+        .where((eb) => eb(eb.val(role), "=", eb.fn.any("roles")))
+        .execute();
+      return rows.length;
+    },
+    async totp(accountId: string): Promise<{ secret: Buffer; confirmedAt: Date | null; lastStep: number | null } | undefined> {
+      const row = await db.selectFrom("identity_totp").select(["secret", "confirmed_at", "last_step"]).where("account_id", "=", accountId).executeTakeFirst();
+      return row && { secret: Buffer.from(row.secret), confirmedAt: row.confirmed_at, lastStep: row.last_step };
+    },
+    async putPendingTotp(accountId: string, secret: Buffer): Promise<void> {
+      await db
+        .insertInto("identity_totp")
+        .values({ account_id: accountId, secret, confirmed_at: null, last_step: null })
+        .onConflict((oc) => oc.column("account_id").doUpdateSet({ secret, confirmed_at: null, last_step: null }))
+        .execute();
+    },
+    /** Records a used time step; false when that step (or a later one) was already used — a replayed code. */
+    async claimTotpStep(accountId: string, step: number, confirmAt?: Date): Promise<boolean> {
+      const result = await db
+        .updateTable("identity_totp")
+        .set({ last_step: step, ...(confirmAt ? { confirmed_at: confirmAt } : {}) })
+        .where("account_id", "=", accountId)
+        .where((eb) => eb.or([eb("last_step", "is", null), eb("last_step", "<", step)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async insertInvitation(row: InvitationRow & { tokenHash: Buffer; invitedBy: string | null }, at: Date): Promise<void> {
+      await db
+        .insertInto("identity_invitation")
+        .values({
+          id: row.id,
+          token_hash: row.tokenHash,
+          email: row.email,
+          role: row.role,
+          invited_by: row.invitedBy,
+          created_at: at,
+          expires_at: row.expiresAt,
+        })
+        .execute();
+    },
+    async invitationByTokenHash(tokenHash: Buffer): Promise<InvitationRow | undefined> {
+      const row = await db
+        .selectFrom("identity_invitation")
+        .select(["id", "email", "role", "expires_at", "used_at"])
+        .where("token_hash", "=", tokenHash)
+        .executeTakeFirst();
+      return row && { id: row.id, email: row.email, role: row.role, expiresAt: row.expires_at, usedAt: row.used_at };
+    },
+    /** Marks an invitation used; false when another request used it first. */
+    async claimInvitation(id: string, accountId: string, at: Date): Promise<boolean> {
+      const result = await db
+        .updateTable("identity_invitation")
+        .set({ used_at: at, account_id: accountId })
+        .where("id", "=", id)
+        .where("used_at", "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /** Ends every unused setup link (setup links are the invitations nobody issued). */
+    async withdrawOpenSetupInvitations(at: Date): Promise<void> {
+      await db
+        .updateTable("identity_invitation")
+        .set({ expires_at: at })
+        .where("invited_by", "is", null)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", at)
+        .execute();
+    },
+  };
+}
+
+export type IdentityStore = ReturnType<typeof createIdentityStore>;

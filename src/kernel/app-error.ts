@@ -1,0 +1,25 @@
+import type { ErrorCode } from "./error-catalogue.js";
+
+/**
+ * The one error type domain modules throw. `code` selects the HTTP status and the user-facing text from the
+ * catalogue; `detail` is for logs and must never hold medical content.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string | undefined;
+  /** FHIR element path the error concerns, e.g. `Patient.birthDate`, for OperationOutcome.issue.expression. */
+  readonly expression: string[] | undefined;
+
+  constructor(code: ErrorCode, options: { detail?: string; expression?: string[]; cause?: unknown } = {}) {
+    super(code, { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.detail = options.detail;
+    this.expression = options.expression;
+  }
+}
+
+/** True when `error` is an AppError, optionally of one code. */
+export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
+  return error instanceof AppError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,18 @@
+import type { Role } from "../../shared/api/session.js";
+
+/**
+ * Who is asking, as established by authentication. Every function that returns or changes medical data takes one.
+ * `network` is recorded in the audit trail (where the request came from).
+ */
+export interface Principal {
+  accountId: string;
+  roles: readonly Role[];
+  sessionId: string;
+  network: RequestOrigin;
+}
+
+/** Where a request came from, for the audit trail. */
+export interface RequestOrigin {
+  ip: string;
+  userAgent: string;
+}

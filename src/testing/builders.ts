@@ -1,0 +1,14 @@
+/** A synthetic JP Core-style Patient: invented names and numbers, never a real person's. */
+export function buildPatient(overrides: { familyKanji?: string; givenKanji?: string; familyKana?: string; givenKana?: string; birthDate?: string; patientNumber?: string } = {}) {
+  const representation = (code: "IDE" | "SYL") => [{ url: "http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation", valueCode: code }];
+  return {
+    resourceType: "Patient",
+    identifier: [{ system: "urn:oid:1.2.392.100495.20.3.51.1", value: overrides.patientNumber ?? "00012345" }],
+    name: [
+      { use: "official", extension: representation("IDE"), family: overrides.familyKanji ?? "試験", given: [overrides.givenKanji ?? "花子"] },
+      { use: "official", extension: representation("SYL"), family: overrides.familyKana ?? "シケン", given: [overrides.givenKana ?? "ハナコ"] },
+    ],
+    gender: "female",
+    birthDate: overrides.birthDate ?? "1984-07-15",
+  };
+}

@@ -1,0 +1,117 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { generate } from "otplib";
+import pino from "pino";
+import type { Role } from "../../shared/api/session.js";
+import { loadConfig, type Config } from "../config/index.js";
+import type { Clock } from "../kernel/index.js";
+import { createMamori, type Mamori } from "../main.js";
+import { buildPatient } from "./builders.js";
+import { freePort } from "./free-port.js";
+import { createTestClient, type TestClient } from "./http-client.js";
+import { createScratchPostgres } from "./test-database.js";
+
+export interface TestApp {
+  baseUrl: string;
+  mamori: Mamori;
+  config: Readonly<Config>;
+  /** A one-time link to create the first administrator (https://…/setup#token=…). */
+  createSetupLink(): Promise<string>;
+  /** A fresh HTTPS client with its own cookie jar. */
+  client(): TestClient;
+  /** A signed-in user of a role, created through the real invitation and TOTP flow. */
+  signedInUser(role: Role): Promise<SignedInUser>;
+  close(): Promise<void>;
+}
+
+export interface SignedInUser {
+  client: TestClient;
+  accountId: string;
+  email: string;
+  password: string;
+  totpSecret: string;
+  /** A TOTP code for the app clock's current time step. */
+  totpCode(): Promise<string>;
+}
+
+let userCounter = 0;
+
+/**
+ * Starts a complete Mamori over HTTPS on a loopback port with its own data folder and database: in-memory
+ * PGlite, or a scratch PostgreSQL database when DATABASE_URL is set. Passwords use the OWASP minimum argon2id
+ * parameters to keep tests fast.
+ */
+export async function startTestApp(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "mamori-test-"));
+  const postgres = await createScratchPostgres(process.env);
+  const port = await freePort();
+  const baseUrl = `https://127.0.0.1:${port}`;
+  const config = loadConfig({
+    MAMORI_DATA_DIR: dataDir,
+    MAMORI_HOST: "127.0.0.1",
+    MAMORI_PORT: String(port),
+    MAMORI_PUBLIC_URL: baseUrl,
+    MAMORI_ARGON2_MEMORY_KIB: "19456",
+    MAMORI_ARGON2_ITERATIONS: "2",
+    MAMORI_LOG_LEVEL: "silent",
+    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+    ...options.env,
+  });
+  const mamori = await createMamori(config, { memoryDatabase: !postgres, logger: pino({ level: "silent" }), ...(options.clock ? { clock: options.clock } : {}) });
+  await mamori.app.listen({ host: "127.0.0.1", port });
+  const client = () => createTestClient(baseUrl, mamori.tls.cert);
+  const epochOf = () => Math.floor((options.clock?.now() ?? new Date()).getTime() / 1000);
+
+  async function createSetupLink(): Promise<string> {
+    const link = await mamori.issueSetupLink();
+    if (!link) throw new Error("an administrator already exists");
+    return link.url.replace(config.publicUrl.origin, baseUrl);
+  }
+
+  async function enrol(user: Omit<SignedInUser, "totpSecret" | "totpCode">, token: string): Promise<SignedInUser> {
+    const accepted = await user.client.post("/api/invitations/accept", { token, email: user.email, displayName: `試験 ${user.email}`, password: user.password });
+    if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${accepted.text}`);
+    const started = await user.client.post("/api/auth/totp/enrolment");
+    const totpSecret = started.json.secret as string;
+    const totpCode = () => generate({ secret: totpSecret, epoch: epochOf() });
+    const confirmed = await user.client.post("/api/auth/totp/enrolment/confirm", { code: await totpCode() });
+    if (confirmed.json?.stage !== "active") throw new Error(`enrolment failed: ${confirmed.status} ${confirmed.text}`);
+    return { ...user, accountId: confirmed.json.account.id, totpSecret, totpCode };
+  }
+
+  let firstAdmin: SignedInUser | undefined;
+  async function signedInUser(role: Role): Promise<SignedInUser> {
+    userCounter += 1;
+    const base = { client: client(), accountId: "", email: `${role}${userCounter}@example.test`, password: `correct horse battery ${userCounter}` };
+    if (!firstAdmin) {
+      firstAdmin = await enrol({ ...base, email: `admin${userCounter}@example.test` }, new URL(await createSetupLink()).hash.replace("#token=", ""));
+      if (role === "admin") return firstAdmin;
+      userCounter += 1;
+      base.email = `${role}${userCounter}@example.test`;
+    }
+    // Invited by the first administrator through the identity module (real policy and audit), so tests that move
+    // the clock past that administrator's session can still create users.
+    const issued = await mamori.identity.invitations.invite(
+      { accountId: firstAdmin.accountId, roles: ["admin"], sessionId: "test-harness", network: { ip: "127.0.0.1", userAgent: "test-harness" } },
+      { email: base.email, role },
+    );
+    return enrol(base, issued.token);
+  }
+
+  return {
+    baseUrl,
+    mamori,
+    config,
+    createSetupLink,
+    client,
+    signedInUser,
+    async close() {
+      await mamori.close();
+      await postgres?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { buildPatient };

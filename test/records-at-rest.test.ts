@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { sql } from "kysely";
+import { createManualClock } from "../src/kernel/index.js";
+import { buildPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
+
+const fhir = { contentType: "application/fhir+json" };
+
+// Distinctive synthetic values, so finding any of them in a dump means it was stored in clear.
+const marker = {
+  familyKanji: "鏑木沢",
+  givenKanji: "蒼唯",
+  familyKana: "カブラギサワ",
+  givenKana: "アオイ",
+  birthDate: "1931-02-17",
+  patientNumber: "MRN-7Q4Z9X",
+};
+
+describe("records at rest (ENC-2)", () => {
+  let app: TestApp;
+  let doctor: SignedInUser;
+  before(async () => {
+    app = await startTestApp({ clock: createManualClock() });
+    doctor = await app.signedInUser("doctor");
+  });
+  after(() => app.close());
+
+  it("stores a Patient so that no table holds its name, birth date or identifier in clear", async () => {
+    const created = await doctor.client.post("/fhir/R4/Patient", buildPatient(marker), fhir);
+    assert.equal(created.status, 201);
+    assert.equal((await doctor.client.get(`/fhir/R4/Patient/${created.json.id}`)).json.name[1].family, marker.familyKana);
+
+    const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`.execute(app.mamori.db.kysely);
+    assert.ok(tables.rows.length >= 8);
+    const needles = [...Object.values(marker), marker.birthDate.replaceAll("-", ""), Buffer.from(marker.familyKanji).toString("hex")];
+    for (const { table_name } of tables.rows) {
+      // Every column as text, bytea as hex and as escaped bytes: a clear value cannot hide in any of them.
+      const rows = await sql<{ dump: string }>`select t::text || encode(convert_to(t::text, 'UTF8'), 'escape') as dump from ${sql.table(table_name)} t`.execute(app.mamori.db.kysely);
+      for (const { dump } of rows.rows) {
+        for (const needle of needles) assert.equal(dump.includes(needle), false, `${table_name} holds ${needle} in clear`);
+      }
+    }
+  });
+
+  it("answers an unknown id with 404 OperationOutcome, also for ids we never issue", async () => {
+    for (const id of ["00000000-0000-4000-8000-000000000000", "not-a-uuid.1"]) {
+      const response = await doctor.client.get(`/fhir/R4/Patient/${id}`);
+      assert.equal(response.status, 404);
+      assert.equal(response.json.resourceType, "OperationOutcome");
+      assert.equal(response.json.issue[0].code, "not-found");
+    }
+  });
+
+  it("refuses an invalid Patient with 400 OperationOutcome naming the element, and stores nothing", async () => {
+    const before = await sql<{ n: number }>`select count(*)::int8 as n from fhir_resource_version`.execute(app.mamori.db.kysely);
+    const invalid = await doctor.client.post("/fhir/R4/Patient", { ...buildPatient(), birthDate: "1984-13-45", nickname: "x" }, fhir);
+    assert.equal(invalid.status, 400);
+    assert.equal(invalid.json.resourceType, "OperationOutcome");
+    assert.deepEqual([...invalid.json.issue[0].expression].sort(), ["Patient.birthDate", "Patient.nickname"]);
+    const after = await sql<{ n: number }>`select count(*)::int8 as n from fhir_resource_version`.execute(app.mamori.db.kysely);
+    assert.equal(after.rows[0]!.n, before.rows[0]!.n);
+  });
+
+  it("refuses a body whose resourceType does not match the URL", async () => {
+    const mismatch = await doctor.client.post("/fhir/R4/Patient", { resourceType: "Observation", status: "final" }, fhir);
+    assert.equal(mismatch.status, 400);
+    assert.deepEqual(mismatch.json.issue[0].expression, ["resourceType"]);
+  });
+
+  it("answers a resource type it does not store with 404 not-supported", async () => {
+    const response = await doctor.client.get("/fhir/R4/Specimen/abc");
+    assert.equal(response.status, 404);
+    assert.equal(response.json.issue[0].code, "not-supported");
+  });
+
+  it("ignores a client-chosen id on create and assigns its own", async () => {
+    const created = await doctor.client.post("/fhir/R4/Patient", { ...buildPatient(), id: "chosen-by-client" }, fhir);
+    assert.equal(created.status, 201);
+    assert.notEqual(created.json.id, "chosen-by-client");
+  });
+
+  it("refuses malformed JSON with 400 OperationOutcome", async () => {
+    const response = await doctor.client.post("/fhir/R4/Patient", '{"resourceType": "Patient",', fhir);
+    assert.equal(response.status, 400);
+    assert.equal(response.json.resourceType, "OperationOutcome");
+  });
+});

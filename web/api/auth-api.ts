@@ -1,0 +1,52 @@
+import type {
+  AcceptInvitationRequest,
+  CreateInvitationRequest,
+  CreateInvitationResponse,
+  InvitationView,
+  LoginRequest,
+  SessionView,
+  TotpEnrolmentStart,
+} from "../../shared/api/index.js";
+import { request } from "./http.js";
+
+/** Reads where the browser session stands (this also refreshes the server's idle timer). */
+export function fetchSession(): Promise<SessionView> {
+  return request<SessionView>("/api/session", { reportsEvents: false });
+}
+
+/** Refreshes the session on purpose, e.g. when the user answers the idle warning. */
+export function keepSessionAlive(): Promise<SessionView> {
+  return request<SessionView>("/api/session", { reportsEvents: false });
+}
+
+export function login(body: LoginRequest): Promise<SessionView> {
+  return request<SessionView>("/api/auth/login", { method: "POST", body });
+}
+
+export function verifyTotp(code: string): Promise<SessionView> {
+  return request<SessionView>("/api/auth/totp/verify", { method: "POST", body: { code } });
+}
+
+export function startTotpEnrolment(): Promise<TotpEnrolmentStart> {
+  return request<TotpEnrolmentStart>("/api/auth/totp/enrolment", { method: "POST", body: {} });
+}
+
+export function confirmTotpEnrolment(code: string): Promise<SessionView> {
+  return request<SessionView>("/api/auth/totp/enrolment/confirm", { method: "POST", body: { code } });
+}
+
+export function logout(): Promise<void> {
+  return request<void>("/api/auth/logout", { method: "POST", body: {}, reportsEvents: false });
+}
+
+export function lookUpInvitation(token: string): Promise<InvitationView> {
+  return request<InvitationView>("/api/invitations/lookup", { method: "POST", body: { token } });
+}
+
+export function acceptInvitation(body: AcceptInvitationRequest): Promise<SessionView> {
+  return request<SessionView>("/api/invitations/accept", { method: "POST", body });
+}
+
+export function createInvitation(body: CreateInvitationRequest): Promise<CreateInvitationResponse> {
+  return request<CreateInvitationResponse>("/api/admin/invitations", { method: "POST", body });
+}

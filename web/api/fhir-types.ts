@@ -1,0 +1,30 @@
+/** The slice of FHIR R4 Patient the UI reads and writes (https://hl7.org/fhir/R4/patient.html). */
+export interface Extension {
+  url: string;
+  valueCode?: string;
+}
+
+export interface HumanName {
+  use?: string;
+  family?: string;
+  given?: string[];
+  text?: string;
+  extension?: Extension[];
+}
+
+export interface Identifier {
+  system?: string;
+  value?: string;
+}
+
+export type AdministrativeGender = "male" | "female" | "other" | "unknown";
+
+export interface Patient {
+  resourceType: "Patient";
+  id?: string;
+  meta?: { versionId?: string; lastUpdated?: string };
+  identifier?: Identifier[];
+  name?: HumanName[];
+  gender?: AdministrativeGender;
+  birthDate?: string;
+}

@@ -1,0 +1,24 @@
+/** Where a failure came from: an ApiError body, a FHIR OperationOutcome, no answer, or an unreadable answer. */
+export type RequestErrorKind = "api" | "fhir" | "network" | "unexpected";
+
+/**
+ * A failed request, with the server's own text when it sent one: ApiError.message for /api, the first
+ * OperationOutcome issue's diagnostics for /fhir. `code` is the ApiError code (`module.snake_case`).
+ */
+export class RequestError extends Error {
+  constructor(
+    readonly kind: RequestErrorKind,
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+    readonly incidentId?: string,
+  ) {
+    super(message);
+    this.name = "RequestError";
+  }
+
+  /** True when the server says the session is missing or expired. */
+  get isUnauthenticated(): boolean {
+    return this.status === 401;
+  }
+}

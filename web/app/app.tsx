@@ -1,0 +1,58 @@
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { AppHeader } from "../components/app-header.js";
+import { IdleWarningDialog } from "../components/idle-warning-dialog.js";
+import { Link } from "../components/link.js";
+import { PatientPage } from "../pages/clinician/patient-page.js";
+import { HomePage } from "../pages/home-page.js";
+import { AcceptInvitationPage } from "../pages/sign-in/accept-invitation-page.js";
+import { LoginPage } from "../pages/sign-in/login-page.js";
+import { TotpEnrolmentPage } from "../pages/sign-in/totp-enrolment-page.js";
+import { TotpVerifyPage } from "../pages/sign-in/totp-verify-page.js";
+import { matchRoute, navigate, usePath, type Route } from "./router.js";
+import { useSession } from "./session-context.js";
+
+/** The whole UI: the session stage decides the screen first, the path only once the session is active. */
+export function App({ initialToken }: { initialToken: string | undefined }) {
+  const { t } = useTranslation();
+  const { view } = useSession();
+  const route = matchRoute(usePath());
+  // The one-time token lives in memory only, and only until the account is created.
+  const [token, setToken] = useState(initialToken);
+  const isInvitationRoute = route.name === "setup" || route.name === "invite";
+  const isActive = view?.stage === "active";
+
+  useEffect(() => {
+    if (isActive && (isInvitationRoute || route.name === "login")) navigate("/", { replace: true });
+  }, [isActive, isInvitationRoute, route.name]);
+
+  let screen;
+  if (!view) screen = <p role="status">{t("app.loading")}</p>;
+  else if (isInvitationRoute && view.stage !== "active" && view.stage !== "enrolment_required")
+    screen = <AcceptInvitationPage token={token} isSetup={route.name === "setup"} onAccepted={() => setToken(undefined)} />;
+  else if (view.stage === "enrolment_required") screen = <TotpEnrolmentPage />;
+  else if (view.stage === "mfa_required") screen = <TotpVerifyPage />;
+  else if (view.stage === "anonymous") screen = <LoginPage />;
+  else screen = <ActiveScreen route={route} roles={view.account?.roles ?? []} />;
+
+  return (
+    <>
+      <AppHeader />
+      <main className="app-main">{screen}</main>
+      <IdleWarningDialog />
+    </>
+  );
+}
+
+function ActiveScreen({ route, roles }: { route: Route; roles: Parameters<typeof HomePage>[0]["roles"] }) {
+  const { t } = useTranslation();
+  if (route.name === "patient") return <PatientPage key={route.id} id={route.id} />;
+  if (route.name === "not-found")
+    return (
+      <section className="card">
+        <p>{t("app.notFound")}</p>
+        <Link to="/">{t("app.backHome")}</Link>
+      </section>
+    );
+  return <HomePage roles={roles} />;
+}

@@ -1,0 +1,128 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import type { SessionView } from "../../shared/api/index.js";
+import { onRequestEvent } from "../api/activity.js";
+import { fetchSession, keepSessionAlive, logout } from "../api/auth-api.js";
+import { navigate } from "./router.js";
+
+export type SessionNotice = "expired" | undefined;
+
+export interface SessionState {
+  /** Undefined until the first GET /api/session answers. */
+  view: SessionView | undefined;
+  /** Why the user was sent back to the login page, if not by choice. */
+  notice: SessionNotice;
+  /** Milliseconds left before the idle limit while the warning is due (≤ 60 s), else undefined. */
+  idleWarningMs: number | undefined;
+  /** Adopts a SessionView answered by a sign-in step. */
+  update(view: SessionView): void;
+  /** Answers the idle warning: GET /api/session refreshes the server's idle timer. */
+  stayActive(): Promise<void>;
+  /** Logs out on request. */
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<SessionState | undefined>(undefined);
+const anonymous: SessionView = { stage: "anonymous" };
+const warningLeadMs = 60_000;
+
+/** Holds the session view, follows its idle and absolute limits, and clears everything when they pass. */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [view, setView] = useState<SessionView | undefined>(undefined);
+  const [notice, setNotice] = useState<SessionNotice>(undefined);
+  const [idleWarningMs, setIdleWarningMs] = useState<number | undefined>(undefined);
+  const viewRef = useRef(view);
+  viewRef.current = view;
+
+  const update = useCallback((next: SessionView) => {
+    setView(next);
+    if (next.stage !== "anonymous") setNotice(undefined);
+  }, []);
+
+  const expire = useCallback(() => {
+    // Unmounting the signed-in screens drops every piece of patient data they held.
+    setView(anonymous);
+    setIdleWarningMs(undefined);
+    setNotice("expired");
+    navigate("/login", { replace: true });
+    logout().catch(() => undefined);
+  }, []);
+
+  useEffect(() => {
+    fetchSession().then(update, () => setView(anonymous));
+  }, [update]);
+
+  useIdleClock(view, setIdleWarningMs, expire);
+  useRequestEvents(viewRef, update, expire);
+
+  const stayActive = useCallback(async () => {
+    try {
+      update(await keepSessionAlive());
+    } catch {
+      expire();
+    }
+  }, [update, expire]);
+
+  const signOut = useCallback(async () => {
+    await logout().catch(() => undefined);
+    setView(anonymous);
+    setIdleWarningMs(undefined);
+    setNotice(undefined);
+    navigate("/login", { replace: true });
+  }, []);
+
+  const state = useMemo(
+    () => ({ view, notice, idleWarningMs, update, stayActive, signOut }),
+    [view, notice, idleWarningMs, update, stayActive, signOut],
+  );
+  return <SessionContext.Provider value={state}>{children}</SessionContext.Provider>;
+}
+
+/** Checks the limits every second; timers survive sleep badly, a clock comparison does not. */
+function useIdleClock(view: SessionView | undefined, setWarning: (ms: number | undefined) => void, expire: () => void) {
+  useEffect(() => {
+    if (view?.stage !== "active") return;
+    const deadline = Math.min(view.idleExpiresAt ?? Infinity, view.absoluteExpiresAt ?? Infinity);
+    const idleDeadline = view.idleExpiresAt ?? Infinity;
+    const tick = () => {
+      const now = Date.now();
+      if (now >= deadline) return expire();
+      setWarning(idleDeadline - now <= warningLeadMs ? idleDeadline - now : undefined);
+    };
+    tick();
+    const timer = window.setInterval(tick, 1000);
+    return () => window.clearInterval(timer);
+  }, [view, setWarning, expire]);
+}
+
+/**
+ * Keeps the idle deadline true to the server: after user activity it re-reads the session (the activity has
+ * already refreshed the server's timer), and a 401 while signed in means the server ended the session.
+ */
+function useRequestEvents(
+  viewRef: { current: SessionView | undefined },
+  update: (view: SessionView) => void,
+  expire: () => void,
+) {
+  const pending = useRef(false);
+  useEffect(
+    () =>
+      onRequestEvent((event) => {
+        if (viewRef.current?.stage !== "active" || pending.current) return;
+        pending.current = true;
+        fetchSession()
+          .then((next) => (next.stage === "active" ? update(next) : expire()))
+          .catch(() => (event.kind === "unauthenticated" ? expire() : undefined))
+          .finally(() => {
+            pending.current = false;
+          });
+      }),
+    [viewRef, update, expire],
+  );
+}
+
+/** The session state; only inside SessionProvider. */
+export function useSession(): SessionState {
+  const state = useContext(SessionContext);
+  if (!state) throw new Error("useSession outside SessionProvider");
+  return state;
+}

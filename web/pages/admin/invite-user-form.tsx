@@ -1,0 +1,46 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { CreateInvitationResponse, Role } from "../../../shared/api/index.js";
+import { createInvitation } from "../../api/auth-api.js";
+import { ErrorMessage } from "../../components/error-message.js";
+import { SelectField } from "../../components/select-field.js";
+import { TextField } from "../../components/text-field.js";
+import { useSubmit } from "../../components/use-submit.js";
+
+const roles: readonly Role[] = ["doctor", "admin"];
+
+/** Creates a one-time invitation link for a doctor or an administrator. */
+export function InviteUserForm() {
+  const { t, i18n } = useTranslation();
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<Role>("doctor");
+  const [created, setCreated] = useState<CreateInvitationResponse | undefined>(undefined);
+  const submit = useSubmit(async () => {
+    setCreated(undefined);
+    setCreated(await createInvitation({ email, role }));
+  });
+  return (
+    <section className="card" aria-labelledby="invite-heading">
+      <h2 id="invite-heading">{t("invite.heading")}</h2>
+      <form onSubmit={submit.onSubmit}>
+        <div className="row">
+          <TextField id="invite-email" label={t("invite.email")} type="email" required autoComplete="off" value={email} onValueChange={setEmail} />
+          <SelectField id="invite-role" label={t("invite.role")} value={role} options={roles.map((value) => ({ value, label: t(`roles.${value}`) }))} onValueChange={setRole} />
+        </div>
+        <ErrorMessage error={submit.error} />
+        <button type="submit" data-testid="invite-submit" disabled={submit.isBusy}>
+          {t("invite.submit")}
+        </button>
+      </form>
+      {created ? (
+        <div className="result" role="status">
+          <p>{t("invite.result")}</p>
+          <code className="secret" data-testid="invitation-url">
+            {created.invitationUrl}
+          </code>
+          <p className="hint">{t("invite.expiresAt", { date: new Date(created.expiresAt).toLocaleString(i18n.language) })}</p>
+        </div>
+      ) : null}
+    </section>
+  );
+}

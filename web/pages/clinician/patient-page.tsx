@@ -1,0 +1,61 @@
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { Patient } from "../../api/fhir-types.js";
+import { readPatient } from "../../api/patients-api.js";
+import { ErrorMessage } from "../../components/error-message.js";
+import { Link } from "../../components/link.js";
+import { findName, findPatientNumber, formatFhirDate, formatName } from "./jp-core-patient.js";
+
+/** /patients/{id}: one patient's demographics, read through the FHIR API (which authorizes and audits). */
+export function PatientPage({ id }: { id: string }) {
+  const { t, i18n } = useTranslation();
+  const [patient, setPatient] = useState<Patient | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+
+  useEffect(() => {
+    let isCurrent = true;
+    setPatient(undefined);
+    setError(undefined);
+    readPatient(id).then(
+      (read) => isCurrent && setPatient(read),
+      (failure: unknown) => isCurrent && setError(failure),
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [id]);
+
+  const none = t("patient.none");
+  return (
+    <section className="card" aria-labelledby="patient-heading">
+      <h1 id="patient-heading">{t("patient.heading")}</h1>
+      <ErrorMessage error={error} />
+      {!patient && !error ? <p role="status">{t("patient.loading")}</p> : null}
+      {patient ? (
+        <dl className="facts" data-testid="patient-details">
+          <dt>{t("patient.nameKanji")}</dt>
+          <dd data-testid="patient-name-kanji">{formatName(findName(patient, "IDE")) ?? none}</dd>
+          <dt>{t("patient.nameKana")}</dt>
+          <dd data-testid="patient-name-kana">{formatName(findName(patient, "SYL")) ?? none}</dd>
+          <dt>{t("patient.gender")}</dt>
+          <dd data-testid="patient-gender">{patient.gender ? t(`gender.${patient.gender}`) : none}</dd>
+          <dt>{t("patient.birthDate")}</dt>
+          <dd data-testid="patient-birth-date">{formatFhirDate(patient.birthDate, i18n.language) ?? none}</dd>
+          <dt>{t("patient.patientNumber")}</dt>
+          <dd data-testid="patient-number">{findPatientNumber(patient) ?? none}</dd>
+          <dt>{t("patient.id")}</dt>
+          <dd data-testid="patient-id">{patient.id}</dd>
+          {patient.meta?.versionId ? (
+            <>
+              <dt>{t("patient.version")}</dt>
+              <dd>{patient.meta.versionId}</dd>
+            </>
+          ) : null}
+        </dl>
+      ) : null}
+      <p>
+        <Link to="/">{t("app.backHome")}</Link>
+      </p>
+    </section>
+  );
+}

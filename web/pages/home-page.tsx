@@ -1,0 +1,25 @@
+import { useTranslation } from "react-i18next";
+import type { Role } from "../../shared/api/index.js";
+import { InviteUserForm } from "./admin/invite-user-form.js";
+import { NewPatientForm } from "./clinician/new-patient-form.js";
+import { OpenPatientForm } from "./clinician/open-patient-form.js";
+
+/** The signed-in home: each role sees its own tools (the server still checks every request). */
+export function HomePage({ roles }: { roles: readonly Role[] }) {
+  const { t } = useTranslation();
+  const isDoctor = roles.includes("doctor");
+  const isAdmin = roles.includes("admin");
+  return (
+    <>
+      <h1>{t("home.heading")}</h1>
+      {isDoctor ? (
+        <>
+          <OpenPatientForm />
+          <NewPatientForm />
+        </>
+      ) : null}
+      {isAdmin ? <InviteUserForm /> : null}
+      {!isDoctor && !isAdmin ? <p>{t("home.noRole")}</p> : null}
+    </>
+  );
+}
