@@ -52,3 +52,19 @@ describe("mamori start on a fresh data folder", () => {
     }
   });
 });
+
+describe("mamori start with invalid settings", () => {
+  it("stops with exit code 2 and names each invalid setting", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/mamori.ts", "start"], {
+      env: { ...process.env, DATABASE_URL: "", MAMORI_PORT: "eighty", MAMORI_SESSION_IDLE_MINUTES: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    assert.equal(code, 2);
+    assert.match(stderr, /MAMORI_PORT/);
+    assert.match(stderr, /MAMORI_SESSION_IDLE_MINUTES/);
+    assert.match(stderr, /docs\/configuration\.md/);
+  });
+});

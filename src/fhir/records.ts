@@ -41,9 +41,11 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     throw error;
   }
 
-  function authorize(principal: Principal, action: "read" | "create", type: SupportedType, id: string): void {
+  /** Returns the permitting policy's reason code for the audit entry. @throws {AppError} `access.denied`. */
+  function authorize(principal: Principal, action: "read" | "create", type: SupportedType, id: string): string {
     const decision = access.decide(principal, action, { type, id });
     if (!decision.allowed) throw new AppError("access.denied", { detail: decision.reasonCode });
+    return decision.policyIds.join(",") || decision.reasonCode;
   }
 
   function checkType(type: string): SupportedType {
@@ -61,7 +63,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
       const entry = entryFor(principal, "fhir.create", type, id);
       try {
         const supported = checkType(type);
-        authorize(principal, "create", supported, id);
+        const permittedBy = authorize(principal, "create", supported, id);
         const input = validateResource(supported, body);
         const lastUpdated = clock.now();
         // The server assigns id and meta (FHIR R4 http.html#create: a client-supplied id is ignored).
@@ -72,7 +74,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
           await store.insertPatientKey(id, dataKeyId);
           const sealed = await keyring.encrypt(dataKeyId, Buffer.from(JSON.stringify(resource)), bodyContext(supported, id, 1));
           await store.insertVersion({ resourceType: supported, id, version: 1, patientId: id, dataKeyId, body: sealed, isDeleted: false, lastUpdated, authorId: principal.accountId });
-          await audit.recordWithin(trx, { ...entry, resource: { type: supported, id, version: "1" } });
+          await audit.recordWithin(trx, { ...entry, reasonCode: permittedBy, resource: { type: supported, id, version: "1" } });
         });
         return { resource, versionId: "1", lastUpdated };
       } catch (error) {
@@ -87,9 +89,10 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     async read(principal: Principal, type: string, id: string): Promise<StoredResource> {
       const entry = entryFor(principal, "fhir.read", type, id);
       let stored: StoredResource;
+      let permittedBy: string;
       try {
         const supported = checkType(type);
-        authorize(principal, "read", supported, id);
+        permittedBy = authorize(principal, "read", supported, id);
         const row = await createFhirStore(db.kysely).currentVersion(supported, id);
         if (!row || row.isDeleted) throw new AppError("fhir.not_found");
         const resource = JSON.parse((await keyring.decrypt(row.body, bodyContext(supported, id, row.version))).toString("utf8")) as FhirResource;
@@ -97,7 +100,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
       } catch (error) {
         return refuse(entry, error);
       }
-      await audit.record({ ...entry, resource: { type, id, version: stored.versionId } });
+      await audit.record({ ...entry, reasonCode: permittedBy, resource: { type, id, version: stored.versionId } });
       return stored;
     },
   };
