@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { createAccess } from "./access/index.js";
-import { createAudit, type Audit } from "./audit/index.js";
+import { createAudit, createAuditQuery, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, openLocalKeyFile, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
@@ -20,6 +20,8 @@ export interface Mamori {
   keyring: Keyring;
   identity: Identity;
   tls: TlsMaterial;
+  /** The SIEM export loops (none unless configured); their status feeds metrics. */
+  siem: SiemExport;
   /** A one-time link to create the first administrator, or undefined when one exists. */
   issueSetupLink(): Promise<{ url: string; expiresAt: Date } | undefined>;
   close(): Promise<void>;
@@ -53,7 +55,17 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     await migrate(db);
     const kms = await openLocalKeyFile(config.masterKeyFile);
     const keyring = await createKeyring({ db, kms, clock });
-    const audit = createAudit({ db, clock, batchWindowMs: config.audit.batchWindowMs });
+    const audit = createAudit({
+      db,
+      keyring,
+      clock,
+      batchWindowMs: config.audit.batchWindowMs,
+      checkpoints: config.audit.checkpoints,
+      // A segment that no longer verifies means someone changed the trail: say where, loudly, without content.
+      onError: (error) =>
+        logger.error({ err: { name: error instanceof Error ? error.name : typeof error }, ...(error instanceof UnverifiableSegmentError ? { seq: error.seq } : {}) }, "audit checkpoint failed"),
+    });
+    audit.startCheckpoints();
     const access = await createAccess();
     const identity = createIdentity({
       db,
@@ -67,8 +79,18 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     });
     const sessions = createSessions({ db, audit, clock, identity, timeouts: config.session });
     const records = createRecords({ db, keyring, audit, access, clock });
+    const auditQuery = createAuditQuery({ db, audit, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });
     const tls = await loadTlsMaterial(config);
-    const app = await buildApp({ config, clock, audit, identity, sessions, records, version }, tls, logger);
+    const app = await buildApp({ config, clock, audit, auditQuery, identity, sessions, records, version }, tls, logger);
+    // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
+    const siem = await startSiemExport({
+      db,
+      audit,
+      clock,
+      settings: config.siem,
+      onError: (sink, error, retryInMs) =>
+        logger.warn({ sink, reason: error instanceof Error ? error.message : String(error), retryInMs }, "SIEM export failed; resuming from its cursor"),
+    });
 
     return {
       app,
@@ -77,6 +99,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       keyring,
       identity,
       tls,
+      siem,
       async issueSetupLink() {
         const issued = await identity.invitations.issueSetupLinkIfNeeded();
         return issued && { url: oneTimeLink(config.publicUrl, "setup", issued.token), expiresAt: issued.expiresAt };
@@ -84,7 +107,8 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       async close() {
         // Stop taking requests, then let every accepted audit entry reach the database before closing it.
         await app.close();
-        await audit.flush();
+        await audit.close();
+        await siem.stop();
         await db.close();
       },
     };

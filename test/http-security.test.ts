@@ -51,8 +51,10 @@ describe("HTTPS front door", () => {
     const response = await app.client().get("/fhir/R4/metadata");
     assert.equal(response.json.resourceType, "CapabilityStatement");
     assert.equal(response.json.fhirVersion, "4.0.1");
-    assert.deepEqual(response.json.rest[0].resource.map((r: { type: string }) => r.type), ["Patient"]);
+    assert.deepEqual(response.json.rest[0].resource.map((r: { type: string }) => r.type), ["Patient", "AuditEvent"]);
     assert.deepEqual(response.json.rest[0].resource[0].interaction, [{ code: "read" }, { code: "create" }]);
+    assert.deepEqual(response.json.rest[0].resource[1].interaction, [{ code: "read" }, { code: "search-type" }]);
+    assert.deepEqual(response.json.rest[0].resource[1].searchParam.map((p: { name: string }) => p.name), ["patient", "agent", "action", "outcome", "date"]);
   });
 
   it("sets the session cookie HttpOnly, Secure, SameSite=Strict with the __Host- prefix", async () => {

@@ -2,3 +2,4 @@ export * from "./session.js";
 export * from "./auth.js";
 export * from "./admin.js";
 export * from "./errors.js";
+export * from "./audit.js";

@@ -4,7 +4,7 @@ import { z } from "zod";
 export const sessionStage = z.enum(["anonymous", "mfa_required", "enrolment_required", "active"]);
 export type SessionStage = z.infer<typeof sessionStage>;
 
-export const role = z.enum(["admin", "doctor"]);
+export const role = z.enum(["admin", "doctor", "security_officer"]);
 export type Role = z.infer<typeof role>;
 
 export const sessionView = z.object({

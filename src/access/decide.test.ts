@@ -21,6 +21,16 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["admin", "doctor"], "read", patient, false, "access.admin_no_clinical"],
   [[], "read", patient, false, "access.no_permission"],
   [[], "invite_user", system, false, "access.no_permission"],
+  // LOG-4 / LOG-2: the security officer and administrators review the audit trail; nobody else reads it.
+  [["security_officer"], "read_audit", system, true, "access.permitted"],
+  [["admin"], "read_audit", system, true, "access.permitted"],
+  [["doctor"], "read_audit", system, false, "access.no_permission"],
+  [[], "read_audit", system, false, "access.no_permission"],
+  // ACC-2: the security officer sees logs, never medical content, and does not administer accounts.
+  [["security_officer"], "read", patient, false, "access.no_permission"],
+  [["security_officer"], "search", patient, false, "access.no_permission"],
+  [["security_officer"], "create", patient, false, "access.no_permission"],
+  [["security_officer"], "invite_user", system, false, "access.no_permission"],
 ];
 
 describe("access policy (Cedar)", () => {

@@ -1,50 +1,155 @@
+import type { KeyObject } from "node:crypto";
 import type { Database } from "../db/index.js";
 import { genesisHash, linkHash } from "./chain.js";
+import { isSignatureValid, type Checkpoint } from "./checkpoint.js";
+import type { ExportedCheckpoint } from "./checkpoint-export.js";
 import { createAuditStore } from "./store.js";
 
 export type ChainProblem =
   | "content_altered" // the entry's content or stored hash was changed
   | "chain_broken" // the entry does not follow the one before it (moved, inserted or reordered)
   | "entries_missing" // a sequence number is absent (deleted)
-  | "tail_missing"; // the chain ends before the recorded head (truncated)
+  | "differs_from_checkpoint" // the entry's hash is not the one a signed checkpoint recorded (rewritten chain)
+  | "tail_missing"; // the chain ends before the recorded head or a signed checkpoint (truncated)
+
+export type CheckpointProblem =
+  | "signature_invalid" // the checkpoint was altered or signed by a key we do not hold
+  | "unreadable" // an exported file is not a checkpoint
+  | "conflict" // the exported and stored checkpoints for one sequence differ
+  | "missing" // checkpoints do not cover the chain contiguously (one was deleted)
+  | "missing_from_export" // a stored checkpoint has no exported copy (its file was deleted)
+  | "missing_from_database"; // an exported checkpoint has no stored copy (its row was deleted)
 
 export interface VerifyReport {
   intact: boolean;
   checked: number;
   lastSeq: number;
+  /** Signed checkpoints the chain was compared with. */
+  checkpoints: number;
   firstBroken?: { seq: number; problem: ChainProblem };
+  checkpointProblems: Array<{ seq: number; problem: CheckpointProblem; file?: string }>;
+}
+
+export interface CheckpointEvidence {
+  /** Public keys proven to be ours (see signing-key.ts trustedDatabaseKeys). */
+  trustedKeys: Map<string, KeyObject>;
+  stored: Checkpoint[];
+  /** Undefined when no export folder is configured. */
+  exported: ExportedCheckpoint[] | undefined;
 }
 
 const pageSize = 2_000;
 
 /**
- * Walks the whole chain in order and reports the first entry that breaks it. `onProgress` is called after each
- * page with entries checked so far and the total.
+ * Walks the whole chain in order, checking each link and each entry against the signed checkpoints, and
+ * reports the first entry that breaks it plus every checkpoint that is itself wrong. `onProgress` is called after
+ * each page with entries checked so far and the total.
  */
-export async function verifyChain(db: Database, onProgress?: (checked: number, total: number) => void): Promise<VerifyReport> {
+export async function verifyChain(
+  db: Database,
+  options: { onProgress?: (checked: number, total: number) => void; evidence?: CheckpointEvidence } = {},
+): Promise<VerifyReport> {
   const store = createAuditStore(db.kysely);
   const total = await store.count();
   const head = await store.head();
+  const { valid, problems } = options.evidence ? checkCheckpoints(options.evidence) : { valid: [], problems: [] };
+  const signedHashAt = indexHashes(valid);
+  const signedUpTo = valid.at(-1)?.seq ?? 0;
+
   let expectedSeq = 1;
   let previous: Buffer = genesisHash;
   let checked = 0;
-  const broken = (seq: number, problem: ChainProblem): VerifyReport => ({ intact: false, checked, lastSeq: expectedSeq - 1, firstBroken: { seq, problem } });
+  const report = (firstBroken?: VerifyReport["firstBroken"]): VerifyReport => ({
+    intact: !firstBroken && problems.length === 0,
+    checked,
+    lastSeq: expectedSeq - 1,
+    checkpoints: valid.length,
+    ...(firstBroken ? { firstBroken } : {}),
+    checkpointProblems: problems,
+  });
 
   for (;;) {
     const rows = await store.page(expectedSeq - 1, pageSize);
     for (const row of rows) {
-      if (row.seq !== expectedSeq) return broken(expectedSeq, "entries_missing");
-      if (!row.prevHash.equals(previous)) return broken(row.seq, "chain_broken");
-      if (!linkHash(previous, row.seq, row.entry).equals(row.hash)) return broken(row.seq, "content_altered");
+      if (row.seq !== expectedSeq) return report({ seq: expectedSeq, problem: "entries_missing" });
+      if (!row.prevHash.equals(previous)) return report({ seq: row.seq, problem: "chain_broken" });
+      if (!linkHash(previous, row.seq, row.entry).equals(row.hash)) return report({ seq: row.seq, problem: "content_altered" });
+      const signed = signedHashAt(row.seq);
+      if (signed && !signed.equals(row.hash)) return report({ seq: row.seq, problem: "differs_from_checkpoint" });
       previous = row.hash;
       expectedSeq += 1;
       checked += 1;
     }
-    onProgress?.(checked, total);
+    options.onProgress?.(checked, total);
     if (rows.length < pageSize) break;
   }
   const lastSeq = expectedSeq - 1;
-  if (lastSeq < head.seq) return broken(lastSeq + 1, "tail_missing");
-  if (lastSeq > head.seq || !previous.equals(head.seq === 0 ? genesisHash : head.hash)) return broken(head.seq + 1, "chain_broken");
-  return { intact: true, checked, lastSeq };
+  if (lastSeq < Math.max(head.seq, signedUpTo)) return report({ seq: lastSeq + 1, problem: "tail_missing" });
+  if (lastSeq > head.seq || !previous.equals(head.seq === 0 ? genesisHash : head.hash)) return report({ seq: head.seq + 1, problem: "chain_broken" });
+  return report();
+}
+
+/** Keeps the checkpoints whose signatures hold and which agree with each other; lists every one that does not. */
+function checkCheckpoints(evidence: CheckpointEvidence): { valid: Checkpoint[]; problems: VerifyReport["checkpointProblems"] } {
+  const problems: VerifyReport["checkpointProblems"] = [];
+  const isGenuine = (checkpoint: Checkpoint) => {
+    const key = evidence.trustedKeys.get(checkpoint.keyId);
+    return key !== undefined && isSignatureValid(checkpoint, key);
+  };
+  const bySeq = new Map<number, Checkpoint>();
+  for (const checkpoint of evidence.stored) {
+    if (isGenuine(checkpoint)) bySeq.set(checkpoint.seq, checkpoint);
+    else problems.push({ seq: checkpoint.seq, problem: "signature_invalid" });
+  }
+  if (evidence.exported) {
+    const exportedSeqs = new Set<number>();
+    for (const file of evidence.exported) {
+      if (!file.checkpoint) {
+        problems.push({ seq: Number(/\d+/.exec(file.file)?.[0] ?? 0), problem: "unreadable", file: file.file });
+        continue;
+      }
+      const checkpoint = file.checkpoint;
+      exportedSeqs.add(checkpoint.seq);
+      if (!isGenuine(checkpoint)) {
+        problems.push({ seq: checkpoint.seq, problem: "signature_invalid", file: file.file });
+        continue;
+      }
+      const stored = bySeq.get(checkpoint.seq);
+      if (stored && !sameCheckpoint(stored, checkpoint)) problems.push({ seq: checkpoint.seq, problem: "conflict", file: file.file });
+      else bySeq.set(checkpoint.seq, checkpoint);
+      if (!evidence.stored.some((candidate) => candidate.seq === checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: "missing_from_database", file: file.file });
+    }
+    for (const checkpoint of evidence.stored) {
+      if (!exportedSeqs.has(checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: "missing_from_export" });
+    }
+  }
+  const valid = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  let expectedFrom = 1;
+  for (const checkpoint of valid) {
+    if (checkpoint.fromSeq !== expectedFrom) problems.push({ seq: expectedFrom, problem: "missing" });
+    expectedFrom = checkpoint.seq + 1;
+  }
+  problems.sort((a, b) => a.seq - b.seq);
+  return { valid, problems };
+}
+
+function sameCheckpoint(a: Checkpoint, b: Checkpoint): boolean {
+  return a.fromSeq === b.fromSeq && a.chainHash.equals(b.chainHash) && Buffer.concat(a.entryHashes).equals(Buffer.concat(b.entryHashes)) && a.signature.equals(b.signature);
+}
+
+/** Looks up the signed hash of an entry, if a checkpoint covers it. */
+function indexHashes(checkpoints: readonly Checkpoint[]): (seq: number) => Buffer | undefined {
+  return (seq) => {
+    // Checkpoints are few and sorted; a binary search keeps a million-entry walk cheap.
+    let low = 0;
+    let high = checkpoints.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const checkpoint = checkpoints[mid]!;
+      if (seq < checkpoint.fromSeq) high = mid - 1;
+      else if (seq > checkpoint.seq) low = mid + 1;
+      else return checkpoint.entryHashes[seq - checkpoint.fromSeq];
+    }
+    return undefined;
+  };
 }

@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { ConfigError, loadConfig, renderConfigurationDoc, type Config } from "../config/index.js";
 import { migrate, openDatabase } from "../db/index.js";
 import { createAudit } from "../audit/index.js";
+import { createKeyring, openLocalKeyFile } from "../crypto/index.js";
 import { systemClock } from "../kernel/index.js";
 import { createMamori } from "../main.js";
 import { renderErrorCatalogueDoc } from "./error-doc.js";
@@ -62,7 +63,8 @@ async function verifyAudit(config: Readonly<Config>): Promise<number> {
   const db = await openDatabase(config);
   try {
     await migrate(db);
-    const audit = createAudit({ db, clock: systemClock, batchWindowMs: 0 });
+    const keyring = await createKeyring({ db, kms: await openLocalKeyFile(config.masterKeyFile), clock: systemClock });
+    const audit = createAudit({ db, keyring, clock: systemClock, batchWindowMs: 0, checkpoints: config.audit.checkpoints });
     const startedAt = performance.now();
     const interactive = process.stderr.isTTY;
     const report = await audit.verify((checked, total) => {
@@ -71,12 +73,19 @@ async function verifyAudit(config: Readonly<Config>): Promise<number> {
     });
     if (interactive) process.stderr.write("\n");
     const seconds = (performance.now() - startedAt) / 1000;
+    const rate = Math.round(report.checked / Math.max(seconds, 0.001));
     if (report.intact) {
-      process.stdout.write(`audit trail intact: ${report.checked} entries, last sequence ${report.lastSeq}, verified in ${seconds.toFixed(2)} s\n`);
+      process.stdout.write(
+        `audit trail intact: ${report.checked} entries, last sequence ${report.lastSeq}, ${report.checkpoints} signed checkpoints, verified in ${seconds.toFixed(2)} s (${rate} entries/s)\n`,
+      );
       return 0;
     }
-    const broken = report.firstBroken!;
-    process.stdout.write(`audit trail BROKEN at entry ${broken.seq}: ${broken.problem} (${report.checked} entries before it verified)\n`);
+    if (report.firstBroken) {
+      process.stdout.write(`audit trail BROKEN at entry ${report.firstBroken.seq}: ${report.firstBroken.problem} (${report.checked} entries before it verified)\n`);
+    }
+    for (const problem of report.checkpointProblems) {
+      process.stdout.write(`checkpoint ${problem.seq}${problem.file ? ` (${problem.file})` : ""}: ${problem.problem}\n`);
+    }
     return 1;
   } finally {
     await db.close();

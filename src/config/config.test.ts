@@ -33,6 +33,19 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ MAMORI_TLS_CERT_FILE: "/etc/ssl/cert.pem" }), /set together/);
   });
 
+  it("turns on a SIEM sink only when its setting is given", () => {
+    assert.deepEqual(loadConfig({}).siem, {});
+    const config = loadConfig({ MAMORI_SIEM_FILE: "-", MAMORI_SIEM_SYSLOG_URL: "tls://siem.example", MAMORI_SIEM_SYSLOG_CA_FILE: "/etc/mamori/siem-ca.pem" });
+    assert.deepEqual(config.siem, { file: "-", syslog: { host: "siem.example", port: 6514, caFile: "/etc/mamori/siem-ca.pem" } });
+    assert.equal(loadConfig({ MAMORI_SIEM_SYSLOG_URL: "tls://[2001:db8::1]:1514" }).siem.syslog?.host, "2001:db8::1");
+  });
+
+  it("refuses a syslog URL that is not tls://host:port", () => {
+    assert.throws(() => loadConfig({ MAMORI_SIEM_SYSLOG_URL: "tcp://siem.example:514" }), /MAMORI_SIEM_SYSLOG_URL/);
+    assert.throws(() => loadConfig({ MAMORI_SIEM_SYSLOG_URL: "tls://siem.example:6514/path" }), /MAMORI_SIEM_SYSLOG_URL/);
+    assert.throws(() => loadConfig({ MAMORI_SIEM_SYSLOG_CA_FILE: "/etc/mamori/siem-ca.pem" }), /MAMORI_SIEM_SYSLOG_URL is not/);
+  });
+
   it("has docs/configuration.md up to date with the schema (run npm run docs)", async () => {
     assert.equal(await readFile("docs/configuration.md", "utf8"), renderConfigurationDoc());
   });

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { environmentSchema } from "./schema.js";
+import { environmentSchema, type Environment } from "./schema.js";
 
 /** The settings every module is given; built once from the environment and frozen. */
 export interface Config {
@@ -16,7 +16,9 @@ export interface Config {
   setupLinkMs: number;
   invitationMs: number;
   password: { minLength: number; argon2MemoryKiB: number; argon2Iterations: number };
-  audit: { batchWindowMs: number };
+  audit: { batchWindowMs: number; checkpoints: { everyEntries: number; everyMs: number; exportDir: string | undefined } };
+  /** SIEM export sinks; each is off when unset. */
+  siem: { file?: string; syslog?: { host: string; port: number; caFile?: string } };
   logLevel: string;
 }
 
@@ -44,6 +46,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   if (Boolean(e.MAMORI_TLS_CERT_FILE) !== Boolean(e.MAMORI_TLS_KEY_FILE)) {
     throw new ConfigError(["MAMORI_TLS_CERT_FILE and MAMORI_TLS_KEY_FILE must be set together"]);
   }
+  if (e.MAMORI_SIEM_SYSLOG_CA_FILE && !e.MAMORI_SIEM_SYSLOG_URL) {
+    throw new ConfigError(["MAMORI_SIEM_SYSLOG_CA_FILE is set but MAMORI_SIEM_SYSLOG_URL is not"]);
+  }
   const dataDir = path.resolve(e.MAMORI_DATA_DIR);
   const config: Config = {
     dataDir,
@@ -66,10 +71,35 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       argon2MemoryKiB: e.MAMORI_ARGON2_MEMORY_KIB,
       argon2Iterations: e.MAMORI_ARGON2_ITERATIONS,
     },
-    audit: { batchWindowMs: e.MAMORI_AUDIT_BATCH_WINDOW_MS },
+    audit: {
+      batchWindowMs: e.MAMORI_AUDIT_BATCH_WINDOW_MS,
+      checkpoints: {
+        everyEntries: e.MAMORI_AUDIT_CHECKPOINT_ENTRIES,
+        everyMs: e.MAMORI_AUDIT_CHECKPOINT_SECONDS * 1000,
+        exportDir:
+          e.MAMORI_AUDIT_CHECKPOINT_DIR === "none" ? undefined : path.resolve(e.MAMORI_AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, "audit-checkpoints")),
+      },
+    },
+    siem: siemSettings(e),
     logLevel: e.MAMORI_LOG_LEVEL,
   };
   return deepFreeze(config);
+}
+
+function siemSettings(e: Environment): Config["siem"] {
+  const file = e.MAMORI_SIEM_FILE;
+  const siem: Config["siem"] = file === undefined ? {} : { file: file === "-" ? "-" : path.resolve(file) };
+  if (e.MAMORI_SIEM_SYSLOG_URL) {
+    const url = new URL(e.MAMORI_SIEM_SYSLOG_URL);
+    const caFile = e.MAMORI_SIEM_SYSLOG_CA_FILE;
+    siem.syslog = {
+      host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+      // RFC 5425 §4.1: syslog over TLS listens on 6514.
+      port: url.port === "" ? 6514 : Number(url.port),
+      ...(caFile === undefined ? {} : { caFile: path.resolve(caFile) }),
+    };
+  }
+  return siem;
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

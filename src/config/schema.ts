@@ -40,7 +40,31 @@ export const environmentSchema = z.object({
   MAMORI_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(12).max(128).default(12).describe("Minimum password length (MHLW guideline: long passwords; never below 12)."),
   MAMORI_ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).max(4 * 1024 * 1024).default(65536).describe("argon2id memory cost in KiB (OWASP: at least 19456 with 2 iterations)."),
   MAMORI_ARGON2_ITERATIONS: z.coerce.number().int().min(2).max(20).default(3).describe("argon2id iterations (time cost)."),
-  MAMORI_AUDIT_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(100).default(2).describe("How long the audit writer waits to gather entries from concurrent requests into one commit."),
+  MAMORI_AUDIT_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(100).default(0).describe("Extra wait before each audit commit to gather more entries. Entries arriving during a commit are always batched into the next one; raise this only for a distant database."),
+  MAMORI_AUDIT_CHECKPOINT_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000).describe("Sign an audit checkpoint after this many new entries."),
+  MAMORI_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60).describe("Sign an audit checkpoint at least this often while entries arrive."),
+  MAMORI_AUDIT_CHECKPOINT_DIR: z
+    .string()
+    .optional()
+    .describe("Folder the signed audit checkpoints are exported to, ideally write-once storage (WORM volume, offline mount). Defaults to MAMORI_DATA_DIR/audit-checkpoints; `none` keeps them in the database only."),
+  MAMORI_SIEM_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Export the audit trail as OCSF 1.3 JSON lines to this file (appended, created with mode 0600), or to standard output when \"-\" (shared with the service log). Unset: no file export."),
+  MAMORI_SIEM_SYSLOG_URL: z
+    .url({ protocol: /^tls$/ })
+    .refine((value) => {
+      const url = new URL(value);
+      return url.hostname !== "" && !url.username && !url.password && (url.pathname === "" || url.pathname === "/") && !url.search && !url.hash;
+    }, "must be tls://host:port")
+    .optional()
+    .describe("Export the audit trail to a syslog receiver: RFC 5424 messages carrying OCSF JSON over TLS (RFC 5425), as tls://host:port (port 6514 when omitted). At-least-once and in order; receivers de-duplicate by the seq structured-data parameter. Unset: no syslog export."),
+  MAMORI_SIEM_SYSLOG_CA_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("PEM CA bundle the syslog receiver's certificate must chain to (its host name is always verified). Unset: Node's trusted CAs."),
   MAMORI_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level. Logs never carry medical content, names, tokens or query strings."),
 });
 

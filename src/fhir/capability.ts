@@ -1,3 +1,4 @@
+import { auditEventSearchParams } from "../audit/index.js";
 import { resourceDefinitions } from "./resources/index.js";
 
 /** Interactions implemented per resource type; the CapabilityStatement is built from this and nothing else. */
@@ -21,13 +22,24 @@ export function capabilityStatement(options: { baseUrl: string; software: { name
           cors: false,
           description: "Session cookie from the Mamori sign-in (password and TOTP); every interaction is authorized by policy and audited.",
         },
-        resource: Object.keys(resourceDefinitions).map((type) => ({
-          type,
-          versioning: "versioned",
-          readHistory: false,
-          updateCreate: false,
-          interaction: interactions.map((code) => ({ code })),
-        })),
+        resource: [
+          ...Object.keys(resourceDefinitions).map((type) => ({
+            type,
+            versioning: "versioned",
+            readHistory: false,
+            updateCreate: false,
+            interaction: interactions.map((code) => ({ code })),
+          })),
+          // The audit trail seen as FHIR: read-only, for those allowed to review it (read_audit).
+          {
+            type: "AuditEvent",
+            versioning: "no-version",
+            readHistory: false,
+            updateCreate: false,
+            interaction: [{ code: "read" }, { code: "search-type" }],
+            searchParam: auditEventSearchParams.map((param) => ({ ...param })),
+          },
+        ],
       },
     ],
   };

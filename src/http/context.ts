@@ -1,5 +1,5 @@
 import type { Config } from "../config/index.js";
-import type { Audit } from "../audit/index.js";
+import type { Audit, AuditQuery } from "../audit/index.js";
 import type { Identity } from "../identity/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { Records } from "../fhir/index.js";
@@ -10,6 +10,8 @@ export interface HttpServices {
   config: Readonly<Config>;
   clock: Clock;
   audit: Audit;
+  /** The security officer's search of the audit trail (authorizes and audits inside). */
+  auditQuery: AuditQuery;
   identity: Identity;
   sessions: Sessions;
   records: Records;

@@ -32,6 +32,8 @@ export const errorCatalogue = {
   "crypto.key_unavailable": { status: 503, issue: "transient", ja: "暗号鍵を利用できません。", en: "The encryption key is unavailable." },
   "crypto.integrity": { status: 500, issue: "exception", ja: "保存データの完全性を確認できませんでした。", en: "Stored data failed its integrity check." },
   "audit.unavailable": { status: 503, issue: "transient", ja: "監査記録を保存できないため、処理を中止しました。", en: "The request was stopped because its audit entry could not be saved." },
+  "audit.invalid_filter": { status: 400, issue: "invalid", ja: "監査ログの検索条件が正しくありません。", en: "The audit log search conditions are invalid." },
+  "audit.not_found": { status: 404, issue: "not-found", ja: "監査記録が見つかりません。", en: "The audit entry was not found." },
 } as const satisfies Record<string, ErrorText>;
 
 export interface ErrorText {

@@ -42,8 +42,8 @@ let userCounter = 0;
  * PGlite, or a scratch PostgreSQL database when DATABASE_URL is set. Passwords use the OWASP minimum argon2id
  * parameters to keep tests fast.
  */
-export async function startTestApp(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "mamori-test-"));
+export async function startTestApp(options: { clock?: Clock; env?: Record<string, string>; /** Keep data here, on disk (crash tests). */ dataDir?: string } = {}): Promise<TestApp> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "mamori-test-")));
   const postgres = await createScratchPostgres(process.env);
   const port = await freePort();
   const baseUrl = `https://127.0.0.1:${port}`;
@@ -58,7 +58,7 @@ export async function startTestApp(options: { clock?: Clock; env?: Record<string
     ...(postgres ? { DATABASE_URL: postgres.url } : {}),
     ...options.env,
   });
-  const mamori = await createMamori(config, { memoryDatabase: !postgres, logger: pino({ level: "silent" }), ...(options.clock ? { clock: options.clock } : {}) });
+  const mamori = await createMamori(config, { memoryDatabase: !postgres && !options.dataDir, logger: pino({ level: "silent" }), ...(options.clock ? { clock: options.clock } : {}) });
   await mamori.app.listen({ host: "127.0.0.1", port });
   const client = () => createTestClient(baseUrl, mamori.tls.cert);
   const epochOf = () => Math.floor((options.clock?.now() ?? new Date()).getTime() / 1000);
@@ -109,7 +109,7 @@ export async function startTestApp(options: { clock?: Clock; env?: Record<string
     async close() {
       await mamori.close();
       await postgres?.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -178,6 +178,22 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip, timeout: 12
     await snap(admin, "admin-forbidden-ja");
   });
 
+  // LOG-4 / ACC-2: the administrator reviews who touched the patient, without seeing the patient.
+  it("shows the administrator the patient's audit trail, with a CSV link for the same conditions", async () => {
+    await admin.goto(`${app.baseUrl}/`);
+    await admin.getByTestId("open-audit-log").click();
+    await admin.getByTestId("audit-patient-id").fill(patientId);
+    await admin.getByTestId("audit-search").click();
+    await admin.getByTestId("audit-entries").waitFor();
+    const rows = await admin.getByTestId("audit-entry").allTextContents();
+    assert.ok(rows.some((row) => row.includes("fhir.read") && row.includes("成功")), "the doctor's read is listed");
+    assert.ok(rows.some((row) => row.includes("fhir.read") && row.includes("拒否")), "the administrator's refused read is listed");
+    assert.equal(await admin.getByTestId("audit-csv").getAttribute("href"), `/api/audit/entries.csv?patientId=${patientId}`);
+    const body = (await admin.locator("body").textContent()) ?? "";
+    for (const name of patientNames) assert.ok(!body.includes(name), `the audit page shows no ${name}`);
+    await snap(admin, "audit-log-ja");
+  });
+
   it("warns a minute before the idle limit, refreshes on continue, and clears the screen when the limit passes", async () => {
     const idleMs = app.config.session.idleMs;
     await jumpBothClocks(idleMs - 50_000);

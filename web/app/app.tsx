@@ -5,6 +5,8 @@ import { IdleWarningDialog } from "../components/idle-warning-dialog.js";
 import { Link } from "../components/link.js";
 import { PatientPage } from "../pages/clinician/patient-page.js";
 import { HomePage } from "../pages/home-page.js";
+import { AuditLogPage } from "../pages/security/audit-log-page.js";
+import { canReviewAudit } from "../pages/security/audit-review-card.js";
 import { AcceptInvitationPage } from "../pages/sign-in/accept-invitation-page.js";
 import { LoginPage } from "../pages/sign-in/login-page.js";
 import { TotpEnrolmentPage } from "../pages/sign-in/totp-enrolment-page.js";
@@ -47,7 +49,8 @@ export function App({ initialToken }: { initialToken: string | undefined }) {
 function ActiveScreen({ route, roles }: { route: Route; roles: Parameters<typeof HomePage>[0]["roles"] }) {
   const { t } = useTranslation();
   if (route.name === "patient") return <PatientPage key={route.id} id={route.id} />;
-  if (route.name === "not-found")
+  if (route.name === "audit-log" && canReviewAudit(roles)) return <AuditLogPage />;
+  if (route.name === "not-found" || route.name === "audit-log")
     return (
       <section className="card">
         <p>{t("app.notFound")}</p>

@@ -35,6 +35,7 @@ export type Route =
   | { name: "setup" }
   | { name: "invite" }
   | { name: "patient"; id: string }
+  | { name: "audit-log" }
   | { name: "not-found" };
 
 /** Maps a path to a route. */
@@ -43,6 +44,7 @@ export function matchRoute(path: string): Route {
   if (path === "/login") return { name: "login" };
   if (path === "/setup") return { name: "setup" };
   if (path === "/invite") return { name: "invite" };
+  if (path === "/security/audit") return { name: "audit-log" };
   const patient = /^\/patients\/([^/]+)$/.exec(path);
   if (patient?.[1]) return { name: "patient", id: decodeURIComponent(patient[1]) };
   return { name: "not-found" };

@@ -3,12 +3,14 @@ import type { Role } from "../../shared/api/index.js";
 import { InviteUserForm } from "./admin/invite-user-form.js";
 import { NewPatientForm } from "./clinician/new-patient-form.js";
 import { OpenPatientForm } from "./clinician/open-patient-form.js";
+import { AuditReviewCard, canReviewAudit } from "./security/audit-review-card.js";
 
 /** The signed-in home: each role sees its own tools (the server still checks every request). */
 export function HomePage({ roles }: { roles: readonly Role[] }) {
   const { t } = useTranslation();
   const isDoctor = roles.includes("doctor");
   const isAdmin = roles.includes("admin");
+  const isAuditReviewer = canReviewAudit(roles);
   return (
     <>
       <h1>{t("home.heading")}</h1>
@@ -18,8 +20,9 @@ export function HomePage({ roles }: { roles: readonly Role[] }) {
           <NewPatientForm />
         </>
       ) : null}
+      {isAuditReviewer ? <AuditReviewCard /> : null}
       {isAdmin ? <InviteUserForm /> : null}
-      {!isDoctor && !isAdmin ? <p>{t("home.noRole")}</p> : null}
+      {!isDoctor && !isAdmin && !isAuditReviewer ? <p>{t("home.noRole")}</p> : null}
     </>
   );
 }

@@ -7,9 +7,9 @@ import { SelectField } from "../../components/select-field.js";
 import { TextField } from "../../components/text-field.js";
 import { useSubmit } from "../../components/use-submit.js";
 
-const roles: readonly Role[] = ["doctor", "admin"];
+const roles: readonly Role[] = ["doctor", "security_officer", "admin"];
 
-/** Creates a one-time invitation link for a doctor or an administrator. */
+/** Creates a one-time invitation link for a doctor, a security officer or an administrator. */
 export function InviteUserForm() {
   const { t, i18n } = useTranslation();
   const [email, setEmail] = useState("");

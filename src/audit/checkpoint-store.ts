@@ -1,0 +1,80 @@
+import type { Executor } from "../db/index.js";
+import type { Checkpoint } from "./checkpoint.js";
+
+type CheckpointTables = {
+  audit_signing_key: { id: string; public_key: Uint8Array; private_key: Uint8Array; created_at: Date; retired_at: Date | null };
+  audit_checkpoint: {
+    seq: number;
+    from_seq: number;
+    chain_hash: Uint8Array;
+    entry_hashes: Uint8Array;
+    signed_at: Date;
+    key_id: string;
+    signature: Uint8Array;
+  };
+  audit_entry: { seq: number; hash: Uint8Array };
+};
+
+/** SQL of audit checkpoints and their signing keys. */
+export function createCheckpointStore(executor: Executor) {
+  const db = executor.withTables<CheckpointTables>();
+  return {
+    /** Keys not retired, newest first. */
+    async activeSigningKeys(): Promise<Array<{ id: string; publicKey: Buffer; privateKey: Buffer }>> {
+      const rows = await db
+        .selectFrom("audit_signing_key")
+        .select(["id", "public_key", "private_key"])
+        .where("retired_at", "is", null)
+        .orderBy("created_at", "desc")
+        .execute();
+      return rows.map((row) => ({ id: row.id, publicKey: Buffer.from(row.public_key), privateKey: Buffer.from(row.private_key) }));
+    },
+    async signingKeys(): Promise<Array<{ id: string; publicKey: Buffer; privateKey: Buffer }>> {
+      const rows = await db.selectFrom("audit_signing_key").select(["id", "public_key", "private_key"]).execute();
+      return rows.map((row) => ({ id: row.id, publicKey: Buffer.from(row.public_key), privateKey: Buffer.from(row.private_key) }));
+    },
+    async insertSigningKey(row: { id: string; publicKey: Buffer; privateKey: Buffer }, at: Date): Promise<void> {
+      await db.insertInto("audit_signing_key").values({ id: row.id, public_key: row.publicKey, private_key: row.privateKey, created_at: at }).execute();
+    },
+    async lastCheckpoint(): Promise<Checkpoint | undefined> {
+      const row = await db.selectFrom("audit_checkpoint").selectAll().orderBy("seq", "desc").limit(1).executeTakeFirst();
+      return row && toCheckpoint(row);
+    },
+    async checkpoints(): Promise<Checkpoint[]> {
+      const rows = await db.selectFrom("audit_checkpoint").selectAll().orderBy("seq").execute();
+      return rows.map(toCheckpoint);
+    },
+    /** Stores a checkpoint; false when another node stored one for that sequence first. */
+    async insertCheckpoint(checkpoint: Checkpoint): Promise<boolean> {
+      const result = await db
+        .insertInto("audit_checkpoint")
+        .values({
+          seq: checkpoint.seq,
+          from_seq: checkpoint.fromSeq,
+          chain_hash: checkpoint.chainHash,
+          entry_hashes: Buffer.concat(checkpoint.entryHashes),
+          signed_at: new Date(checkpoint.signedAt),
+          key_id: checkpoint.keyId,
+          signature: checkpoint.signature,
+        })
+        .onConflict((oc) => oc.column("seq").doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+    },
+  };
+}
+
+function toCheckpoint(row: CheckpointTables["audit_checkpoint"]): Checkpoint {
+  const hashes = Buffer.from(row.entry_hashes);
+  const entryHashes: Buffer[] = [];
+  for (let offset = 0; offset < hashes.length; offset += 32) entryHashes.push(hashes.subarray(offset, offset + 32));
+  return {
+    seq: row.seq,
+    fromSeq: row.from_seq,
+    chainHash: Buffer.from(row.chain_hash),
+    entryHashes,
+    signedAt: row.signed_at.toISOString(),
+    keyId: row.key_id,
+    signature: Buffer.from(row.signature),
+  };
+}

@@ -1,0 +1,26 @@
+import type { RecordedAuditEntry } from "../entry.js";
+
+/** A destination of the SIEM export (a file, stdout, a syslog receiver). */
+export interface AuditSink {
+  /** Names the sink's cursor and its advisory lock, e.g. `file` or `syslog`. */
+  readonly name: string;
+  /**
+   * Delivers entries in order and resolves once every one is acknowledged.
+   * @throws {SinkError} saying how many leading entries were acknowledged before the failure.
+   */
+  send(entries: readonly RecordedAuditEntry[]): Promise<void>;
+  /** Lets a write in progress finish (briefly), then releases the file or connection; later sends fail. */
+  close(): Promise<void>;
+}
+
+/** A failed delivery: the first `acknowledged` entries of the page are safely out, the rest are not. */
+export class SinkError extends Error {
+  constructor(
+    message: string,
+    readonly acknowledged: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "SinkError";
+  }
+}

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { auditEventSearchLinks, auditFilterFromFhirSearch, toFhirAuditEvent } from "../../audit/index.js";
+import type { HttpServices } from "../context.js";
+import { requirePrincipal } from "../plugins/authenticate.js";
+
+const base = "/fhir/R4";
+const fhirJson = "application/fhir+json; charset=utf-8";
+const resourceBody = z.looseObject({ resourceType: z.string() });
+const operationOutcome = z.looseObject({ resourceType: z.literal("OperationOutcome") });
+const errors = { 400: operationOutcome, 401: operationOutcome, 403: operationOutcome, 404: operationOutcome, 503: operationOutcome };
+const parameter = z.string().max(200).optional();
+/** Unknown parameters are ignored, as FHIR lets a server do without `Prefer: handling=strict` (R4 search.html#errors). */
+const searchQuery = z.object({
+  patient: parameter,
+  agent: parameter,
+  action: parameter,
+  outcome: parameter,
+  date: z.union([z.string().max(64), z.array(z.string().max(64)).max(4)]).optional(),
+  _count: parameter,
+  _before: parameter,
+});
+
+/** AuditEvent read and search over the audit trail (FHIR R4 auditevent.html); requires `read_audit` like the API. */
+export function fhirAuditEventRoutes(services: HttpServices): FastifyPluginAsyncZod {
+  const endpoint = new URL(`${base}/AuditEvent`, services.config.publicUrl).toString();
+
+  return async (app) => {
+    app.get(`${base}/AuditEvent`, { schema: { querystring: searchQuery, response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const page = await services.auditQuery.search(principal, auditFilterFromFhirSearch(request.query));
+      // Bundle.total is optional for a searchset and would cost a count over the whole trail, so it is left out.
+      return reply.type(fhirJson).send({
+        resourceType: "Bundle",
+        type: "searchset",
+        link: auditEventSearchLinks(endpoint, request.query, page.nextCursor),
+        entry: page.entries.map((entry) => ({ fullUrl: `${endpoint}/${entry.seq}`, resource: toFhirAuditEvent(entry), search: { mode: "match" } })),
+      });
+    });
+
+    app.get(
+      `${base}/AuditEvent/:id`,
+      { schema: { params: z.object({ id: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/) }), response: { 200: resourceBody, ...errors } } },
+      async (request, reply) => {
+        // AuditEvent ids are sequence numbers; any other id names nothing (answered not found after authorization).
+        const seq = /^[1-9]\d{0,15}$/.test(request.params.id) ? Number(request.params.id) : 0;
+        const entry = await services.auditQuery.read(requirePrincipal(request), seq);
+        return reply.type(fhirJson).send(toFhirAuditEvent(entry));
+      },
+    );
+  };
+}

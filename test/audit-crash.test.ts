@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import https from "node:https";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { after, describe, it } from "node:test";
+import { sql } from "kysely";
+import pg from "pg";
+import { createAudit } from "../src/audit/index.js";
+import { loadConfig } from "../src/config/index.js";
+import { createKeyring, openLocalKeyFile } from "../src/crypto/index.js";
+import { migrate, openDatabase } from "../src/db/index.js";
+import { systemClock } from "../src/kernel/index.js";
+
+interface Ready {
+  baseUrl: string;
+  cert: string;
+  cookie: string;
+  patientIds: string[];
+  databaseUrl: string | null;
+}
+
+// LOG-1 with 保存性: a crash (kill -9) during concurrent requests loses no audit entry of any answered request.
+describe("audit trail across a crash", () => {
+  let dataDir: string | undefined;
+  let databaseUrl: string | null = null;
+  after(async () => {
+    if (databaseUrl) {
+      const name = new URL(databaseUrl).pathname.slice(1);
+      const admin = new pg.Client({ connectionString: process.env["DATABASE_URL"] });
+      await admin.connect();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("keeps an entry for every answered read when the process is killed mid-load", { timeout: 120_000 }, async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "mamori-crash-"));
+    const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/crash-server.ts", dataDir], { stdio: ["ignore", "pipe", "inherit"] });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      readline.createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line) as Ready));
+      child.once("exit", (code) => reject(new Error(`crash server exited early (${code})`)));
+    });
+    databaseUrl = ready.databaseUrl;
+
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca: ready.cert, servername: "localhost" });
+    const answered = new Map<string, number>();
+    let stop = false;
+    const read = (id: string) =>
+      new Promise<number>((resolve) => {
+        https
+          .get(`${ready.baseUrl}/fhir/R4/Patient/${id}`, { agent, headers: { cookie: ready.cookie } }, (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+            res.on("error", () => resolve(0));
+          })
+          .on("error", () => resolve(0));
+      });
+    const workers = Array.from({ length: 16 }, async (_, worker) => {
+      for (let n = 0; !stop && n < 10_000; n += 1) {
+        const id = ready.patientIds[(worker + n) % ready.patientIds.length]!;
+        if ((await read(id)) === 200) answered.set(id, (answered.get(id) ?? 0) + 1);
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    child.kill("SIGKILL");
+    stop = true;
+    await Promise.all(workers);
+    await exited;
+    agent.destroy();
+    const totalAnswered = [...answered.values()].reduce((a, b) => a + b, 0);
+    assert.ok(totalAnswered > 20, `only ${totalAnswered} reads answered before the kill`);
+
+    const config = loadConfig({ MAMORI_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? "" });
+    const db = await openDatabase(config);
+    try {
+      await migrate(db);
+      const rows = await sql<{ patient_id: string; n: number }>`
+        select entry->>'patientId' as patient_id, count(*)::int8 as n from audit_entry
+        where entry->>'action' = 'fhir.read' and entry->>'outcome' = 'success' group by 1`.execute(db.kysely);
+      const audited = new Map(rows.rows.map((row) => [row.patient_id, row.n]));
+      for (const [id, count] of answered) assert.ok((audited.get(id) ?? 0) >= count, `patient ${id}: ${count} answered, ${audited.get(id) ?? 0} audited`);
+      const keyring = await createKeyring({ db, kms: await openLocalKeyFile(config.masterKeyFile), clock: systemClock });
+      const report = await createAudit({ db, keyring, clock: systemClock, batchWindowMs: 0, checkpoints: config.audit.checkpoints }).verify();
+      assert.equal(report.intact, true, JSON.stringify(report));
+    } finally {
+      await db.close();
+    }
+  });
+});
