@@ -3,21 +3,24 @@ import { mkdir } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { createAccess } from "./access/index.js";
-import { createAudit, createAuditQuery, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
+import { createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import type { Config } from "./config/index.js";
-import { createKeyring, openLocalKeyFile, type Keyring } from "./crypto/index.js";
+import { createKeyring, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
-import { createRecords } from "./fhir/index.js";
+import { createRecords, createShredding, patientDataKeyId, type Shredding } from "./fhir/index.js";
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, type Identity } from "./identity/index.js";
 import { systemClock, type Clock } from "./kernel/index.js";
 import { createSessions } from "./session/index.js";
+import { createSanitiserPool, createUploads, type SanitiserPool } from "./uploads/index.js";
 
 export interface Mamori {
   app: FastifyInstance;
   db: Database;
   audit: Audit;
   keyring: Keyring;
+  /** Crypto-shredding of a patient (retention rule, dual approval); administrators only. */
+  shredding: Shredding;
   identity: Identity;
   tls: TlsMaterial;
   /** The SIEM export loops (none unless configured); their status feeds metrics. */
@@ -51,9 +54,10 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
 
   const db = await openDatabase(config, { memory: options.memoryDatabase ?? false });
+  let sanitiserPool: SanitiserPool | undefined;
   try {
     await migrate(db);
-    const kms = await openLocalKeyFile(config.masterKeyFile);
+    const kms = await openKms(config);
     const keyring = await createKeyring({ db, kms, clock });
     const audit = createAudit({
       db,
@@ -61,12 +65,16 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       clock,
       batchWindowMs: config.audit.batchWindowMs,
       checkpoints: config.audit.checkpoints,
+      retentionYears: config.audit.retentionYears,
       // A segment that no longer verifies means someone changed the trail: say where, loudly, without content.
       onError: (error) =>
         logger.error({ err: { name: error instanceof Error ? error.name : typeof error }, ...(error instanceof UnverifiableSegmentError ? { seq: error.seq } : {}) }, "audit checkpoint failed"),
     });
     audit.startCheckpoints();
+    await audit.startRetention();
     const access = await createAccess();
+    const records = createRecords({ db, keyring, audit, access, clock });
+    const shredding = createShredding({ db, keyring, audit, clock, retentionYears: config.recordRetentionYears });
     const identity = createIdentity({
       db,
       keyring,
@@ -76,12 +84,33 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       invitationMs: config.invitationMs,
       setupLinkMs: config.setupLinkMs,
       mayInvite: (principal) => access.decide(principal, "invite_user", { type: "System" }),
+      mayInvitePatient: (principal, patientId) => access.decide(principal, "invite_patient", { type: "Patient", id: patientId }),
+      patientExists: (patientId) => records.patientExists(patientId),
     });
-    const sessions = createSessions({ db, audit, clock, identity, timeouts: config.session });
-    const records = createRecords({ db, keyring, audit, access, clock });
+    const sessions = createSessions({ db, audit, clock, identity, timeouts: config.session, patientMfaRequired: config.patientPortal.mfaRequired });
     const auditQuery = createAuditQuery({ db, audit, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });
+    // File sanitising runs in worker threads so a hostile upload cannot stall request handling.
+    sanitiserPool = createSanitiserPool({ size: config.uploads.workers, timeoutMs: config.uploads.timeoutMs, limits: config.uploads });
+    const uploads = createUploads({
+      db,
+      keyring,
+      audit,
+      access,
+      clock,
+      pool: sanitiserPool,
+      settings: config.uploads,
+      patientDataKey: (patientId, executor) => patientDataKeyId(executor, patientId),
+    });
     const tls = await loadTlsMaterial(config);
-    const app = await buildApp({ config, clock, audit, auditQuery, identity, sessions, records, version }, tls, logger);
+    const patientHistory = createPatientHistory({
+      db,
+      audit,
+      mayReadHistory: (principal, patientId) => access.decide(principal, "read_access_history", { type: "Patient", id: patientId }),
+      staffNameOf: async (accountId) => (await identity.accounts.get(accountId))?.displayName,
+      organisationName: config.organisationName,
+      showStaffNames: config.patientPortal.showStaffNames,
+    });
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, version }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,
@@ -97,6 +126,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       db,
       audit,
       keyring,
+      shredding,
       identity,
       tls,
       siem,
@@ -105,14 +135,20 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
         return issued && { url: oneTimeLink(config.publicUrl, "setup", issued.token), expiresAt: issued.expiresAt };
       },
       async close() {
-        // Stop taking requests, then let every accepted audit entry reach the database before closing it.
-        await app.close();
-        await audit.close();
-        await siem.stop();
-        await db.close();
+        // Stop taking requests, then let every accepted audit entry reach the database before closing it. The
+        // database closes even when a step before it fails, so no connection outlives the service.
+        try {
+          await app.close();
+          await uploads.close();
+          await audit.close();
+          await siem.stop();
+        } finally {
+          await db.close();
+        }
       },
     };
   } catch (error) {
+    await sanitiserPool?.close();
     await db.close();
     throw error;
   }

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { role } from "./session.js";
+import { staffRole } from "./session.js";
 
 export const createInvitationRequest = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
-  role,
+  role: staffRole,
 });
 export type CreateInvitationRequest = z.infer<typeof createInvitationRequest>;
 

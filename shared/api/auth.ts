@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { role } from "./session.js";
 
 export const loginRequest = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
@@ -28,7 +29,7 @@ export const acceptInvitationRequest = z.object({
 export type AcceptInvitationRequest = z.infer<typeof acceptInvitationRequest>;
 
 export const invitationView = z.object({
-  role: z.string(),
+  role: role,
   /** Set when the inviter fixed the e-mail address. */
   email: z.string().optional(),
   expiresAt: z.number(),

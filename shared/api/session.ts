@@ -4,13 +4,24 @@ import { z } from "zod";
 export const sessionStage = z.enum(["anonymous", "mfa_required", "enrolment_required", "active"]);
 export type SessionStage = z.infer<typeof sessionStage>;
 
-export const role = z.enum(["admin", "doctor", "security_officer"]);
+/** Roles of staff accounts, which administrators invite. */
+export const staffRole = z.enum(["admin", "doctor", "security_officer"]);
+export type StaffRole = z.infer<typeof staffRole>;
+
+/** Every role; `patient` accounts are invited by a clinician for one Patient record (PHR portal). */
+export const role = z.enum([...staffRole.options, "patient"]);
 export type Role = z.infer<typeof role>;
 
 export const sessionView = z.object({
   stage: sessionStage,
   account: z
-    .object({ id: z.string(), displayName: z.string(), roles: z.array(role) })
+    .object({
+      id: z.string(),
+      displayName: z.string(),
+      roles: z.array(role),
+      /** For a patient account: the Patient record it belongs to. */
+      patientId: z.string().optional(),
+    })
     .optional(),
   /** Milliseconds since the epoch; the UI warns one minute before the idle limit. */
   idleExpiresAt: z.number().optional(),

@@ -31,6 +31,15 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["security_officer"], "search", patient, false, "access.no_permission"],
   [["security_officer"], "create", patient, false, "access.no_permission"],
   [["security_officer"], "invite_user", system, false, "access.no_permission"],
+  // ACC-1 / ACC-2 / MAL-1: uploaded files (Binary) are clinical content; refused files are the security officer's.
+  [["doctor"], "create", { type: "Binary", id: "b-1" }, true, "access.permitted"],
+  [["doctor"], "read", { type: "Binary", id: "b-1" }, true, "access.permitted"],
+  [["admin"], "read", { type: "Binary", id: "b-1" }, false, "access.admin_no_clinical"],
+  [["admin", "doctor"], "create", { type: "Binary", id: "b-1" }, false, "access.admin_no_clinical"],
+  [["security_officer"], "read", { type: "Binary", id: "b-1" }, false, "access.no_permission"],
+  [["security_officer"], "read_quarantine", system, true, "access.permitted"],
+  [["doctor"], "read_quarantine", system, false, "access.no_permission"],
+  [["admin"], "read_quarantine", system, false, "access.no_permission"],
 ];
 
 describe("access policy (Cedar)", () => {
@@ -49,5 +58,35 @@ describe("access policy (Cedar)", () => {
 
   it("names the guideline control each policy serves", () => {
     for (const policy of access.policies()) assert.match(policy.annotations["control"] ?? "", /^[A-Z]+-\d+$/, policy.id);
+  });
+});
+
+describe("access policy for patient accounts (Cedar)", () => {
+  let access: Access;
+  before(async () => {
+    access = await createAccess();
+  });
+  const own: AccessTarget = { type: "Patient", id: "p-own" };
+  const other: AccessTarget = { type: "Patient", id: "p-other" };
+  const patient = { accountId: "00000000-0000-4000-8000-0000000000aa", roles: ["patient"] as const, patientId: "p-own" };
+  const rows: Array<[string, AccessAction, AccessTarget, boolean]> = [
+    ["reads its own record", "read", own, true],
+    ["reads its own access history", "read_access_history", own, true],
+    ["cannot read another patient's record", "read", other, false],
+    ["cannot read another patient's access history", "read_access_history", other, false],
+    ["cannot create records", "create", own, false],
+    ["cannot search", "search", own, false],
+    ["cannot invite patients", "invite_patient", own, false],
+    ["cannot read the audit trail", "read_audit", { type: "System" }, false],
+  ];
+  for (const [sentence, action, target, allowed] of rows) {
+    it(`a patient ${sentence}`, () => assert.equal(access.decide(patient, action, target).allowed, allowed));
+  }
+  it("a patient role without a linked record reads nothing", () => {
+    assert.equal(access.decide({ accountId: patient.accountId, roles: ["patient"] }, "read", own).allowed, false);
+  });
+  it("a doctor may invite a patient, an administrator may not", () => {
+    assert.equal(access.decide({ accountId: "d", roles: ["doctor"] }, "invite_patient", own).allowed, true);
+    assert.equal(access.decide({ accountId: "a", roles: ["admin"] }, "invite_patient", own).allowed, false);
   });
 });

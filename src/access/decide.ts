@@ -2,14 +2,16 @@ import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import type { Role } from "../../shared/api/session.js";
 import type { LoadedPolicy } from "./policy-set.js";
 
-export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit";
+export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit" | "invite_patient" | "read_access_history" | "read_quarantine";
 
 /** What is being acted on: a record of a type, or the system itself (administration). */
-export type AccessTarget = { type: "Patient"; id: string } | { type: "System" };
+export type AccessTarget = { type: "Patient"; id: string } | { type: "Binary"; id: string } | { type: "System" };
 
 export interface AccessSubject {
   accountId: string;
   roles: readonly Role[];
+  /** For a patient account: its own Patient record, which policies compare with the resource. */
+  patientId?: string | undefined;
 }
 
 export interface Decision {
@@ -41,7 +43,11 @@ export function createDecider(policies: readonly LoadedPolicy[]): (subject: Acce
       context: {},
       preparsedPolicySetId: policySetId,
       entities: [
-        { uid: user, attrs: {}, parents: subject.roles.map((role) => ({ type: "Role", id: role })) },
+        {
+          uid: user,
+          attrs: subject.patientId ? { patient: { __entity: { type: "Patient", id: subject.patientId } } } : {},
+          parents: subject.roles.map((role) => ({ type: "Role", id: role })),
+        },
         ...subject.roles.map((role) => ({ uid: { type: "Role", id: role }, attrs: {}, parents: [] })),
         { uid: resource, attrs: {}, parents: [] },
       ],

@@ -8,19 +8,12 @@ import { sql } from "kysely";
 import { createKeyring, openLocalKeyFile, type Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import { createManualClock } from "../kernel/index.js";
-import { openTestDatabase } from "../testing/index.js";
+import { buildAuditEntry, openTestDatabase } from "../testing/index.js";
 import { linkHash, genesisHash } from "./chain.js";
 import { checkpointFromFile, checkpointToFile, signCheckpoint } from "./checkpoint.js";
-import { createAudit, type Audit, type AuditEntry } from "./index.js";
+import { createAudit, type Audit } from "./index.js";
 
-const entry = (n: number): AuditEntry => ({
-  action: "fhir.read",
-  outcome: "success",
-  actor: { accountId: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, roles: ["doctor"] },
-  resource: { type: "Patient", id: `p-${n}` },
-  patientId: `p-${n}`,
-  network: { ip: "127.0.0.1", userAgent: "test" },
-});
+const entry = buildAuditEntry;
 
 // LOG-2: the trail is tamper-evident; verify names the first broken entry.
 describe("audit trail", () => {

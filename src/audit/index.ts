@@ -4,6 +4,8 @@ import type { Clock } from "../kernel/index.js";
 import { readExportedCheckpoints } from "./checkpoint-export.js";
 import { createCheckpointStore } from "./checkpoint-store.js";
 import { createCheckpointer, type CheckpointPolicy } from "./checkpointer.js";
+import { createRetention, type PurgeResult } from "./retention.js";
+import { createRetentionStore } from "./retention-store.js";
 import { trustedDatabaseKeys } from "./signing-key.js";
 import { verifyChain, type VerifyReport } from "./verifier.js";
 import { createAuditWriter, type AuditWriter } from "./writer.js";
@@ -28,9 +30,20 @@ export interface Audit extends AuditWriter {
   checkpointNow(): Promise<void>;
   /** Starts signing checkpoints as entries accumulate and on the timer (the service; not the verify command). */
   startCheckpoints(): void;
+  /**
+   * Creates the coming monthly partitions and deletes entries past the retention period, now and then daily.
+   * The service runs it; the verify command does not.
+   */
+  startRetention(): Promise<void>;
+  /** Deletes entries past the retention period now (audited, checkpointed); undefined when nothing is due. */
+  purgeExpired(): Promise<PurgeResult | undefined>;
   /** Flushes pending entries, signs a last checkpoint and stops the timers. */
   close(): Promise<void>;
 }
+
+export type { PurgeResult } from "./retention.js";
+
+const dayMs = 86_400_000;
 
 /** The audit trail: hash-chained, group-committed writer, signed checkpoints and the verifier. */
 export function createAudit(deps: {
@@ -39,11 +52,19 @@ export function createAudit(deps: {
   clock: Clock;
   batchWindowMs: number;
   checkpoints: CheckpointPolicy;
+  /** Years audit entries are kept (default 5). */
+  retentionYears?: number;
   onError?: (error: unknown) => void;
 }): Audit {
   const writer = createAuditWriter(deps);
   const checkpointer = createCheckpointer({ ...deps, policy: deps.checkpoints });
+  const checkpointNow = async () => {
+    await writer.flush();
+    await checkpointer.checkpointNow();
+  };
+  const retention = createRetention({ db: deps.db, clock: deps.clock, writer, checkpointNow, retentionYears: deps.retentionYears ?? 5 });
   let checkpointing = false;
+  let retentionTimer: NodeJS.Timeout | undefined;
 
   return {
     ...writer,
@@ -53,11 +74,19 @@ export function createAudit(deps: {
         stored: await createCheckpointStore(deps.db.kysely).checkpoints(),
         exported: deps.checkpoints.exportDir ? await readExportedCheckpoints(deps.checkpoints.exportDir) : undefined,
       };
-      return verifyChain(deps.db, { evidence, ...(onProgress ? { onProgress } : {}) });
+      const anchor = await createRetentionStore(deps.db.kysely).latestAnchor();
+      return verifyChain(deps.db, { evidence, anchor, ...(onProgress ? { onProgress } : {}) });
     },
-    async checkpointNow() {
-      await writer.flush();
-      await checkpointer.checkpointNow();
+    checkpointNow,
+    purgeExpired: () => retention.purgeExpired(),
+    async startRetention() {
+      const daily = async () => {
+        await retention.ensurePartitions();
+        await retention.purgeExpired();
+      };
+      await retention.ensurePartitions();
+      retentionTimer = setInterval(() => daily().catch((error: unknown) => deps.onError?.(error)), dayMs);
+      retentionTimer.unref();
     },
     startCheckpoints() {
       if (checkpointing) return;
@@ -66,6 +95,7 @@ export function createAudit(deps: {
       checkpointer.start();
     },
     async close() {
+      if (retentionTimer) clearInterval(retentionTimer);
       await writer.flush();
       if (!checkpointing) return;
       await checkpointer.stop();
@@ -73,3 +103,4 @@ export function createAudit(deps: {
     },
   };
 }
+export { createPatientHistory, type PatientHistory } from "./patient-history.js";

@@ -10,7 +10,8 @@ export type ChainProblem =
   | "chain_broken" // the entry does not follow the one before it (moved, inserted or reordered)
   | "entries_missing" // a sequence number is absent (deleted)
   | "differs_from_checkpoint" // the entry's hash is not the one a signed checkpoint recorded (rewritten chain)
-  | "tail_missing"; // the chain ends before the recorded head or a signed checkpoint (truncated)
+  | "tail_missing" // the chain ends before the recorded head or a signed checkpoint (truncated)
+  | "anchor_unverified"; // the starting point left by a retention purge is not the hash a checkpoint signed
 
 export type CheckpointProblem =
   | "signature_invalid" // the checkpoint was altered or signed by a key we do not hold
@@ -47,7 +48,12 @@ const pageSize = 2_000;
  */
 export async function verifyChain(
   db: Database,
-  options: { onProgress?: (checked: number, total: number) => void; evidence?: CheckpointEvidence } = {},
+  options: {
+    onProgress?: (checked: number, total: number) => void;
+    evidence?: CheckpointEvidence;
+    /** Where the chain starts after a retention purge: the last purged seq and the chain hash there. */
+    anchor?: { purgedThroughSeq: number; anchorHash: Buffer } | undefined;
+  } = {},
 ): Promise<VerifyReport> {
   const store = createAuditStore(db.kysely);
   const total = await store.count();
@@ -56,8 +62,8 @@ export async function verifyChain(
   const signedHashAt = indexHashes(valid);
   const signedUpTo = valid.at(-1)?.seq ?? 0;
 
-  let expectedSeq = 1;
-  let previous: Buffer = genesisHash;
+  let expectedSeq = (options.anchor?.purgedThroughSeq ?? 0) + 1;
+  let previous: Buffer = options.anchor?.anchorHash ?? genesisHash;
   let checked = 0;
   const report = (firstBroken?: VerifyReport["firstBroken"]): VerifyReport => ({
     intact: !firstBroken && problems.length === 0,
@@ -68,9 +74,20 @@ export async function verifyChain(
     checkpointProblems: problems,
   });
 
+  if (options.anchor && options.evidence) {
+    // The purge left this hash as the chain's new start; only a signed checkpoint can vouch for it.
+    const signed = signedHashAt(options.anchor.purgedThroughSeq);
+    if (!signed || !signed.equals(options.anchor.anchorHash)) return report({ seq: options.anchor.purgedThroughSeq, problem: "anchor_unverified" });
+  }
+
+  // A genuine purge records itself in the chain; an anchor without that record was planted to hide a deletion.
+  let isPurgeRecorded = options.anchor === undefined;
+  const purgeRecordId = options.anchor ? `-${options.anchor.purgedThroughSeq}` : "";
+
   for (;;) {
     const rows = await store.page(expectedSeq - 1, pageSize);
     for (const row of rows) {
+      if (!isPurgeRecorded && isPurgeRecord(row.entry, purgeRecordId)) isPurgeRecorded = true;
       if (row.seq !== expectedSeq) return report({ seq: expectedSeq, problem: "entries_missing" });
       if (!row.prevHash.equals(previous)) return report({ seq: row.seq, problem: "chain_broken" });
       if (!linkHash(previous, row.seq, row.entry).equals(row.hash)) return report({ seq: row.seq, problem: "content_altered" });
@@ -84,6 +101,7 @@ export async function verifyChain(
     if (rows.length < pageSize) break;
   }
   const lastSeq = expectedSeq - 1;
+  if (!isPurgeRecorded) return report({ seq: options.anchor!.purgedThroughSeq, problem: "anchor_unverified" });
   if (lastSeq < Math.max(head.seq, signedUpTo)) return report({ seq: lastSeq + 1, problem: "tail_missing" });
   if (lastSeq > head.seq || !previous.equals(head.seq === 0 ? genesisHash : head.hash)) return report({ seq: head.seq + 1, problem: "chain_broken" });
   return report();
@@ -152,4 +170,9 @@ function indexHashes(checkpoints: readonly Checkpoint[]): (seq: number) => Buffe
     }
     return undefined;
   };
+}
+
+function isPurgeRecord(entry: unknown, idSuffix: string): boolean {
+  const candidate = entry as { action?: unknown; resource?: { id?: unknown } };
+  return candidate.action === "audit.retention_purge" && typeof candidate.resource?.id === "string" && candidate.resource.id.endsWith(idSuffix);
 }

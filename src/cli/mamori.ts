@@ -3,10 +3,11 @@ import { writeFile } from "node:fs/promises";
 import { ConfigError, loadConfig, renderConfigurationDoc, type Config } from "../config/index.js";
 import { migrate, openDatabase } from "../db/index.js";
 import { createAudit } from "../audit/index.js";
-import { createKeyring, openLocalKeyFile } from "../crypto/index.js";
+import { createKeyring, openKms } from "../crypto/index.js";
 import { systemClock } from "../kernel/index.js";
 import { createMamori } from "../main.js";
 import { renderErrorCatalogueDoc } from "./error-doc.js";
+import { isKeysBackupCommand, keysBackupUsage, runKeysBackupCommand } from "./keys-backup-commands.js";
 
 const usage = `mamori — medical records service
 
@@ -14,12 +15,12 @@ Usage:
   mamori start          run the HTTPS service (embedded defaults, or the environment's settings)
   mamori audit verify   check the audit trail's hash chain; exit 1 when it is broken
   mamori docs           regenerate docs/configuration.md and docs/errors.md
-`;
+${keysBackupUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub] = argv;
   if (command === "docs") return writeDocs();
-  if (command !== "start" && !(command === "audit" && sub === "verify")) {
+  if (command !== "start" && !(command === "audit" && sub === "verify") && !isKeysBackupCommand(command)) {
     process.stderr.write(usage);
     return command === undefined || command === "help" || command === "--help" ? 0 : 2;
   }
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  if (isKeysBackupCommand(command)) return runKeysBackupCommand(config, argv);
   return command === "start" ? start(config) : verifyAudit(config);
 }
 
@@ -63,7 +65,7 @@ async function verifyAudit(config: Readonly<Config>): Promise<number> {
   const db = await openDatabase(config);
   try {
     await migrate(db);
-    const keyring = await createKeyring({ db, kms: await openLocalKeyFile(config.masterKeyFile), clock: systemClock });
+    const keyring = await createKeyring({ db, kms: await openKms(config), clock: systemClock });
     const audit = createAudit({ db, keyring, clock: systemClock, batchWindowMs: 0, checkpoints: config.audit.checkpoints });
     const startedAt = performance.now();
     const interactive = process.stderr.isTTY;

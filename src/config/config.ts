@@ -12,14 +12,21 @@ export interface Config {
   publicUrl: URL;
   tls: { certFile: string; keyFile: string } | undefined;
   masterKeyFile: string;
+  backup: { dir: string; signingKeyFile: string };
+  kms: { kind: "local-file" | "passphrase" | "aws"; passphraseFile: string | undefined; paramsFile: string; aws?: { keyId: string; region: string; endpoint?: string } };
+  recordRetentionYears: number;
   session: { idleMs: number; absoluteMs: number; signInStepMs: number };
   setupLinkMs: number;
   invitationMs: number;
   password: { minLength: number; argon2MemoryKiB: number; argon2Iterations: number };
-  audit: { batchWindowMs: number; checkpoints: { everyEntries: number; everyMs: number; exportDir: string | undefined } };
+  audit: { batchWindowMs: number; retentionYears: number; checkpoints: { everyEntries: number; everyMs: number; exportDir: string | undefined } };
   /** SIEM export sinks; each is off when unset. */
   siem: { file?: string; syslog?: { host: string; port: number; caFile?: string } };
   logLevel: string;
+  /** Uploaded files: limits of the sanitiser and the optional ClamAV scan. */
+  uploads: { maxBytes: number; maxPixels: number; timeoutMs: number; workers: number; clamavSocket: string | undefined };
+  organisationName: string;
+  patientPortal: { mfaRequired: boolean; showStaffNames: boolean };
 }
 
 /** Thrown when the environment does not satisfy the schema; the message names every bad setting. */
@@ -46,6 +53,12 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   if (Boolean(e.MAMORI_TLS_CERT_FILE) !== Boolean(e.MAMORI_TLS_KEY_FILE)) {
     throw new ConfigError(["MAMORI_TLS_CERT_FILE and MAMORI_TLS_KEY_FILE must be set together"]);
   }
+  if (e.MAMORI_KMS === "aws" && !(e.MAMORI_AWS_KMS_KEY_ID && e.MAMORI_AWS_REGION)) {
+    throw new ConfigError(["MAMORI_KMS=aws needs MAMORI_AWS_KMS_KEY_ID and MAMORI_AWS_REGION"]);
+  }
+  if (e.MAMORI_KMS === "passphrase" && !e.MAMORI_KMS_PASSPHRASE_FILE) {
+    throw new ConfigError(["MAMORI_KMS=passphrase needs MAMORI_KMS_PASSPHRASE_FILE"]);
+  }
   if (e.MAMORI_SIEM_SYSLOG_CA_FILE && !e.MAMORI_SIEM_SYSLOG_URL) {
     throw new ConfigError(["MAMORI_SIEM_SYSLOG_CA_FILE is set but MAMORI_SIEM_SYSLOG_URL is not"]);
   }
@@ -59,6 +72,19 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     publicUrl: new URL(e.MAMORI_PUBLIC_URL ?? `https://localhost:${e.MAMORI_PORT}`),
     tls: e.MAMORI_TLS_CERT_FILE && e.MAMORI_TLS_KEY_FILE ? { certFile: e.MAMORI_TLS_CERT_FILE, keyFile: e.MAMORI_TLS_KEY_FILE } : undefined,
     masterKeyFile: path.resolve(e.MAMORI_MASTER_KEY_FILE ?? path.join(dataDir, "master.key")),
+    backup: {
+      dir: path.resolve(e.MAMORI_BACKUP_DIR ?? path.join(dataDir, "backups")),
+      signingKeyFile: path.resolve(e.MAMORI_BACKUP_SIGNING_KEY_FILE ?? path.join(dataDir, "backup-signing.key")),
+    },
+    recordRetentionYears: e.MAMORI_RECORD_RETENTION_YEARS,
+    kms: {
+      kind: e.MAMORI_KMS,
+      passphraseFile: e.MAMORI_KMS_PASSPHRASE_FILE && path.resolve(e.MAMORI_KMS_PASSPHRASE_FILE),
+      paramsFile: path.join(dataDir, "kms-passphrase.json"),
+      ...(e.MAMORI_AWS_KMS_KEY_ID && e.MAMORI_AWS_REGION
+        ? { aws: { keyId: e.MAMORI_AWS_KMS_KEY_ID, region: e.MAMORI_AWS_REGION, ...(e.MAMORI_AWS_KMS_ENDPOINT ? { endpoint: e.MAMORI_AWS_KMS_ENDPOINT } : {}) } }
+        : {}),
+    },
     session: {
       idleMs: e.MAMORI_SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: e.MAMORI_SESSION_ABSOLUTE_HOURS * 3_600_000,
@@ -73,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     audit: {
       batchWindowMs: e.MAMORI_AUDIT_BATCH_WINDOW_MS,
+      retentionYears: e.MAMORI_AUDIT_RETENTION_YEARS,
       checkpoints: {
         everyEntries: e.MAMORI_AUDIT_CHECKPOINT_ENTRIES,
         everyMs: e.MAMORI_AUDIT_CHECKPOINT_SECONDS * 1000,
@@ -82,6 +109,15 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     siem: siemSettings(e),
     logLevel: e.MAMORI_LOG_LEVEL,
+    uploads: {
+      maxBytes: e.MAMORI_UPLOAD_MAX_MIB * 1024 * 1024,
+      maxPixels: e.MAMORI_UPLOAD_MAX_MEGAPIXELS * 1_000_000,
+      timeoutMs: e.MAMORI_UPLOAD_TIMEOUT_MS,
+      workers: e.MAMORI_UPLOAD_WORKERS,
+      clamavSocket: e.CLAMAV_SOCKET === undefined ? undefined : path.resolve(e.CLAMAV_SOCKET),
+    },
+    organisationName: e.MAMORI_ORGANISATION_NAME,
+    patientPortal: { mfaRequired: e.MAMORI_PATIENT_MFA_REQUIRED === "true", showStaffNames: e.MAMORI_PATIENT_HISTORY_STAFF_NAMES === "true" },
   };
   return deepFreeze(config);
 }

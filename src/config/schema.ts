@@ -32,6 +32,32 @@ export const environmentSchema = z.object({
     .string()
     .optional()
     .describe("Local key file holding the master key (the default KMS). Defaults to MAMORI_DATA_DIR/master.key, created with mode 0600. Keep it apart from database backups."),
+  MAMORI_KMS: z
+    .enum(["local-file", "passphrase", "aws"])
+    .default("local-file")
+    .describe("Where the master key lives: `local-file` (MAMORI_MASTER_KEY_FILE) or `passphrase` (derived with scrypt from the passphrase in MAMORI_KMS_PASSPHRASE_FILE, for air-gapped installs; salt in MAMORI_DATA_DIR/kms-passphrase.json) or `aws` (AWS KMS key MAMORI_AWS_KMS_KEY_ID; credentials from the AWS SDK default chain)."),
+  MAMORI_AWS_KMS_KEY_ID: z.string().min(1).optional().describe("AWS KMS symmetric key id or ARN wrapping the KEKs and backup keys. Required when MAMORI_KMS=aws. Enable AWS automatic key rotation on it."),
+  MAMORI_AWS_REGION: z.string().min(1).optional().describe("AWS region of MAMORI_AWS_KMS_KEY_ID, e.g. ap-northeast-1."),
+  MAMORI_AWS_KMS_ENDPOINT: z.url().optional().describe("AWS KMS endpoint override (a VPC interface endpoint). Unset: the region's public endpoint."),
+  MAMORI_KMS_PASSPHRASE_FILE: z
+    .string()
+    .optional()
+    .describe("File holding the KMS passphrase (at least 16 characters), e.g. on removable media mounted only at start. Required when MAMORI_KMS=passphrase."),
+  MAMORI_BACKUP_DIR: z
+    .string()
+    .optional()
+    .describe("Folder `mamori backup` writes archives to, ideally an offline or write-once mount; generations are kept 7 daily, 4 weekly, 12 monthly. Defaults to MAMORI_DATA_DIR/backups. Archives are encrypted under a key wrapped by the master key: keep the master key file elsewhere."),
+  MAMORI_BACKUP_SIGNING_KEY_FILE: z
+    .string()
+    .optional()
+    .describe("Ed25519 key file (mode 0600, created on first backup) that signs archives; restore refuses an archive it did not sign. Never stored in an archive. Defaults to MAMORI_DATA_DIR/backup-signing.key."),
+  MAMORI_RECORD_RETENTION_YEARS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(5)
+    .describe("Legal retention of medical records after their last update (医師法 §24: 診療録 5 years). Crypto-shredding a patient earlier needs two administrators' approval."),
   MAMORI_SESSION_IDLE_MINUTES: minutes(15, 24 * 60).describe("A signed-in session ends after this many minutes without a request (MHLW クリアスクリーン: automatic log-off)."),
   MAMORI_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12).describe("A session ends this many hours after sign-in, however active."),
   MAMORI_SIGN_IN_STEP_MINUTES: minutes(5, 60).describe("Time allowed between the password step and the second factor."),
@@ -65,6 +91,21 @@ export const environmentSchema = z.object({
     .min(1)
     .optional()
     .describe("PEM CA bundle the syslog receiver's certificate must chain to (its host name is always verified). Unset: Node's trusted CAs."),
+  MAMORI_ORGANISATION_NAME: z.string().trim().min(1).max(200).default("Mamori").describe("Name of the organisation running this service, shown to patients in their access history."),
+  MAMORI_PATIENT_MFA_REQUIRED: z
+    .enum(["true", "false"])
+    .default("false")
+    .describe("Whether patient accounts must enrol a second factor (staff always must). When false, patients may opt in."),
+  MAMORI_PATIENT_HISTORY_STAFF_NAMES: z
+    .enum(["true", "false"])
+    .default("false")
+    .describe("Whether patients see the names of the staff who accessed their record, or only organisation and role."),
+  MAMORI_UPLOAD_MAX_MIB: z.coerce.number().int().min(1).max(512).default(20).describe("Largest uploaded file accepted, in MiB (POST /fhir/R4/Binary); larger bodies are refused before they are read."),
+  MAMORI_UPLOAD_MAX_MEGAPIXELS: z.coerce.number().int().min(1).max(1000).default(50).describe("Largest image accepted, in megapixels (width × height from the header), against decompression bombs."),
+  MAMORI_UPLOAD_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000).describe("Time allowed to sanitise one file; the worker thread doing it is terminated when it runs over and the file is refused."),
+  MAMORI_UPLOAD_WORKERS: z.coerce.number().int().min(1).max(16).default(2).describe("Worker threads that sanitise uploaded files, off the request thread."),
+  CLAMAV_SOCKET: z.string().min(1).optional().describe("Unix socket of a clamd daemon; when set, every upload is also scanned with INSTREAM before sanitising, and refused when clamd is unreachable (fail closed). Unset: no ClamAV scan (the EICAR test file is refused either way)."),
+  MAMORI_AUDIT_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5).describe("Years audit entries are kept before the daily purge deletes them (audited and checkpointed). 5 matches the retention of 診療録."),
   MAMORI_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level. Logs never carry medical content, names, tokens or query strings."),
 });
 

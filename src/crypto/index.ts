@@ -1,4 +1,10 @@
 export { createKeyring, type Keyring } from "./keyring.js";
-export { openLocalKeyFile } from "./local-key-file.js";
+export { openLocalKeyFile, rotateLocalKeyFile } from "./local-key-file.js";
+export { rotateKek, rewrapDataKeys, rewrapKeks, type KeyEvent, type RotationDeps } from "./rotation.js";
+export type { KeyStatus } from "./keyring.js";
 export type { KmsProvider } from "./kms.js";
 export type { DataKeyPurpose } from "./store.js";
+export { openPassphraseKms } from "./passphrase-kms.js";
+export { openKms } from "./open-kms.js";
+export { openAwsKms } from "./aws-kms.js";
+export { rotationJobs } from "./rotation-store.js";

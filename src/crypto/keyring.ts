@@ -10,6 +10,9 @@ const envelopeVersion = 1;
 const headerLength = 1 + 16;
 const cacheLimit = 10_000;
 const keyringInitLockKey = 7_262_002;
+// Unwrapped data keys are cached this long, so a key shredded on another node stops being served within a minute.
+// Wrapped keys are never cached: each cache miss reads the row, so a re-wrap (new kek_id + wrapped) is always seen.
+const dataKeyCacheMs = 60_000;
 
 /** Envelope encryption with the key hierarchy KMS master key → key-encryption key → data keys (design.md). */
 export interface Keyring {
@@ -23,7 +26,20 @@ export interface Keyring {
   systemDataKeyId(): string;
   /** Keyed HMAC-SHA256 of a value, to find records by an encrypted field without storing it in clear. */
   blindIndex(field: string, value: string): Buffer;
-  status(): { kmsKind: string; masterKeyId: string; kekId: string };
+  /** The key ids and rotation date last seen by this node; `keyStatus()` reads the database for the full picture. */
+  status(): KeyStatus;
+  /** Administrator-visible key status read from the database: active KEK, its date, re-wrap still pending. */
+  keyStatus(): Promise<KeyStatus & { pendingRewrap: number; retiredKeks: number; masterKeyIdsInUse: string[] }>;
+  /** Clears a data key's wrapped copy (crypto-shredding) inside the caller's transaction and forgets it here. */
+  shredDataKey(dataKeyId: string, executor?: Executor): Promise<void>;
+}
+
+export interface KeyStatus {
+  kmsKind: string;
+  masterKeyId: string;
+  kekId: string;
+  /** When the active KEK was created, i.e. the last KEK rotation (or first start). */
+  kekCreatedAt: Date | undefined;
 }
 
 /**
@@ -34,7 +50,7 @@ export async function createKeyring(deps: { db: Database; kms: KmsProvider; cloc
   const { db, kms, clock } = deps;
   const store = createCryptoStore(db.kysely);
   const keks = new Map<string, Buffer>();
-  const dataKeys = new Map<string, Buffer>();
+  const dataKeys = new Map<string, { key: Buffer; at: number }>();
 
   async function kekKey(id: string): Promise<Buffer> {
     const cached = keks.get(id);
@@ -48,7 +64,7 @@ export async function createKeyring(deps: { db: Database; kms: KmsProvider; cloc
 
   async function dataKey(id: string): Promise<Buffer> {
     const cached = dataKeys.get(id);
-    if (cached) return cached;
+    if (cached && performance.now() - cached.at < dataKeyCacheMs) return cached.key;
     const row = await store.dataKey(id);
     if (!row?.wrapped) throw new AppError("crypto.key_unavailable", { detail: `data key ${id} missing or shredded` });
     const key = open(await kekKey(row.kekId), row.wrapped, Buffer.from(`dek:${id}`));
@@ -61,17 +77,32 @@ export async function createKeyring(deps: { db: Database; kms: KmsProvider; cloc
       const oldest = dataKeys.keys().next().value;
       if (oldest !== undefined) dataKeys.delete(oldest);
     }
-    dataKeys.set(id, key);
+    dataKeys.delete(id);
+    dataKeys.set(id, { key, at: performance.now() });
   }
 
   let activeKek: { id: string; key: Buffer } | undefined;
+  let observed: { kekId: string; kekCreatedAt: Date | undefined } | undefined;
 
   async function createDataKey(purpose: DataKeyPurpose, executor: Executor = db.kysely): Promise<string> {
-    if (!activeKek) throw new AppError("crypto.key_unavailable", { detail: "keyring not initialised" });
+    // The active KEK is read (and share-locked) on every creation, never kept from start-up: after a rotation, here
+    // or on another node, a new data key lands under the new KEK, and the rotation's retire waits for this insert,
+    // so the re-wrap that follows cannot miss it (rotation.ts). Reading inside `executor` keeps PGlite's single
+    // connection free of a second borrower.
+    const store = createCryptoStore(executor);
+    const active = (await store.activeKek({ lock: true })) ?? (await store.activeKek({ lock: true }));
+    if (!active) throw new AppError("crypto.key_unavailable", { detail: "no active key-encryption key" });
+    let kek = keks.get(active.id);
+    if (!kek) {
+      kek = await kms.unwrap(active.masterKeyId, active.wrapped, active.id);
+      keks.set(active.id, kek);
+    }
+    activeKek = { id: active.id, key: kek };
+    observed = { kekId: active.id, kekCreatedAt: active.createdAt };
     const id = randomUUID();
     const key = randomBytes(32);
-    const wrapped = seal(activeKek.key, key, Buffer.from(`dek:${id}`));
-    await createCryptoStore(executor).insertDataKey({ id, kekId: activeKek.id, wrapped, purpose }, clock.now());
+    const wrapped = seal(kek, key, Buffer.from(`dek:${id}`));
+    await store.insertDataKey({ id, kekId: active.id, wrapped, purpose }, clock.now());
     remember(id, key);
     return id;
   }
@@ -90,6 +121,7 @@ export async function createKeyring(deps: { db: Database; kms: KmsProvider; cloc
       }
       activeKek = { id: active.id, key: await kms.unwrap(active.masterKeyId, active.wrapped, active.id) };
       keks.set(activeKek.id, activeKek.key);
+      observed = { kekId: active.id, kekCreatedAt: active.createdAt };
       const ensure = async (purpose: DataKeyPurpose) => (await initStore.firstDataKeyOf(purpose))?.id ?? createDataKey(purpose, connection);
       return { systemKeyId: await ensure("system"), blindIndexKeyId: await ensure("blind-index") };
     } finally {
@@ -97,7 +129,6 @@ export async function createKeyring(deps: { db: Database; kms: KmsProvider; cloc
     }
   });
   const blindIndexKey = await dataKey(blindIndexKeyId);
-  const initialisedKek = activeKek!;
 
   return {
     createDataKey,
@@ -122,7 +153,19 @@ export async function createKeyring(deps: { db: Database; kms: KmsProvider; cloc
     },
     systemDataKeyId: () => systemKeyId,
     blindIndex: (field, value) => createHmac("sha256", blindIndexKey).update(`${field}\u0000${value}`).digest(),
-    status: () => ({ kmsKind: kms.kind, masterKeyId: kms.masterKeyId, kekId: initialisedKek.id }),
+    status: () => ({ kmsKind: kms.kind, masterKeyId: kms.masterKeyId, kekId: observed!.kekId, kekCreatedAt: observed!.kekCreatedAt }),
+    async keyStatus() {
+      const active = await store.activeKek();
+      if (active) observed = { kekId: active.id, kekCreatedAt: active.createdAt };
+      const counts = await store.keyCounts(observed!.kekId);
+      return { kmsKind: kms.kind, masterKeyId: kms.masterKeyId, kekId: observed!.kekId, kekCreatedAt: observed!.kekCreatedAt, ...counts };
+    },
+    async shredDataKey(dataKeyId, executor = db.kysely) {
+      await createCryptoStore(executor).shredDataKey(dataKeyId, clock.now());
+      // Unwrapped keys are cached by id; a shredded one must not be served from this node's cache. Other nodes
+      // forget it within the cache lifetime (dataKeyCacheMs).
+      dataKeys.delete(dataKeyId);
+    },
   };
 }
 

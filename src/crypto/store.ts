@@ -18,6 +18,7 @@ export interface KekRow {
   id: string;
   masterKeyId: string;
   wrapped: Buffer;
+  createdAt?: Date;
 }
 
 export interface DataKeyRow {
@@ -30,15 +31,26 @@ export interface DataKeyRow {
 export function createCryptoStore(executor: Executor) {
   const db = executor.withTables<CryptoTables>();
   return {
-    async activeKek(): Promise<KekRow | undefined> {
-      const row = await db
+    /** `lock`: FOR SHARE, so a rotation's retire of this KEK waits for the caller's transaction (keyring.ts). */
+    async activeKek(options: { lock?: boolean } = {}): Promise<KekRow | undefined> {
+      let query = db
         .selectFrom("crypto_kek")
-        .select(["id", "master_key_id", "wrapped"])
+        .select(["id", "master_key_id", "wrapped", "created_at"])
         .where("retired_at", "is", null)
         .orderBy("created_at", "desc")
-        .limit(1)
-        .executeTakeFirst();
-      return row && { id: row.id, masterKeyId: row.master_key_id, wrapped: Buffer.from(row.wrapped) };
+        .limit(1);
+      if (options.lock) query = query.forShare();
+      const row = await query.executeTakeFirst();
+      return row && { id: row.id, masterKeyId: row.master_key_id, wrapped: Buffer.from(row.wrapped), createdAt: row.created_at };
+    },
+    async keyCounts(activeKekId: string): Promise<{ pendingRewrap: number; retiredKeks: number; masterKeyIdsInUse: string[] }> {
+      const pending = await db.selectFrom("crypto_data_key").select((eb) => eb.fn.countAll<number>().as("n")).where("kek_id", "!=", activeKekId).executeTakeFirstOrThrow();
+      const retired = await db.selectFrom("crypto_kek").select((eb) => eb.fn.countAll<number>().as("n")).where("retired_at", "is not", null).executeTakeFirstOrThrow();
+      const masters = await db.selectFrom("crypto_kek").select("master_key_id").distinct().execute();
+      return { pendingRewrap: Number(pending.n), retiredKeks: Number(retired.n), masterKeyIdsInUse: masters.map((row) => row.master_key_id) };
+    },
+    async shredDataKey(id: string, at: Date): Promise<void> {
+      await db.updateTable("crypto_data_key").set({ wrapped: null, shredded_at: at }).where("id", "=", id).execute();
     },
     async kek(id: string): Promise<KekRow | undefined> {
       const row = await db.selectFrom("crypto_kek").select(["id", "master_key_id", "wrapped"]).where("id", "=", id).executeTakeFirst();

@@ -62,6 +62,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     statement_timeout: 30_000,
     idle_in_transaction_session_timeout: 60_000,
   });
+  // An idle connection the server drops (restart, failover, admin termination) must not crash the process: the
+  // pool discards it and opens another on demand. Without a listener, pg raises it as an uncaught error.
+  pool.on("error", () => undefined);
   const kysely = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(kysely);
   return {

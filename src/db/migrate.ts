@@ -14,14 +14,13 @@ const migrationLockKey = 7_262_001;
  * Safe when several nodes start at once (advisory lock). Returns the names applied.
  */
 export async function migrate(database: Database): Promise<string[]> {
-  await database.exec(
-    "create table if not exists db_migration (name text primary key, applied_at timestamptz not null default now())",
-  );
   const files = (await readdir(migrationsDir)).filter((name) => name.endsWith(".sql")).sort();
   const applied: string[] = [];
   await database.kysely.connection().execute(async (connection) => {
     await sql`select pg_advisory_lock(${migrationLockKey})`.execute(connection);
     try {
+      // Inside the lock: two nodes creating the bookkeeping table at once would collide in the catalogue.
+      await sql`create table if not exists db_migration (name text primary key, applied_at timestamptz not null default now())`.execute(connection);
       const done = new Set(
         (await sql<{ name: string }>`select name from db_migration`.execute(connection)).rows.map((row) => row.name),
       );

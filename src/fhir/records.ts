@@ -54,6 +54,12 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
   }
 
   return {
+    /** True when a current, undeleted Patient with this id exists; reads no content (used to link portal accounts). */
+    async patientExists(id: string): Promise<boolean> {
+      const row = await createFhirStore(db.kysely).currentVersion("Patient", id);
+      return row !== undefined && !row.isDeleted;
+    },
+
     /**
      * Creates a resource as version 1 with a server-assigned id. The version and its audit entry commit together.
      * @throws {AppError} `access.denied`, `fhir.invalid_resource`, `fhir.resource_type_mismatch`, `fhir.unsupported_type`.

@@ -70,6 +70,10 @@ export function createFhirStore(executor: Executor) {
         }
       );
     },
+    async patientKey(patientId: string): Promise<string | undefined> {
+      const row = await db.selectFrom("fhir_patient_key").select("data_key_id").where("patient_id", "=", patientId).executeTakeFirst();
+      return row?.data_key_id;
+    },
     async insertPatientKey(patientId: string, dataKeyId: string): Promise<void> {
       await db.insertInto("fhir_patient_key").values({ patient_id: patientId, data_key_id: dataKeyId }).execute();
     },

@@ -1,9 +1,10 @@
 import type { Config } from "../config/index.js";
-import type { Audit, AuditQuery } from "../audit/index.js";
+import type { Audit, AuditQuery, PatientHistory } from "../audit/index.js";
 import type { Identity } from "../identity/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { Records } from "../fhir/index.js";
 import type { Sessions } from "../session/index.js";
+import type { Uploads } from "../uploads/index.js";
 
 /** What the HTTP layer is given by main.ts: the domain modules' front doors, nothing lower. */
 export interface HttpServices {
@@ -12,8 +13,11 @@ export interface HttpServices {
   audit: Audit;
   /** The security officer's search of the audit trail (authorizes and audits inside). */
   auditQuery: AuditQuery;
+  patientHistory: PatientHistory;
   identity: Identity;
   sessions: Sessions;
   records: Records;
+  /** Uploaded files: sanitise, store, download, quarantine (authorizes and audits inside). */
+  uploads: Uploads;
   version: string;
 }

@@ -21,6 +21,8 @@ export interface IdentityDeps {
   invitationMs: number;
   setupLinkMs: number;
   mayInvite: (principal: Principal) => { allowed: boolean; reasonCode: string };
+  mayInvitePatient: (principal: Principal, patientId: string) => { allowed: boolean; reasonCode: string };
+  patientExists: (patientId: string) => Promise<boolean>;
 }
 
 /** Accounts, passwords, second factors and invitations. */

@@ -1,4 +1,4 @@
-import type { Role } from "../../shared/api/session.js";
+import type { Role, StaffRole } from "../../shared/api/session.js";
 import type { Audit } from "../audit/index.js";
 import type { Database } from "../db/index.js";
 import { AppError, newId, newSecretToken, type Clock, type Principal, type RequestOrigin } from "../kernel/index.js";
@@ -15,6 +15,10 @@ export interface InvitationDeps {
   setupLinkMs: number;
   /** Asks the access policy whether the principal may invite users. */
   mayInvite: (principal: Principal) => { allowed: boolean; reasonCode: string };
+  /** Asks the access policy whether the principal may invite the patient of this record to the portal. */
+  mayInvitePatient: (principal: Principal, patientId: string) => { allowed: boolean; reasonCode: string };
+  /** True when a Patient record with this id exists (no content is read). */
+  patientExists: (patientId: string) => Promise<boolean>;
 }
 
 export interface IssuedInvitation {
@@ -27,11 +31,28 @@ export function createInvitations(deps: InvitationDeps) {
   const { db, audit, clock } = deps;
   const store = () => createIdentityStore(db.kysely);
 
-  async function issue(role: Role, email: string | null, invitedBy: string | null, ttlMs: number): Promise<IssuedInvitation> {
+  async function issue(role: Role, email: string | null, invitedBy: string | null, ttlMs: number, patientId: string | null = null): Promise<IssuedInvitation> {
     const token = newSecretToken();
     const expiresAt = new Date(clock.now().getTime() + ttlMs);
-    await store().insertInvitation({ id: newId(), tokenHash: hashToken(token), email, role, expiresAt, usedAt: null, invitedBy }, clock.now());
+    await store().insertInvitation({ id: newId(), tokenHash: hashToken(token), email, role, expiresAt, usedAt: null, invitedBy, patientId }, clock.now());
     return { token, expiresAt };
+  }
+
+  /** Audits the decision; throws on a denial. */
+  async function decide(principal: Principal, decision: { allowed: boolean; reasonCode: string }, action: string, patientId?: string): Promise<void> {
+    const entry = {
+      action,
+      actor: { accountId: principal.accountId, roles: principal.roles, sessionId: principal.sessionId },
+      resource: { type: "Invitation" },
+      patientId,
+      network: principal.network,
+      reasonCode: decision.reasonCode,
+    };
+    if (!decision.allowed) {
+      await audit.record({ ...entry, outcome: "denied" });
+      throw new AppError("access.denied", { detail: decision.reasonCode });
+    }
+    await audit.record({ ...entry, outcome: "success" });
   }
 
   async function openInvitation(token: string) {
@@ -56,22 +77,20 @@ export function createInvitations(deps: InvitationDeps) {
      * Invites a person to an account with one role.
      * @throws {AppError} `access.denied` when the principal may not invite.
      */
-    async invite(principal: Principal, input: { email: string; role: Role }): Promise<IssuedInvitation> {
-      const decision = deps.mayInvite(principal);
-      const entry = {
-        action: "identity.invite",
-        actor: { accountId: principal.accountId, roles: principal.roles, sessionId: principal.sessionId },
-        resource: { type: "Invitation" },
-        network: principal.network,
-        reasonCode: decision.reasonCode,
-      };
-      if (!decision.allowed) {
-        await audit.record({ ...entry, outcome: "denied" });
-        throw new AppError("access.denied", { detail: decision.reasonCode });
-      }
-      const issued = await issue(input.role, input.email, principal.accountId, deps.invitationMs);
-      await audit.record({ ...entry, outcome: "success" });
-      return issued;
+    async invite(principal: Principal, input: { email: string; role: StaffRole }): Promise<IssuedInvitation> {
+      await decide(principal, deps.mayInvite(principal), "identity.invite");
+      return issue(input.role, input.email, principal.accountId, deps.invitationMs);
+    },
+    /**
+     * Invites the patient of a record to the portal, where they see their own record and who accessed it.
+     * @throws {AppError} `access.denied`; `fhir.not_found` when no such Patient exists; `identity.email_taken`
+     * when the record already has an account.
+     */
+    async invitePatient(principal: Principal, input: { email: string; patientId: string }): Promise<IssuedInvitation> {
+      await decide(principal, deps.mayInvitePatient(principal, input.patientId), "identity.invite_patient", input.patientId);
+      if (!(await deps.patientExists(input.patientId))) throw new AppError("fhir.not_found");
+      if (await store().accountByPatient(input.patientId)) throw new AppError("identity.email_taken");
+      return issue("patient", input.email, principal.accountId, deps.invitationMs, input.patientId);
     },
     /** What an invitation offers, for the acceptance page. @throws {AppError} `identity.invitation_invalid`. */
     async lookup(token: string): Promise<{ role: Role; email?: string; expiresAt: Date }> {
@@ -83,26 +102,31 @@ export function createInvitations(deps: InvitationDeps) {
      * Account creation and use of the invitation commit together, so a link works exactly once.
      * @throws {AppError} `identity.invitation_invalid`, `identity.invitation_email_mismatch`, `identity.email_taken`, password errors.
      */
-    async accept(input: { token: string; email: string; displayName: string; password: string }, origin: RequestOrigin): Promise<{ accountId: string; roles: Role[] }> {
+    async accept(
+      input: { token: string; email: string; displayName: string; password: string },
+      origin: RequestOrigin,
+    ): Promise<{ accountId: string; roles: Role[]; kind: "staff" | "patient" }> {
       const invitation = await openInvitation(input.token);
       if (invitation.email && invitation.email !== input.email) throw new AppError("identity.invitation_email_mismatch", { expression: ["email"] });
       const passwordHash = await deps.passwords.hash(input.password);
       const accountId = newId();
       const roles = [invitation.role];
+      const kind = invitation.role === "patient" ? "patient" : "staff";
       await db.kysely.transaction().execute(async (trx) => {
         const s = createIdentityStore(trx);
         if (await s.accountByEmail(input.email)) throw new AppError("identity.email_taken", { expression: ["email"] });
-        await s.insertAccount({ id: accountId, email: input.email, displayName: input.displayName, kind: "staff", roles, passwordHash, status: "active" }, clock.now());
+        await s.insertAccount({ id: accountId, email: input.email, displayName: input.displayName, kind, roles, passwordHash, status: "active", patientId: invitation.patientId }, clock.now());
         if (!(await s.claimInvitation(invitation.id, accountId, clock.now()))) throw new AppError("identity.invitation_invalid");
         await audit.recordWithin(trx, {
           action: "identity.accept_invitation",
           outcome: "success",
           actor: { accountId, roles },
           resource: { type: "Account", id: accountId },
+          patientId: invitation.patientId ?? undefined,
           network: origin,
         });
       });
-      return { accountId, roles };
+      return { accountId, roles, kind };
     },
   };
 }

@@ -12,6 +12,7 @@ type IdentityTables = {
     status: "active" | "disabled";
     created_at: Date;
     last_sign_in_at: Date | null;
+    patient_id: string | null;
   };
   identity_totp: { account_id: string; secret: Uint8Array; confirmed_at: Date | null; last_step: number | null };
   identity_invitation: {
@@ -24,6 +25,7 @@ type IdentityTables = {
     expires_at: Date;
     used_at: Date | null;
     account_id: string | null;
+    patient_id: string | null;
   };
 };
 
@@ -35,6 +37,8 @@ export interface AccountRow {
   roles: Role[];
   passwordHash: string;
   status: "active" | "disabled";
+  /** For a patient account: the Patient record it belongs to. */
+  patientId: string | null;
 }
 
 export interface InvitationRow {
@@ -43,9 +47,11 @@ export interface InvitationRow {
   role: Role;
   expiresAt: Date;
   usedAt: Date | null;
+  /** For a patient invitation: the Patient record the account will belong to. */
+  patientId: string | null;
 }
 
-const accountColumns = ["id", "email", "display_name", "kind", "roles", "password_hash", "status"] as const;
+const accountColumns = ["id", "email", "display_name", "kind", "roles", "password_hash", "status", "patient_id"] as const;
 
 function toAccount(row: Pick<IdentityTables["identity_account"], (typeof accountColumns)[number]>): AccountRow {
   return {
@@ -56,6 +62,7 @@ function toAccount(row: Pick<IdentityTables["identity_account"], (typeof account
     roles: row.roles,
     passwordHash: row.password_hash,
     status: row.status,
+    patientId: row.patient_id,
   };
 }
 
@@ -82,12 +89,17 @@ export function createIdentityStore(executor: Executor) {
           roles: row.roles,
           password_hash: row.passwordHash,
           status: row.status,
+          patient_id: row.patientId,
           created_at: at,
         })
         .execute();
     },
     async setPasswordHash(id: string, passwordHash: string): Promise<void> {
       await db.updateTable("identity_account").set({ password_hash: passwordHash }).where("id", "=", id).execute();
+    },
+    async accountByPatient(patientId: string): Promise<AccountRow | undefined> {
+      const row = await db.selectFrom("identity_account").select(accountColumns).where("patient_id", "=", patientId).executeTakeFirst();
+      return row && toAccount(row);
     },
     async markSignedIn(id: string, at: Date): Promise<void> {
       await db.updateTable("identity_account").set({ last_sign_in_at: at }).where("id", "=", id).execute();
@@ -131,6 +143,7 @@ export function createIdentityStore(executor: Executor) {
           email: row.email,
           role: row.role,
           invited_by: row.invitedBy,
+          patient_id: row.patientId,
           created_at: at,
           expires_at: row.expiresAt,
         })
@@ -139,10 +152,10 @@ export function createIdentityStore(executor: Executor) {
     async invitationByTokenHash(tokenHash: Buffer): Promise<InvitationRow | undefined> {
       const row = await db
         .selectFrom("identity_invitation")
-        .select(["id", "email", "role", "expires_at", "used_at"])
+        .select(["id", "email", "role", "expires_at", "used_at", "patient_id"])
         .where("token_hash", "=", tokenHash)
         .executeTakeFirst();
-      return row && { id: row.id, email: row.email, role: row.role, expiresAt: row.expires_at, usedAt: row.used_at };
+      return row && { id: row.id, email: row.email, role: row.role, expiresAt: row.expires_at, usedAt: row.used_at, patientId: row.patient_id };
     },
     /** Marks an invitation used; false when another request used it first. */
     async claimInvitation(id: string, accountId: string, at: Date): Promise<boolean> {

@@ -9,6 +9,8 @@ export interface Principal {
   roles: readonly Role[];
   sessionId: string;
   network: RequestOrigin;
+  /** For a patient account: the Patient record it belongs to (the only record it may see). */
+  patientId?: string | undefined;
 }
 
 /** Where a request came from, for the audit trail. */

@@ -9,15 +9,23 @@ export type { LiveSession, SessionTimeouts } from "./web-sessions.js";
 export type { SignIn } from "./sign-in.js";
 
 /** Browser sessions and the sign-in sequence that creates them. */
-export function createSessions(deps: { db: Database; audit: Audit; clock: Clock; identity: Identity; timeouts: SessionTimeouts }) {
+export function createSessions(deps: {
+  db: Database;
+  audit: Audit;
+  clock: Clock;
+  identity: Identity;
+  timeouts: SessionTimeouts;
+  /** Whether patient accounts must enrol a second factor too (staff always must: AUTH-2). */
+  patientMfaRequired: boolean;
+}) {
   const sessions = createWebSessions({
     ...deps,
-    rolesOf: async (accountId) => {
+    accountOf: async (accountId) => {
       const account = await deps.identity.accounts.get(accountId);
-      return account?.status === "active" ? account.roles : undefined;
+      return account?.status === "active" ? { roles: account.roles, patientId: account.patientId ?? undefined } : undefined;
     },
   });
-  return { sessions, signIn: createSignIn({ identity: deps.identity, sessions, audit: deps.audit }) };
+  return { sessions, signIn: createSignIn({ identity: deps.identity, sessions, audit: deps.audit, patientMfaRequired: deps.patientMfaRequired }) };
 }
 
 export type Sessions = ReturnType<typeof createSessions>;

@@ -11,8 +11,13 @@ const maxMfaFailuresPerSession = 5;
  * The sign-in sequence: password → second factor (or its enrolment, which staff must complete before anything
  * else: AUTH-2) → active session. Each step audits its outcome, and each stage change issues a new token.
  */
-export function createSignIn(deps: { identity: Identity; sessions: WebSessions; audit: Audit }) {
+export function createSignIn(deps: { identity: Identity; sessions: WebSessions; audit: Audit; patientMfaRequired: boolean }) {
   const { identity, sessions, audit } = deps;
+
+  /** Staff must enrol a second factor before anything else; patients only when the organisation requires it. */
+  function firstStage(kind: "staff" | "patient"): "enrolment_required" | "active" {
+    return kind === "patient" && !deps.patientMfaRequired ? "active" : "enrolment_required";
+  }
 
   function expectStage(session: LiveSession | undefined, stage: LiveSession["stage"]): LiveSession {
     if (!session) throw new AppError("session.required");
@@ -49,9 +54,10 @@ export function createSignIn(deps: { identity: Identity; sessions: WebSessions; 
     /** Password step. @throws {AppError} `identity.invalid_credentials`. */
     async withPassword(email: string, password: string, origin: RequestOrigin): Promise<{ token: string }> {
       const account = await identity.accounts.checkPassword(email, password, origin);
-      const stage = (await identity.totp.isEnrolled(account.id)) ? "mfa_required" : "enrolment_required";
+      const stage = (await identity.totp.isEnrolled(account.id)) ? "mfa_required" : firstStage(account.kind);
       const { token, sessionId } = await sessions.start(account.id, stage, origin);
       await audit.record({ action: "auth.password", outcome: "success", actor: { accountId: account.id, roles: account.roles, sessionId }, network: origin });
+      if (stage === "active") await identity.accounts.markSignedIn(account.id);
       return { token };
     },
     /** Second-factor step. @throws {AppError} `identity.invalid_totp`, `session.wrong_stage`. */
@@ -77,8 +83,8 @@ export function createSignIn(deps: { identity: Identity; sessions: WebSessions; 
     },
     /** Accepts an invitation and opens a session that must enrol a second factor next. */
     async acceptInvitation(input: { token: string; email: string; displayName: string; password: string }, origin: RequestOrigin): Promise<{ token: string }> {
-      const { accountId } = await identity.invitations.accept(input, origin);
-      return { token: (await sessions.start(accountId, "enrolment_required", origin)).token };
+      const { accountId, kind } = await identity.invitations.accept(input, origin);
+      return { token: (await sessions.start(accountId, firstStage(kind), origin)).token };
     },
     /** Ends the session server-side; the cookie alone is worthless afterwards. */
     async signOut(session: LiveSession | undefined, origin: RequestOrigin): Promise<void> {
@@ -93,7 +99,7 @@ export function createSignIn(deps: { identity: Identity; sessions: WebSessions; 
       if (!account) return { stage: "anonymous" };
       return {
         stage: session.stage,
-        account: { id: account.id, displayName: account.displayName, roles: account.roles },
+        account: { id: account.id, displayName: account.displayName, roles: account.roles, ...(account.patientId ? { patientId: account.patientId } : {}) },
         idleExpiresAt: session.idleExpiresAt.getTime(),
         absoluteExpiresAt: session.absoluteExpiresAt.getTime(),
       };

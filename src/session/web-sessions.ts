@@ -16,6 +16,8 @@ export interface LiveSession {
   id: string;
   accountId: string;
   roles: readonly Role[];
+  /** For a patient account: its Patient record. */
+  patientId: string | undefined;
   stage: SessionStageStored;
   idleExpiresAt: Date;
   absoluteExpiresAt: Date;
@@ -34,7 +36,8 @@ export function createWebSessions(deps: {
   audit: Audit;
   clock: Clock;
   timeouts: SessionTimeouts;
-  rolesOf: (accountId: string) => Promise<Role[] | undefined>;
+  /** The account's current roles and patient link, or undefined when it may no longer sign in. */
+  accountOf: (accountId: string) => Promise<{ roles: Role[]; patientId: string | undefined } | undefined>;
 }) {
   const { db, audit, clock, timeouts } = deps;
   const store = () => createSessionStore(db.kysely);
@@ -50,12 +53,13 @@ export function createWebSessions(deps: {
     return undefined;
   }
 
-  function live(row: SessionRow, roles: readonly Role[], lastSeen: Date): LiveSession {
+  function live(row: SessionRow, account: { roles: readonly Role[]; patientId: string | undefined }, lastSeen: Date): LiveSession {
     const idle = row.stage === "active" ? lastSeen.getTime() + timeouts.idleMs : row.stageExpiresAt.getTime();
     return {
       id: row.id,
       accountId: row.accountId,
-      roles,
+      roles: account.roles,
+      patientId: account.patientId,
       stage: row.stage,
       idleExpiresAt: new Date(Math.min(idle, row.absoluteExpiresAt.getTime())),
       absoluteExpiresAt: row.absoluteExpiresAt,
@@ -95,8 +99,8 @@ export function createWebSessions(deps: {
       if (!row) return {};
       const now = clock.now();
       const reason = expiryReason(row, now);
-      const roles = reason ? undefined : await deps.rolesOf(row.accountId);
-      if (reason || !roles) {
+      const account = reason ? undefined : await deps.accountOf(row.accountId);
+      if (reason || !account) {
         const endReason = reason ?? "session.account_unavailable";
         await store().end(row.id, endReason, now);
         await audit.record({ action: "auth.session_end", outcome: "success", reasonCode: endReason, actor: { accountId: row.accountId, sessionId: row.id }, network: origin });
@@ -107,7 +111,7 @@ export function createWebSessions(deps: {
         await store().touch(row.id, now);
         lastSeen = now;
       }
-      return { session: live(row, roles, lastSeen) };
+      return { session: live(row, account, lastSeen) };
     },
 
     /** Moves a session to its next stage under a new token; returns that token. */

@@ -1,3 +1,5 @@
+import type { AuditEntry } from "../audit/index.js";
+
 /** A synthetic JP Core-style Patient: invented names and numbers, never a real person's. */
 export function buildPatient(overrides: { familyKanji?: string; givenKanji?: string; familyKana?: string; givenKana?: string; birthDate?: string; patientNumber?: string } = {}) {
   const representation = (code: "IDE" | "SYL") => [{ url: "http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation", valueCode: code }];
@@ -10,5 +12,17 @@ export function buildPatient(overrides: { familyKanji?: string; givenKanji?: str
     ],
     gender: "female",
     birthDate: overrides.birthDate ?? "1984-07-15",
+  };
+}
+
+/** A synthetic audit entry: a doctor's read of patient `p-<n>`. */
+export function buildAuditEntry(n: number): AuditEntry {
+  return {
+    action: "fhir.read",
+    outcome: "success",
+    actor: { accountId: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, roles: ["doctor"] },
+    resource: { type: "Patient", id: `p-${n}` },
+    patientId: `p-${n}`,
+    network: { ip: "127.0.0.1", userAgent: "test" },
   };
 }

@@ -5,6 +5,8 @@ export interface TestResponse {
   headers: Record<string, string | string[] | undefined>;
   text: string;
   json: any;
+  /** The raw response body (binary downloads). */
+  body: Buffer;
 }
 
 /**
@@ -18,7 +20,7 @@ export function createTestClient(baseUrl: string, ca: string) {
 
   function request(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; contentType?: string } = {}): Promise<TestResponse> {
     const url = new URL(path, baseUrl);
-    const payload = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+    const payload = options.body === undefined ? undefined : typeof options.body === "string" || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
     const headers: Record<string, string> = {
       accept: "application/json, application/fhir+json",
       "user-agent": "mamori-test-client",
@@ -39,14 +41,15 @@ export function createTestClient(baseUrl: string, ca: string) {
             if (!value || expired) jar.delete(name!.trim());
             else jar.set(name!.trim(), value);
           }
-          const text = Buffer.concat(chunks).toString("utf8");
+          const body = Buffer.concat(chunks);
+          const text = body.toString("utf8");
           let json: unknown;
           try {
             json = text ? JSON.parse(text) : undefined;
           } catch {
             json = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, body });
         });
       });
       req.on("error", reject);

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { generate } from "otplib";
 import pino from "pino";
-import type { Role } from "../../shared/api/session.js";
+import type { StaffRole } from "../../shared/api/session.js";
 import { loadConfig, type Config } from "../config/index.js";
 import type { Clock } from "../kernel/index.js";
 import { createMamori, type Mamori } from "../main.js";
@@ -21,7 +21,9 @@ export interface TestApp {
   /** A fresh HTTPS client with its own cookie jar. */
   client(): TestClient;
   /** A signed-in user of a role, created through the real invitation and TOTP flow. */
-  signedInUser(role: Role): Promise<SignedInUser>;
+  signedInUser(role: StaffRole): Promise<SignedInUser>;
+  /** The patient of a record, invited by a doctor and signed in to the portal (no second factor unless required). */
+  signedInPatient(doctor: SignedInUser, patientId: string): Promise<{ client: TestClient; accountId: string; email: string; password: string }>;
   close(): Promise<void>;
 }
 
@@ -81,7 +83,7 @@ export async function startTestApp(options: { clock?: Clock; env?: Record<string
   }
 
   let firstAdmin: SignedInUser | undefined;
-  async function signedInUser(role: Role): Promise<SignedInUser> {
+  async function signedInUser(role: StaffRole): Promise<SignedInUser> {
     userCounter += 1;
     const base = { client: client(), accountId: "", email: `${role}${userCounter}@example.test`, password: `correct horse battery ${userCounter}` };
     if (!firstAdmin) {
@@ -99,6 +101,19 @@ export async function startTestApp(options: { clock?: Clock; env?: Record<string
     return enrol(base, issued.token);
   }
 
+  async function signedInPatient(doctor: SignedInUser, patientId: string) {
+    userCounter += 1;
+    const email = `patient${userCounter}@example.test`;
+    const password = `patient passphrase ${userCounter}`;
+    const invited = await doctor.client.post("/api/patient-invitations", { patientId, email });
+    if (invited.status !== 200) throw new Error(`patient invite failed: ${invited.status} ${invited.text}`);
+    const patientClient = client();
+    const token = new URL(invited.json.invitationUrl as string).hash.replace("#token=", "");
+    const accepted = await patientClient.post("/api/invitations/accept", { token, email, displayName: "試験 花子", password });
+    if (accepted.json?.stage !== "active") throw new Error(`patient accept failed: ${accepted.status} ${accepted.text}`);
+    return { client: patientClient, accountId: accepted.json.account.id as string, email, password };
+  }
+
   return {
     baseUrl,
     mamori,
@@ -106,6 +121,7 @@ export async function startTestApp(options: { clock?: Clock; env?: Record<string
     createSetupLink,
     client,
     signedInUser,
+    signedInPatient,
     async close() {
       await mamori.close();
       await postgres?.drop();

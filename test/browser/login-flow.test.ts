@@ -149,6 +149,31 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip, timeout: 12
     assert.ok(!exposed.storage.includes(patient.patientNumber), "storage has no patient number");
   });
 
+  // PHR: the doctor brings the patient onto the portal; the patient sees who viewed the record.
+  it("lets the doctor invite the patient, who sees the doctor's views in their access history", async () => {
+    await doctor.getByTestId("invite-patient-email").fill("patient@example.jp");
+    await doctor.getByTestId("invite-patient-submit").click();
+    const patientInvitation = (await doctor.getByTestId("patient-invitation-url").textContent())?.trim() ?? "";
+    assert.match(patientInvitation, /\/invite#token=/);
+
+    const patientContext = await newContext(browser);
+    try {
+      const patientPage = await newPage(patientContext, cspViolations);
+      await patientPage.goto(patientInvitation);
+      await patientPage.getByTestId("invitation-submit").waitFor();
+      await patientPage.getByTestId("invitation-display-name").fill("山田 太郎");
+      await fillPasswords(patientPage, "patient password long enough");
+      await patientPage.getByTestId("invitation-submit").click();
+      await patientPage.getByTestId("access-history").waitFor();
+      const rows = await patientPage.locator("[data-testid=access-history] tbody tr").allTextContents();
+      assert.ok(rows.some((row) => row.includes("閲覧") && row.includes("医師") && row.includes("診療")), rows.join(" | "));
+      assert.ok(rows.some((row) => row.includes("作成")), "the creation is listed");
+      await snap(patientPage, "patient-portal-ja");
+    } finally {
+      await patientContext.close();
+    }
+  });
+
   it("switches the labels to English", async () => {
     assert.equal(await doctor.locator("#patient-heading").textContent(), "患者情報");
     await doctor.getByTestId("language-switch").selectOption("en");

@@ -35,7 +35,7 @@ export function App({ initialToken }: { initialToken: string | undefined }) {
   else if (view.stage === "enrolment_required") screen = <TotpEnrolmentPage />;
   else if (view.stage === "mfa_required") screen = <TotpVerifyPage />;
   else if (view.stage === "anonymous") screen = <LoginPage />;
-  else screen = <ActiveScreen route={route} roles={view.account?.roles ?? []} />;
+  else screen = <ActiveScreen route={route} roles={view.account?.roles ?? []} patientId={view.account?.patientId} />;
 
   return (
     <>
@@ -46,9 +46,9 @@ export function App({ initialToken }: { initialToken: string | undefined }) {
   );
 }
 
-function ActiveScreen({ route, roles }: { route: Route; roles: Parameters<typeof HomePage>[0]["roles"] }) {
+function ActiveScreen({ route, roles, patientId }: { route: Route; roles: Parameters<typeof HomePage>[0]["roles"]; patientId: string | undefined }) {
   const { t } = useTranslation();
-  if (route.name === "patient") return <PatientPage key={route.id} id={route.id} />;
+  if (route.name === "patient") return <PatientPage key={route.id} id={route.id} canInvitePatient={roles.includes("doctor")} />;
   if (route.name === "audit-log" && canReviewAudit(roles)) return <AuditLogPage />;
   if (route.name === "not-found" || route.name === "audit-log")
     return (
@@ -57,5 +57,5 @@ function ActiveScreen({ route, roles }: { route: Route; roles: Parameters<typeof
         <Link to="/">{t("app.backHome")}</Link>
       </section>
     );
-  return <HomePage roles={roles} />;
+  return <HomePage roles={roles} patientId={patientId} />;
 }

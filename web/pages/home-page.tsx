@@ -3,17 +3,20 @@ import type { Role } from "../../shared/api/index.js";
 import { InviteUserForm } from "./admin/invite-user-form.js";
 import { NewPatientForm } from "./clinician/new-patient-form.js";
 import { OpenPatientForm } from "./clinician/open-patient-form.js";
+import { PortalHome } from "./patient/portal-home.js";
 import { AuditReviewCard, canReviewAudit } from "./security/audit-review-card.js";
 
 /** The signed-in home: each role sees its own tools (the server still checks every request). */
-export function HomePage({ roles }: { roles: readonly Role[] }) {
+export function HomePage({ roles, patientId }: { roles: readonly Role[]; patientId?: string | undefined }) {
   const { t } = useTranslation();
   const isDoctor = roles.includes("doctor");
   const isAdmin = roles.includes("admin");
   const isAuditReviewer = canReviewAudit(roles);
+  const isPatient = roles.includes("patient");
   return (
     <>
       <h1>{t("home.heading")}</h1>
+      {isPatient ? <PortalHome patientId={patientId} /> : null}
       {isDoctor ? (
         <>
           <OpenPatientForm />
@@ -22,7 +25,7 @@ export function HomePage({ roles }: { roles: readonly Role[] }) {
       ) : null}
       {isAuditReviewer ? <AuditReviewCard /> : null}
       {isAdmin ? <InviteUserForm /> : null}
-      {!isDoctor && !isAdmin && !isAuditReviewer ? <p>{t("home.noRole")}</p> : null}
+      {!isDoctor && !isAdmin && !isAuditReviewer && !isPatient ? <p>{t("home.noRole")}</p> : null}
     </>
   );
 }

@@ -52,6 +52,8 @@ export function createAuditExporter(options: AuditExporterOptions): AuditExporte
   const retry = createBackoff(options.retry);
   let cursorSeq = 0;
   let headSeq = 0;
+  // After a failure of a transport-acknowledged sink, the next round starts this far behind the cursor.
+  let resendFrom: number | undefined;
   let lastError: string | undefined;
   let isStopping = false;
   let isWoken = false;
@@ -63,17 +65,21 @@ export function createAuditExporter(options: AuditExporterOptions): AuditExporte
     const entries = createAuditStore(executor);
     cursorSeq = await cursors.read(sink.name);
     headSeq = (await entries.head()).seq;
+    let from = Math.min(resendFrom ?? cursorSeq, cursorSeq);
+    resendFrom = undefined;
     while (!isStopping) {
-      const page = (await entries.page(cursorSeq, pageSize)).map(toRecorded);
+      const page = (await entries.page(from, pageSize)).map(toRecorded);
       if (page.length === 0) return;
       try {
         await sink.send(page);
       } catch (error) {
         const acknowledged = error instanceof SinkError ? error.acknowledged : 0;
-        if (acknowledged > 0) await advance(cursors, page[acknowledged - 1]!.seq);
+        if (acknowledged > 0 && page[acknowledged - 1]!.seq > cursorSeq) await advance(cursors, page[acknowledged - 1]!.seq);
+        if (sink.resendAfterFailure) resendFrom = Math.max(0, cursorSeq - sink.resendAfterFailure);
         throw error;
       }
-      await advance(cursors, page.at(-1)!.seq);
+      if (page.at(-1)!.seq > cursorSeq) await advance(cursors, page.at(-1)!.seq);
+      from = page.at(-1)!.seq;
       if (page.length < pageSize) return;
     }
   }

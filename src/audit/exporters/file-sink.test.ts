@@ -6,21 +6,13 @@ import { PassThrough } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import type { Database } from "../../db/index.js";
 import { createManualClock } from "../../kernel/index.js";
-import { openTestDatabase } from "../../testing/index.js";
-import type { AuditEntry } from "../entry.js";
+import { buildAuditEntry, openTestDatabase } from "../../testing/index.js";
 import { createAuditWriter, type AuditWriter } from "../writer.js";
 import { createCursorStore } from "./cursor-store.js";
 import { createAuditExporter } from "./exporter.js";
 import { createFileSink } from "./file-sink.js";
 
-const entry = (n: number): AuditEntry => ({
-  action: "fhir.read",
-  outcome: "success",
-  actor: { accountId: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, roles: ["doctor"] },
-  resource: { type: "Patient", id: `p-${n}` },
-  patientId: `p-${n}`,
-  network: { ip: "127.0.0.1", userAgent: "test" },
-});
+const entry = buildAuditEntry;
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -9,6 +9,12 @@ export interface AuditSink {
    * @throws {SinkError} saying how many leading entries were acknowledged before the failure.
    */
   send(entries: readonly RecordedAuditEntry[]): Promise<void>;
+  /**
+   * For sinks whose acknowledgement only means the bytes left this process (a TCP write callback, not the
+   * receiver's receipt): after a failure, the exporter sends this many already-acknowledged entries again, so a
+   * receiver that died with unread data still gets them. Receivers de-duplicate by seq.
+   */
+  readonly resendAfterFailure?: number;
   /** Lets a write in progress finish (briefly), then releases the file or connection; later sends fail. */
   close(): Promise<void>;
 }

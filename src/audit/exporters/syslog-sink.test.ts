@@ -117,8 +117,8 @@ describe("syslog sink", () => {
     await receiver.kill();
 
     const seqs = receiver.seqs();
-    assert.deepEqual([...new Set(seqs)], Array.from({ length: 1_000 }, (_, i) => i + 1), "every seq arrives, in order");
-    assert.ok(seqs.every((seq, i) => i === 0 || seq >= seqs[i - 1]!), "never out of order");
+    // At least once: after the restart the recent past is sent again, and the receiver de-duplicates by seq.
+    assert.deepEqual([...new Set(seqs)], Array.from({ length: 1_000 }, (_, i) => i + 1), "every seq arrives, first time in order");
     assert.equal(await createCursorStore(db.kysely).read("syslog"), 1_000);
     assert.match(receiver.messages[1]!, /^<134>1 \S+ node-1 mamori \d+ fhir\.read \[mamori@32473 seq="2"\] \{/);
   });

@@ -14,6 +14,8 @@ export interface SyslogSinkOptions {
   connectTimeoutMs?: number;
   /** A receiver that accepts nothing for this long is dropped, and the page is sent again on a new connection. */
   writeTimeoutMs?: number;
+  /** Entries sent again after a failure, since a write callback is no proof of receipt (default 1,000). */
+  resendAfterFailure?: number;
   /** How long close() lets a page in flight finish before cutting the connection. */
   closeGraceMs?: number;
 }
@@ -83,6 +85,8 @@ export function createSyslogSink(options: SyslogSinkOptions): AuditSink {
 
   return {
     name: options.name ?? "syslog",
+    // TCP acknowledges nothing end to end (RFC 5425 has no application ack): resend the recent past after a failure.
+    resendAfterFailure: options.resendAfterFailure ?? 1_000,
     async send(entries) {
       if (isClosed) throw new SinkError("syslog sink is closed", 0);
       const frames = entries.map((entry) => frameSyslogMessage(formatSyslogMessage(entry, origin)));

@@ -32,7 +32,7 @@ export function clearSessionCookie(reply: FastifyReply): void {
 export function requirePrincipal(request: FastifyRequest): Principal {
   const session = request.webSession;
   if (session?.stage === "active") {
-    return { accountId: session.accountId, roles: session.roles, sessionId: session.id, network: request.origin };
+    return { accountId: session.accountId, roles: session.roles, sessionId: session.id, network: request.origin, patientId: session.patientId };
   }
   throw new AppError(request.sessionEndReason === "session.idle_timeout" ? "session.expired" : "session.required");
 }

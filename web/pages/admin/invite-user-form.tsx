@@ -1,19 +1,20 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { CreateInvitationResponse, Role } from "../../../shared/api/index.js";
+import type { CreateInvitationResponse, StaffRole } from "../../../shared/api/index.js";
 import { createInvitation } from "../../api/auth-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
+import { InvitationResult } from "../../components/invitation-result.js";
 import { SelectField } from "../../components/select-field.js";
 import { TextField } from "../../components/text-field.js";
 import { useSubmit } from "../../components/use-submit.js";
 
-const roles: readonly Role[] = ["doctor", "security_officer", "admin"];
+const roles: readonly StaffRole[] = ["doctor", "security_officer", "admin"];
 
 /** Creates a one-time invitation link for a doctor, a security officer or an administrator. */
 export function InviteUserForm() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [email, setEmail] = useState("");
-  const [role, setRole] = useState<Role>("doctor");
+  const [role, setRole] = useState<StaffRole>("doctor");
   const [created, setCreated] = useState<CreateInvitationResponse | undefined>(undefined);
   const submit = useSubmit(async () => {
     setCreated(undefined);
@@ -32,15 +33,7 @@ export function InviteUserForm() {
           {t("invite.submit")}
         </button>
       </form>
-      {created ? (
-        <div className="result" role="status">
-          <p>{t("invite.result")}</p>
-          <code className="secret" data-testid="invitation-url">
-            {created.invitationUrl}
-          </code>
-          <p className="hint">{t("invite.expiresAt", { date: new Date(created.expiresAt).toLocaleString(i18n.language) })}</p>
-        </div>
-      ) : null}
+      {created ? <InvitationResult created={created} message={t("invite.result")} testId="invitation-url" /> : null}
     </section>
   );
 }

@@ -4,10 +4,11 @@ import type { Patient } from "../../api/fhir-types.js";
 import { readPatient } from "../../api/patients-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { Link } from "../../components/link.js";
+import { InvitePatientForm } from "./invite-patient-form.js";
 import { findName, findPatientNumber, formatFhirDate, formatName } from "./jp-core-patient.js";
 
 /** /patients/{id}: one patient's demographics, read through the FHIR API (which authorizes and audits). */
-export function PatientPage({ id }: { id: string }) {
+export function PatientPage({ id, canInvitePatient }: { id: string; canInvitePatient: boolean }) {
   const { t, i18n } = useTranslation();
   const [patient, setPatient] = useState<Patient | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
@@ -53,6 +54,7 @@ export function PatientPage({ id }: { id: string }) {
           ) : null}
         </dl>
       ) : null}
+      {patient && canInvitePatient ? <InvitePatientForm patientId={id} /> : null}
       <p>
         <Link to="/">{t("app.backHome")}</Link>
       </p>

@@ -1,0 +1,74 @@
+import type { AccessHistoryItem } from "../../shared/api/patient-portal.js";
+import type { Database } from "../db/index.js";
+import { AppError, type Principal } from "../kernel/index.js";
+import type { RecordedAuditEntry } from "./entry.js";
+import { createAuditQueryStore } from "./query-store.js";
+import type { AuditWriter } from "./writer.js";
+
+export interface PatientHistoryDeps {
+  db: Database;
+  audit: Pick<AuditWriter, "record">;
+  /** Asks the access policy whether the principal may read this record's access history. */
+  mayReadHistory: (principal: Principal, patientId: string) => { allowed: boolean; reasonCode: string };
+  /** A staff member's display name, asked only when names are shown. */
+  staffNameOf: (accountId: string) => Promise<string | undefined>;
+  organisationName: string;
+  showStaffNames: boolean;
+}
+
+const pageSize = 50;
+
+/**
+ * "Who viewed or changed my record" for the patient (PHR guideline; MHLW access log made visible to the data
+ * subject): accesses to the patient's own record, newest first, told as organisation, role, time and purpose.
+ * The patient's own views are included and marked as such; the reading is itself audited.
+ */
+export function createPatientHistory(deps: PatientHistoryDeps) {
+  const { db, audit } = deps;
+
+  async function toItem(entry: RecordedAuditEntry, patientAccountId: string): Promise<AccessHistoryItem> {
+    const isSelf = entry.actor.accountId === patientAccountId;
+    const roles = entry.actor.roles ?? [];
+    const staffName = deps.showStaffNames && !isSelf && entry.actor.accountId ? await deps.staffNameOf(entry.actor.accountId) : undefined;
+    return {
+      at: entry.at,
+      kind: entry.outcome === "denied" ? "refused" : entry.action === "fhir.create" ? "created" : entry.action === "fhir.read" ? "viewed" : "changed",
+      organisation: deps.organisationName,
+      role: roles[0] ?? "unknown",
+      purpose: isSelf ? "self" : entry.breakGlass ? "emergency" : roles.includes("doctor") ? "treatment" : "other",
+      ...(staffName ? { staffName } : {}),
+    };
+  }
+
+  return {
+    /**
+     * One page of accesses to the principal's own record. Only `fhir.*` actions count: reviews of the audit trail
+     * by the security officer are not accesses to the record.
+     * @throws {AppError} `access.denied` for anyone but the record's own patient account.
+     */
+    async forOwnRecord(principal: Principal, before?: number): Promise<{ items: AccessHistoryItem[]; nextCursor?: number }> {
+      const patientId = principal.patientId;
+      const decision = patientId ? deps.mayReadHistory(principal, patientId) : { allowed: false, reasonCode: "access.no_patient_link" };
+      const entry = {
+        action: "audit.patient_history",
+        reasonCode: decision.reasonCode,
+        actor: { accountId: principal.accountId, roles: principal.roles, sessionId: principal.sessionId },
+        resource: { type: "AuditEntry" },
+        patientId,
+        network: principal.network,
+      };
+      if (!decision.allowed || !patientId) {
+        await audit.record({ ...entry, outcome: "denied" });
+        throw new AppError("access.denied", { detail: decision.reasonCode });
+      }
+      if (before !== undefined && (!Number.isSafeInteger(before) || before < 1)) throw new AppError("audit.invalid_filter", { expression: ["before"] });
+      const rows = await createAuditQueryStore(db.kysely).newestFirst({ patientId, action: { prefix: "fhir." }, before }, pageSize + 1);
+      const page = rows.slice(0, pageSize);
+      const items = await Promise.all(page.map((row) => toItem(row, principal.accountId)));
+      await audit.record({ ...entry, outcome: "success" });
+      return rows.length > pageSize ? { items, nextCursor: page.at(-1)!.seq } : { items };
+    },
+  };
+}
+
+export type PatientHistory = ReturnType<typeof createPatientHistory>;

@@ -1,0 +1,67 @@
+import type { Audit, AuditEntry } from "../audit/index.js";
+import type { Keyring } from "../crypto/index.js";
+import type { Database } from "../db/index.js";
+import { AppError, type Clock, type Principal } from "../kernel/index.js";
+import { createShredStore } from "./shred-store.js";
+
+/**
+ * Crypto-shredding of one patient: every data key of the patient's records loses its wrapped copy, so their content
+ * can no longer be decrypted from the database or from any backup taken afterwards (docs/operations-backup.md says
+ * what older backups still hold). Blocked while the legal retention period runs (診療録: 5 years after the last
+ * update, 医師法 §24) unless two different administrators approved.
+ */
+export function createShredding(deps: { db: Database; keyring: Keyring; audit: Audit; clock: Clock; retentionYears: number }) {
+  const { db, keyring, audit, clock } = deps;
+
+  function entry(principal: Principal, action: string, patientId: string): AuditEntry {
+    return { action, outcome: "success", actor: { accountId: principal.accountId, roles: principal.roles, sessionId: principal.sessionId }, resource: { type: "Patient", id: patientId }, patientId, network: principal.network };
+  }
+
+  /** @throws {AppError} `access.denied` unless the principal is an administrator. */
+  async function requireAdmin(principal: Principal, action: string, patientId: string): Promise<void> {
+    if (principal.roles.includes("admin")) return;
+    await audit.record({ ...entry(principal, action, patientId), outcome: "denied", reasonCode: "access.shred_admin_only" });
+    throw new AppError("access.denied", { detail: "access.shred_admin_only" });
+  }
+
+  return {
+    /** Records one administrator's approval to shred before the retention period ends. @throws {AppError} `access.denied`. */
+    async approve(principal: Principal, patientId: string, reason: string): Promise<void> {
+      await requireAdmin(principal, "fhir.shred_approve", patientId);
+      await db.kysely.transaction().execute(async (trx) => {
+        await createShredStore(trx).approve(patientId, principal.accountId, reason, clock.now());
+        await audit.recordWithin(trx, { ...entry(principal, "fhir.shred_approve", patientId), reasonCode: "fhir.shred_approval" });
+      });
+    },
+
+    /**
+     * Shreds the patient's data keys. Returns the reason it was allowed (`fhir.retention_expired` or `fhir.dual_approval`).
+     * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.shred_blocked`.
+     */
+    async shredPatient(principal: Principal, patientId: string): Promise<{ reasonCode: string; dataKeys: number }> {
+      await requireAdmin(principal, "fhir.shred", patientId);
+      const store = createShredStore(db.kysely);
+      const lastUpdated = await store.lastUpdated(patientId);
+      if (!lastUpdated) throw new AppError("fhir.not_found");
+      const retentionEnds = new Date(lastUpdated);
+      retentionEnds.setUTCFullYear(retentionEnds.getUTCFullYear() + deps.retentionYears);
+      let reasonCode = "fhir.retention_expired";
+      if (clock.now() < retentionEnds) {
+        const approvers = new Set(await store.approvers(patientId));
+        if (approvers.size < 2) {
+          await audit.record({ ...entry(principal, "fhir.shred", patientId), outcome: "denied", reasonCode: "fhir.shred_blocked" });
+          throw new AppError("fhir.shred_blocked", { detail: `retention until ${retentionEnds.toISOString()}; ${approvers.size} of 2 approvals` });
+        }
+        reasonCode = "fhir.dual_approval";
+      }
+      const dataKeys = await store.dataKeyIds(patientId);
+      await db.kysely.transaction().execute(async (trx) => {
+        for (const id of dataKeys) await keyring.shredDataKey(id, trx);
+        await audit.recordWithin(trx, { ...entry(principal, "fhir.shred", patientId), reasonCode });
+      });
+      return { reasonCode, dataKeys: dataKeys.length };
+    },
+  };
+}
+
+export type Shredding = ReturnType<typeof createShredding>;

@@ -1,0 +1,15 @@
+import type { ErrorCode } from "../kernel/index.js";
+
+/** The reason codes a file can be refused with; each is an error code in the catalogue. */
+export type RefusalCode = Extract<ErrorCode, `uploads.${string}`>;
+
+/**
+ * Thrown by detection and the sanitisers. A plain class (not AppError) because refusals cross the worker-thread
+ * boundary as a code string; the uploads module turns them into AppErrors.
+ */
+export class Refusal extends Error {
+  constructor(readonly code: RefusalCode, readonly detail?: string) {
+    super(code);
+    this.name = "Refusal";
+  }
+}

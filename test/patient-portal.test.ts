@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { generate } from "otplib";
+import { createManualClock } from "../src/kernel/index.js";
+import { buildPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
+
+const fhir = { contentType: "application/fhir+json" };
+
+// The patient sees who viewed or changed their record (audit issue; PHR guideline), and nothing of anyone else's.
+describe("patient portal: who viewed my record", () => {
+  const clock = createManualClock();
+  let app: TestApp;
+  let doctor: SignedInUser;
+  before(async () => {
+    app = await startTestApp({ clock, env: { MAMORI_ORGANISATION_NAME: "試験クリニック" } });
+    doctor = await app.signedInUser("doctor");
+  });
+  after(() => app.close());
+
+  async function newPatient(): Promise<string> {
+    const created = await doctor.client.post("/fhir/R4/Patient", buildPatient(), fhir);
+    assert.equal(created.status, 201);
+    return created.json.id as string;
+  }
+
+  it("lists the doctor's creation and views of the record, newest first, with organisation, role and purpose", async () => {
+    const patientId = await newPatient();
+    await doctor.client.get(`/fhir/R4/Patient/${patientId}`);
+    clock.advance(60_000);
+    await doctor.client.get(`/fhir/R4/Patient/${patientId}`);
+    const patient = await app.signedInPatient(doctor, patientId);
+
+    const history = await patient.client.get("/api/me/access-history");
+    assert.equal(history.status, 200);
+    const items = history.json.items as Array<{ kind: string; role: string; organisation: string; purpose: string; staffName?: string; at: string }>;
+    assert.deepEqual(items.map((item) => [item.kind, item.role, item.purpose]), [
+      ["viewed", "doctor", "treatment"],
+      ["viewed", "doctor", "treatment"],
+      ["created", "doctor", "treatment"],
+    ]);
+    assert.ok(items.every((item) => item.organisation === "試験クリニック" && item.staffName === undefined));
+    assert.ok(Date.parse(items[0]!.at) > Date.parse(items[2]!.at));
+  });
+
+  it("shows the patient's own views as their own, and reads their own record", async () => {
+    const patientId = await newPatient();
+    const patient = await app.signedInPatient(doctor, patientId);
+    const own = await patient.client.get(`/fhir/R4/Patient/${patientId}`);
+    assert.equal(own.status, 200);
+    const items = (await patient.client.get("/api/me/access-history")).json.items as Array<{ kind: string; purpose: string }>;
+    assert.deepEqual(items[0], { ...items[0], kind: "viewed", purpose: "self" });
+  });
+
+  it("refuses a patient another patient's record with 403, and that patient sees the refused attempt", async () => {
+    const mine = await newPatient();
+    const theirs = await newPatient();
+    const patient = await app.signedInPatient(doctor, mine);
+    const refused = await patient.client.get(`/fhir/R4/Patient/${theirs}`);
+    assert.equal(refused.status, 403);
+    const other = await app.signedInPatient(doctor, theirs);
+    const theirHistory = (await other.client.get("/api/me/access-history")).json.items as Array<{ kind: string; role: string }>;
+    assert.deepEqual(theirHistory.at(0), { ...theirHistory.at(0), kind: "refused", role: "patient" });
+  });
+
+  it("refuses the history to staff, who have no record of their own", async () => {
+    const response = await doctor.client.get("/api/me/access-history");
+    assert.equal(response.status, 403);
+  });
+
+  it("does not let a patient search or create records", async () => {
+    const patient = await app.signedInPatient(doctor, await newPatient());
+    assert.equal((await patient.client.post("/fhir/R4/Patient", buildPatient(), fhir)).status, 403);
+  });
+
+  it("refuses to invite a second account for the same record, or for a record that does not exist", async () => {
+    const patientId = await newPatient();
+    await app.signedInPatient(doctor, patientId);
+    assert.equal((await doctor.client.post("/api/patient-invitations", { patientId, email: "second@example.test" })).status, 409);
+    assert.equal((await doctor.client.post("/api/patient-invitations", { patientId: "00000000-0000-4000-8000-000000000000", email: "x@example.test" })).status, 404);
+  });
+
+  it("does not let an administrator invite patients", async () => {
+    const admin = await app.signedInUser("admin");
+    const response = await admin.client.post("/api/patient-invitations", { patientId: await newPatient(), email: "y@example.test" });
+    assert.equal(response.status, 403);
+  });
+});
+
+describe("patient portal with staff names shown and patient MFA required", () => {
+  const clock = createManualClock();
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ clock, env: { MAMORI_PATIENT_HISTORY_STAFF_NAMES: "true", MAMORI_PATIENT_MFA_REQUIRED: "true" } });
+  });
+  after(() => app.close());
+
+  it("requires the patient to enrol a second factor before anything else", async () => {
+    const doctor = await app.signedInUser("doctor");
+    const patientId = (await doctor.client.post("/fhir/R4/Patient", buildPatient(), fhir)).json.id as string;
+    const invited = await doctor.client.post("/api/patient-invitations", { patientId, email: "mfa-patient@example.test" });
+    const patient = app.client();
+    const token = new URL(invited.json.invitationUrl as string).hash.replace("#token=", "");
+    const accepted = await patient.post("/api/invitations/accept", { token, email: "mfa-patient@example.test", displayName: "試験 太郎", password: "patient passphrase long" });
+    assert.equal(accepted.json.stage, "enrolment_required");
+    assert.equal((await patient.get("/api/me/access-history")).status, 401);
+  });
+
+  it("shows the staff member's name when the organisation chose to", async () => {
+    const doctor = await app.signedInUser("doctor");
+    const patientId = (await doctor.client.post("/fhir/R4/Patient", buildPatient(), fhir)).json.id as string;
+    const invited = await doctor.client.post("/api/patient-invitations", { patientId, email: "named@example.test" });
+    const patient = app.client();
+    const token = new URL(invited.json.invitationUrl as string).hash.replace("#token=", "");
+    await patient.post("/api/invitations/accept", { token, email: "named@example.test", displayName: "試験 次郎", password: "patient passphrase long" });
+    const { secret } = (await patient.post("/api/auth/totp/enrolment")).json as { secret: string };
+    const confirmed = await patient.post("/api/auth/totp/enrolment/confirm", { code: await generate({ secret, epoch: Math.floor(clock.now().getTime() / 1000) }) });
+    assert.equal(confirmed.json.stage, "active");
+    const items = (await patient.get("/api/me/access-history")).json.items as Array<{ kind: string; staffName?: string }>;
+    assert.deepEqual(items.map((item) => [item.kind, item.staffName]), [["created", `試験 ${doctor.email}`]]);
+  });
+});
