@@ -1,6 +1,7 @@
 /**
  * File sanitising throughput (ファイル無害化), each beside its baseline measured in the same run:
- *   images  photo-like JPEG (2 MP, with EXIF/GPS) and PNG re-encoded by sharp in the worker pool
+ *   images  photo-like JPEG (2 MP, with EXIF/GPS) and PNG re-encoded by sharp in the worker pool; a small HEIC
+ *           (64×48 fixture) decoded by libheif-js (wasm) and encoded to JPEG by sharp
  *   pdf     10-page PDFs rebuilt by pdf-lib in the worker pool
  *   baseline  a plain buffer copy of the same bytes (what storing without sanitising would cost)
  * Figures are files/s and MB/s of input. Run: npm run bench (BENCH_UPLOAD_FILES, default 40 per kind).
@@ -43,5 +44,6 @@ async function measure(name: string, bytes: Buffer, contentType: string): Promis
 console.log(`uploads: sanitising throughput, ${files} files per kind, ${workers} worker thread(s)`);
 await measure("JPEG 1600×1200", jpeg, "image/jpeg");
 await measure("PNG 800×600", png, "image/png");
+await measure("HEIC 64×48", uploadCorpus.heicWithGps(), "image/heic");
 await measure("PDF 10 pages", pdf, "application/pdf");
 await pool.close();

@@ -3,9 +3,9 @@ import { mkdir } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { createAccess } from "./access/index.js";
-import { createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
+import { actorOf, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import type { Config } from "./config/index.js";
-import { createKeyring, openKms, type Keyring } from "./crypto/index.js";
+import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
 import { createRecords, createShredding, patientDataKeyId, type Shredding } from "./fhir/index.js";
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
@@ -74,7 +74,14 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     await audit.startRetention();
     const access = await createAccess();
     const records = createRecords({ db, keyring, audit, access, clock });
-    const shredding = createShredding({ db, keyring, audit, clock, retentionYears: config.recordRetentionYears });
+    const shredding = createShredding({
+      db,
+      keyring,
+      audit,
+      clock,
+      retentionYears: config.recordRetentionYears,
+      mayShred: (principal, action, patientId) => access.decide(principal, action, { type: "Patient", id: patientId }),
+    });
     const identity = createIdentity({
       db,
       keyring,
@@ -110,7 +117,14 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       organisationName: config.organisationName,
       showStaffNames: config.patientPortal.showStaffNames,
     });
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, version }, tls, logger);
+    const keyStatus = createKeyStatusReader({
+      keyring,
+      mayReadKeyStatus: (principal) => access.decide(principal, "read_key_status", { type: "System" }),
+      onRead: async ({ principal, outcome, reasonCode }) => {
+        await audit.record({ action: "keys.status_read", outcome, reasonCode, actor: actorOf(principal), resource: { type: "KeyStatus" }, network: principal.network });
+      },
+    });
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, version }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,

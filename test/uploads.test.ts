@@ -60,6 +60,21 @@ describe("POST/GET /fhir/R4/Binary and GET /api/uploads/quarantine", () => {
     assert.equal(meta.xmp, undefined);
   });
 
+  it("converts a GPS-tagged HEIC upload to a metadata-free JPEG of the same dimensions", async () => {
+    const created = await upload(doctor, uploadCorpus.heicWithGps(), "image/heic");
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.json.contentType, "image/jpeg");
+    const read = await doctor.client.get(`/fhir/R4/Binary/${created.json.id}`);
+    assert.equal(read.status, 200);
+    assert.equal(read.headers["content-type"], "image/jpeg");
+    const meta = await sharp(read.body).metadata();
+    assert.equal(meta.format, "jpeg");
+    assert.deepEqual([meta.width, meta.height], [64, 48]);
+    assert.equal(meta.exif, undefined);
+    assert.equal(meta.xmp, undefined);
+    assert.equal(meta.icc, undefined);
+  });
+
   it("stores a rebuilt PDF without its JavaScript, and plain text (with a charset parameter) as it is", async () => {
     const created = await upload(doctor, await uploadCorpus.hostilePdf("javascript-open-action"), "application/pdf");
     assert.equal(created.status, 201, created.text);
@@ -78,6 +93,7 @@ describe("POST/GET /fhir/R4/Binary and GET /api/uploads/quarantine", () => {
     ["EICAR", () => Buffer.from(eicarTestString()), "text/plain", "uploads.malware", 422],
     ["a zip", () => uploadCorpus.zip(), "application/pdf", "uploads.unsupported_type", 415],
     ["a pixel bomb", () => uploadCorpus.pngBomb(), "image/png", "uploads.pixel_limit", 422],
+    ["a HEIC pixel bomb", () => uploadCorpus.heicBomb(), "image/heic", "uploads.pixel_limit", 422],
     ["a JPEG with a zip appended", async () => Buffer.concat([await uploadCorpus.jpegWithGps(), uploadCorpus.zip()]), "image/jpeg", "uploads.polyglot", 422],
     ["text with a script", () => Buffer.from("<script>fetch('/api')</script>"), "text/csv", "uploads.active_content", 422],
     ["an encrypted PDF", () => uploadCorpus.encryptedPdf(), "application/pdf", "uploads.encrypted_pdf", 422],

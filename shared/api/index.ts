@@ -5,3 +5,4 @@ export * from "./errors.js";
 export * from "./audit.js";
 export * from "./patient-portal.js";
 export * from "./uploads.js";
+export * from "./keys.js";

@@ -40,6 +40,16 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["security_officer"], "read_quarantine", system, true, "access.permitted"],
   [["doctor"], "read_quarantine", system, false, "access.no_permission"],
   [["admin"], "read_quarantine", system, false, "access.no_permission"],
+  // ENC-3 / PHR-2: only administrators see key status and shred a patient's records (with dual approval).
+  [["admin"], "read_key_status", system, true, "access.permitted"],
+  [["admin"], "shred_patient", patient, true, "access.permitted"],
+  [["admin"], "approve_shred", patient, true, "access.permitted"],
+  [["doctor"], "read_key_status", system, false, "access.no_permission"],
+  [["doctor"], "shred_patient", patient, false, "access.no_permission"],
+  [["doctor"], "approve_shred", patient, false, "access.no_permission"],
+  [["security_officer"], "read_key_status", system, false, "access.no_permission"],
+  [["security_officer"], "shred_patient", patient, false, "access.no_permission"],
+  [["security_officer"], "approve_shred", patient, false, "access.no_permission"],
 ];
 
 describe("access policy (Cedar)", () => {
@@ -78,6 +88,9 @@ describe("access policy for patient accounts (Cedar)", () => {
     ["cannot search", "search", own, false],
     ["cannot invite patients", "invite_patient", own, false],
     ["cannot read the audit trail", "read_audit", { type: "System" }, false],
+    ["cannot read the key status", "read_key_status", { type: "System" }, false],
+    ["cannot shred its own record", "shred_patient", own, false],
+    ["cannot approve shredding its own record", "approve_shred", own, false],
   ];
   for (const [sentence, action, target, allowed] of rows) {
     it(`a patient ${sentence}`, () => assert.equal(access.decide(patient, action, target).allowed, allowed));

@@ -8,7 +8,7 @@ export interface AuditEntry {
   outcome: AuditOutcome;
   /** Why the decision went as it did, e.g. `access.admin_no_clinical` (habit 11: decisions carry reason codes). */
   reasonCode?: string | undefined;
-  actor: { accountId?: string | undefined; roles?: readonly string[] | undefined; sessionId?: string | undefined };
+  actor: { accountId?: string | undefined; roles?: readonly string[] | undefined; sessionId?: string | undefined; client?: string | undefined };
   resource?: { type: string; id?: string | undefined; version?: string | undefined } | undefined;
   patientId?: string | undefined;
   network: { ip: string; userAgent: string };

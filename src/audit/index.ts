@@ -104,3 +104,4 @@ export function createAudit(deps: {
   };
 }
 export { createPatientHistory, type PatientHistory } from "./patient-history.js";
+export { actorOf } from "./actor.js";

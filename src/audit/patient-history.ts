@@ -1,3 +1,4 @@
+import { actorOf } from "./actor.js";
 import type { AccessHistoryItem } from "../../shared/api/patient-portal.js";
 import type { Database } from "../db/index.js";
 import { AppError, type Principal } from "../kernel/index.js";
@@ -52,7 +53,7 @@ export function createPatientHistory(deps: PatientHistoryDeps) {
       const entry = {
         action: "audit.patient_history",
         reasonCode: decision.reasonCode,
-        actor: { accountId: principal.accountId, roles: principal.roles, sessionId: principal.sessionId },
+        actor: actorOf(principal),
         resource: { type: "AuditEntry" },
         patientId,
         network: principal.network,

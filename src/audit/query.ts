@@ -1,3 +1,4 @@
+import { actorOf } from "./actor.js";
 import type { Database } from "../db/index.js";
 import { AppError, type Principal } from "../kernel/index.js";
 import type { AuditEntry, AuditOutcome, RecordedAuditEntry } from "./entry.js";
@@ -53,7 +54,7 @@ export function createAuditQuery(deps: AuditQueryDeps) {
       action,
       outcome: "success",
       reasonCode: decision.reasonCode,
-      actor: { accountId: principal.accountId, roles: principal.roles, sessionId: principal.sessionId },
+      actor: actorOf(principal),
       resource: { type: "AuditEntry", ...(resourceId ? { id: resourceId } : {}) },
       network: principal.network,
     };

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
+import { createAccess } from "../access/index.js";
 import { createKeyring, openLocalKeyFile } from "../crypto/index.js";
 import { createShredding } from "../fhir/index.js";
 import { createManualClock, isAppError, type Principal } from "../kernel/index.js";
@@ -12,6 +13,8 @@ import { buildPatient, openTestDatabase, startTestApp, type TestApp } from "../t
 import { archiveFileName, backupDatabase, drillRestore, generationsToKeep, hashTables, openBackupSigningKey, restoreDatabase, type BackupSigningKey } from "./index.js";
 
 const admin = (): Principal => ({ accountId: randomUUID(), roles: ["admin"], sessionId: "test", network: { ip: "127.0.0.1", userAgent: "backup-test" } });
+const access = await createAccess();
+const mayShred = (principal: Principal, action: "shred_patient" | "approve_shred", patientId: string) => access.decide(principal, action, { type: "Patient", id: patientId });
 
 // BAK-1..3: encrypted, signed backups; restore verified before it writes; restore drills (安全管理ガイドライン 13.2, 6.10).
 describe("backup and restore", () => {
@@ -108,7 +111,7 @@ describe("backup and restore", () => {
   // KEY-4: crypto-shredding; retention (医師法 §24: 5 years) blocks it unless two administrators approve.
   it("makes a shredded patient unreadable in a backup taken afterwards, while others stay readable", async () => {
     const clock = createManualClock();
-    const shredding = createShredding({ db: app.mamori.db, keyring: app.mamori.keyring, audit: app.mamori.audit, clock, retentionYears: 5 });
+    const shredding = createShredding({ db: app.mamori.db, keyring: app.mamori.keyring, audit: app.mamori.audit, clock, retentionYears: 5, mayShred });
     const [victim, other] = patients as [string, string];
     const first = admin();
     await shredding.approve(first, victim, "patient request (個人情報保護法 §35)");
@@ -135,7 +138,7 @@ describe("backup and restore", () => {
 
   it("lets shredding through without approvals once the retention period has passed", async () => {
     const clock = createManualClock(new Date(Date.now() + 6 * 365 * 86_400_000));
-    const shredding = createShredding({ db: app.mamori.db, keyring: app.mamori.keyring, audit: app.mamori.audit, clock, retentionYears: 5 });
+    const shredding = createShredding({ db: app.mamori.db, keyring: app.mamori.keyring, audit: app.mamori.audit, clock, retentionYears: 5, mayShred });
     assert.equal((await shredding.shredPatient(admin(), patients[2]!)).reasonCode, "fhir.retention_expired");
   });
 });

@@ -8,3 +8,4 @@ export { openPassphraseKms } from "./passphrase-kms.js";
 export { openKms } from "./open-kms.js";
 export { openAwsKms } from "./aws-kms.js";
 export { rotationJobs } from "./rotation-store.js";
+export { createKeyStatusReader, type AdministratorKeyStatus, type KeyStatusReadEvent, type KeyStatusReader } from "./key-status-reader.js";

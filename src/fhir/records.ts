@@ -1,5 +1,5 @@
 import type { Access } from "../access/index.js";
-import type { Audit, AuditEntry } from "../audit/index.js";
+import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import { AppError, isAppError, newId, type Clock, type Principal } from "../kernel/index.js";
@@ -27,7 +27,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     return {
       action,
       outcome: "success",
-      actor: { accountId: principal.accountId, roles: principal.roles, sessionId: principal.sessionId },
+      actor: actorOf(principal),
       resource: { type, id },
       patientId: type === "Patient" ? id : undefined,
       network: principal.network,

@@ -1,4 +1,4 @@
-import type { Audit, AuditEntry } from "../audit/index.js";
+import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import { AppError, type Clock, type Principal } from "../kernel/index.js";
@@ -10,18 +10,27 @@ import { createShredStore } from "./shred-store.js";
  * what older backups still hold). Blocked while the legal retention period runs (診療録: 5 years after the last
  * update, 医師法 §24) unless two different administrators approved.
  */
-export function createShredding(deps: { db: Database; keyring: Keyring; audit: Audit; clock: Clock; retentionYears: number }) {
+export function createShredding(deps: {
+  db: Database;
+  keyring: Keyring;
+  audit: Audit;
+  clock: Clock;
+  retentionYears: number;
+  /** Asks the access policy (Cedar `shred_patient` / `approve_shred` on the Patient, PHR-2) whether the principal may act. */
+  mayShred: (principal: Principal, action: "shred_patient" | "approve_shred", patientId: string) => { allowed: boolean; reasonCode: string };
+}) {
   const { db, keyring, audit, clock } = deps;
 
   function entry(principal: Principal, action: string, patientId: string): AuditEntry {
-    return { action, outcome: "success", actor: { accountId: principal.accountId, roles: principal.roles, sessionId: principal.sessionId }, resource: { type: "Patient", id: patientId }, patientId, network: principal.network };
+    return { action, outcome: "success", actor: actorOf(principal), resource: { type: "Patient", id: patientId }, patientId, network: principal.network };
   }
 
-  /** @throws {AppError} `access.denied` unless the principal is an administrator. */
+  /** @throws {AppError} `access.denied` unless the access policy lets the principal shred (or approve) for this patient. */
   async function requireAdmin(principal: Principal, action: string, patientId: string): Promise<void> {
-    if (principal.roles.includes("admin")) return;
-    await audit.record({ ...entry(principal, action, patientId), outcome: "denied", reasonCode: "access.shred_admin_only" });
-    throw new AppError("access.denied", { detail: "access.shred_admin_only" });
+    const decision = deps.mayShred(principal, action === "fhir.shred" ? "shred_patient" : "approve_shred", patientId);
+    if (decision.allowed) return;
+    await audit.record({ ...entry(principal, action, patientId), outcome: "denied", reasonCode: decision.reasonCode });
+    throw new AppError("access.denied", { detail: decision.reasonCode });
   }
 
   return {

@@ -1,8 +1,9 @@
 import type { Config } from "../config/index.js";
 import type { Audit, AuditQuery, PatientHistory } from "../audit/index.js";
+import type { KeyStatusReader } from "../crypto/index.js";
 import type { Identity } from "../identity/index.js";
 import type { Clock } from "../kernel/index.js";
-import type { Records } from "../fhir/index.js";
+import type { Records, Shredding } from "../fhir/index.js";
 import type { Sessions } from "../session/index.js";
 import type { Uploads } from "../uploads/index.js";
 
@@ -19,5 +20,9 @@ export interface HttpServices {
   records: Records;
   /** Uploaded files: sanitise, store, download, quarantine (authorizes and audits inside). */
   uploads: Uploads;
+  /** The administrator's key status (authorizes `read_key_status` and audits inside). */
+  keyStatus: KeyStatusReader;
+  /** Crypto-shredding of a patient with dual approval (authorizes and audits inside). */
+  shredding: Shredding;
   version: string;
 }

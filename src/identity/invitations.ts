@@ -1,5 +1,5 @@
 import type { Role, StaffRole } from "../../shared/api/session.js";
-import type { Audit } from "../audit/index.js";
+import { actorOf, type Audit } from "../audit/index.js";
 import type { Database } from "../db/index.js";
 import { AppError, newId, newSecretToken, type Clock, type Principal, type RequestOrigin } from "../kernel/index.js";
 import type { Passwords } from "./passwords.js";
@@ -42,7 +42,7 @@ export function createInvitations(deps: InvitationDeps) {
   async function decide(principal: Principal, decision: { allowed: boolean; reasonCode: string }, action: string, patientId?: string): Promise<void> {
     const entry = {
       action,
-      actor: { accountId: principal.accountId, roles: principal.roles, sessionId: principal.sessionId },
+      actor: actorOf(principal),
       resource: { type: "Invitation" },
       patientId,
       network: principal.network,

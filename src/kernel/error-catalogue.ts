@@ -41,7 +41,7 @@ export const errorCatalogue = {
   "uploads.too_large": { status: 413, issue: "too-costly", ja: "ファイルが大きすぎます。", en: "The file is too large." },
   "uploads.unsupported_type": { status: 415, issue: "not-supported", ja: "この種類のファイルは受け付けられません（JPEG、PNG、WebP、HEIC、PDF、テキスト、CSVのみ）。", en: "This kind of file is not accepted (JPEG, PNG, WebP, HEIC, PDF, plain text and CSV only)." },
   "uploads.type_mismatch": { status: 415, issue: "invalid", ja: "ファイルの中身が指定された形式と一致しません。", en: "The file's content does not match its declared type." },
-  "uploads.heic_unsupported": { status: 415, issue: "not-supported", ja: "HEIC画像はこのサーバーでは変換できません。JPEGで送ってください。", en: "HEIC images cannot be converted on this server. Please send a JPEG." },
+  "uploads.heic_unsupported": { status: 415, issue: "not-supported", ja: "このHEIC画像は読み取れません（HEVC以外の形式か、壊れています）。JPEGで送ってください。", en: "This HEIC image cannot be read (not HEVC-coded, or damaged). Please send a JPEG." },
   "uploads.polyglot": { status: 422, issue: "security", ja: "別の形式のデータが埋め込まれたファイルは受け付けられません。", en: "Files with another format hidden inside are refused." },
   "uploads.active_content": { status: 422, issue: "security", ja: "スクリプトなど実行される内容を含むファイルは受け付けられません。", en: "Files with scripts or other active content are refused." },
   "uploads.malware": { status: 422, issue: "security", ja: "ウイルスが検出されたため、ファイルを受け付けませんでした。", en: "The file was refused because malware was detected." },

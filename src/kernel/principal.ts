@@ -9,6 +9,8 @@ export interface Principal {
   roles: readonly Role[];
   sessionId: string;
   network: RequestOrigin;
+  /** The client application acting for the user, e.g. `mamori-web` (the browser UI through its server-side session). */
+  client?: string | undefined;
   /** For a patient account: the Patient record it belongs to (the only record it may see). */
   patientId?: string | undefined;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { deflateSync, crc32 } from "node:zlib";
 import { PDFDocument, PDFName, PDFString, type PDFDict } from "pdf-lib";
 import sharp from "sharp";
@@ -78,6 +79,24 @@ export const uploadCorpus = {
     meta.writeUInt32BE(16, 0);
     meta.write("meta", 4, "latin1");
     return Buffer.concat([ftyp, meta]);
+  },
+
+  /**
+   * A real HEVC-coded HEIC, 64×48, four coloured squares, with EXIF Artist and GPS (Tokyo Station). Made with
+   * Debian's heif-enc (x265) and exiftool; see test/fixtures/uploads/README.md.
+   */
+  heicWithGps(): Buffer {
+    return readFileSync(new URL("../../test/fixtures/uploads/squares-gps.heic", import.meta.url));
+  },
+
+  /** The same HEIC with every `ispe` (image spatial extents) box declaring width × height: tiny file, huge decode. */
+  heicBomb(width = 20_000, height = 20_000): Buffer {
+    const bytes = Buffer.from(uploadCorpus.heicWithGps());
+    for (let at = bytes.indexOf("ispe"); at >= 0; at = bytes.indexOf("ispe", at + 4)) {
+      bytes.writeUInt32BE(width, at + 8); // after the box type and version/flags (ISO/IEC 23008-12 §6.5.3)
+      bytes.writeUInt32BE(height, at + 12);
+    }
+    return bytes;
   },
 
   /** A benign PDF of `pages` pages with text on each. */

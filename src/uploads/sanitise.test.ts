@@ -51,8 +51,35 @@ describe("sanitise (images)", () => {
     assert.ok(Date.now() - started < 2000);
   });
 
-  it("refuses HEIC clearly when this server's libvips cannot decode it", async () => {
+  it("converts a GPS-tagged HEIC (HEVC) to a metadata-free JPEG of the same size and colours", async () => {
+    const input = uploadCorpus.heicWithGps();
+    assert.ok(input.includes("mamori test"), "the test file carries EXIF");
+    const outcome = await sanitise(input, "image/heic", limits);
+    const output = accepted(outcome);
+    assert.equal(outcome.ok && outcome.contentType, "image/jpeg");
+    const after = await sharp(output).metadata();
+    assert.equal(after.format, "jpeg");
+    assert.equal(after.width, 64);
+    assert.equal(after.height, 48);
+    assert.equal(after.exif, undefined);
+    assert.equal(after.xmp, undefined);
+    assert.equal(after.icc, undefined);
+    assert.ok(!output.includes("mamori test"));
+    const { data } = await sharp(output).raw().toBuffer({ resolveWithObject: true });
+    assert.ok(data[0]! > 180 && data[1]! < 80 && data[2]! < 80, "top-left square is red");
+  });
+
+  it("refuses a HEIC pixel bomb from its header, quickly", async () => {
+    const started = Date.now();
+    refusedWith(await sanitise(uploadCorpus.heicBomb(), "image/heic", limits), "uploads.pixel_limit");
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  it("refuses an undecodable HEIC and a HEIF image sequence", async () => {
     refusedWith(await sanitise(uploadCorpus.heic(), "image/heic", limits), "uploads.heic_unsupported");
+    const sequence = Buffer.from(uploadCorpus.heicWithGps());
+    sequence.write("msf1", 16, "latin1"); // a compatible brand in ftyp
+    refusedWith(await sanitise(sequence, "image/heic", limits), "uploads.unsupported_type");
   });
 
   it("refuses JPEG+ZIP and JPEG+PDF polyglots", async () => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Access } from "../access/index.js";
-import type { Audit, AuditEntry } from "../audit/index.js";
+import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Database, Executor } from "../db/index.js";
 import { AppError, isAppError, newId, type Clock, type Principal } from "../kernel/index.js";
@@ -58,7 +58,7 @@ export function createUploads(deps: {
     return {
       action,
       outcome: "success",
-      actor: { accountId: principal.accountId, roles: principal.roles, sessionId: principal.sessionId },
+      actor: actorOf(principal),
       resource: { type: id === undefined ? "Quarantine" : "Binary", id },
       patientId,
       network: principal.network,

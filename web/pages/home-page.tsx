@@ -1,6 +1,8 @@
 import { useTranslation } from "react-i18next";
 import type { Role } from "../../shared/api/index.js";
 import { InviteUserForm } from "./admin/invite-user-form.js";
+import { KeyStatusCard } from "./admin/key-status-card.js";
+import { ShredPatientForm } from "./admin/shred-patient-form.js";
 import { NewPatientForm } from "./clinician/new-patient-form.js";
 import { OpenPatientForm } from "./clinician/open-patient-form.js";
 import { PortalHome } from "./patient/portal-home.js";
@@ -24,7 +26,13 @@ export function HomePage({ roles, patientId }: { roles: readonly Role[]; patient
         </>
       ) : null}
       {isAuditReviewer ? <AuditReviewCard /> : null}
-      {isAdmin ? <InviteUserForm /> : null}
+      {isAdmin ? (
+        <>
+          <InviteUserForm />
+          <KeyStatusCard />
+          <ShredPatientForm />
+        </>
+      ) : null}
       {!isDoctor && !isAdmin && !isAuditReviewer && !isPatient ? <p>{t("home.noRole")}</p> : null}
     </>
   );

@@ -5,6 +5,9 @@ import type { Sessions } from "../../session/index.js";
 /** `__Host-` prefix: the browser accepts it only with Secure, Path=/ and no Domain (RFC 6265bis §4.1.3.2). */
 export const sessionCookieName = "__Host-mamori_session";
 
+/** The client application of cookie sessions: Mamori's own web UI, whose server holds the session (BFF). */
+const webClient = "mamori-web";
+
 /** Resolves the session cookie on every request, enforcing the idle and absolute limits as it does. */
 export function registerAuthentication(app: FastifyInstance, sessions: Sessions): void {
   app.addHook("preHandler", async (request, reply) => {
@@ -32,7 +35,7 @@ export function clearSessionCookie(reply: FastifyReply): void {
 export function requirePrincipal(request: FastifyRequest): Principal {
   const session = request.webSession;
   if (session?.stage === "active") {
-    return { accountId: session.accountId, roles: session.roles, sessionId: session.id, network: request.origin, patientId: session.patientId };
+    return { accountId: session.accountId, roles: session.roles, sessionId: session.id, network: request.origin, patientId: session.patientId, client: webClient };
   }
   throw new AppError(request.sessionEndReason === "session.idle_timeout" ? "session.expired" : "session.required");
 }

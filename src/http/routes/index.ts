@@ -4,13 +4,14 @@ import { adminRoutes } from "./admin.js";
 import { auditRoutes } from "./audit.js";
 import { fhirAuditEventRoutes } from "./fhir-audit-event.js";
 import { fhirRoutes } from "./fhir.js";
+import { keysAdminRoutes } from "./keys-admin.js";
 import { patientPortalRoutes } from "./patient-portal.js";
 import { sessionRoutes } from "./session.js";
 import { uploadRoutes } from "./uploads.js";
 
 /** Every route group, registered in this order. */
 export function routeGroups(services: HttpServices): FastifyPluginAsyncZod[] {
-  return [sessionRoutes(services), adminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services)];
+  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services)];
 }
 
 export { oneTimeLink } from "./admin.js";

@@ -1,16 +1,18 @@
 import sharp from "sharp";
 import { Refusal } from "../refusal.js";
+import { sanitiseHeic } from "./heic.js";
 
 export type ImageKind = "jpeg" | "png" | "webp" | "heic";
 
 /**
  * Decodes and re-encodes an image with sharp (libvips) so nothing but pixels survives: EXIF (GPS included), XMP,
  * IPTC and comments are dropped, colours are converted to sRGB and no ICC profile is embedded, and data outside
- * the image structure is left behind. HEIC becomes JPEG. The pixel limit is checked from the header before
- * decoding (decompression bombs).
+ * the image structure is left behind. HEIC becomes JPEG (decoded by libheif-js, see ./heic.ts). The pixel limit
+ * is checked from the header before decoding (decompression bombs).
  * @throws {Refusal} `uploads.pixel_limit`, `uploads.heic_unsupported`, `uploads.invalid_file`.
  */
 export async function sanitiseImage(bytes: Buffer, kind: ImageKind, maxPixels: number): Promise<{ bytes: Buffer; contentType: string }> {
+  if (kind === "heic") return sanitiseHeic(bytes, maxPixels);
   const options = { limitInputPixels: maxPixels, failOn: "error", sequentialRead: true, pages: 1 } as const;
   let width: number;
   let height: number;
@@ -35,7 +37,5 @@ export async function sanitiseImage(bytes: Buffer, kind: ImageKind, maxPixels: n
 function refusalFor(error: unknown, kind: ImageKind): Refusal {
   const message = error instanceof Error ? error.message : String(error);
   if (/pixel limit/i.test(message)) return new Refusal("uploads.pixel_limit");
-  // sharp's prebuilt libvips decodes AVIF only: HEVC-coded HEIC is absent for patent reasons.
-  if (kind === "heic") return new Refusal("uploads.heic_unsupported");
   return new Refusal("uploads.invalid_file", kind);
 }

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { buildPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
+
+const fhir = { contentType: "application/fhir+json" };
+
+// Keys-and-backups issue: master key id and rotation date visible to administrators (ENC-3), and crypto-shredding
+// of a patient with two different administrators' approval during the retention period (PHR-2, 医師法 §24).
+describe("admin routes for keys and crypto-shredding", () => {
+  let app: TestApp;
+  let admin: SignedInUser;
+  let secondAdmin: SignedInUser;
+  let doctor: SignedInUser;
+  before(async () => {
+    app = await startTestApp();
+    admin = await app.signedInUser("admin");
+    secondAdmin = await app.signedInUser("admin");
+    doctor = await app.signedInUser("doctor");
+  });
+  after(() => app.close());
+
+  async function newPatient(): Promise<string> {
+    const created = await doctor.client.post("/fhir/R4/Patient", buildPatient(), fhir);
+    assert.equal(created.status, 201);
+    return created.json.id as string;
+  }
+
+  async function auditEntries(query: string): Promise<Array<{ action: string; outcome: string; reasonCode?: string }>> {
+    const page = await admin.client.get(`/api/audit/entries?${query}`);
+    assert.equal(page.status, 200);
+    return page.json.entries as Array<{ action: string; outcome: string; reasonCode?: string }>;
+  }
+
+  it("shows an administrator the KMS kind, master key id, KEK id and date, and audits the reading (ENC-3)", async () => {
+    const response = await admin.client.get("/api/admin/keys");
+    assert.equal(response.status, 200);
+    const status = app.mamori.keyring.status();
+    assert.equal(response.json.kmsKind, status.kmsKind);
+    assert.equal(response.json.masterKeyId, status.masterKeyId);
+    assert.equal(response.json.kekId, status.kekId);
+    assert.equal(response.json.kekCreatedAt, status.kekCreatedAt?.toISOString());
+    assert.equal(response.json.lastRotationAt, undefined);
+    assert.equal(response.json.pendingRewrap, 0);
+    assert.ok(!/wrapped|"key"/i.test(response.text), "no key material in the answer");
+    const read = await auditEntries(`accountId=${admin.accountId}&action=keys.status_read`);
+    assert.deepEqual(read[0], { ...read[0], action: "keys.status_read", outcome: "success" });
+  });
+
+  it("refuses the key status to a doctor with 403 and audits the refusal", async () => {
+    const response = await doctor.client.get("/api/admin/keys");
+    assert.equal(response.status, 403);
+    assert.equal(response.json.code, "access.denied");
+    const refused = await auditEntries(`accountId=${doctor.accountId}&action=keys.status_read`);
+    assert.deepEqual(refused[0], { ...refused[0], outcome: "denied", reasonCode: "access.no_permission" });
+  });
+
+  it("refuses a doctor's approval or shredding with 403", async () => {
+    const patientId = await newPatient();
+    assert.equal((await doctor.client.post(`/api/admin/patients/${patientId}/shred-approvals`, { reason: "x" })).status, 403);
+    assert.equal((await doctor.client.post(`/api/admin/patients/${patientId}/shred`)).status, 403);
+  });
+
+  it("blocks shredding a fresh patient with 409 until two different administrators approve, then the record cannot be read", async () => {
+    const patientId = await newPatient();
+    const blocked = await admin.client.post(`/api/admin/patients/${patientId}/shred`);
+    assert.equal(blocked.status, 409);
+    assert.equal(blocked.json.code, "fhir.shred_blocked");
+    assert.equal(blocked.json.resourceType, undefined, "an API error, not an OperationOutcome");
+
+    assert.equal((await admin.client.post(`/api/admin/patients/${patientId}/shred-approvals`, { reason: "本人からの削除請求（個人情報保護法 §35）" })).status, 204);
+    assert.equal((await admin.client.post(`/api/admin/patients/${patientId}/shred`)).status, 409);
+    // The same administrator approving again is still one approval.
+    assert.equal((await admin.client.post(`/api/admin/patients/${patientId}/shred-approvals`, { reason: "再承認" })).status, 204);
+    assert.equal((await admin.client.post(`/api/admin/patients/${patientId}/shred`)).status, 409);
+
+    assert.equal((await secondAdmin.client.post(`/api/admin/patients/${patientId}/shred-approvals`, { reason: "二人目の承認" })).status, 204);
+    const shredded = await admin.client.post(`/api/admin/patients/${patientId}/shred`);
+    assert.equal(shredded.status, 200);
+    assert.equal(shredded.json.reasonCode, "fhir.dual_approval");
+    assert.ok((shredded.json.dataKeys as number) >= 1);
+
+    const read = await doctor.client.get(`/fhir/R4/Patient/${patientId}`);
+    assert.notEqual(read.status, 200);
+    const reads = await auditEntries(`patientId=${patientId}&action=fhir.read`);
+    assert.ok(reads.length >= 1);
+    assert.notEqual(reads[0]!.outcome, "success");
+    const shreds = await auditEntries(`patientId=${patientId}&action=fhir.shred`);
+    assert.deepEqual(shreds.map((entry) => [entry.outcome, entry.reasonCode]), [
+      ["success", "fhir.dual_approval"],
+      ["denied", "fhir.shred_blocked"],
+      ["denied", "fhir.shred_blocked"],
+      ["denied", "fhir.shred_blocked"],
+    ]);
+  });
+
+  it("answers 400 to an approval without a reason", async () => {
+    const patientId = await newPatient();
+    assert.equal((await admin.client.post(`/api/admin/patients/${patientId}/shred-approvals`, { reason: " " })).status, 400);
+  });
+});
