@@ -21,6 +21,16 @@ export const en: Messages = {
     patient: "Patient",
     unknown: "Unknown",
   },
+  quarantine: {
+    heading: "Quarantined files (refused by sanitisation)",
+    empty: "No files are in quarantine.",
+    at: "When",
+    reason: "Reason",
+    declared: "Declared type",
+    detected: "Detected type",
+    size: "Size (bytes)",
+    uploader: "Uploading account",
+  },
   portal: {
     heading: "My record",
     openRecord: "See my details",

@@ -19,6 +19,16 @@ export const ja = {
     patient: "患者",
     unknown: "不明",
   },
+  quarantine: {
+    heading: "隔離されたファイル（無害化で拒否）",
+    empty: "隔離されたファイルはありません。",
+    at: "日時",
+    reason: "理由",
+    declared: "申告された形式",
+    detected: "判定した形式",
+    size: "サイズ（バイト）",
+    uploader: "アップロードしたアカウント",
+  },
   portal: {
     heading: "私の記録",
     openRecord: "私の基本情報を見る",
