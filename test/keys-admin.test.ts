@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { buildPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
+import { buildPatient, createPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
 
 const fhir = { contentType: "application/fhir+json" };
 
@@ -18,12 +18,6 @@ describe("admin routes for keys and crypto-shredding", () => {
     doctor = await app.signedInUser("doctor");
   });
   after(() => app.close());
-
-  async function newPatient(): Promise<string> {
-    const created = await doctor.client.post("/fhir/R4/Patient", buildPatient(), fhir);
-    assert.equal(created.status, 201);
-    return created.json.id as string;
-  }
 
   async function auditEntries(query: string): Promise<Array<{ action: string; outcome: string; reasonCode?: string }>> {
     const page = await admin.client.get(`/api/audit/entries?${query}`);
@@ -55,13 +49,13 @@ describe("admin routes for keys and crypto-shredding", () => {
   });
 
   it("refuses a doctor's approval or shredding with 403", async () => {
-    const patientId = await newPatient();
+    const patientId = await createPatient(doctor);
     assert.equal((await doctor.client.post(`/api/admin/patients/${patientId}/shred-approvals`, { reason: "x" })).status, 403);
     assert.equal((await doctor.client.post(`/api/admin/patients/${patientId}/shred`)).status, 403);
   });
 
   it("blocks shredding a fresh patient with 409 until two different administrators approve, then the record cannot be read", async () => {
-    const patientId = await newPatient();
+    const patientId = await createPatient(doctor);
     const blocked = await admin.client.post(`/api/admin/patients/${patientId}/shred`);
     assert.equal(blocked.status, 409);
     assert.equal(blocked.json.code, "fhir.shred_blocked");
@@ -94,7 +88,7 @@ describe("admin routes for keys and crypto-shredding", () => {
   });
 
   it("answers 400 to an approval without a reason", async () => {
-    const patientId = await newPatient();
+    const patientId = await createPatient(doctor);
     assert.equal((await admin.client.post(`/api/admin/patients/${patientId}/shred-approvals`, { reason: " " })).status, 400);
   });
 });

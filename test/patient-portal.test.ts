@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { generate } from "otplib";
 import { createManualClock } from "../src/kernel/index.js";
-import { buildPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
+import { buildPatient, createPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
 
 const fhir = { contentType: "application/fhir+json" };
 
@@ -17,14 +17,8 @@ describe("patient portal: who viewed my record", () => {
   });
   after(() => app.close());
 
-  async function newPatient(): Promise<string> {
-    const created = await doctor.client.post("/fhir/R4/Patient", buildPatient(), fhir);
-    assert.equal(created.status, 201);
-    return created.json.id as string;
-  }
-
   it("lists the doctor's creation and views of the record, newest first, with organisation, role and purpose", async () => {
-    const patientId = await newPatient();
+    const patientId = await createPatient(doctor);
     await doctor.client.get(`/fhir/R4/Patient/${patientId}`);
     clock.advance(60_000);
     await doctor.client.get(`/fhir/R4/Patient/${patientId}`);
@@ -43,7 +37,7 @@ describe("patient portal: who viewed my record", () => {
   });
 
   it("shows the patient's own views as their own, and reads their own record", async () => {
-    const patientId = await newPatient();
+    const patientId = await createPatient(doctor);
     const patient = await app.signedInPatient(doctor, patientId);
     const own = await patient.client.get(`/fhir/R4/Patient/${patientId}`);
     assert.equal(own.status, 200);
@@ -52,8 +46,8 @@ describe("patient portal: who viewed my record", () => {
   });
 
   it("refuses a patient another patient's record with 403, and that patient sees the refused attempt", async () => {
-    const mine = await newPatient();
-    const theirs = await newPatient();
+    const mine = await createPatient(doctor);
+    const theirs = await createPatient(doctor);
     const patient = await app.signedInPatient(doctor, mine);
     const refused = await patient.client.get(`/fhir/R4/Patient/${theirs}`);
     assert.equal(refused.status, 403);
@@ -68,12 +62,12 @@ describe("patient portal: who viewed my record", () => {
   });
 
   it("does not let a patient search or create records", async () => {
-    const patient = await app.signedInPatient(doctor, await newPatient());
+    const patient = await app.signedInPatient(doctor, await createPatient(doctor));
     assert.equal((await patient.client.post("/fhir/R4/Patient", buildPatient(), fhir)).status, 403);
   });
 
   it("refuses to invite a second account for the same record, or for a record that does not exist", async () => {
-    const patientId = await newPatient();
+    const patientId = await createPatient(doctor);
     await app.signedInPatient(doctor, patientId);
     assert.equal((await doctor.client.post("/api/patient-invitations", { patientId, email: "second@example.test" })).status, 409);
     assert.equal((await doctor.client.post("/api/patient-invitations", { patientId: "00000000-0000-4000-8000-000000000000", email: "x@example.test" })).status, 404);
@@ -81,7 +75,7 @@ describe("patient portal: who viewed my record", () => {
 
   it("does not let an administrator invite patients", async () => {
     const admin = await app.signedInUser("admin");
-    const response = await admin.client.post("/api/patient-invitations", { patientId: await newPatient(), email: "y@example.test" });
+    const response = await admin.client.post("/api/patient-invitations", { patientId: await createPatient(doctor), email: "y@example.test" });
     assert.equal(response.status, 403);
   });
 });

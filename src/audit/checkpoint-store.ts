@@ -1,5 +1,5 @@
 import type { Executor } from "../db/index.js";
-import type { Checkpoint } from "./checkpoint.js";
+import { splitEntryHashes, type Checkpoint } from "./checkpoint.js";
 
 type CheckpointTables = {
   audit_signing_key: { id: string; public_key: Uint8Array; private_key: Uint8Array; created_at: Date; retired_at: Date | null };
@@ -65,14 +65,11 @@ export function createCheckpointStore(executor: Executor) {
 }
 
 function toCheckpoint(row: CheckpointTables["audit_checkpoint"]): Checkpoint {
-  const hashes = Buffer.from(row.entry_hashes);
-  const entryHashes: Buffer[] = [];
-  for (let offset = 0; offset < hashes.length; offset += 32) entryHashes.push(hashes.subarray(offset, offset + 32));
   return {
     seq: row.seq,
     fromSeq: row.from_seq,
     chainHash: Buffer.from(row.chain_hash),
-    entryHashes,
+    entryHashes: splitEntryHashes(Buffer.from(row.entry_hashes)),
     signedAt: row.signed_at.toISOString(),
     keyId: row.key_id,
     signature: Buffer.from(row.signature),

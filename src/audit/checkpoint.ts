@@ -15,19 +15,29 @@ export interface Checkpoint {
 
 const format = "mamori-audit-checkpoint-v1";
 
+/** The signed fields as JSON values: one definition for the signature and the exported file alike. */
+function signedFields(checkpoint: Omit<Checkpoint, "signature">) {
+  return {
+    format,
+    seq: checkpoint.seq,
+    fromSeq: checkpoint.fromSeq,
+    chainHash: checkpoint.chainHash.toString("hex"),
+    entryHashes: Buffer.concat(checkpoint.entryHashes).toString("base64"),
+    signedAt: checkpoint.signedAt,
+    keyId: checkpoint.keyId,
+  };
+}
+
 /** The exact bytes signed (RFC 8785 canonical JSON), so any verifier can rebuild them. */
 export function signedBytes(checkpoint: Omit<Checkpoint, "signature">): Buffer {
-  return Buffer.from(
-    canonicalize({
-      format,
-      seq: checkpoint.seq,
-      fromSeq: checkpoint.fromSeq,
-      chainHash: checkpoint.chainHash.toString("hex"),
-      entryHashes: Buffer.concat(checkpoint.entryHashes).toString("base64"),
-      signedAt: checkpoint.signedAt,
-      keyId: checkpoint.keyId,
-    })!,
-  );
+  return Buffer.from(canonicalize(signedFields(checkpoint))!);
+}
+
+/** Splits concatenated 32-byte SHA-256 entry hashes, as stored and exported. */
+export function splitEntryHashes(hashes: Buffer): Buffer[] {
+  const entryHashes: Buffer[] = [];
+  for (let offset = 0; offset < hashes.length; offset += 32) entryHashes.push(hashes.subarray(offset, offset + 32));
+  return entryHashes;
 }
 
 /** Signs a checkpoint with the audit signing key (Ed25519, RFC 8032). */
@@ -60,13 +70,7 @@ const fileSchema = z.object({
 export function checkpointToFile(checkpoint: Checkpoint, publicKeyDer: Buffer): string {
   return `${JSON.stringify(
     {
-      format,
-      seq: checkpoint.seq,
-      fromSeq: checkpoint.fromSeq,
-      chainHash: checkpoint.chainHash.toString("hex"),
-      entryHashes: Buffer.concat(checkpoint.entryHashes).toString("base64"),
-      signedAt: checkpoint.signedAt,
-      keyId: checkpoint.keyId,
+      ...signedFields(checkpoint),
       signature: checkpoint.signature.toString("base64"),
       publicKey: publicKeyDer.toString("base64"),
     },
@@ -78,15 +82,12 @@ export function checkpointToFile(checkpoint: Checkpoint, publicKeyDer: Buffer): 
 /** Parses an exported file. @throws {Error} when it is not a checkpoint file. */
 export function checkpointFromFile(text: string): { checkpoint: Checkpoint; publicKey: KeyObject } {
   const parsed = fileSchema.parse(JSON.parse(text));
-  const hashes = Buffer.from(parsed.entryHashes, "base64");
-  const entryHashes: Buffer[] = [];
-  for (let offset = 0; offset < hashes.length; offset += 32) entryHashes.push(hashes.subarray(offset, offset + 32));
   return {
     checkpoint: {
       seq: parsed.seq,
       fromSeq: parsed.fromSeq,
       chainHash: Buffer.from(parsed.chainHash, "hex"),
-      entryHashes,
+      entryHashes: splitEntryHashes(Buffer.from(parsed.entryHashes, "base64")),
       signedAt: parsed.signedAt,
       keyId: parsed.keyId,
       signature: Buffer.from(parsed.signature, "base64"),

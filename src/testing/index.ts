@@ -4,3 +4,5 @@ export { buildAuditEntry, buildPatient } from "./builders.js";
 export { openTestDatabase } from "./test-database-handle.js";
 export { uploadCorpus } from "./upload-corpus.js";
 export { startFakeClamd } from "./fake-clamd.js";
+export { waitFor } from "./wait-for.js";
+export { createPatient } from "./create-patient.js";

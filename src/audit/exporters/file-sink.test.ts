@@ -6,21 +6,13 @@ import { PassThrough } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import type { Database } from "../../db/index.js";
 import { createManualClock } from "../../kernel/index.js";
-import { buildAuditEntry, openTestDatabase } from "../../testing/index.js";
+import { buildAuditEntry, openTestDatabase, waitFor } from "../../testing/index.js";
 import { createAuditWriter, type AuditWriter } from "../writer.js";
 import { createCursorStore } from "./cursor-store.js";
 import { createAuditExporter } from "./exporter.js";
 import { createFileSink } from "./file-sink.js";
 
 const entry = buildAuditEntry;
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 async function exportedSeqs(file: string): Promise<number[]> {
   const lines = (await readFile(file, "utf8")).split("\n").filter((line) => line.length > 0);

@@ -5,7 +5,7 @@ import tls from "node:tls";
 import { generate } from "selfsigned";
 import type { Database } from "../../db/index.js";
 import { createManualClock } from "../../kernel/index.js";
-import { openTestDatabase } from "../../testing/index.js";
+import { openTestDatabase, waitFor } from "../../testing/index.js";
 import type { AuditEntry } from "../entry.js";
 import { createAuditWriter, type AuditWriter } from "../writer.js";
 import { createCursorStore } from "./cursor-store.js";
@@ -19,14 +19,6 @@ const entry = (n: number): AuditEntry => ({
   actor: { accountId: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}` },
   network: { ip: "127.0.0.1", userAgent: "test" },
 });
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 async function certificateFor(altNames: Array<{ type: 2; value: string } | { type: 7; ip: string }>) {
   return generate([{ name: "commonName", value: "localhost" }], {
