@@ -88,6 +88,8 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       audit,
       clock,
       passwordPolicy: config.password,
+      lockoutPolicy: config.lockout,
+      mayUnlock: (principal) => access.decide(principal, "unlock_account", { type: "System" }),
       invitationMs: config.invitationMs,
       setupLinkMs: config.setupLinkMs,
       mayInvite: (principal) => access.decide(principal, "invite_user", { type: "System" }),

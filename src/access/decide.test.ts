@@ -50,6 +50,11 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["security_officer"], "read_key_status", system, false, "access.no_permission"],
   [["security_officer"], "shred_patient", patient, false, "access.no_permission"],
   [["security_officer"], "approve_shred", patient, false, "access.no_permission"],
+  // AUTH-4: administrators and the security officer lift sign-in locks; nobody else does.
+  [["admin"], "unlock_account", system, true, "access.permitted"],
+  [["security_officer"], "unlock_account", system, true, "access.permitted"],
+  [["doctor"], "unlock_account", system, false, "access.no_permission"],
+  [["patient"], "unlock_account", system, false, "access.no_permission"],
 ];
 
 describe("access policy (Cedar)", () => {

@@ -4,12 +4,14 @@ import type { Database } from "../db/index.js";
 import type { Clock, Principal } from "../kernel/index.js";
 import { createAccounts } from "./accounts.js";
 import { createInvitations } from "./invitations.js";
+import { createLockout, type LockoutPolicy } from "./lockout.js";
 import { createTotp } from "./mfa/totp.js";
 import { createPasswords, type PasswordPolicy } from "./passwords.js";
 import { createIdentityStore } from "./store.js";
 
 export type { AccountRow } from "./store.js";
 export type { IssuedInvitation } from "./invitations.js";
+export type { LockoutPolicy, LockState } from "./lockout.js";
 export { hashToken } from "./token-hash.js";
 
 export interface IdentityDeps {
@@ -18,6 +20,9 @@ export interface IdentityDeps {
   audit: Audit;
   clock: Clock;
   passwordPolicy: PasswordPolicy;
+  lockoutPolicy: LockoutPolicy;
+  /** Asks the access policy whether the principal may unlock accounts (`unlock_account`). */
+  mayUnlock: (principal: Principal) => { allowed: boolean; reasonCode: string };
   invitationMs: number;
   setupLinkMs: number;
   mayInvite: (principal: Principal) => { allowed: boolean; reasonCode: string };
@@ -28,8 +33,14 @@ export interface IdentityDeps {
 /** Accounts, passwords, second factors and invitations. */
 export function createIdentity(deps: IdentityDeps) {
   const passwords = createPasswords(deps.passwordPolicy);
+  const lockout = createLockout({
+    ...deps,
+    policy: deps.lockoutPolicy,
+    emailOf: async (accountId) => (await createIdentityStore(deps.db.kysely).account(accountId))?.email,
+  });
   return {
-    accounts: createAccounts({ ...deps, passwords }),
+    accounts: createAccounts({ ...deps, passwords, lockout }),
+    lockout,
     invitations: createInvitations({ ...deps, passwords }),
     totp: createTotp({ store: () => createIdentityStore(deps.db.kysely), keyring: deps.keyring, clock: deps.clock }),
   };

@@ -1,0 +1,18 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { accountParams, apiError } from "../../../shared/api/index.js";
+import type { HttpServices } from "../context.js";
+import { requirePrincipal } from "../plugins/authenticate.js";
+
+const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError, 422: apiError };
+
+/** Account protection and lifecycle for administrators and the security officer; Cedar and audit sit in identity. */
+export function accountsAdminRoutes(services: HttpServices): FastifyPluginAsyncZod {
+  const { identity } = services;
+  return async (app) => {
+    app.post("/api/admin/accounts/:id/unlock", { schema: { params: accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await identity.lockout.unlock(requirePrincipal(request), request.params.id);
+      return reply.code(204).send(null);
+    });
+  };
+}
