@@ -20,6 +20,8 @@ export const errorCatalogue = {
   "identity.account_disabled": { status: 401, issue: "login", ja: "メールアドレスまたはパスワードが違います。", en: "The e-mail address or password is wrong." },
   "identity.password_too_short": { status: 422, issue: "invalid", ja: "パスワードが短すぎます。", en: "The password is too short." },
   "identity.password_too_long": { status: 422, issue: "invalid", ja: "パスワードが長すぎます。", en: "The password is too long." },
+  "identity.password_common": { status: 422, issue: "invalid", ja: "よく使われていて推測されやすいパスワードです。別のパスワードにしてください。", en: "This password is common and easy to guess. Choose another one." },
+  "identity.current_password_wrong": { status: 422, issue: "invalid", ja: "現在のパスワードが違います。", en: "The current password is wrong." },
   "identity.email_taken": { status: 409, issue: "duplicate", ja: "このメールアドレスは既に登録されています。", en: "This e-mail address is already registered." },
   "identity.invitation_invalid": { status: 404, issue: "not-found", ja: "招待リンクが無効か、期限が切れています。", en: "The invitation link is invalid or has expired." },
   "identity.invitation_email_mismatch": { status: 422, issue: "invalid", ja: "招待されたメールアドレスと一致しません。", en: "The e-mail address does not match the invitation." },

@@ -99,6 +99,13 @@ export function createSessionStore(executor: Executor) {
         .executeTakeFirst();
       return row?.mfa_failures ?? 0;
     },
+    /** Ends every open session of an account, optionally but one; returns the ids ended. */
+    async endAllOf(accountId: string, reason: string, at: Date, exceptId?: string): Promise<string[]> {
+      let query = db.updateTable("session_web").set({ ended_at: at, end_reason: reason }).where("account_id", "=", accountId).where("ended_at", "is", null);
+      if (exceptId) query = query.where("id", "!=", exceptId);
+      const rows = await query.returning("id").execute();
+      return rows.map((row) => row.id);
+    },
     async end(id: string, reason: string, at: Date): Promise<void> {
       await db.updateTable("session_web").set({ ended_at: at, end_reason: reason }).where("id", "=", id).where("ended_at", "is", null).execute();
     },
