@@ -4,6 +4,7 @@ import type { Database } from "../db/index.js";
 import type { Clock, Principal } from "../kernel/index.js";
 import { createAccounts } from "./accounts.js";
 import { createInvitations } from "./invitations.js";
+import { createLifecycle, type LifecycleAction } from "./lifecycle.js";
 import { createLockout, type LockoutPolicy } from "./lockout.js";
 import { createTotp } from "./mfa/totp.js";
 import { createPasswords, type PasswordPolicy } from "./passwords.js";
@@ -12,6 +13,7 @@ import { createIdentityStore } from "./store.js";
 export type { AccountRow } from "./store.js";
 export type { IssuedInvitation } from "./invitations.js";
 export type { LockoutPolicy, LockState } from "./lockout.js";
+export type { DeactivationListener, LifecycleAction } from "./lifecycle.js";
 export { hashToken } from "./token-hash.js";
 
 export interface IdentityDeps {
@@ -23,6 +25,10 @@ export interface IdentityDeps {
   lockoutPolicy: LockoutPolicy;
   /** Asks the access policy whether the principal may unlock accounts (`unlock_account`). */
   mayUnlock: (principal: Principal) => { allowed: boolean; reasonCode: string };
+  /** Staff accounts unused this long are disabled by the dormant sweep. */
+  dormantDays: number;
+  /** Asks the access policy about account lifecycle actions. */
+  mayManage: (principal: Principal, action: LifecycleAction) => { allowed: boolean; reasonCode: string };
   invitationMs: number;
   setupLinkMs: number;
   mayInvite: (principal: Principal) => { allowed: boolean; reasonCode: string };
@@ -41,6 +47,7 @@ export function createIdentity(deps: IdentityDeps) {
   return {
     accounts: createAccounts({ ...deps, passwords, lockout }),
     lockout,
+    lifecycle: createLifecycle({ ...deps, may: deps.mayManage }),
     invitations: createInvitations({ ...deps, passwords }),
     totp: createTotp({ store: () => createIdentityStore(deps.db.kysely), keyring: deps.keyring, clock: deps.clock }),
   };

@@ -26,6 +26,8 @@ export const errorCatalogue = {
   "identity.invitation_invalid": { status: 404, issue: "not-found", ja: "招待リンクが無効か、期限が切れています。", en: "The invitation link is invalid or has expired." },
   "identity.invitation_email_mismatch": { status: 422, issue: "invalid", ja: "招待されたメールアドレスと一致しません。", en: "The e-mail address does not match the invitation." },
   "identity.account_not_found": { status: 404, issue: "not-found", ja: "アカウントが見つかりません。", en: "The account was not found." },
+  "identity.last_administrator": { status: 409, issue: "business-rule", ja: "有効な管理者が一人もいなくなるため、この変更はできません。", en: "This change would leave no active administrator." },
+  "identity.patient_account_roles": { status: 422, issue: "business-rule", ja: "患者アカウントには職員の役割を付与できません。", en: "A patient account cannot be given staff roles." },
   "identity.sign_in_delayed": { status: 429, issue: "throttled", ja: "失敗が続いたため、少し待ってからもう一度お試しください。", en: "After failed attempts, please wait a moment before trying again." },
   "identity.sign_in_locked": { status: 429, issue: "throttled", ja: "失敗が多すぎるため、ログインが一時的にロックされています。しばらくしてからお試しいただくか、管理者に連絡してください。", en: "Sign-in is temporarily locked after too many failed attempts. Try again later or contact your administrator." },
   "access.denied": { status: 403, issue: "forbidden", ja: "この操作の権限がありません。", en: "You do not have permission for this action." },

@@ -25,6 +25,10 @@ export function createSessions(deps: {
       return account?.status === "active" ? { roles: account.roles, patientId: account.patientId ?? undefined } : undefined;
     },
   });
+  // A deactivated account's sessions end at once, not only at their next request (which would refuse them anyway).
+  deps.identity.lifecycle.onDeactivated(async ({ accountId, reasonCode }) => {
+    await sessions.endAllOf(accountId, reasonCode === "identity.dormant" ? "session.account_dormant" : "session.account_deactivated");
+  });
   return { sessions, signIn: createSignIn({ identity: deps.identity, sessions, audit: deps.audit, patientMfaRequired: deps.patientMfaRequired }) };
 }
 

@@ -10,3 +10,15 @@ create table identity_sign_in_throttle (
   locked_until timestamptz,
   primary key (scope, subject)
 );
+
+-- Account lifecycle (AUTH-6, AUTH-7): when an account was last made active again, so the dormant-account sweep
+-- counts from then and does not disable a just-reactivated account at once.
+alter table identity_account add column reactivated_at timestamptz;
+
+-- Periodic access reviews (AUTH-7): who reviewed the account list, when, with what note.
+create table identity_access_review (
+  id uuid primary key,
+  reviewed_by uuid not null references identity_account (id),
+  reviewed_at timestamptz not null,
+  note text not null
+);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { accountParams, apiError } from "../../../shared/api/index.js";
+import { accountParams, apiError, changeRolesRequest } from "../../../shared/api/index.js";
 import type { HttpServices } from "../context.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 
@@ -12,6 +12,21 @@ export function accountsAdminRoutes(services: HttpServices): FastifyPluginAsyncZ
   return async (app) => {
     app.post("/api/admin/accounts/:id/unlock", { schema: { params: accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
       await identity.lockout.unlock(requirePrincipal(request), request.params.id);
+      return reply.code(204).send(null);
+    });
+
+    app.post("/api/admin/accounts/:id/deactivate", { schema: { params: accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await identity.lifecycle.deactivate(requirePrincipal(request), request.params.id);
+      return reply.code(204).send(null);
+    });
+
+    app.post("/api/admin/accounts/:id/reactivate", { schema: { params: accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await identity.lifecycle.reactivate(requirePrincipal(request), request.params.id);
+      return reply.code(204).send(null);
+    });
+
+    app.put("/api/admin/accounts/:id/roles", { schema: { params: accountParams, body: changeRolesRequest, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await identity.lifecycle.changeRoles(requirePrincipal(request), request.params.id, request.body.roles);
       return reply.code(204).send(null);
     });
   };
