@@ -92,6 +92,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       mayUnlock: (principal) => access.decide(principal, "unlock_account", { type: "System" }),
       dormantDays: config.dormantDays,
       mayManage: (principal, action) => access.decide(principal, action, { type: "System" }),
+      mayReview: (principal, action) => access.decide(principal, action, { type: "System" }),
       invitationMs: config.invitationMs,
       setupLinkMs: config.setupLinkMs,
       mayInvite: (principal) => access.decide(principal, "invite_user", { type: "System" }),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { staffRole } from "./session.js";
+import { role, staffRole } from "./session.js";
 
 /** An account named in a path. */
 export const accountParams = z.object({ id: z.uuid() });
@@ -14,3 +14,32 @@ export type ChangePasswordRequest = z.infer<typeof changePasswordRequest>;
 /** An administrator replaces a staff account's roles. */
 export const changeRolesRequest = z.object({ roles: z.array(staffRole).min(1).max(staffRole.options.length) });
 export type ChangeRolesRequest = z.infer<typeof changeRolesRequest>;
+
+/** One account in the access review and the administrators' account list. Times are epoch milliseconds. */
+export const accountReviewRow = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  email: z.string(),
+  kind: z.enum(["staff", "patient"]),
+  roles: z.array(role),
+  status: z.enum(["active", "disabled"]),
+  createdAt: z.number(),
+  lastSignInAt: z.number().optional(),
+  /** Enrolled second factors, e.g. `totp`. */
+  secondFactors: z.array(z.string()),
+  failedAttempts: z.number(),
+  /** Set while sign-in is locked. */
+  lockedUntil: z.number().optional(),
+});
+export type AccountReviewRow = z.infer<typeof accountReviewRow>;
+
+export const accessReportView = z.object({
+  generatedAt: z.number(),
+  accounts: z.array(accountReviewRow),
+  lastReview: z.object({ reviewedBy: z.string(), reviewerName: z.string().optional(), reviewedAt: z.number(), note: z.string() }).optional(),
+});
+export type AccessReportView = z.infer<typeof accessReportView>;
+
+/** Records that an access review took place. */
+export const recordAccessReviewRequest = z.object({ note: z.string().trim().max(2000) });
+export type RecordAccessReviewRequest = z.infer<typeof recordAccessReviewRequest>;

@@ -3,6 +3,7 @@ import type { Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import type { Clock, Principal } from "../kernel/index.js";
 import { createAccounts } from "./accounts.js";
+import { createAccessReview, type ReviewAction } from "./access-review.js";
 import { createInvitations } from "./invitations.js";
 import { createLifecycle, type LifecycleAction } from "./lifecycle.js";
 import { createLockout, type LockoutPolicy } from "./lockout.js";
@@ -14,6 +15,7 @@ export type { AccountRow } from "./store.js";
 export type { IssuedInvitation } from "./invitations.js";
 export type { LockoutPolicy, LockState } from "./lockout.js";
 export type { DeactivationListener, LifecycleAction } from "./lifecycle.js";
+export { accessReportCsv, type AccessReport, type AccountReviewRow, type ReviewAction } from "./access-review.js";
 export { hashToken } from "./token-hash.js";
 
 export interface IdentityDeps {
@@ -29,6 +31,8 @@ export interface IdentityDeps {
   dormantDays: number;
   /** Asks the access policy about account lifecycle actions. */
   mayManage: (principal: Principal, action: LifecycleAction) => { allowed: boolean; reasonCode: string };
+  /** Asks the access policy about the access review and the account list. */
+  mayReview: (principal: Principal, action: ReviewAction) => { allowed: boolean; reasonCode: string };
   invitationMs: number;
   setupLinkMs: number;
   mayInvite: (principal: Principal) => { allowed: boolean; reasonCode: string };
@@ -48,6 +52,7 @@ export function createIdentity(deps: IdentityDeps) {
     accounts: createAccounts({ ...deps, passwords, lockout }),
     lockout,
     lifecycle: createLifecycle({ ...deps, may: deps.mayManage }),
+    accessReview: createAccessReview({ ...deps, lockout, may: deps.mayReview }),
     invitations: createInvitations({ ...deps, passwords }),
     totp: createTotp({ store: () => createIdentityStore(deps.db.kysely), keyring: deps.keyring, clock: deps.clock }),
   };
