@@ -99,7 +99,15 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       mayInvitePatient: (principal, patientId) => access.decide(principal, "invite_patient", { type: "Patient", id: patientId }),
       patientExists: (patientId) => records.patientExists(patientId),
     });
-    const sessions = createSessions({ db, audit, clock, identity, timeouts: config.session, patientMfaRequired: config.patientPortal.mfaRequired });
+    const sessions = createSessions({
+      db,
+      audit,
+      clock,
+      identity,
+      timeouts: config.session,
+      patientMfaRequired: config.patientPortal.mfaRequired,
+      mayManageSessions: (principal) => access.decide(principal, "manage_sessions", { type: "System" }),
+    });
     // Hourly: a dormant account is disabled within an hour of crossing MAMORI_DORMANT_DAYS.
     const stopDormantSweep = identity.lifecycle.startDormantSweep(3_600_000, (error) =>
       logger.error({ err: { name: error instanceof Error ? error.name : typeof error } }, "dormant-account sweep failed"),

@@ -43,3 +43,21 @@ export type AccessReportView = z.infer<typeof accessReportView>;
 /** Records that an access review took place. */
 export const recordAccessReviewRequest = z.object({ note: z.string().trim().max(2000) });
 export type RecordAccessReviewRequest = z.infer<typeof recordAccessReviewRequest>;
+
+/** An open browser session, as its owner or an administrator sees it. Times are epoch milliseconds. */
+export const sessionListItem = z.object({
+  id: z.string(),
+  createdAt: z.number(),
+  lastSeenAt: z.number(),
+  ip: z.string(),
+  userAgent: z.string(),
+  /** False while between the password and the second factor. */
+  isSignedIn: z.boolean(),
+  /** The session making this request. */
+  isCurrent: z.boolean(),
+});
+export type SessionListItem = z.infer<typeof sessionListItem>;
+export const sessionList = z.object({ sessions: z.array(sessionListItem) });
+export type SessionList = z.infer<typeof sessionList>;
+export const sessionParams = z.object({ sessionId: z.uuid() });
+export const accountSessionParams = z.object({ id: z.uuid(), sessionId: z.uuid() });

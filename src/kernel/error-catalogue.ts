@@ -15,6 +15,7 @@ export const errorCatalogue = {
   "session.required": { status: 401, issue: "login", ja: "ログインしてください。", en: "Please sign in." },
   "session.expired": { status: 401, issue: "login", ja: "一定時間操作がなかったため、ログアウトしました。", en: "You were signed out after a period of inactivity." },
   "session.wrong_stage": { status: 409, issue: "business-rule", ja: "この手順はいまは実行できません。", en: "This step is not available now." },
+  "session.not_found": { status: 404, issue: "not-found", ja: "このセッションは見つからないか、既に終了しています。", en: "The session was not found or has already ended." },
   "identity.invalid_credentials": { status: 401, issue: "login", ja: "メールアドレスまたはパスワードが違います。", en: "The e-mail address or password is wrong." },
   "identity.invalid_totp": { status: 401, issue: "login", ja: "確認コードが違うか、期限が切れています。", en: "The verification code is wrong or has expired." },
   "identity.account_disabled": { status: 401, issue: "login", ja: "メールアドレスまたはパスワードが違います。", en: "The e-mail address or password is wrong." },
