@@ -58,6 +58,38 @@ export function createLifecycle(deps: {
     for (const listener of listeners) await listener({ accountId, reasonCode });
   }
 
+  /**
+   * Disables every active staff account without a sign-in for the configured days (accounts never signed in
+   * count from creation or reactivation), one audited transaction each; the last active administrator is kept.
+   * Returns the ids disabled.
+   */
+  async function runDormantSweep(now: Date = clock.now()): Promise<string[]> {
+    const before = new Date(now.getTime() - deps.dormantDays * dayMs);
+    const disabled: string[] = [];
+    for (const candidate of await createLifecycleStore(db.kysely).dormantStaff(before)) {
+      let isDisabled = false;
+      try {
+        await change(
+          candidate.id,
+          async (s, account) => {
+            if (account.status !== "active") return undefined;
+            await s.setStatus(account.id, "disabled", now);
+            isDisabled = true;
+            return { action: "identity.dormant_disable", outcome: "success", reasonCode: "identity.dormant", actor: {}, resource: { type: "Account", id: account.id }, network: sweepOrigin };
+          },
+          { isAdmin: () => false },
+        );
+      } catch (error) {
+        if (error instanceof AppError && error.code === "identity.last_administrator") continue;
+        throw error;
+      }
+      // Counted only once its transaction has committed.
+      if (isDisabled) disabled.push(candidate.id);
+    }
+    for (const accountId of disabled) await notifyDeactivated(accountId, "identity.dormant");
+    return disabled;
+  }
+
   return {
     /**
      * Disables an account; its web sessions end at once and every deactivation listener is told.
@@ -116,38 +148,11 @@ export function createLifecycle(deps: {
         { isAdmin: (account) => account.status === "active" && next.includes("admin") },
       );
     },
-    /**
-     * Disables every active staff account without a sign-in for the configured days (accounts never signed in
-     * count from creation or reactivation), one audited transaction each; the last active administrator is kept.
-     * Returns the ids disabled.
-     */
-    async runDormantSweep(now: Date = clock.now()): Promise<string[]> {
-      const before = new Date(now.getTime() - deps.dormantDays * dayMs);
-      const disabled: string[] = [];
-      for (const candidate of await createLifecycleStore(db.kysely).dormantStaff(before)) {
-        try {
-          await change(
-            candidate.id,
-            async (s, account) => {
-              if (account.status !== "active") return undefined;
-              await s.setStatus(account.id, "disabled", now);
-              disabled.push(account.id);
-              return { action: "identity.dormant_disable", outcome: "success", reasonCode: "identity.dormant", actor: {}, resource: { type: "Account", id: account.id }, network: sweepOrigin };
-            },
-            { isAdmin: () => false },
-          );
-        } catch (error) {
-          if (error instanceof AppError && error.code === "identity.last_administrator") continue;
-          throw error;
-        }
-      }
-      for (const accountId of disabled) await notifyDeactivated(accountId, "identity.dormant");
-      return disabled;
-    },
+    runDormantSweep,
     /** Runs the dormant sweep now and then every `everyMs`, off the request path; returns a stop function. */
     startDormantSweep(everyMs: number, onError: (error: unknown) => void): () => void {
       const run = () => {
-        this.runDormantSweep().catch(onError);
+        runDormantSweep().catch(onError);
       };
       run();
       const timer = setInterval(run, everyMs);
