@@ -88,13 +88,30 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       audit,
       clock,
       passwordPolicy: config.password,
+      lockoutPolicy: config.lockout,
+      mayUnlock: (principal) => access.decide(principal, "unlock_account", { type: "System" }),
+      dormantDays: config.dormantDays,
+      mayManage: (principal, action) => access.decide(principal, action, { type: "System" }),
+      mayReview: (principal, action) => access.decide(principal, action, { type: "System" }),
       invitationMs: config.invitationMs,
       setupLinkMs: config.setupLinkMs,
       mayInvite: (principal) => access.decide(principal, "invite_user", { type: "System" }),
       mayInvitePatient: (principal, patientId) => access.decide(principal, "invite_patient", { type: "Patient", id: patientId }),
       patientExists: (patientId) => records.patientExists(patientId),
     });
-    const sessions = createSessions({ db, audit, clock, identity, timeouts: config.session, patientMfaRequired: config.patientPortal.mfaRequired });
+    const sessions = createSessions({
+      db,
+      audit,
+      clock,
+      identity,
+      timeouts: config.session,
+      patientMfaRequired: config.patientPortal.mfaRequired,
+      mayManageSessions: (principal) => access.decide(principal, "manage_sessions", { type: "System" }),
+    });
+    // Hourly: a dormant account is disabled within an hour of crossing MAMORI_DORMANT_DAYS.
+    const stopDormantSweep = identity.lifecycle.startDormantSweep(3_600_000, (error) =>
+      logger.error({ err: { name: error instanceof Error ? error.name : typeof error } }, "dormant-account sweep failed"),
+    );
     const auditQuery = createAuditQuery({ db, audit, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });
     // File sanitising runs in worker threads so a hostile upload cannot stall request handling.
     sanitiserPool = createSanitiserPool({ size: config.uploads.workers, timeoutMs: config.uploads.timeoutMs, limits: config.uploads });
@@ -153,6 +170,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
         // database closes even when a step before it fails, so no connection outlives the service.
         try {
           await app.close();
+          stopDormantSweep();
           await uploads.close();
           await audit.close();
           await siem.stop();

@@ -50,6 +50,36 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["security_officer"], "read_key_status", system, false, "access.no_permission"],
   [["security_officer"], "shred_patient", patient, false, "access.no_permission"],
   [["security_officer"], "approve_shred", patient, false, "access.no_permission"],
+  // AUTH-4: administrators and the security officer lift sign-in locks; nobody else does.
+  [["admin"], "unlock_account", system, true, "access.permitted"],
+  [["security_officer"], "unlock_account", system, true, "access.permitted"],
+  [["doctor"], "unlock_account", system, false, "access.no_permission"],
+  [["patient"], "unlock_account", system, false, "access.no_permission"],
+  // AUTH-6: only administrators run account lifecycle and other people's sessions.
+  [["admin"], "read_accounts", system, true, "access.permitted"],
+  [["security_officer"], "read_accounts", system, false, "access.no_permission"],
+  [["doctor"], "read_accounts", system, false, "access.no_permission"],
+  [["admin"], "deactivate_account", system, true, "access.permitted"],
+  [["security_officer"], "deactivate_account", system, false, "access.no_permission"],
+  [["doctor"], "deactivate_account", system, false, "access.no_permission"],
+  [["admin"], "reactivate_account", system, true, "access.permitted"],
+  [["security_officer"], "reactivate_account", system, false, "access.no_permission"],
+  [["doctor"], "reactivate_account", system, false, "access.no_permission"],
+  [["admin"], "change_roles", system, true, "access.permitted"],
+  [["security_officer"], "change_roles", system, false, "access.no_permission"],
+  [["doctor"], "change_roles", system, false, "access.no_permission"],
+  [["admin"], "manage_sessions", system, true, "access.permitted"],
+  [["security_officer"], "manage_sessions", system, false, "access.no_permission"],
+  [["doctor"], "manage_sessions", system, false, "access.no_permission"],
+  // AUTH-7: the security officer and administrators review access.
+  [["admin"], "read_access_review", system, true, "access.permitted"],
+  [["security_officer"], "read_access_review", system, true, "access.permitted"],
+  [["doctor"], "read_access_review", system, false, "access.no_permission"],
+  [["patient"], "read_access_review", system, false, "access.no_permission"],
+  [["admin"], "record_access_review", system, true, "access.permitted"],
+  [["security_officer"], "record_access_review", system, true, "access.permitted"],
+  [["doctor"], "record_access_review", system, false, "access.no_permission"],
+  [["patient"], "record_access_review", system, false, "access.no_permission"],
 ];
 
 describe("access policy (Cedar)", () => {

@@ -12,7 +12,7 @@ import { createAuditWriter, type AuditWriter } from "./writer.js";
 
 export type { AuditEntry, AuditOutcome, RecordedAuditEntry } from "./entry.js";
 export { createAuditQuery, type AuditQuery, type AuditFilter, type AuditPage } from "./query.js";
-export { csvByteOrderMark, csvHeader, csvRow } from "./csv-export.js";
+export { csvByteOrderMark, csvCell, csvHeader, csvRow } from "./csv-export.js";
 export { toFhirAuditEvent, type FhirAuditEvent } from "./fhir-audit-event.js";
 export { auditEventSearchLinks, auditEventSearchParams, auditFilterFromFhirSearch, type AuditEventSearchParams } from "./fhir-audit-event-search.js";
 export type { VerifyReport, ChainProblem, CheckpointProblem } from "./verifier.js";

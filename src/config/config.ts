@@ -19,6 +19,8 @@ export interface Config {
   setupLinkMs: number;
   invitationMs: number;
   password: { minLength: number; argon2MemoryKiB: number; argon2Iterations: number };
+  lockout: { threshold: number; ipThreshold: number; lockMs: number };
+  dormantDays: number;
   audit: { batchWindowMs: number; retentionYears: number; checkpoints: { everyEntries: number; everyMs: number; exportDir: string | undefined } };
   /** SIEM export sinks; each is off when unset. */
   siem: { file?: string; syslog?: { host: string; port: number; caFile?: string } };
@@ -97,6 +99,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       argon2MemoryKiB: e.MAMORI_ARGON2_MEMORY_KIB,
       argon2Iterations: e.MAMORI_ARGON2_ITERATIONS,
     },
+    dormantDays: e.MAMORI_DORMANT_DAYS,
+    lockout: { threshold: e.MAMORI_LOCKOUT_THRESHOLD, ipThreshold: e.MAMORI_LOCKOUT_IP_THRESHOLD, lockMs: e.MAMORI_LOCKOUT_MINUTES * 60_000 },
     audit: {
       batchWindowMs: e.MAMORI_AUDIT_BATCH_WINDOW_MS,
       retentionYears: e.MAMORI_AUDIT_RETENTION_YEARS,

@@ -18,6 +18,7 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
     request.log.error({ incidentId, code: appError.code, cause: describeCause(error) }, "request failed");
   }
   reply.code(text.status).header("cache-control", "no-store");
+  if (appError.retryAfterSeconds !== undefined) reply.header("retry-after", String(Math.max(1, appError.retryAfterSeconds)));
   if (isFhirRequest(request)) {
     return reply.type("application/fhir+json; charset=utf-8").send({
       resourceType: "OperationOutcome",

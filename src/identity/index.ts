@@ -3,13 +3,19 @@ import type { Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import type { Clock, Principal } from "../kernel/index.js";
 import { createAccounts } from "./accounts.js";
+import { createAccessReview, type ReviewAction } from "./access-review.js";
 import { createInvitations } from "./invitations.js";
+import { createLifecycle, type LifecycleAction } from "./lifecycle.js";
+import { createLockout, type LockoutPolicy } from "./lockout.js";
 import { createTotp } from "./mfa/totp.js";
 import { createPasswords, type PasswordPolicy } from "./passwords.js";
 import { createIdentityStore } from "./store.js";
 
 export type { AccountRow } from "./store.js";
 export type { IssuedInvitation } from "./invitations.js";
+export type { LockoutPolicy, LockState } from "./lockout.js";
+export type { DeactivationListener, LifecycleAction } from "./lifecycle.js";
+export { accessReportCsv, type AccessReport, type AccountReviewRow, type ReviewAction } from "./access-review.js";
 export { hashToken } from "./token-hash.js";
 
 export interface IdentityDeps {
@@ -18,6 +24,15 @@ export interface IdentityDeps {
   audit: Audit;
   clock: Clock;
   passwordPolicy: PasswordPolicy;
+  lockoutPolicy: LockoutPolicy;
+  /** Asks the access policy whether the principal may unlock accounts (`unlock_account`). */
+  mayUnlock: (principal: Principal) => { allowed: boolean; reasonCode: string };
+  /** Staff accounts unused this long are disabled by the dormant sweep. */
+  dormantDays: number;
+  /** Asks the access policy about account lifecycle actions. */
+  mayManage: (principal: Principal, action: LifecycleAction) => { allowed: boolean; reasonCode: string };
+  /** Asks the access policy about the access review and the account list. */
+  mayReview: (principal: Principal, action: ReviewAction) => { allowed: boolean; reasonCode: string };
   invitationMs: number;
   setupLinkMs: number;
   mayInvite: (principal: Principal) => { allowed: boolean; reasonCode: string };
@@ -28,8 +43,16 @@ export interface IdentityDeps {
 /** Accounts, passwords, second factors and invitations. */
 export function createIdentity(deps: IdentityDeps) {
   const passwords = createPasswords(deps.passwordPolicy);
+  const lockout = createLockout({
+    ...deps,
+    policy: deps.lockoutPolicy,
+    emailOf: async (accountId) => (await createIdentityStore(deps.db.kysely).account(accountId))?.email,
+  });
   return {
-    accounts: createAccounts({ ...deps, passwords }),
+    accounts: createAccounts({ ...deps, passwords, lockout }),
+    lockout,
+    lifecycle: createLifecycle({ ...deps, may: deps.mayManage }),
+    accessReview: createAccessReview({ ...deps, lockout, may: deps.mayReview }),
     invitations: createInvitations({ ...deps, passwords }),
     totp: createTotp({ store: () => createIdentityStore(deps.db.kysely), keyring: deps.keyring, clock: deps.clock }),
   };

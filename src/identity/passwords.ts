@@ -1,5 +1,6 @@
 import argon2 from "argon2";
 import { AppError } from "../kernel/index.js";
+import { isCommonPassword } from "./common-passwords.js";
 
 export interface PasswordPolicy {
   minLength: number;
@@ -23,15 +24,19 @@ export function createPasswords(policy: PasswordPolicy) {
 
   return {
     /**
-     * Checks length (MHLW 運用編: long passwords; no composition rules, per NIST SP 800-63B) and hashes.
-     * @throws {AppError} `identity.password_too_short` / `identity.password_too_long`.
+     * Checks a new password — length (MHLW 運用編: long passwords) and the common password list, no composition
+     * rules (NIST SP 800-63B §5.1.1.2) — and hashes it.
+     * @throws {AppError} `identity.password_too_short` / `identity.password_too_long` / `identity.password_common`.
      */
     async hash(password: string): Promise<string> {
       const length = [...password].length;
       if (length < policy.minLength) throw new AppError("identity.password_too_short", { expression: ["password"] });
       if (length > maxLength) throw new AppError("identity.password_too_long", { expression: ["password"] });
+      if (isCommonPassword(password)) throw new AppError("identity.password_common", { expression: ["password"] });
       return argon2.hash(password, options);
     },
+    /** Hashes a password that was just verified with today's parameters; no policy check, it is not a new one. */
+    rehash: (password: string): Promise<string> => argon2.hash(password, options),
     /** True when the password matches; with no hash, spends the same time and returns false. */
     async verify(passwordHash: string | undefined, password: string): Promise<boolean> {
       try {

@@ -9,13 +9,16 @@ export class AppError extends Error {
   readonly detail: string | undefined;
   /** FHIR element path the error concerns, e.g. `Patient.birthDate`, for OperationOutcome.issue.expression. */
   readonly expression: string[] | undefined;
+  /** For a refusal that lifts by itself (429): seconds until a retry can succeed, sent as Retry-After (RFC 9110 §10.2.3). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, options: { detail?: string; expression?: string[]; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, options: { detail?: string; expression?: string[]; cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(code, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.detail = options.detail;
     this.expression = options.expression;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

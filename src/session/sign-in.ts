@@ -29,14 +29,30 @@ export function createSignIn(deps: { identity: Identity; sessions: WebSessions; 
     return { accountId: session.accountId, roles: session.roles, sessionId: session.id };
   }
 
-  async function activate(session: LiveSession, origin: RequestOrigin, action: string): Promise<string> {
+  /** The account's e-mail, which keys its failure counter (AUTH-4). */
+  async function emailOf(session: LiveSession): Promise<string> {
+    const account = await identity.accounts.get(session.accountId);
+    if (!account) throw new AppError("session.required");
+    return account.email;
+  }
+
+  /** Second-factor attempts pass the same brute-force protection as passwords, per account and per IP. */
+  async function assertMayTryCode(session: LiveSession, origin: RequestOrigin, action: string): Promise<string> {
+    const email = await emailOf(session);
+    await identity.lockout.assertMayTry({ email, ip: origin.ip }, { action, accountId: session.accountId, sessionId: session.id, origin });
+    return email;
+  }
+
+  async function activate(session: LiveSession, origin: RequestOrigin, action: string, email: string): Promise<string> {
     const token = await sessions.advance(session.id, "active", { mfa: true, absoluteExpiresAt: session.absoluteExpiresAt });
+    await identity.lockout.recordSuccess(email);
     await identity.accounts.markSignedIn(session.accountId);
     await audit.record({ action, outcome: "success", actor: actor(session), network: origin });
     return token;
   }
 
-  async function refuseCode(session: LiveSession, origin: RequestOrigin, action: string): Promise<never> {
+  async function refuseCode(session: LiveSession, origin: RequestOrigin, action: string, email: string): Promise<never> {
+    await identity.lockout.recordFailure({ email, ip: origin.ip, accountId: session.accountId }, origin);
     const failures = await sessions.countMfaFailure(session.id);
     const exhausted = failures >= maxMfaFailuresPerSession;
     if (exhausted) await sessions.end(session.id, "session.too_many_mfa_failures");
@@ -57,14 +73,18 @@ export function createSignIn(deps: { identity: Identity; sessions: WebSessions; 
       const stage = (await identity.totp.isEnrolled(account.id)) ? "mfa_required" : firstStage(account.kind);
       const { token, sessionId } = await sessions.start(account.id, stage, origin);
       await audit.record({ action: "auth.password", outcome: "success", actor: { accountId: account.id, roles: account.roles, sessionId }, network: origin });
-      if (stage === "active") await identity.accounts.markSignedIn(account.id);
+      if (stage === "active") {
+        await identity.lockout.recordSuccess(email);
+        await identity.accounts.markSignedIn(account.id);
+      }
       return { token };
     },
-    /** Second-factor step. @throws {AppError} `identity.invalid_totp`, `session.wrong_stage`. */
+    /** Second-factor step. @throws {AppError} `identity.invalid_totp`, `session.wrong_stage`, `identity.sign_in_delayed` / `identity.sign_in_locked`. */
     async withTotp(session: LiveSession | undefined, code: string, origin: RequestOrigin): Promise<{ token: string }> {
       const current = expectStage(session, "mfa_required");
-      if (!(await identity.totp.verify(current.accountId, code))) return refuseCode(current, origin, "auth.totp");
-      return { token: await activate(current, origin, "auth.totp") };
+      const email = await assertMayTryCode(current, origin, "auth.totp");
+      if (!(await identity.totp.verify(current.accountId, code))) return refuseCode(current, origin, "auth.totp", email);
+      return { token: await activate(current, origin, "auth.totp", email) };
     },
     /** Starts TOTP enrolment for a session that must enrol. */
     async startTotpEnrolment(session: LiveSession | undefined, origin: RequestOrigin) {
@@ -78,8 +98,9 @@ export function createSignIn(deps: { identity: Identity; sessions: WebSessions; 
     /** Confirms TOTP enrolment with a first code; the session becomes active. */
     async confirmTotpEnrolment(session: LiveSession | undefined, code: string, origin: RequestOrigin): Promise<{ token: string }> {
       const current = expectStage(session, "enrolment_required");
-      if (!(await identity.totp.confirmEnrolment(current.accountId, code))) return refuseCode(current, origin, "auth.totp_enrolment");
-      return { token: await activate(current, origin, "auth.totp_enrolment") };
+      const email = await assertMayTryCode(current, origin, "auth.totp_enrolment");
+      if (!(await identity.totp.confirmEnrolment(current.accountId, code))) return refuseCode(current, origin, "auth.totp_enrolment", email);
+      return { token: await activate(current, origin, "auth.totp_enrolment", email) };
     },
     /** Accepts an invitation and opens a session that must enrol a second factor next. */
     async acceptInvitation(input: { token: string; email: string; displayName: string; password: string }, origin: RequestOrigin): Promise<{ token: string }> {

@@ -32,6 +32,16 @@ export interface SessionRow {
   mfaFailures: number;
 }
 
+export interface OpenSessionRow {
+  id: string;
+  stage: SessionStageStored;
+  createdAt: Date;
+  lastSeenAt: Date;
+  stageExpiresAt: Date;
+  ip: string;
+  userAgent: string;
+}
+
 /** SQL of the session module. */
 export function createSessionStore(executor: Executor) {
   const db = executor.withTables<SessionTables>();
@@ -98,6 +108,44 @@ export function createSessionStore(executor: Executor) {
         .returning("mfa_failures")
         .executeTakeFirst();
       return row?.mfa_failures ?? 0;
+    },
+    /** Ends every open session of an account, optionally but one; returns the ids ended. */
+    async endAllOf(accountId: string, reason: string, at: Date, exceptId?: string): Promise<string[]> {
+      let query = db.updateTable("session_web").set({ ended_at: at, end_reason: reason }).where("account_id", "=", accountId).where("ended_at", "is", null);
+      if (exceptId) query = query.where("id", "!=", exceptId);
+      const rows = await query.returning("id").execute();
+      return rows.map((row) => row.id);
+    },
+    /** Sessions of an account not yet ended and within their absolute limit, newest first. */
+    async openOf(accountId: string, at: Date): Promise<OpenSessionRow[]> {
+      const rows = await db
+        .selectFrom("session_web")
+        .select(["id", "stage", "created_at", "last_seen_at", "stage_expires_at", "ip", "user_agent"])
+        .where("account_id", "=", accountId)
+        .where("ended_at", "is", null)
+        .where("absolute_expires_at", ">", at)
+        .orderBy("created_at", "desc")
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        stage: row.stage,
+        createdAt: row.created_at,
+        lastSeenAt: row.last_seen_at,
+        stageExpiresAt: row.stage_expires_at,
+        ip: row.ip,
+        userAgent: row.user_agent,
+      }));
+    },
+    /** Ends one session if it belongs to the account; false when there was no such open session. */
+    async endOf(accountId: string, id: string, reason: string, at: Date): Promise<boolean> {
+      const result = await db
+        .updateTable("session_web")
+        .set({ ended_at: at, end_reason: reason })
+        .where("id", "=", id)
+        .where("account_id", "=", accountId)
+        .where("ended_at", "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
     async end(id: string, reason: string, at: Date): Promise<void> {
       await db.updateTable("session_web").set({ ended_at: at, end_reason: reason }).where("id", "=", id).where("ended_at", "is", null).execute();

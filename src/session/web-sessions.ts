@@ -124,6 +124,9 @@ export function createWebSessions(deps: {
 
     countMfaFailure: (sessionId: string) => store().countMfaFailure(sessionId),
 
+    /** Ends every session of an account (but `exceptId`), effective on their next request; returns the ids ended. */
+    endAllOf: (accountId: string, reason: string, exceptId?: string) => store().endAllOf(accountId, reason, clock.now(), exceptId),
+
     /** Ends a session for good (sign-out, too many failures, revocation). */
     end: (sessionId: string, reason: string) => store().end(sessionId, reason, clock.now()),
   };

@@ -5,6 +5,9 @@ import { IdleWarningDialog } from "../components/idle-warning-dialog.js";
 import { Link } from "../components/link.js";
 import { PatientPage } from "../pages/clinician/patient-page.js";
 import { HomePage } from "../pages/home-page.js";
+import { MyAccountPage } from "../pages/account/my-account-page.js";
+import { UsersPage } from "../pages/admin/users-page.js";
+import { AccessReviewPage } from "../pages/security/access-review-page.js";
 import { AuditLogPage } from "../pages/security/audit-log-page.js";
 import { canReviewAudit } from "../pages/security/audit-review-card.js";
 import { AcceptInvitationPage } from "../pages/sign-in/accept-invitation-page.js";
@@ -50,7 +53,10 @@ function ActiveScreen({ route, roles, patientId }: { route: Route; roles: Parame
   const { t } = useTranslation();
   if (route.name === "patient") return <PatientPage key={route.id} id={route.id} canInvitePatient={roles.includes("doctor")} />;
   if (route.name === "audit-log" && canReviewAudit(roles)) return <AuditLogPage />;
-  if (route.name === "not-found" || route.name === "audit-log")
+  if (route.name === "users" && roles.includes("admin")) return <UsersPage />;
+  if (route.name === "access-review" && canReviewAudit(roles)) return <AccessReviewPage />;
+  if (route.name === "my-account") return <MyAccountPage />;
+  if (route.name === "not-found" || route.name === "audit-log" || route.name === "users" || route.name === "access-review")
     return (
       <section className="card">
         <p>{t("app.notFound")}</p>

@@ -36,6 +36,9 @@ export type Route =
   | { name: "invite" }
   | { name: "patient"; id: string }
   | { name: "audit-log" }
+  | { name: "users" }
+  | { name: "access-review" }
+  | { name: "my-account" }
   | { name: "not-found" };
 
 /** Maps a path to a route. */
@@ -45,6 +48,9 @@ export function matchRoute(path: string): Route {
   if (path === "/setup") return { name: "setup" };
   if (path === "/invite") return { name: "invite" };
   if (path === "/security/audit") return { name: "audit-log" };
+  if (path === "/admin/users") return { name: "users" };
+  if (path === "/security/access-review") return { name: "access-review" };
+  if (path === "/account") return { name: "my-account" };
   const patient = /^\/patients\/([^/]+)$/.exec(path);
   if (patient?.[1]) return { name: "patient", id: decodeURIComponent(patient[1]) };
   return { name: "not-found" };

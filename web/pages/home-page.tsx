@@ -3,9 +3,11 @@ import type { Role } from "../../shared/api/index.js";
 import { InviteUserForm } from "./admin/invite-user-form.js";
 import { KeyStatusCard } from "./admin/key-status-card.js";
 import { ShredPatientForm } from "./admin/shred-patient-form.js";
+import { UsersCard } from "./admin/users-page.js";
 import { NewPatientForm } from "./clinician/new-patient-form.js";
 import { OpenPatientForm } from "./clinician/open-patient-form.js";
 import { PortalHome } from "./patient/portal-home.js";
+import { AccessReviewCard } from "./security/access-review-page.js";
 import { AuditReviewCard, canReviewAudit } from "./security/audit-review-card.js";
 import { QuarantineCard } from "./security/quarantine-card.js";
 
@@ -27,9 +29,11 @@ export function HomePage({ roles, patientId }: { roles: readonly Role[]; patient
         </>
       ) : null}
       {isAuditReviewer ? <AuditReviewCard /> : null}
+      {isAuditReviewer ? <AccessReviewCard /> : null}
       {roles.includes("security_officer") ? <QuarantineCard /> : null}
       {isAdmin ? (
         <>
+          <UsersCard />
           <InviteUserForm />
           <KeyStatusCard />
           <ShredPatientForm />

@@ -12,7 +12,7 @@ import {
 import type { HttpServices } from "../context.js";
 import { clearSessionCookie, setSessionCookie } from "../plugins/authenticate.js";
 
-const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError, 422: apiError };
+const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError, 422: apiError, 429: apiError };
 
 /** Sign-in, second factor, sign-out and invitations: the browser session's life. */
 export function sessionRoutes(services: HttpServices): FastifyPluginAsyncZod {

@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { accountParams, accountSessionParams, apiError, changeRolesRequest, sessionList } from "../../../shared/api/index.js";
+import type { HttpServices } from "../context.js";
+import { requirePrincipal } from "../plugins/authenticate.js";
+import { toSessionView } from "./account.js";
+
+const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError, 422: apiError };
+
+/** Account protection and lifecycle for administrators and the security officer; Cedar and audit sit in identity. */
+export function accountsAdminRoutes(services: HttpServices): FastifyPluginAsyncZod {
+  const { identity } = services;
+  const { lists } = services.sessions;
+  return async (app) => {
+    app.post("/api/admin/accounts/:id/unlock", { schema: { params: accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await identity.lockout.unlock(requirePrincipal(request), request.params.id);
+      return reply.code(204).send(null);
+    });
+
+    app.post("/api/admin/accounts/:id/deactivate", { schema: { params: accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await identity.lifecycle.deactivate(requirePrincipal(request), request.params.id);
+      return reply.code(204).send(null);
+    });
+
+    app.post("/api/admin/accounts/:id/reactivate", { schema: { params: accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await identity.lifecycle.reactivate(requirePrincipal(request), request.params.id);
+      return reply.code(204).send(null);
+    });
+
+    app.put("/api/admin/accounts/:id/roles", { schema: { params: accountParams, body: changeRolesRequest, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await identity.lifecycle.changeRoles(requirePrincipal(request), request.params.id, request.body.roles);
+      return reply.code(204).send(null);
+    });
+
+    app.get("/api/admin/accounts/:id/sessions", { schema: { params: accountParams, response: { 200: sessionList, ...errors } } }, async (request) => ({
+      sessions: (await lists.list(requirePrincipal(request), request.params.id)).map(toSessionView),
+    }));
+
+    app.delete("/api/admin/accounts/:id/sessions/:sessionId", { schema: { params: accountSessionParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await lists.revoke(requirePrincipal(request), request.params.id, request.params.sessionId);
+      return reply.code(204).send(null);
+    });
+
+    app.delete("/api/admin/accounts/:id/sessions", { schema: { params: accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await lists.revokeAll(requirePrincipal(request), request.params.id);
+      return reply.code(204).send(null);
+    });
+  };
+}

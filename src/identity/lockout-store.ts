@@ -1,0 +1,69 @@
+import type { Executor } from "../db/index.js";
+
+export type ThrottleScope = "account" | "ip";
+
+type LockoutTables = {
+  identity_sign_in_throttle: {
+    scope: ThrottleScope;
+    subject: string;
+    failures: number;
+    last_failure_at: Date;
+    not_before: Date | null;
+    locked_until: Date | null;
+  };
+};
+
+export interface ThrottleRow {
+  scope: ThrottleScope;
+  subject: string;
+  failures: number;
+  notBefore: Date | null;
+  lockedUntil: Date | null;
+}
+
+/** SQL of the sign-in failure counters. */
+export function createLockoutStore(executor: Executor) {
+  const db = executor.withTables<LockoutTables>();
+  return {
+    async rows(keys: ReadonlyArray<{ scope: ThrottleScope; subject: string }>): Promise<ThrottleRow[]> {
+      if (keys.length === 0) return [];
+      const rows = await db
+        .selectFrom("identity_sign_in_throttle")
+        .select(["scope", "subject", "failures", "not_before", "locked_until"])
+        .where((eb) => eb.or(keys.map((key) => eb.and([eb("scope", "=", key.scope), eb("subject", "=", key.subject)]))))
+        .execute();
+      return rows.map((row) => ({ scope: row.scope, subject: row.subject, failures: row.failures, notBefore: row.not_before, lockedUntil: row.locked_until }));
+    },
+    /**
+     * Counts one failure atomically and returns the new count; a count whose last failure is older than
+     * `forgetBefore` starts again at one.
+     */
+    async countFailure(scope: ThrottleScope, subject: string, at: Date, forgetBefore: Date): Promise<number> {
+      const row = await db
+        .insertInto("identity_sign_in_throttle")
+        .values({ scope, subject, failures: 1, last_failure_at: at })
+        .onConflict((oc) =>
+          oc.columns(["scope", "subject"]).doUpdateSet((eb) => ({
+            failures: eb.case().when("identity_sign_in_throttle.last_failure_at", "<", forgetBefore).then(1).else(eb("identity_sign_in_throttle.failures", "+", 1)).end(),
+            last_failure_at: at,
+          })),
+        )
+        .returning("failures")
+        .executeTakeFirstOrThrow();
+      return row.failures;
+    },
+    async setDeadlines(scope: ThrottleScope, subject: string, deadlines: { notBefore: Date | null; lockedUntil: Date | null }): Promise<void> {
+      await db
+        .updateTable("identity_sign_in_throttle")
+        .set({ not_before: deadlines.notBefore, ...(deadlines.lockedUntil ? { locked_until: deadlines.lockedUntil } : {}) })
+        .where("scope", "=", scope)
+        .where("subject", "=", subject)
+        .execute();
+    },
+    /** Forgets the failures of a subject (success or unlock); true when there was something to forget. */
+    async clear(scope: ThrottleScope, subject: string): Promise<boolean> {
+      const result = await db.deleteFrom("identity_sign_in_throttle").where("scope", "=", scope).where("subject", "=", subject).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { startTestApp, type SignedInUser, type TestApp } from "../../src/testing/index.js";
+
+const chromiumPath = "/usr/bin/chromium";
+const skip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
+
+/** Real time plus an offset, so a fresh TOTP time step is available without waiting for one. */
+const serverClock = {
+  offsetMs: 0,
+  now: () => new Date(Date.now() + serverClock.offsetMs),
+};
+
+// AUTH-6 in the web UI: an administrator deactivates a doctor, whose session ends at once, then reactivates them.
+describe("account administration in the web UI (browser)", { skip, timeout: 120_000 }, () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let admin: SignedInUser;
+  let doctor: SignedInUser;
+
+  before(async () => {
+    app = await startTestApp({ clock: serverClock });
+    admin = await app.signedInUser("admin");
+    doctor = await app.signedInUser("doctor");
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP", viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("deactivates a doctor from the accounts page, ending their session, and reactivates them", async () => {
+    serverClock.offsetMs += 30_000; // the enrolment code's time step cannot be used again
+    await page.goto(`${app.baseUrl}/login`);
+    await page.getByTestId("login-email").fill(admin.email);
+    await page.getByTestId("login-password").fill(admin.password);
+    await page.getByTestId("login-submit").click();
+    await page.getByTestId("totp-code").fill(await admin.totpCode());
+    await page.getByTestId("totp-submit").click();
+    await page.getByTestId("open-users").click();
+
+    const row = page.locator(`[data-testid="account-row"][data-account-id="${doctor.accountId}"]`);
+    await row.getByTestId("account-status").filter({ hasText: "有効" }).waitFor();
+    await row.getByTestId("account-show-sessions").click();
+    await row.getByTestId("session-row").first().waitFor();
+
+    await row.getByTestId("account-deactivate").click();
+    await row.getByTestId("account-status").filter({ hasText: "停止中" }).waitFor();
+    assert.equal((await doctor.client.get("/api/session")).json.stage, "anonymous");
+
+    await row.getByTestId("account-reactivate").click();
+    await row.getByTestId("account-status").filter({ hasText: "有効" }).waitFor();
+    serverClock.offsetMs += 30_000;
+    const login = await doctor.client.post("/api/auth/login", { email: doctor.email, password: doctor.password });
+    assert.equal(login.json.stage, "mfa_required");
+  });
+
+  it("shows the administrator's own sessions on the account page", async () => {
+    await page.getByTestId("open-my-account").click();
+    const current = page.getByTestId("session-row").filter({ hasText: "この端末" });
+    await current.waitFor();
+    assert.equal(await current.count(), 1);
+  });
+});
