@@ -11,6 +11,7 @@ import { createRecords, createShredding, patientDataKeyId, type Shredding } from
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, type Identity } from "./identity/index.js";
 import { systemClock, type Clock } from "./kernel/index.js";
+import { createRedisConnection, type RedisConnection } from "./redis/index.js";
 import { createSessions } from "./session/index.js";
 import { createSanitiserPool, createUploads, type SanitiserPool } from "./uploads/index.js";
 
@@ -54,6 +55,8 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
 
   const db = await openDatabase(config, { memory: options.memoryDatabase ?? false });
+  // Lazy: nothing connects until a counter is first used, so start-up never waits for Redis.
+  const redis: RedisConnection | undefined = config.redisUrl ? createRedisConnection(config.redisUrl, logger) : undefined;
   let sanitiserPool: SanitiserPool | undefined;
   try {
     await migrate(db);
@@ -156,6 +159,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
           await uploads.close();
           await audit.close();
           await siem.stop();
+          await redis?.close();
         } finally {
           await db.close();
         }
@@ -163,6 +167,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     };
   } catch (error) {
     await sanitiserPool?.close();
+    await redis?.close();
     await db.close();
     throw error;
   }
