@@ -11,6 +11,7 @@ import { createRecords, createShredding, patientDataKeyId, type Shredding } from
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, type Identity } from "./identity/index.js";
 import { systemClock, type Clock } from "./kernel/index.js";
+import { createDatabaseCounterStore, createRateLimiter, createRedisCounterStore } from "./rate-limit/index.js";
 import { createRedisConnection, type RedisConnection } from "./redis/index.js";
 import { createSessions } from "./session/index.js";
 import { createSanitiserPool, createUploads, type SanitiserPool } from "./uploads/index.js";
@@ -127,7 +128,20 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
         await audit.record({ action: "keys.status_read", outcome, reasonCode, actor: actorOf(principal), resource: { type: "KeyStatus" }, network: principal.network });
       },
     });
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, version }, tls, logger);
+    let lastLimiterWarning = 0;
+    const rateLimiter = createRateLimiter({
+      store: redis ? createRedisCounterStore(() => redis.client()) : createDatabaseCounterStore(db.kysely),
+      clock,
+      policies: config.rateLimits,
+      audit,
+      // Once a minute at most: an unreachable Redis would otherwise log on every request.
+      onError: (error) => {
+        if (Date.now() - lastLimiterWarning < 60_000) return;
+        lastLimiterWarning = Date.now();
+        logger.warn({ reason: error instanceof Error ? error.name : typeof error }, "rate-limit counters unavailable; requests let through");
+      },
+    });
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, version, rateLimiter }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,

@@ -20,10 +20,10 @@ export function createRedisConnection(url: string, logger: Pick<Logger, "warn">)
     client() {
       if (!redis) {
         redis = new Redis(url, {
-          lazyConnect: false,
           // Commands issued while disconnected fail fast instead of queueing: callers decide what to do.
           maxRetriesPerRequest: 1,
-          enableOfflineQueue: true,
+          // A stuck Redis must not hold requests: a command unanswered within a second fails.
+          commandTimeout: 1000,
           connectionName: "mamori",
         });
         redis.on("error", (error: NodeJS.ErrnoException) => {

@@ -1,23 +1,11 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { describe, it } from "node:test";
+import { reachableRedisUrl, redisSkipReason } from "../testing/index.js";
 import { createRedisConnection } from "./index.js";
 
-const redisUrl = process.env["MAMORI_TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
-
-async function isRedisReachable(): Promise<boolean> {
-  const probe = createRedisConnection(redisUrl, { warn: () => undefined });
-  try {
-    return (await Promise.race([probe.client().ping(), new Promise((resolve) => setTimeout(resolve, 1000, "timeout"))])) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    await probe.close();
-  }
-}
-
-const reachable = await isRedisReachable();
-const skip = reachable ? false : `no Redis reachable at ${redisUrl}`;
+const redisUrl = await reachableRedisUrl();
+const skip = redisSkipReason(redisUrl);
 
 describe("redis connection", () => {
   it("opens no connection until first used", async () => {
@@ -26,7 +14,7 @@ describe("redis connection", () => {
   });
 
   it("talks to Redis and closes on shutdown", { skip, timeout: 5000 }, async () => {
-    const connection = createRedisConnection(redisUrl, { warn: () => undefined });
+    const connection = createRedisConnection(redisUrl!, { warn: () => undefined });
     const client = connection.client();
     assert.equal(connection.client(), client, "one connection per node");
     assert.equal(await client.ping(), "PONG");
