@@ -76,7 +76,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     });
     audit.startCheckpoints();
     await audit.startRetention();
-    const access = await createAccess();
+    const access = await createAccess({ networks: config.networks });
     const records = createRecords({ db, keyring, audit, access, clock });
     const shredding = createShredding({
       db,
@@ -97,6 +97,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       mayInvite: (principal) => access.decide(principal, "invite_user", { type: "System" }),
       mayInvitePatient: (principal, patientId) => access.decide(principal, "invite_patient", { type: "Patient", id: patientId }),
       patientExists: (patientId) => records.patientExists(patientId),
+      mayAcceptInvitation: (role, origin) => access.decide({ accountId: "invitee", roles: [role], network: origin }, "accept_invitation", { type: "System" }),
     });
     const sessions = createSessions({ db, audit, clock, identity, timeouts: config.session, patientMfaRequired: config.patientPortal.mfaRequired });
     const auditQuery = createAuditQuery({ db, audit, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });
