@@ -12,6 +12,8 @@ export interface CounterStore {
   readonly kind: "redis" | "database";
   /** Counts one hit on `key` in the window of length `windowMs` that contains `now`; returns the count so far. */
   hit(key: string, windowMs: number, now: Date): Promise<WindowCount>;
+  /** Sets `key`'s count in the window containing `now` back to zero, e.g. after a successful sign-in. */
+  reset(key: string, windowMs: number, now: Date): Promise<void>;
   /** Forgets windows that ended before `now`; returns how many were removed (0 where the store expires them itself). */
   purgeExpired(now: Date): Promise<number>;
 }

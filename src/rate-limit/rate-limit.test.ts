@@ -67,6 +67,15 @@ for (const [name, open, skip] of [
       assert.deepEqual(next, { count: 1, resetAt: new Date(window.resetAt.getTime() + 60_000) });
     });
 
+    it("counts a key from zero again after a reset, in the same window", async () => {
+      const [store] = backend.nodes;
+      const now = uniqueStart();
+      await store.hit("auth:lockout-candidate", 60_000, now);
+      await store.hit("auth:lockout-candidate", 60_000, now);
+      await store.reset("auth:lockout-candidate", 60_000, now);
+      assert.equal((await store.hit("auth:lockout-candidate", 60_000, now)).count, 1);
+    });
+
     it("gives 200 concurrent hits from two nodes the counts 1 to 200, each once (one counter, atomic)", async () => {
       const now = uniqueStart();
       const counts = await Promise.all(Array.from({ length: 200 }, (_, n) => backend.nodes[n % 2]!.hit("account:shared", 60_000, now)));
@@ -149,7 +158,7 @@ describe("rate limiter", () => {
 
   it("lets requests through and reports the error when the store fails", async () => {
     const errors: unknown[] = [];
-    const broken: CounterStore = { kind: "redis", hit: () => Promise.reject(new Error("connection refused")), purgeExpired: async () => 0 };
+    const broken: CounterStore = { kind: "redis", hit: () => Promise.reject(new Error("connection refused")), reset: async () => undefined, purgeExpired: async () => 0 };
     const limiter = createRateLimiter({ store: broken, clock: createManualClock(), policies: { ip: { limit: 1, windowMs: 1000 } }, audit: { record: async () => undefined }, onError: (error) => void errors.push(error) });
     assert.deepEqual(await limiter.charge([{ class: "ip", subject: "192.0.2.10" }], { network }), []);
     assert.equal(errors.length, 1);

@@ -22,7 +22,7 @@ export function createRedisCounterStore(redis: () => Redis): CounterStore {
     async hit(key, windowMs, now) {
       const window = windowOf(now, windowMs);
       const ttlMs = Math.max(1, window.resetAt.getTime() - now.getTime()) + 1000;
-      const counterKey = `${keyPrefix}${key}:${window.start.getTime()}`;
+      const counterKey = counterKeyOf(key, window.start);
       const client = redis();
       // EVALSHA sends 40 bytes instead of the script; Redis forgets scripts on restart, hence the fallback.
       const count = await client.evalsha(hitScriptSha, 1, counterKey, ttlMs).catch((error: unknown) => {
@@ -31,8 +31,15 @@ export function createRedisCounterStore(redis: () => Redis): CounterStore {
       });
       return { count: Number(count), resetAt: window.resetAt };
     },
+    async reset(key, windowMs, now) {
+      await redis().del(counterKeyOf(key, windowOf(now, windowMs).start));
+    },
     async purgeExpired() {
       return 0;
     },
   };
+}
+
+function counterKeyOf(key: string, windowStart: Date): string {
+  return `${keyPrefix}${key}:${windowStart.getTime()}`;
 }

@@ -31,6 +31,9 @@ export function createDatabaseCounterStore(executor: Executor): CounterStore {
         .executeTakeFirstOrThrow();
       return { count: row.hits, resetAt: new Date(row.expires_at) };
     },
+    async reset(key) {
+      await db.deleteFrom("rate_limit_counter").where("key", "=", key).execute();
+    },
     async purgeExpired(now) {
       const result = await db.deleteFrom("rate_limit_counter").where("expires_at", "<=", now).executeTakeFirst();
       return Number(result.numDeletedRows);
