@@ -11,6 +11,8 @@ import { createRecords, createShredding, patientDataKeyId, type Shredding } from
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, type Identity } from "./identity/index.js";
 import { systemClock, type Clock } from "./kernel/index.js";
+import { createDatabaseCounterStore, createRateLimiter, createRedisCounterStore } from "./rate-limit/index.js";
+import { createRedisConnection, type RedisConnection } from "./redis/index.js";
 import { createSessions } from "./session/index.js";
 import { createSanitiserPool, createUploads, type SanitiserPool } from "./uploads/index.js";
 
@@ -54,6 +56,8 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
 
   const db = await openDatabase(config, { memory: options.memoryDatabase ?? false });
+  // Lazy: nothing connects until a counter is first used, so start-up never waits for Redis.
+  const redis: RedisConnection | undefined = config.redisUrl ? createRedisConnection(config.redisUrl, logger) : undefined;
   let sanitiserPool: SanitiserPool | undefined;
   try {
     await migrate(db);
@@ -72,7 +76,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     });
     audit.startCheckpoints();
     await audit.startRetention();
-    const access = await createAccess();
+    const access = await createAccess({ networks: config.networks });
     const records = createRecords({ db, keyring, audit, access, clock });
     const shredding = createShredding({
       db,
@@ -98,6 +102,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       mayInvite: (principal) => access.decide(principal, "invite_user", { type: "System" }),
       mayInvitePatient: (principal, patientId) => access.decide(principal, "invite_patient", { type: "Patient", id: patientId }),
       patientExists: (patientId) => records.patientExists(patientId),
+      mayAcceptInvitation: (role, origin) => access.decide({ accountId: "invitee", roles: [role], network: origin }, "accept_invitation", { type: "System" }),
     });
     const sessions = createSessions({
       db,
@@ -141,7 +146,20 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
         await audit.record({ action: "keys.status_read", outcome, reasonCode, actor: actorOf(principal), resource: { type: "KeyStatus" }, network: principal.network });
       },
     });
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, version }, tls, logger);
+    let lastLimiterWarning = 0;
+    const rateLimiter = createRateLimiter({
+      store: redis ? createRedisCounterStore(() => redis.client()) : createDatabaseCounterStore(db.kysely),
+      clock,
+      policies: config.rateLimits,
+      audit,
+      // Once a minute at most: an unreachable Redis would otherwise log on every request.
+      onError: (error) => {
+        if (Date.now() - lastLimiterWarning < 60_000) return;
+        lastLimiterWarning = Date.now();
+        logger.warn({ reason: error instanceof Error ? error.name : typeof error }, "rate-limit counters unavailable; requests let through");
+      },
+    });
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, version, rateLimiter }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,
@@ -174,6 +192,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
           await uploads.close();
           await audit.close();
           await siem.stop();
+          await redis?.close();
         } finally {
           await db.close();
         }
@@ -181,6 +200,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     };
   } catch (error) {
     await sanitiserPool?.close();
+    await redis?.close();
     await db.close();
     throw error;
   }

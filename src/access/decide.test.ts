@@ -80,6 +80,10 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["security_officer"], "record_access_review", system, true, "access.permitted"],
   [["doctor"], "record_access_review", system, false, "access.no_permission"],
   [["patient"], "record_access_review", system, false, "access.no_permission"],
+  // AUTH-6: whoever holds an invitation may accept it (the network policies narrow this for two roles).
+  [["admin"], "accept_invitation", system, true, "access.permitted"],
+  [["doctor"], "accept_invitation", system, true, "access.permitted"],
+  [["security_officer"], "accept_invitation", system, true, "access.permitted"],
 ];
 
 describe("access policy (Cedar)", () => {
@@ -131,5 +135,53 @@ describe("access policy for patient accounts (Cedar)", () => {
   it("a doctor may invite a patient, an administrator may not", () => {
     assert.equal(access.decide({ accountId: "d", roles: ["doctor"] }, "invite_patient", own).allowed, true);
     assert.equal(access.decide({ accountId: "a", roles: ["admin"] }, "invite_patient", own).allowed, false);
+  });
+});
+
+// NET-1: administrators and security officers act only from the networks configured for their role.
+describe("access policy by network (Cedar context)", () => {
+  let access: Access;
+  before(async () => {
+    access = await createAccess({ networks: { admin: ["10.1.0.0/16", "fd00:1::/64"], securityOfficer: ["10.2.0.0/24", "192.0.2.9"] } });
+  });
+  const own: AccessTarget = { type: "Patient", id: "p-1" };
+  const rows: Array<[readonly Role[], string | undefined, AccessAction, AccessTarget, boolean, string]> = [
+    [["admin"], "10.1.2.3", "invite_user", system, true, "access.permitted"],
+    [["admin"], "::ffff:10.1.2.3", "invite_user", system, true, "access.permitted"],
+    [["admin"], "fd00:1::5", "read_key_status", system, true, "access.permitted"],
+    [["admin"], "192.0.2.1", "invite_user", system, false, "access.untrusted_network"],
+    [["admin"], "fd00:2::5", "read_audit", system, false, "access.untrusted_network"],
+    [["admin"], "10.2.0.1", "shred_patient", own, false, "access.untrusted_network"],
+    [["admin"], undefined, "invite_user", system, false, "access.untrusted_network"],
+    [["admin"], "192.0.2.1", "accept_invitation", system, false, "access.untrusted_network"],
+    [["admin"], "10.1.0.1", "accept_invitation", system, true, "access.permitted"],
+    [["security_officer"], "10.2.0.200", "read_audit", system, true, "access.permitted"],
+    [["security_officer"], "192.0.2.9", "read_quarantine", system, true, "access.permitted"],
+    [["security_officer"], "10.1.2.3", "read_audit", system, false, "access.untrusted_network"],
+    [["security_officer"], "10.2.1.1", "accept_invitation", system, false, "access.untrusted_network"],
+    // Only the roles with lists are restricted; an administrator's other role does not lift the restriction.
+    [["doctor"], "192.0.2.1", "read", own, true, "access.permitted"],
+    [["doctor"], "192.0.2.1", "accept_invitation", system, true, "access.permitted"],
+    [["patient"], "198.51.100.1", "accept_invitation", system, true, "access.permitted"],
+    [["admin", "security_officer"], "10.1.2.3", "read_audit", system, false, "access.untrusted_network"],
+  ];
+  for (const [roles, ip, action, target, allowed, reasonCode] of rows) {
+    it(`${allowed ? "allows" : "denies"} ${roles.join("+")} from ${ip ?? "an unknown address"} to ${action} (${reasonCode})`, () => {
+      const decision = access.decide({ accountId: "00000000-0000-4000-8000-000000000002", roles, network: ip === undefined ? undefined : { ip } }, action, target);
+      assert.equal(decision.allowed, allowed);
+      assert.equal(decision.reasonCode, reasonCode);
+    });
+  }
+
+  it("gives the configured lists to the compliance checks, read-only", () => {
+    const lists = access.networkAllowLists();
+    assert.deepEqual(lists, { admin: ["10.1.0.0/16", "fd00:1::/64"], securityOfficer: ["10.2.0.0/24", "192.0.2.9"] });
+    assert.ok(Object.isFrozen(lists) && Object.isFrozen(lists.admin));
+  });
+
+  it("restricts nobody when no list is configured", async () => {
+    const open = await createAccess();
+    assert.deepEqual(open.networkAllowLists(), { admin: [], securityOfficer: [] });
+    assert.equal(open.decide({ accountId: "a", roles: ["admin"], network: { ip: "203.0.113.1" } }, "invite_user", system).allowed, true);
   });
 });

@@ -1,8 +1,9 @@
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import type { Role } from "../../shared/api/session.js";
+import type { NetworkContext } from "./networks.js";
 import type { LoadedPolicy } from "./policy-set.js";
 
-export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit" | "invite_patient" | "read_access_history" | "read_quarantine" | "read_key_status" | "shred_patient" | "approve_shred" | "unlock_account" | "read_accounts" | "deactivate_account" | "reactivate_account" | "change_roles" | "manage_sessions" | "read_access_review" | "record_access_review";
+export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit" | "invite_patient" | "read_access_history" | "read_quarantine" | "read_key_status" | "shred_patient" | "approve_shred" | "unlock_account" | "read_accounts" | "deactivate_account" | "reactivate_account" | "change_roles" | "manage_sessions" | "read_access_review" | "record_access_review" | "accept_invitation";
 
 /** What is being acted on: a record of a type, or the system itself (administration). */
 export type AccessTarget = { type: "Patient"; id: string } | { type: "Binary"; id: string } | { type: "System" };
@@ -12,6 +13,8 @@ export interface AccessSubject {
   roles: readonly Role[];
   /** For a patient account: its own Patient record, which policies compare with the resource. */
   patientId?: string | undefined;
+  /** Where the request came from; the network policies compare it with the role's allowed networks. */
+  network?: { ip: string } | undefined;
 }
 
 export interface Decision {
@@ -27,7 +30,10 @@ const policySetId = "mamori";
  * Builds the decision function over the loaded Cedar policies (parsed once, evaluated in-process).
  * @throws {Error} when the policies do not parse.
  */
-export function createDecider(policies: readonly LoadedPolicy[]): (subject: AccessSubject, action: AccessAction, target: AccessTarget) => Decision {
+export function createDecider(
+  policies: readonly LoadedPolicy[],
+  networkOf: (ip: string | undefined) => NetworkContext = () => ({ adminNetwork: true, securityNetwork: true }),
+): (subject: AccessSubject, action: AccessAction, target: AccessTarget) => Decision {
   const staticPolicies = Object.fromEntries(policies.map((policy) => [policy.id, policy.text]));
   const parsed = cedar.preparsePolicySet(policySetId, { staticPolicies });
   if (parsed.type === "failure") throw new Error(parsed.errors.map((error) => error.message).join("; "));
@@ -40,7 +46,7 @@ export function createDecider(policies: readonly LoadedPolicy[]): (subject: Acce
       principal: user,
       action: { type: "Action", id: action },
       resource,
-      context: {},
+      context: { ...networkOf(subject.network?.ip) },
       preparsedPolicySetId: policySetId,
       entities: [
         {

@@ -1,18 +1,29 @@
 import { createDecider, type AccessAction, type AccessSubject, type AccessTarget, type Decision } from "./decide.js";
+import { createNetworkCheck, type NetworkAllowLists } from "./networks.js";
 import { loadPolicies, type LoadedPolicy } from "./policy-set.js";
 
-export type { AccessAction, AccessTarget, AccessSubject, Decision, LoadedPolicy };
+export type { AccessAction, AccessTarget, AccessSubject, Decision, LoadedPolicy, NetworkAllowLists };
 
 export interface Access {
   /** Decides one request; never throws, fails closed. */
   decide(subject: AccessSubject, action: AccessAction, target: AccessTarget): Decision;
   /** The policies in force, for the compliance report. */
   policies(): readonly LoadedPolicy[];
+  /** The networks administrators and security officers may act from (empty: unrestricted), for the compliance checks. */
+  networkAllowLists(): NetworkAllowLists;
 }
 
-/** Loads the Cedar policies and returns the decision point. */
-export async function createAccess(): Promise<Access> {
+/**
+ * Loads the Cedar policies and returns the decision point; `networks` restricts administrators and security officers
+ * to their networks (policies/network.cedar).
+ * @throws {Error} when a policy does not parse or a network entry is not an address or CIDR range.
+ */
+export async function createAccess(options: { networks?: NetworkAllowLists } = {}): Promise<Access> {
   const policies = await loadPolicies();
-  const decide = createDecider(policies);
-  return { decide, policies: () => policies };
+  const networks: NetworkAllowLists = Object.freeze({
+    admin: Object.freeze([...(options.networks?.admin ?? [])]),
+    securityOfficer: Object.freeze([...(options.networks?.securityOfficer ?? [])]),
+  });
+  const decide = createDecider(policies, createNetworkCheck(networks));
+  return { decide, policies: () => policies, networkAllowLists: () => networks };
 }

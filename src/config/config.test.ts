@@ -46,6 +46,31 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ MAMORI_SIEM_SYSLOG_CA_FILE: "/etc/mamori/siem-ca.pem" }), /MAMORI_SIEM_SYSLOG_URL is not/);
   });
 
+  it("reads rate limits per class as count per window, and off", () => {
+    const defaults = loadConfig({}).rateLimits;
+    assert.deepEqual(defaults.ip, { limit: 1200, windowMs: 60_000 });
+    assert.deepEqual(defaults.auth, { limit: 60, windowMs: 60_000 });
+    const config = loadConfig({ MAMORI_RATE_LIMIT_ACCOUNT: "50/5m", MAMORI_RATE_LIMIT_CLIENT: "off", MAMORI_RATE_LIMIT_IP: "10000/1h" });
+    assert.deepEqual(config.rateLimits.account, { limit: 50, windowMs: 300_000 });
+    assert.deepEqual(config.rateLimits.ip, { limit: 10_000, windowMs: 3_600_000 });
+    assert.equal(config.rateLimits.client, undefined);
+    assert.throws(() => loadConfig({ MAMORI_RATE_LIMIT_IP: "0/60s" }), /MAMORI_RATE_LIMIT_IP/);
+    assert.throws(() => loadConfig({ MAMORI_RATE_LIMIT_AUTH: "10 per minute" }), /MAMORI_RATE_LIMIT_AUTH/);
+  });
+
+  it("reads administrator and security officer networks as IPv4/IPv6 CIDR lists (NET-1)", () => {
+    assert.deepEqual(loadConfig({}).networks, { admin: [], securityOfficer: [] });
+    const config = loadConfig({ MAMORI_ADMIN_NETWORKS: " 10.1.0.0/16, fd00:1::/64,192.0.2.7 ,", MAMORI_SECURITY_NETWORKS: "2001:db8::1" });
+    assert.deepEqual(config.networks, { admin: ["10.1.0.0/16", "fd00:1::/64", "192.0.2.7"], securityOfficer: ["2001:db8::1"] });
+    assert.throws(() => loadConfig({ MAMORI_ADMIN_NETWORKS: "10.1.0.0/33" }), /MAMORI_ADMIN_NETWORKS/);
+    assert.throws(() => loadConfig({ MAMORI_SECURITY_NETWORKS: "clinic.example" }), /MAMORI_SECURITY_NETWORKS/);
+  });
+
+  it("refuses a Redis URL of another scheme", () => {
+    assert.equal(loadConfig({ REDIS_URL: "rediss://cache.example:6380" }).redisUrl, "rediss://cache.example:6380");
+    assert.throws(() => loadConfig({ REDIS_URL: "http://cache.example" }), /REDIS_URL/);
+  });
+
   it("has docs/configuration.md up to date with the schema (run npm run docs)", async () => {
     assert.equal(await readFile("docs/configuration.md", "utf8"), renderConfigurationDoc());
   });

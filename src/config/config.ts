@@ -29,6 +29,18 @@ export interface Config {
   uploads: { maxBytes: number; maxPixels: number; timeoutMs: number; workers: number; clamavSocket: string | undefined };
   organisationName: string;
   patientPortal: { mfaRequired: boolean; showStaffNames: boolean };
+  /** Redis for shared counters across nodes; undefined keeps them in the database. */
+  redisUrl: string | undefined;
+  /** Rate limit per class; undefined when the class is `off`. */
+  rateLimits: { ip?: RateLimitSetting; account?: RateLimitSetting; client?: RateLimitSetting; auth?: RateLimitSetting };
+  /** Networks (CIDR, IPv4 or IPv6) each role may act from; empty means unrestricted. */
+  networks: { admin: readonly string[]; securityOfficer: readonly string[] };
+}
+
+/** A number of requests allowed per window of time. */
+export interface RateLimitSetting {
+  limit: number;
+  windowMs: number;
 }
 
 /** Thrown when the environment does not satisfy the schema; the message names every bad setting. */
@@ -122,8 +134,30 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     organisationName: e.MAMORI_ORGANISATION_NAME,
     patientPortal: { mfaRequired: e.MAMORI_PATIENT_MFA_REQUIRED === "true", showStaffNames: e.MAMORI_PATIENT_HISTORY_STAFF_NAMES === "true" },
+    redisUrl: e.REDIS_URL,
+    rateLimits: {
+      ...rateLimitSetting("ip", e.MAMORI_RATE_LIMIT_IP),
+      ...rateLimitSetting("account", e.MAMORI_RATE_LIMIT_ACCOUNT),
+      ...rateLimitSetting("client", e.MAMORI_RATE_LIMIT_CLIENT),
+      ...rateLimitSetting("auth", e.MAMORI_RATE_LIMIT_AUTH),
+    },
+    networks: { admin: networkList(e.MAMORI_ADMIN_NETWORKS), securityOfficer: networkList(e.MAMORI_SECURITY_NETWORKS) },
   };
   return deepFreeze(config);
+}
+
+const windowUnitMs = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** `300/60s` → { limit: 300, windowMs: 60000 }; `off` → nothing (the schema has checked the shape). */
+function rateLimitSetting<K extends keyof Config["rateLimits"]>(name: K, text: string): Pick<Config["rateLimits"], K> {
+  const match = /^(\d+)\/(\d+)([smh])$/.exec(text);
+  if (!match) return {} as Pick<Config["rateLimits"], K>;
+  const setting: RateLimitSetting = { limit: Number(match[1]), windowMs: Number(match[2]) * windowUnitMs[match[3] as keyof typeof windowUnitMs] };
+  return { [name]: setting } as Pick<Config["rateLimits"], K>;
+}
+
+function networkList(text: string | undefined): string[] {
+  return (text ?? "").split(",").map((part) => part.trim()).filter(Boolean);
 }
 
 function siemSettings(e: Environment): Config["siem"] {

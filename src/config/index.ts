@@ -1,1 +1,1 @@
-export { loadConfig, renderConfigurationDoc, ConfigError, type Config } from "./config.js";
+export { loadConfig, renderConfigurationDoc, ConfigError, type Config, type RateLimitSetting } from "./config.js";

@@ -1,6 +1,29 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const minutes = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+/** A rate limit as `<count>/<window>` (window in s, m or h), or `off`. */
+const rateLimit = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(off|[1-9]\d{0,8}\/[1-9]\d{0,5}[smh])$/, "must be <count>/<window> such as 300/60s, or off")
+    .default(fallback);
+
+/** Comma-separated IPv4/IPv6 addresses or CIDR ranges; empty means no restriction. */
+const networks = z
+  .string()
+  .optional()
+  .refine((value) => value === undefined || value.split(",").map((part) => part.trim()).filter(Boolean).every(isNetwork), "must be comma-separated IP addresses or CIDR ranges");
+
+function isNetwork(text: string): boolean {
+  const [address = "", prefix, ...rest] = text.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 /**
  * Every setting of the service, read from environment variables once at start. Each `.describe()` text is the
@@ -110,6 +133,17 @@ export const environmentSchema = z.object({
   MAMORI_UPLOAD_WORKERS: z.coerce.number().int().min(1).max(16).default(2).describe("Worker threads that sanitise uploaded files, off the request thread."),
   CLAMAV_SOCKET: z.string().min(1).optional().describe("Unix socket of a clamd daemon; when set, every upload is also scanned with INSTREAM before sanitising, and refused when clamd is unreachable (fail closed). Unset: no ClamAV scan (the EICAR test file is refused either way)."),
   MAMORI_AUDIT_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5).describe("Years audit entries are kept before the daily purge deletes them (audited and checkpointed). 5 matches the retention of 診療録."),
+  REDIS_URL: z
+    .url()
+    .refine((value) => /^rediss?:\/\//.test(value), "must be a redis:// or rediss:// URL")
+    .optional()
+    .describe("Redis connection URL (rediss:// for TLS; credentials in the URL are never logged). Set it in production when more than one node runs: rate-limit counters then live in Redis and every node sees the same ones. Unset: counters live in the database. The connection opens on first use, so start-up never waits for Redis."),
+  MAMORI_RATE_LIMIT_IP: rateLimit("1200/60s").describe("Requests to /api, /fhir and /oidc allowed per client IP address per window, as `<count>/<window>` with the window in s, m or h, or `off`. Generous so a whole clinic behind one NAT address is never slowed; a scraper is (NET-1). Behind a reverse proxy or load balancer every request carries the proxy's address: there set `off` (or very high) and limit per address at the proxy or WAF; the account limits still apply."),
+  MAMORI_RATE_LIMIT_ACCOUNT: rateLimit("300/60s").describe("Requests allowed per signed-in account per window, from any address (`<count>/<window>` or `off`): more than a person clicks, fewer than a script copying records needs (NET-1)."),
+  MAMORI_RATE_LIMIT_CLIENT: rateLimit("3000/60s").describe("Requests allowed per third-party OAuth client per window, summed over all its users (`<count>/<window>` or `off`). Mamori's own web UI is limited per account and IP only."),
+  MAMORI_RATE_LIMIT_AUTH: rateLimit("60/60s").describe("Requests to the sign-in, second-factor and invitation endpoints allowed per client IP address per window (`<count>/<window>` or `off`), against password guessing and credential stuffing from one address (AUTH-7); per-account lockout is separate."),
+  MAMORI_ADMIN_NETWORKS: networks.describe("Networks administrators may work from: comma-separated IPv4/IPv6 addresses or CIDR ranges, e.g. `10.1.0.0/16,fd00:1::/64`. Every administrator action from another address is refused (Cedar policy `admin-from-admin-network`, NET-1). Empty: no restriction, which the compliance report shows as not met."),
+  MAMORI_SECURITY_NETWORKS: networks.describe("Networks security officers may work from (same format as MAMORI_ADMIN_NETWORKS; Cedar policy `security-officer-from-security-network`). Empty: no restriction, which the compliance report shows as not met."),
   MAMORI_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level. Logs never carry medical content, names, tokens or query strings."),
 });
 

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { HttpServices } from "./context.js";
 import { sendError } from "./errors.js";
 import { registerAuthentication } from "./plugins/authenticate.js";
+import { registerAccountRateLimit, registerAddressRateLimit } from "./plugins/rate-limit.js";
 import { registerRequestContext } from "./plugins/request-context.js";
 import { registerRequestLog } from "./plugins/request-log.js";
 import { registerSameOriginCheck } from "./plugins/same-origin.js";
@@ -17,8 +18,8 @@ const bodyLimitBytes = 4 * 1024 * 1024;
 
 /**
  * Builds the HTTPS application. The order below is the order every request meets:
- * TLS → request context → security headers → same-origin check → body parsing (limits, poisoning-safe JSON)
- * → session resolution (idle/absolute limits) → route (authorize, store, audit inside the modules) → errors.
+ * TLS → request context → rate limit per address → security headers → same-origin check → body parsing (limits, poisoning-safe JSON)
+ * → session resolution (idle/absolute limits) → rate limit per account → route (authorize, store, audit inside the modules) → errors.
  */
 export async function buildApp(services: HttpServices, tls: TlsMaterial, logger: Logger): Promise<FastifyInstance> {
   // Typed as the plain instance: the HTTPS server type changes nothing our plugins rely on.
@@ -41,11 +42,13 @@ export async function buildApp(services: HttpServices, tls: TlsMaterial, logger:
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
 
   registerRequestContext(app);
+  registerAddressRateLimit(app, services.rateLimiter, services.clock);
   await registerSecurityHeaders(app);
   registerSameOriginCheck(app, services.config.publicUrl);
   app.addContentTypeParser(["application/fhir+json"], { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
   await app.register(cookie);
   registerAuthentication(app, services.sessions);
+  registerAccountRateLimit(app, services.rateLimiter, services.clock);
   registerRequestLog(app);
 
   const typed = app.withTypeProvider<ZodTypeProvider>();

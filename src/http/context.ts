@@ -4,6 +4,7 @@ import type { KeyStatusReader } from "../crypto/index.js";
 import type { Identity } from "../identity/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { Records, Shredding } from "../fhir/index.js";
+import type { RateLimiter } from "../rate-limit/index.js";
 import type { Sessions } from "../session/index.js";
 import type { Uploads } from "../uploads/index.js";
 
@@ -25,4 +26,6 @@ export interface HttpServices {
   /** Crypto-shredding of a patient with dual approval (authorizes and audits inside). */
   shredding: Shredding;
   version: string;
+  /** Request budgets per address, account and client (Redis or database counters). */
+  rateLimiter: RateLimiter;
 }

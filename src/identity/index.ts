@@ -1,7 +1,8 @@
 import type { Audit } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
-import type { Clock, Principal } from "../kernel/index.js";
+import type { Role } from "../../shared/api/session.js";
+import type { Clock, Principal, RequestOrigin } from "../kernel/index.js";
 import { createAccounts } from "./accounts.js";
 import { createAccessReview, type ReviewAction } from "./access-review.js";
 import { createInvitations } from "./invitations.js";
@@ -38,6 +39,7 @@ export interface IdentityDeps {
   mayInvite: (principal: Principal) => { allowed: boolean; reasonCode: string };
   mayInvitePatient: (principal: Principal, patientId: string) => { allowed: boolean; reasonCode: string };
   patientExists: (patientId: string) => Promise<boolean>;
+  mayAcceptInvitation: (role: Role, origin: RequestOrigin) => { allowed: boolean; reasonCode: string };
 }
 
 /** Accounts, passwords, second factors and invitations. */

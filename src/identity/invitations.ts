@@ -19,6 +19,8 @@ export interface InvitationDeps {
   mayInvitePatient: (principal: Principal, patientId: string) => { allowed: boolean; reasonCode: string };
   /** True when a Patient record with this id exists (no content is read). */
   patientExists: (patientId: string) => Promise<boolean>;
+  /** Asks the access policy whether an invitation to this role may be accepted from this address (NET-1). */
+  mayAcceptInvitation: (role: Role, origin: RequestOrigin) => { allowed: boolean; reasonCode: string };
 }
 
 export interface IssuedInvitation {
@@ -100,13 +102,19 @@ export function createInvitations(deps: InvitationDeps) {
     /**
      * Creates the invited account with its password; the second factor is enrolled next, before anything else.
      * Account creation and use of the invitation commit together, so a link works exactly once.
-     * @throws {AppError} `identity.invitation_invalid`, `identity.invitation_email_mismatch`, `identity.email_taken`, password errors.
+     * @throws {AppError} `identity.invitation_invalid`, `access.denied` (role's network), `identity.invitation_email_mismatch`, `identity.email_taken`, password errors.
      */
     async accept(
       input: { token: string; email: string; displayName: string; password: string },
       origin: RequestOrigin,
     ): Promise<{ accountId: string; roles: Role[]; kind: "staff" | "patient" }> {
       const invitation = await openInvitation(input.token);
+      const permitted = deps.mayAcceptInvitation(invitation.role, origin);
+      if (!permitted.allowed) {
+        // An administrator or security officer account comes to exist only from that role's networks.
+        await audit.record({ action: "identity.accept_invitation", outcome: "denied", reasonCode: permitted.reasonCode, actor: { roles: [invitation.role] }, resource: { type: "Invitation" }, network: origin });
+        throw new AppError("access.denied", { detail: permitted.reasonCode });
+      }
       if (invitation.email && invitation.email !== input.email) throw new AppError("identity.invitation_email_mismatch", { expression: ["email"] });
       const passwordHash = await deps.passwords.hash(input.password);
       const accountId = newId();

@@ -12,6 +12,7 @@ export const errorCatalogue = {
   "http.unsupported_media_type": { status: 415, issue: "not-supported", ja: "このデータ形式は受け付けられません。", en: "This content type is not accepted." },
   "http.cross_origin_refused": { status: 403, issue: "security", ja: "別のサイトからの操作は受け付けられません。", en: "Requests from another site are refused." },
   "http.internal": { status: 500, issue: "exception", ja: "サーバーで問題が起きました。記録番号を添えて管理者に連絡してください。", en: "Something went wrong on the server. Report the incident id to your administrator." },
+  "http.rate_limited": { status: 429, issue: "throttled", ja: "短時間のリクエストが多すぎます。しばらく待ってから再度お試しください。", en: "Too many requests in a short time. Please wait and try again." },
   "session.required": { status: 401, issue: "login", ja: "ログインしてください。", en: "Please sign in." },
   "session.expired": { status: 401, issue: "login", ja: "一定時間操作がなかったため、ログアウトしました。", en: "You were signed out after a period of inactivity." },
   "session.wrong_stage": { status: 409, issue: "business-rule", ja: "この手順はいまは実行できません。", en: "This step is not available now." },
