@@ -27,6 +27,8 @@ export interface Config {
   uploads: { maxBytes: number; maxPixels: number; timeoutMs: number; workers: number; clamavSocket: string | undefined };
   organisationName: string;
   patientPortal: { mfaRequired: boolean; showStaffNames: boolean };
+  /** The SBOM file and how old it may get before it is regenerated. */
+  supplyChain: { sbomFile: string; sbomMaxAgeMs: number };
 }
 
 /** Thrown when the environment does not satisfy the schema; the message names every bad setting. */
@@ -118,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     organisationName: e.MAMORI_ORGANISATION_NAME,
     patientPortal: { mfaRequired: e.MAMORI_PATIENT_MFA_REQUIRED === "true", showStaffNames: e.MAMORI_PATIENT_HISTORY_STAFF_NAMES === "true" },
+    supplyChain: { sbomFile: path.resolve(e.MAMORI_SBOM_FILE ?? path.join(dataDir, "sbom.cdx.json")), sbomMaxAgeMs: e.MAMORI_SBOM_MAX_AGE_HOURS * 3_600_000 },
   };
   return deepFreeze(config);
 }

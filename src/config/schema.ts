@@ -106,6 +106,8 @@ export const environmentSchema = z.object({
   MAMORI_UPLOAD_WORKERS: z.coerce.number().int().min(1).max(16).default(2).describe("Worker threads that sanitise uploaded files, off the request thread."),
   CLAMAV_SOCKET: z.string().min(1).optional().describe("Unix socket of a clamd daemon; when set, every upload is also scanned with INSTREAM before sanitising, and refused when clamd is unreachable (fail closed). Unset: no ClamAV scan (the EICAR test file is refused either way)."),
   MAMORI_AUDIT_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5).describe("Years audit entries are kept before the daily purge deletes them (audited and checkpointed). 5 matches the retention of 診療録."),
+  MAMORI_SBOM_FILE: z.string().min(1).optional().describe("Where the CycloneDX JSON SBOM of the installed runtime dependencies is written (`mamori sbom`, or generated on first request). Defaults to MAMORI_DATA_DIR/sbom.cdx.json."),
+  MAMORI_SBOM_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7).describe("An SBOM older than this is regenerated before it is reported, so evidence matches the installed tree after an upgrade."),
   MAMORI_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level. Logs never carry medical content, names, tokens or query strings."),
 });
 
