@@ -3,13 +3,14 @@ import { mkdir } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { createAccess } from "./access/index.js";
-import { actorOf, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
+import { actorOf, createAffectedPatients, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
 import { createRecords, createShredding, patientDataKeyId, type Shredding } from "./fhir/index.js";
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, type Identity } from "./identity/index.js";
+import { createIncidents, createServiceMode } from "./incidents/index.js";
 import { systemClock, type Clock } from "./kernel/index.js";
 import { createSessions } from "./session/index.js";
 import { createSanitiserPool, createUploads, type SanitiserPool } from "./uploads/index.js";
@@ -124,7 +125,16 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
         await audit.record({ action: "keys.status_read", outcome, reasonCode, actor: actorOf(principal), resource: { type: "KeyStatus" }, network: principal.network });
       },
     });
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, version }, tls, logger);
+    const incidents = createIncidents({
+      db,
+      audit,
+      clock,
+      serviceMode: createServiceMode({ db, clock }),
+      affectedPatients: createAffectedPatients({ db }),
+      mayManageIncidents: (principal) => access.decide(principal, "manage_incidents", { type: "System" }),
+      revokeSessions: (filter, reason) => sessions.sessions.revokeAll(filter, reason),
+    });
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, version, incidents }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,

@@ -99,6 +99,14 @@ export function createSessionStore(executor: Executor) {
         .executeTakeFirst();
       return row?.mfa_failures ?? 0;
     },
+    /** Ends every open session, or every open session of one account, except `keep`; returns how many ended. */
+    async endAll(filter: { accountId?: string | undefined; keep?: string | undefined }, reason: string, at: Date): Promise<number> {
+      let query = db.updateTable("session_web").set({ ended_at: at, end_reason: reason }).where("ended_at", "is", null);
+      if (filter.accountId !== undefined) query = query.where("account_id", "=", filter.accountId);
+      if (filter.keep !== undefined) query = query.where("id", "<>", filter.keep);
+      const result = await query.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
     async end(id: string, reason: string, at: Date): Promise<void> {
       await db.updateTable("session_web").set({ ended_at: at, end_reason: reason }).where("id", "=", id).where("ended_at", "is", null).execute();
     },

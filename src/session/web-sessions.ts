@@ -124,6 +124,12 @@ export function createWebSessions(deps: {
 
     countMfaFailure: (sessionId: string) => store().countMfaFailure(sessionId),
 
+    /**
+     * Ends every open session (of one account when given) at once, except the caller's own `keep` session, so an
+     * emergency revocation does not lock out the officer doing it; returns how many ended. The caller audits.
+     */
+    revokeAll: (filter: { accountId?: string | undefined; keep?: string | undefined }, reason: string) => store().endAll(filter, reason, clock.now()),
+
     /** Ends a session for good (sign-out, too many failures, revocation). */
     end: (sessionId: string, reason: string) => store().end(sessionId, reason, clock.now()),
   };
