@@ -4,7 +4,7 @@ import { emitRequestEvent } from "./activity.js";
 import { RequestError } from "./request-error.js";
 
 export interface RequestOptions {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PUT";
   body?: unknown;
   contentType?: string;
   /** False for session reads and logout, which must not be mistaken for user activity or a lost session. */
