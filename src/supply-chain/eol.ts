@@ -45,10 +45,10 @@ export function loadEolTable(): EolTable {
 
 /** The release line a version belongs to: the major, or `0.minor` before 1.0 (semver: each 0.x minor may break). */
 export function releaseLine(version: string): string | undefined {
-  const match = /^v?(\d+)(?:\.(\d+))?/.exec(version.trim());
-  if (!match) return undefined;
-  const [, major, minor] = match;
-  return major === "0" && minor !== undefined ? `0.${minor}` : major;
+  // "17.5 (Debian 17.5-1)" and "v20.19.0" alike: the leading dotted numbers.
+  const [major, minor] = (/^v?[\d.]+/.exec(version.trim())?.[0] ?? "").replace(/^v/, "").split(".");
+  if (!major || !/^\d+$/.test(major)) return undefined;
+  return major === "0" && minor && /^\d+$/.test(minor) ? `0.${minor}` : major;
 }
 
 /**
