@@ -13,6 +13,7 @@ import { createIdentity, type Identity } from "./identity/index.js";
 import { createIncidents, createServiceMode } from "./incidents/index.js";
 import { systemClock, type Clock } from "./kernel/index.js";
 import { createSessions } from "./session/index.js";
+import { createSupplyChain, type SupplyChain } from "./supply-chain/index.js";
 import { createSanitiserPool, createUploads, type SanitiserPool } from "./uploads/index.js";
 
 export interface Mamori {
@@ -26,6 +27,8 @@ export interface Mamori {
   tls: TlsMaterial;
   /** The SIEM export loops (none unless configured); their status feeds metrics. */
   siem: SiemExport;
+  /** SBOM (cached, regenerated when older than MAMORI_SBOM_MAX_AGE_HOURS) and end-of-life status, for reports. */
+  supplyChain: SupplyChain;
   /** A one-time link to create the first administrator, or undefined when one exists. */
   issueSetupLink(): Promise<{ url: string; expiresAt: Date } | undefined>;
   close(): Promise<void>;
@@ -154,6 +157,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       identity,
       tls,
       siem,
+      supplyChain: createSupplyChain({ db, clock, sbomFile: config.supplyChain.sbomFile, sbomMaxAgeMs: config.supplyChain.sbomMaxAgeMs }),
       async issueSetupLink() {
         const issued = await identity.invitations.issueSetupLinkIfNeeded();
         return issued && { url: oneTimeLink(config.publicUrl, "setup", issued.token), expiresAt: issued.expiresAt };

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { createManualClock } from "../kernel/index.js";
 import { openTestDatabase } from "../testing/index.js";
 import { eolReport, loadEolTable, releaseLine } from "./eol.js";
 import { detectInstalledVersions } from "./installed-versions.js";
+import { createSupplyChain } from "./supply-chain.js";
 
 const at = (iso: string) => new Date(iso);
 
@@ -87,6 +89,21 @@ describe("detectInstalledVersions", () => {
       assert.match(byComponent.get("fastify") ?? "", /^5\./);
       const report = eolReport(new Date("2026-11-25T00:00:00Z"), detected);
       assert.ok(report.every((entry) => entry.status !== "unknown"), JSON.stringify(report.filter((entry) => entry.status === "unknown")));
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe("createSupplyChain", () => {
+  it("reports the end-of-life status of this installation as of its clock", async () => {
+    const db = await openTestDatabase();
+    try {
+      const supplyChain = createSupplyChain({ db, clock: createManualClock(new Date("2026-04-30T00:00:00Z")), sbomFile: "unused.cdx.json", sbomMaxAgeMs: 1 });
+      const node = (await supplyChain.eol()).find((entry) => entry.component === "Node.js");
+      const major = Number(process.versions.node.split(".")[0]);
+      // Node.js 20 and older are past their end on 2026-04-30; 22 and later are not.
+      assert.equal(node?.status, major <= 20 ? "eol" : "supported");
     } finally {
       await db.close();
     }
