@@ -37,7 +37,9 @@ export async function runSupplyChainCommand(config: Readonly<Config>, argv: stri
 }
 
 async function printEolReport(config: Readonly<Config>, strict: boolean): Promise<number> {
-  const db = await openDatabase(config);
+  // Embedded: a throw-away in-memory PGlite reports the same bundled PostgreSQL without opening the data folder,
+  // which a running service holds.
+  const db = await openDatabase(config, { memory: config.databaseUrl === undefined });
   try {
     const report = eolReport(systemClock.now(), await detectInstalledVersions(db));
     const rows = report.map((entry) => [entry.component, entry.version, entry.status.toUpperCase(), entry.eolDate ?? "-", entry.reviewedAt ?? "-", entry.source ?? "-"]);
