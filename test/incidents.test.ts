@@ -49,6 +49,9 @@ describe("incident routes", () => {
       ],
     );
     assert.match(detail.json.mhlwContact.name as string, /厚生労働省/);
+    const future = await officer.client.post("/api/incidents", { title: "x", kind: "other", severity: "low", detectedAt: new Date(clock.now().getTime() + dayMs).toISOString() });
+    assert.equal(future.status, 422);
+    assert.equal(future.json.code, "incident.detected_in_future");
     const leak = await officer.client.get(`/api/incidents/${await openIncident("misdelivery")}`);
     assert.equal((leak.json.deadlines as Array<{ daysRemaining: number }>)[1]?.daysRemaining, 30);
   });
