@@ -3,17 +3,19 @@ import { mkdir } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { createAccess } from "./access/index.js";
-import { actorOf, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
+import { actorOf, createAffectedPatients, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
 import { createRecords, createShredding, patientDataKeyId, type Shredding } from "./fhir/index.js";
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, type Identity } from "./identity/index.js";
+import { createIncidents, createServiceMode } from "./incidents/index.js";
 import { systemClock, type Clock } from "./kernel/index.js";
 import { createDatabaseCounterStore, createRateLimiter, createRedisCounterStore } from "./rate-limit/index.js";
 import { createRedisConnection, type RedisConnection } from "./redis/index.js";
 import { createSessions } from "./session/index.js";
+import { createSupplyChain, type SupplyChain } from "./supply-chain/index.js";
 import { createSanitiserPool, createUploads, type SanitiserPool } from "./uploads/index.js";
 
 export interface Mamori {
@@ -27,6 +29,8 @@ export interface Mamori {
   tls: TlsMaterial;
   /** The SIEM export loops (none unless configured); their status feeds metrics. */
   siem: SiemExport;
+  /** SBOM (cached, regenerated when older than MAMORI_SBOM_MAX_AGE_HOURS) and end-of-life status, for reports. */
+  supplyChain: SupplyChain;
   /** A one-time link to create the first administrator, or undefined when one exists. */
   issueSetupLink(): Promise<{ url: string; expiresAt: Date } | undefined>;
   close(): Promise<void>;
@@ -159,7 +163,16 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
         logger.warn({ reason: error instanceof Error ? error.name : typeof error }, "rate-limit counters unavailable; requests let through");
       },
     });
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, version, rateLimiter }, tls, logger);
+    const incidents = createIncidents({
+      db,
+      audit,
+      clock,
+      serviceMode: createServiceMode({ db, clock }),
+      affectedPatients: createAffectedPatients({ db }),
+      mayManageIncidents: (principal) => access.decide(principal, "manage_incidents", { type: "System" }),
+      revokeSessions: (filter, reason) => sessions.sessions.revokeAll(filter, reason),
+    });
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, version, rateLimiter, incidents }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,
@@ -179,6 +192,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       identity,
       tls,
       siem,
+      supplyChain: createSupplyChain({ db, clock, sbomFile: config.supplyChain.sbomFile, sbomMaxAgeMs: config.supplyChain.sbomMaxAgeMs }),
       async issueSetupLink() {
         const issued = await identity.invitations.issueSetupLinkIfNeeded();
         return issued && { url: oneTimeLink(config.publicUrl, "setup", issued.token), expiresAt: issued.expiresAt };

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { buildPatient, createPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
-
-const fhir = { contentType: "application/fhir+json" };
+import { createPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
 
 // Keys-and-backups issue: master key id and rotation date visible to administrators (ENC-3), and crypto-shredding
 // of a patient with two different administrators' approval during the retention period (PHR-2, 医師法 §24).

@@ -15,7 +15,7 @@ export const auditFilterQuery = z.object({
   /** A Patient resource id (FHIR id). */
   patientId: optional(z.string().trim().regex(/^[A-Za-z0-9\-.]{1,64}$/)),
   /** An exact action such as `fhir.read`, or a prefix ending in a dot such as `fhir.`. */
-  action: optional(z.string().trim().regex(/^[a-z_]+(\.[a-z_]*)*$/).max(64)),
+  action: optional(z.string().trim().regex(/^[a-z_][a-z_.]*$/).max(64)),
   outcome: optional(auditOutcome),
   /** ISO 8601 date-time with an offset, e.g. `2026-04-01T00:00:00+09:00`. */
   from: optional(z.iso.datetime({ offset: true })),

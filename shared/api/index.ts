@@ -7,3 +7,4 @@ export * from "./patient-portal.js";
 export * from "./uploads.js";
 export * from "./keys.js";
 export * from "./accounts.js";
+export * from "./incidents.js";

@@ -105,3 +105,4 @@ export function createAudit(deps: {
 }
 export { createPatientHistory, type PatientHistory } from "./patient-history.js";
 export { actorOf } from "./actor.js";
+export { createAffectedPatients, type AffectedPatients } from "./affected-patients.js";

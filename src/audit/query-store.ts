@@ -41,6 +41,21 @@ export function createAuditQueryStore(executor: Executor) {
       const rows = await query.orderBy("seq", "desc").limit(limit).execute();
       return rows.map(toRecorded);
     },
+    /** Distinct patients of successful entries by one account in [from, to), sorted (incident impact). */
+    async patientIdsAccessedBy(accountId: string, from: Date, to: Date): Promise<string[]> {
+      const rows = await db
+        .selectFrom("audit_entry")
+        .select(sql<string>`(entry->>'patientId')`.as("patient_id"))
+        .distinct()
+        .where(sql<string>`(entry->'actor'->>'accountId')`, "=", accountId)
+        .where(sql<string>`(entry->>'outcome')`, "=", "success")
+        .where(sql<string>`(entry->>'patientId')`, "is not", null)
+        .where("recorded_at", ">=", from)
+        .where("recorded_at", "<", to)
+        .orderBy("patient_id")
+        .execute();
+      return rows.map((row) => row.patient_id);
+    },
     async bySeq(seq: number): Promise<RecordedAuditEntry | undefined> {
       const row = await db.selectFrom("audit_entry").select(["seq", "recorded_at", "entry"]).where("seq", "=", seq).executeTakeFirst();
       return row && toRecorded(row);

@@ -29,6 +29,8 @@ export interface Config {
   uploads: { maxBytes: number; maxPixels: number; timeoutMs: number; workers: number; clamavSocket: string | undefined };
   organisationName: string;
   patientPortal: { mfaRequired: boolean; showStaffNames: boolean };
+  /** The SBOM file and how old it may get before it is regenerated. */
+  supplyChain: { sbomFile: string; sbomMaxAgeMs: number };
   /** Redis for shared counters across nodes; undefined keeps them in the database. */
   redisUrl: string | undefined;
   /** Rate limit per class; undefined when the class is `off`. */
@@ -142,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       ...rateLimitSetting("auth", e.MAMORI_RATE_LIMIT_AUTH),
     },
     networks: { admin: networkList(e.MAMORI_ADMIN_NETWORKS), securityOfficer: networkList(e.MAMORI_SECURITY_NETWORKS) },
+    supplyChain: { sbomFile: path.resolve(e.MAMORI_SBOM_FILE ?? path.join(dataDir, "sbom.cdx.json")), sbomMaxAgeMs: e.MAMORI_SBOM_MAX_AGE_HOURS * 3_600_000 },
   };
   return deepFreeze(config);
 }

@@ -144,6 +144,8 @@ export const environmentSchema = z.object({
   MAMORI_RATE_LIMIT_AUTH: rateLimit("60/60s").describe("Requests to the sign-in, second-factor and invitation endpoints allowed per client IP address per window (`<count>/<window>` or `off`), against password guessing and credential stuffing from one address (AUTH-7); per-account lockout is separate."),
   MAMORI_ADMIN_NETWORKS: networks.describe("Networks administrators may work from: comma-separated IPv4/IPv6 addresses or CIDR ranges, e.g. `10.1.0.0/16,fd00:1::/64`. Every administrator action from another address is refused (Cedar policy `admin-from-admin-network`, NET-1). Empty: no restriction, which the compliance report shows as not met."),
   MAMORI_SECURITY_NETWORKS: networks.describe("Networks security officers may work from (same format as MAMORI_ADMIN_NETWORKS; Cedar policy `security-officer-from-security-network`). Empty: no restriction, which the compliance report shows as not met."),
+  MAMORI_SBOM_FILE: z.string().min(1).optional().describe("Where the CycloneDX JSON SBOM of the installed runtime dependencies is written (`mamori sbom`, or generated on first request). Defaults to MAMORI_DATA_DIR/sbom.cdx.json."),
+  MAMORI_SBOM_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7).describe("An SBOM older than this is regenerated before it is reported, so evidence matches the installed tree after an upgrade."),
   MAMORI_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level. Logs never carry medical content, names, tokens or query strings."),
 });
 

@@ -36,6 +36,7 @@ export function createPglitePool(pglite: PGlite): PostgresPool {
 }
 
 function commandOf(sql: string): PostgresQueryResult<unknown>["command"] {
+  // oxlint-disable-next-line security/detect-unsafe-regex -- runs on our own SQL text (Kysely output), never on request data.
   const keyword = /^\s*(?:with\b[\s\S]*?\)\s*)?(\w+)/i.exec(sql)?.[1]?.toUpperCase();
   switch (keyword) {
     case "INSERT":

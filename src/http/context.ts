@@ -2,6 +2,7 @@ import type { Config } from "../config/index.js";
 import type { Audit, AuditQuery, PatientHistory } from "../audit/index.js";
 import type { KeyStatusReader } from "../crypto/index.js";
 import type { Identity } from "../identity/index.js";
+import type { Incidents } from "../incidents/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { Records, Shredding } from "../fhir/index.js";
 import type { RateLimiter } from "../rate-limit/index.js";
@@ -28,4 +29,6 @@ export interface HttpServices {
   version: string;
   /** Request budgets per address, account and client (Redis or database counters). */
   rateLimiter: RateLimiter;
+  /** Incident records and emergency actions for the security officer (authorizes and audits inside). */
+  incidents: Incidents;
 }

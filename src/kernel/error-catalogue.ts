@@ -61,6 +61,10 @@ export const errorCatalogue = {
   "uploads.timeout": { status: 422, issue: "too-costly", ja: "ファイルの無害化に時間がかかりすぎたため、受け付けませんでした。", en: "The file was refused because sanitising it took too long." },
   "uploads.scanner_unavailable": { status: 503, issue: "transient", ja: "ウイルス検査を利用できないため、ファイルを受け付けられません。", en: "The file cannot be accepted because the malware scanner is unavailable." },
   "uploads.not_found": { status: 404, issue: "not-found", ja: "ファイルが見つかりません。", en: "The file was not found." },
+  "incident.not_found": { status: 404, issue: "not-found", ja: "インシデントが見つかりません。", en: "The incident was not found." },
+  "incident.detected_in_future": { status: 422, issue: "invalid", ja: "検知日時が未来になっています。", en: "The detection time lies in the future." },
+  "incident.invalid_window": { status: 422, issue: "invalid", ja: "期間の指定が正しくありません（開始は終了より前、最長366日）。", en: "The time window is invalid (start before end, at most 366 days)." },
+  "service.read_only": { status: 503, issue: "transient", ja: "セキュリティ対応のため、現在は閲覧のみ可能です。更新はできません。", en: "The service is read-only during a security response; changes are refused." },
 } as const satisfies Record<string, ErrorText>;
 
 export interface ErrorText {

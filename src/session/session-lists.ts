@@ -76,7 +76,7 @@ export function createSessionLists(deps: {
     async revokeAll(principal: Principal, accountId: string): Promise<number> {
       await authorizeFor(principal, accountId, "auth.session_revoke_all");
       const reason = accountId === principal.accountId ? "session.revoked_by_user" : "session.revoked_by_admin";
-      const ended = await store().endAllOf(accountId, reason, clock.now());
+      const ended = await store().endAll({ accountId }, reason, clock.now());
       await record(principal, "auth.session_revoke_all", accountId, "success", reason);
       return ended.length;
     },

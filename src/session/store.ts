@@ -109,13 +109,6 @@ export function createSessionStore(executor: Executor) {
         .executeTakeFirst();
       return row?.mfa_failures ?? 0;
     },
-    /** Ends every open session of an account, optionally but one; returns the ids ended. */
-    async endAllOf(accountId: string, reason: string, at: Date, exceptId?: string): Promise<string[]> {
-      let query = db.updateTable("session_web").set({ ended_at: at, end_reason: reason }).where("account_id", "=", accountId).where("ended_at", "is", null);
-      if (exceptId) query = query.where("id", "!=", exceptId);
-      const rows = await query.returning("id").execute();
-      return rows.map((row) => row.id);
-    },
     /** Sessions of an account not yet ended and within their absolute limit, newest first. */
     async openOf(accountId: string, at: Date): Promise<OpenSessionRow[]> {
       const rows = await db
@@ -146,6 +139,14 @@ export function createSessionStore(executor: Executor) {
         .where("ended_at", "is", null)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
+    },
+    /** Ends every open session, or every open session of one account, except `keep`; returns the ids ended. */
+    async endAll(filter: { accountId?: string | undefined; keep?: string | undefined }, reason: string, at: Date): Promise<string[]> {
+      let query = db.updateTable("session_web").set({ ended_at: at, end_reason: reason }).where("ended_at", "is", null);
+      if (filter.accountId !== undefined) query = query.where("account_id", "=", filter.accountId);
+      if (filter.keep !== undefined) query = query.where("id", "<>", filter.keep);
+      const rows = await query.returning("id").execute();
+      return rows.map((row) => row.id);
     },
     async end(id: string, reason: string, at: Date): Promise<void> {
       await db.updateTable("session_web").set({ ended_at: at, end_reason: reason }).where("id", "=", id).where("ended_at", "is", null).execute();

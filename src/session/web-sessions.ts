@@ -125,7 +125,12 @@ export function createWebSessions(deps: {
     countMfaFailure: (sessionId: string) => store().countMfaFailure(sessionId),
 
     /** Ends every session of an account (but `exceptId`), effective on their next request; returns the ids ended. */
-    endAllOf: (accountId: string, reason: string, exceptId?: string) => store().endAllOf(accountId, reason, clock.now(), exceptId),
+    endAllOf: (accountId: string, reason: string, exceptId?: string) => store().endAll({ accountId, keep: exceptId }, reason, clock.now()),
+    /**
+     * Ends every open session (of one account when given) at once, except the caller's own `keep` session, so an
+     * emergency revocation does not lock out the officer doing it; returns how many ended. The caller audits.
+     */
+    revokeAll: async (filter: { accountId?: string | undefined; keep?: string | undefined }, reason: string) => (await store().endAll(filter, reason, clock.now())).length,
 
     /** Ends a session for good (sign-out, too many failures, revocation). */
     end: (sessionId: string, reason: string) => store().end(sessionId, reason, clock.now()),

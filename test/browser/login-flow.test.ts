@@ -196,7 +196,7 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip, timeout: 12
     const diagnostics = outcome.issue?.[0]?.diagnostics ?? "";
     assert.ok(diagnostics.length > 0, "the OperationOutcome carries diagnostics");
     await admin.getByTestId("error-message").waitFor();
-    assert.match((await admin.getByTestId("error-message").textContent()) ?? "", new RegExp(escapeRegExp(diagnostics)));
+    assert.ok(((await admin.getByTestId("error-message").textContent()) ?? "").includes(diagnostics), "the page shows the server's diagnostics");
     assert.equal(await admin.getByTestId("patient-details").count(), 0);
     const body = (await admin.locator("body").textContent()) ?? "";
     for (const name of patientNames) assert.ok(!body.includes(name), `the admin page shows no ${name}`);
@@ -296,8 +296,4 @@ async function assertText(page: Page, testId: string, expected: string): Promise
   const locator = page.getByTestId(testId);
   await locator.filter({ hasText: expected }).waitFor();
   assert.equal(((await locator.textContent()) ?? "").trim(), expected);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

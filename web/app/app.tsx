@@ -9,6 +9,7 @@ import { MyAccountPage } from "../pages/account/my-account-page.js";
 import { UsersPage } from "../pages/admin/users-page.js";
 import { AccessReviewPage } from "../pages/security/access-review-page.js";
 import { AuditLogPage } from "../pages/security/audit-log-page.js";
+import { IncidentsPage } from "../pages/security/incidents-page.js";
 import { canReviewAudit } from "../pages/security/audit-review-card.js";
 import { AcceptInvitationPage } from "../pages/sign-in/accept-invitation-page.js";
 import { LoginPage } from "../pages/sign-in/login-page.js";
@@ -56,7 +57,8 @@ function ActiveScreen({ route, roles, patientId }: { route: Route; roles: Parame
   if (route.name === "users" && roles.includes("admin")) return <UsersPage />;
   if (route.name === "access-review" && canReviewAudit(roles)) return <AccessReviewPage />;
   if (route.name === "my-account") return <MyAccountPage />;
-  if (route.name === "not-found" || route.name === "audit-log" || route.name === "users" || route.name === "access-review")
+  if (route.name === "incidents" && roles.includes("security_officer")) return <IncidentsPage />;
+  if (route.name === "not-found" || route.name === "audit-log" || route.name === "users" || route.name === "access-review" || route.name === "incidents")
     return (
       <section className="card">
         <p>{t("app.notFound")}</p>

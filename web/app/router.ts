@@ -39,6 +39,7 @@ export type Route =
   | { name: "users" }
   | { name: "access-review" }
   | { name: "my-account" }
+  | { name: "incidents" }
   | { name: "not-found" };
 
 /** Maps a path to a route. */
@@ -51,6 +52,7 @@ export function matchRoute(path: string): Route {
   if (path === "/admin/users") return { name: "users" };
   if (path === "/security/access-review") return { name: "access-review" };
   if (path === "/account") return { name: "my-account" };
+  if (path === "/security/incidents") return { name: "incidents" };
   const patient = /^\/patients\/([^/]+)$/.exec(path);
   if (patient?.[1]) return { name: "patient", id: decodeURIComponent(patient[1]) };
   return { name: "not-found" };

@@ -110,6 +110,7 @@ function useRequestEvents(
         if (viewRef.current?.stage !== "active" || pending.current) return;
         pending.current = true;
         fetchSession()
+          // oxlint-disable-next-line promise/no-callback-in-promise -- update/expire are state setters, not Node-style callbacks.
           .then((next) => (next.stage === "active" ? update(next) : expire()))
           .catch(() => (event.kind === "unauthenticated" ? expire() : undefined))
           .finally(() => {

@@ -3,10 +3,13 @@ import { z } from "zod";
 // FHIR R4 primitive formats (https://hl7.org/fhir/R4/datatypes.html).
 export const fhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/);
 export const fhirUri = z.string().regex(/^\S*$/);
+// oxlint-disable-next-line security/detect-unsafe-regex -- FHIR R4 code regex; each repetition starts with a space that [^\s] cannot match, so matching is linear.
 export const fhirCode = z.string().regex(/^[^\s]+( [^\s]+)*$/);
+// oxlint-disable-next-line security/detect-unsafe-regex -- FHIR R4 date regex: nested optional groups, no repetition; linear.
 export const fhirDate = z.string().regex(/^([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1]))?)?$/);
 export const fhirDateTime = z
   .string()
+  // oxlint-disable-next-line security/detect-unsafe-regex -- FHIR R4 dateTime regex: nested optional groups, one bounded fraction; linear.
   .regex(/^([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?)?)?$/);
 export const fhirString = z.string().min(1).max(1_048_576);
 

@@ -7,6 +7,7 @@ import { adminRoutes } from "./admin.js";
 import { auditRoutes } from "./audit.js";
 import { fhirAuditEventRoutes } from "./fhir-audit-event.js";
 import { fhirRoutes } from "./fhir.js";
+import { incidentRoutes } from "./incidents.js";
 import { keysAdminRoutes } from "./keys-admin.js";
 import { patientPortalRoutes } from "./patient-portal.js";
 import { sessionRoutes } from "./session.js";
@@ -14,7 +15,7 @@ import { uploadRoutes } from "./uploads.js";
 
 /** Every route group, registered in this order. */
 export function routeGroups(services: HttpServices): FastifyPluginAsyncZod[] {
-  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), accountsAdminRoutes(services), accountRoutes(services), accessReviewRoutes(services)];
+  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), accountsAdminRoutes(services), incidentRoutes(services), accountRoutes(services), accessReviewRoutes(services)];
 }
 
 export { oneTimeLink } from "./admin.js";

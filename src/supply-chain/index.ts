@@ -1,0 +1,4 @@
+export { createSbomSource, defaultSbomPath, generateSbom, projectRoot, readSbomSummary, type SbomSource, type SbomSummary } from "./sbom.js";
+export { eolReport, loadEolTable, releaseLine, type DetectedVersion, type EolEntry, type EolStatus, type EolTable } from "./eol.js";
+export { detectInstalledVersions, trackedPackages } from "./installed-versions.js";
+export { createSupplyChain, type SupplyChain } from "./supply-chain.js";
