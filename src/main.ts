@@ -93,6 +93,8 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       mayInvite: (principal) => access.decide(principal, "invite_user", { type: "System" }),
       mayInvitePatient: (principal, patientId) => access.decide(principal, "invite_patient", { type: "Patient", id: patientId }),
       patientExists: (patientId) => records.patientExists(patientId),
+      relyingParty: { id: config.publicUrl.hostname, origin: config.publicUrl.origin, name: config.organisationName },
+      patientMfaRequired: config.patientPortal.mfaRequired,
     });
     const sessions = createSessions({ db, audit, clock, identity, timeouts: config.session, patientMfaRequired: config.patientPortal.mfaRequired });
     const auditQuery = createAuditQuery({ db, audit, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });

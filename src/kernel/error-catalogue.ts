@@ -51,6 +51,12 @@ export const errorCatalogue = {
   "uploads.invalid_text": { status: 422, issue: "invalid", ja: "テキストはUTF-8で、制御文字を含まないものに限ります。", en: "Text must be UTF-8 without control characters." },
   "uploads.timeout": { status: 422, issue: "too-costly", ja: "ファイルの無害化に時間がかかりすぎたため、受け付けませんでした。", en: "The file was refused because sanitising it took too long." },
   "uploads.scanner_unavailable": { status: 503, issue: "transient", ja: "ウイルス検査を利用できないため、ファイルを受け付けられません。", en: "The file cannot be accepted because the malware scanner is unavailable." },
+  "session.step_up_required": { status: 401, issue: "login", ja: "この操作の前に、もう一度本人確認（確認コード、パスキーまたはリカバリーコード）をしてください。", en: "Please verify your identity again (code, passkey or recovery code) before this action." },
+  "identity.invalid_recovery_code": { status: 401, issue: "login", ja: "リカバリーコードが違うか、既に使われています。", en: "The recovery code is wrong or has already been used." },
+  "identity.invalid_passkey": { status: 401, issue: "login", ja: "パスキーを確認できませんでした。", en: "The passkey could not be verified." },
+  "identity.last_factor": { status: 409, issue: "business-rule", ja: "最後の認証要素は削除できません。先に別の認証要素を追加してください。", en: "Your last second factor cannot be removed. Add another one first." },
+  "identity.factor_not_found": { status: 404, issue: "not-found", ja: "認証要素が見つかりません。", en: "The second factor was not found." },
+  "identity.factor_exists": { status: 409, issue: "duplicate", ja: "認証アプリは既に登録されています。", en: "An authenticator app is already enrolled." },
   "uploads.not_found": { status: 404, issue: "not-found", ja: "ファイルが見つかりません。", en: "The file was not found." },
 } as const satisfies Record<string, ErrorText>;
 
