@@ -4,7 +4,7 @@ import { emitRequestEvent } from "./activity.js";
 import { RequestError } from "./request-error.js";
 
 export interface RequestOptions {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "DELETE";
   body?: unknown;
   contentType?: string;
   /** False for session reads and logout, which must not be mistaken for user activity or a lost session. */
@@ -41,6 +41,23 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   if (options.reportsEvents !== false) emitRequestEvent({ kind: "activity" });
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+/**
+ * Fetches a file (e.g. a CSV export) as a Blob with the session cookie, so a refusal comes back as a
+ * RequestError the page can act on, instead of a failed download.
+ * @throws RequestError on a non-2xx status or a network failure.
+ */
+export async function requestBlob(path: string): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: { "Accept-Language": currentLanguage() }, credentials: "same-origin", cache: "no-store" });
+  } catch {
+    throw new RequestError("network", 0, "");
+  }
+  if (!response.ok) throw await readError(response);
+  emitRequestEvent({ kind: "activity" });
+  return response.blob();
 }
 
 async function readError(response: Response): Promise<RequestError> {

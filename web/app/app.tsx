@@ -2,10 +2,12 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AppHeader } from "../components/app-header.js";
 import { IdleWarningDialog } from "../components/idle-warning-dialog.js";
+import { StepUpDialog } from "../components/step-up-dialog.js";
 import { Link } from "../components/link.js";
 import { PatientPage } from "../pages/clinician/patient-page.js";
 import { HomePage } from "../pages/home-page.js";
 import { AuditLogPage } from "../pages/security/audit-log-page.js";
+import { SecuritySettingsPage } from "../pages/settings/security-settings-page.js";
 import { canReviewAudit } from "../pages/security/audit-review-card.js";
 import { AcceptInvitationPage } from "../pages/sign-in/accept-invitation-page.js";
 import { LoginPage } from "../pages/sign-in/login-page.js";
@@ -42,6 +44,7 @@ export function App({ initialToken }: { initialToken: string | undefined }) {
       <AppHeader />
       <main className="app-main">{screen}</main>
       <IdleWarningDialog />
+      {isActive ? <StepUpDialog /> : null}
     </>
   );
 }
@@ -50,6 +53,7 @@ function ActiveScreen({ route, roles, patientId }: { route: Route; roles: Parame
   const { t } = useTranslation();
   if (route.name === "patient") return <PatientPage key={route.id} id={route.id} canInvitePatient={roles.includes("doctor")} />;
   if (route.name === "audit-log" && canReviewAudit(roles)) return <AuditLogPage />;
+  if (route.name === "security-settings") return <SecuritySettingsPage />;
   if (route.name === "not-found" || route.name === "audit-log")
     return (
       <section className="card">

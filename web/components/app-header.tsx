@@ -21,6 +21,11 @@ export function AppHeader() {
             <span className="roles">{account.roles.map((role) => t(`roles.${role}`)).join("・")}</span>
           </span>
         ) : null}
+        {account ? (
+          <Link to="/settings/security" className="header-link" testId="security-settings-link">
+            {t("security.link")}
+          </Link>
+        ) : null}
         <LanguageSwitch />
         {canLogOut ? (
           <button type="button" className="secondary" data-testid="logout" onClick={() => void signOut()}>
