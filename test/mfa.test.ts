@@ -78,7 +78,10 @@ describe("second factors: recovery codes, passkeys, step-up", () => {
       const stored = await app.mamori.db.kysely.withTables<{ identity_recovery_code: { account_id: string; code_hash: Uint8Array } }>()
         .selectFrom("identity_recovery_code").select("code_hash").where("account_id", "=", doctor.accountId).execute();
       assert.equal(stored.length, 10);
-      for (const row of stored) assert.ok(!codes.some((code) => Buffer.from(row.code_hash).toString("utf8").includes(code.slice(0, 4))));
+      for (const row of stored) {
+        assert.equal(row.code_hash.length, 32);
+        for (const code of codes) assert.ok(!Buffer.from(row.code_hash).includes(Buffer.from(code.replace(/-/g, ""))));
+      }
     });
 
     it("signs in with a recovery code instead of TOTP, once per code, and audits its use", async () => {
@@ -220,6 +223,7 @@ describe("second factors: recovery codes, passkeys, step-up", () => {
         await admin.client.post("/api/admin/invitations", { email: "stale@example.test", role: "doctor" }),
         await admin.client.post(`/api/admin/patients/${patientId}/shred-approvals`, { reason: "本人からの削除請求（試験）" }),
         await admin.client.get("/api/audit/entries.csv"),
+        await admin.client.post(`/api/admin/patients/${patientId}/shred`),
       ];
       for (const response of refused) {
         assert.equal(response.status, 401);
@@ -236,6 +240,15 @@ describe("second factors: recovery codes, passkeys, step-up", () => {
       assert.equal((await admin.client.get("/api/audit/entries.csv")).status, 200);
       const stepUps = (await auditOf(admin.accountId)).filter((entry) => entry.reasonCode === "session.step_up");
       assert.equal(stepUps.length, 1);
+    });
+
+    it("ends the session after five wrong re-verification codes", async () => {
+      const doctor = await app.signedInUser("doctor");
+      for (let attempt = 1; attempt <= 4; attempt += 1) {
+        assert.equal((await doctor.client.post("/api/auth/reverify", { method: "recovery_code", code: "0000-0000-0000-0000" })).json.code, "identity.invalid_recovery_code");
+      }
+      assert.equal((await doctor.client.post("/api/auth/reverify", { method: "totp", code: "000000" })).json.code, "session.required");
+      assert.equal((await doctor.client.get("/api/session")).json.stage, "anonymous");
     });
 
     it("re-verifies with a recovery code too", async () => {

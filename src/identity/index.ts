@@ -39,7 +39,7 @@ export interface IdentityDeps {
 export function createIdentity(deps: IdentityDeps) {
   const passwords = createPasswords(deps.passwordPolicy);
   const mfaStore = () => createMfaStore(deps.db.kysely);
-  const recoveryCodes = createRecoveryCodes({ store: mfaStore, clock: deps.clock });
+  const recoveryCodes = createRecoveryCodes({ db: deps.db, clock: deps.clock });
   return {
     accounts: createAccounts({ ...deps, passwords }),
     invitations: createInvitations({ ...deps, passwords }),

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
+import type { Database } from "../../db/index.js";
 import type { Clock } from "../../kernel/index.js";
-import type { MfaStore } from "./store.js";
+import { createMfaStore } from "./store.js";
 
 /** How many codes one set holds (AUTH-7: enough for the rare day without the phone). */
 export const recoveryCodeCount = 10;
@@ -38,21 +39,28 @@ function hashCode(normalised: string): Buffer {
  * Recovery codes (AUTH-7): single-use codes that stand in for the second factor when the authenticator is lost.
  * Shown once when issued; only their hashes are kept.
  */
-export function createRecoveryCodes(deps: { store: () => MfaStore; clock: Clock }) {
+export function createRecoveryCodes(deps: { db: Database; clock: Clock }) {
+  const store = () => createMfaStore(deps.db.kysely);
   return {
     /** Issues a new set and withdraws the old one; the codes are returned once, never stored in clear. */
     async issue(accountId: string): Promise<string[]> {
       const codes = Array.from({ length: recoveryCodeCount }, newCode);
-      await deps.store().replaceRecoveryCodes(accountId, codes.map((code) => hashCode(normaliseRecoveryCode(code))), deps.clock.now());
+      const hashes = codes.map((code) => hashCode(normaliseRecoveryCode(code)));
+      // One transaction: two regenerations at once leave one set of ten, never twenty.
+      await deps.db.kysely.transaction().execute(async (trx) => {
+        const tx = createMfaStore(trx);
+        await tx.lockAccount(accountId);
+        await tx.replaceRecoveryCodes(accountId, hashes, deps.clock.now());
+      });
       return codes;
     },
     /** Uses a code; true once per code. */
     async redeem(accountId: string, input: string): Promise<boolean> {
       const normalised = normaliseRecoveryCode(input);
       if (!/^[0-9A-HJKMNP-TV-Z]{16}$/.test(normalised)) return false;
-      return deps.store().useRecoveryCode(accountId, hashCode(normalised), deps.clock.now());
+      return store().useRecoveryCode(accountId, hashCode(normalised), deps.clock.now());
     },
-    remaining: (accountId: string) => deps.store().countUnusedRecoveryCodes(accountId),
+    remaining: (accountId: string) => store().countUnusedRecoveryCodes(accountId),
   };
 }
 
