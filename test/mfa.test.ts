@@ -197,6 +197,7 @@ describe("second factors: recovery codes, passkeys, step-up", () => {
       await attempt.verify(authenticator.get(attempt.options));
       clock.advance(301_000);
       assert.equal((await client.post("/api/account/passkeys/options")).json.code, "session.step_up_required");
+      assert.equal((await client.post("/api/auth/passkey/registration/options")).json.code, "session.wrong_stage", "the enrolment route cannot bypass the guard");
       const reverifyOptions = await client.post("/api/auth/passkey/options");
       const reverified = await client.post("/api/auth/reverify", { method: "passkey", response: authenticator.get(reverifyOptions.json.options) });
       assert.equal(reverified.status, 200, reverified.text);

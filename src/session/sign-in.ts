@@ -122,10 +122,13 @@ export function createSignIn(deps: { identity: Identity; sessions: WebSessions; 
       }
       return { token: await activate(current, origin, "auth.webauthn", { type: "Passkey", id: response.id }) };
     },
-    /** WebAuthn creation options, at enrolment (instead of TOTP) or from the settings page. */
-    async passkeyRegistrationOptions(session: LiveSession | undefined) {
+    /**
+     * WebAuthn creation options at enrolment (instead of TOTP), or in an active session for the settings page,
+     * whose route applies the step-up guard first.
+     */
+    async passkeyRegistrationOptions(session: LiveSession | undefined, stage: "enrolment_required" | "active") {
       if (!session) throw new AppError("session.required");
-      if (session.stage !== "enrolment_required" && session.stage !== "active") throw new AppError("session.wrong_stage");
+      if (session.stage !== stage) throw new AppError("session.wrong_stage");
       const account = await identity.accounts.get(session.accountId);
       if (!account) throw new AppError("session.required");
       const options = await identity.webAuthn.registrationOptions(account);

@@ -38,7 +38,7 @@ export function accountSecurityRoutes(services: HttpServices): FastifyPluginAsyn
 
     app.post("/api/account/passkeys/options", { schema: { response: { 200: z.object({ options: z.record(z.string(), z.unknown()) }), ...errors } } }, async (request) => {
       await principalForAdding(request);
-      return { options: { ...(await signIn.passkeyRegistrationOptions(request.webSession)) } };
+      return { options: { ...(await signIn.passkeyRegistrationOptions(request.webSession, "active")) } };
     });
 
     app.post(

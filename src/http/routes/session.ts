@@ -70,9 +70,9 @@ export function sessionRoutes(services: HttpServices): FastifyPluginAsyncZod {
       return viewOf(token, request.origin);
     });
 
-    // Creation options at enrolment (a passkey instead of TOTP) and from the settings page.
+    // Creation options at enrolment (a passkey instead of TOTP); the settings page has its own, step-up guarded.
     app.post("/api/auth/passkey/registration/options", { schema: { response: { 200: webAuthnOptions, ...errors } } }, async (request) => ({
-      options: { ...(await signIn.passkeyRegistrationOptions(request.webSession)) },
+      options: { ...(await signIn.passkeyRegistrationOptions(request.webSession, "enrolment_required")) },
     }));
 
     app.post("/api/auth/passkey/registration", { schema: { body: passkeyRegistrationRequest, response: { 200: enrolmentCompleted, ...errors } } }, async (request, reply) => {
