@@ -8,3 +8,4 @@ export * from "./uploads.js";
 export * from "./keys.js";
 export * from "./accounts.js";
 export * from "./incidents.js";
+export * from "./mfa.js";

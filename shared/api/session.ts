@@ -26,5 +26,7 @@ export const sessionView = z.object({
   /** Milliseconds since the epoch; the UI warns one minute before the idle limit. */
   idleExpiresAt: z.number().optional(),
   absoluteExpiresAt: z.number().optional(),
+  /** At stage mfa_required: the second factors the account can answer with. */
+  secondFactors: z.array(z.enum(["totp", "passkey"])).optional(),
 });
 export type SessionView = z.infer<typeof sessionView>;

@@ -18,6 +18,8 @@ export interface Config {
   session: { idleMs: number; absoluteMs: number; signInStepMs: number };
   setupLinkMs: number;
   invitationMs: number;
+  /** How recent a second factor must be for privileged actions (step-up). */
+  stepUpMs: number;
   password: { minLength: number; argon2MemoryKiB: number; argon2Iterations: number };
   lockout: { threshold: number; ipThreshold: number; lockMs: number };
   dormantDays: number;
@@ -107,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       signInStepMs: e.MAMORI_SIGN_IN_STEP_MINUTES * 60_000,
     },
     setupLinkMs: e.MAMORI_SETUP_LINK_MINUTES * 60_000,
+    stepUpMs: e.MAMORI_STEP_UP_SECONDS * 1000,
     invitationMs: e.MAMORI_INVITATION_HOURS * 3_600_000,
     password: {
       minLength: e.MAMORI_PASSWORD_MIN_LENGTH,

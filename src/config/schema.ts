@@ -84,6 +84,13 @@ export const environmentSchema = z.object({
   MAMORI_SESSION_IDLE_MINUTES: minutes(15, 24 * 60).describe("A signed-in session ends after this many minutes without a request (MHLW クリアスクリーン: automatic log-off)."),
   MAMORI_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12).describe("A session ends this many hours after sign-in, however active."),
   MAMORI_SIGN_IN_STEP_MINUTES: minutes(5, 60).describe("Time allowed between the password step and the second factor."),
+  MAMORI_STEP_UP_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(30)
+    .max(3600)
+    .default(300)
+    .describe("Privileged actions (inviting users, key and crypto-shredding actions, audit CSV export, changing one's own second factors) need a second factor verified within this many seconds; otherwise the user re-verifies first."),
   MAMORI_SETUP_LINK_MINUTES: minutes(30, 24 * 60).describe("Lifetime of the one-time link printed at start-up to create the first administrator."),
   MAMORI_INVITATION_HOURS: z.coerce.number().int().min(1).max(14 * 24).default(72).describe("Lifetime of an invitation link sent to a new user."),
   MAMORI_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(12).max(128).default(12).describe("Minimum password length (MHLW guideline: long passwords; never below 12)."),

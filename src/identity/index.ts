@@ -8,7 +8,11 @@ import { createAccessReview, type ReviewAction } from "./access-review.js";
 import { createInvitations } from "./invitations.js";
 import { createLifecycle, type LifecycleAction } from "./lifecycle.js";
 import { createLockout, type LockoutPolicy } from "./lockout.js";
+import { createFactors } from "./mfa/factors.js";
+import { createRecoveryCodes } from "./mfa/recovery-codes.js";
+import { createMfaStore } from "./mfa/store.js";
 import { createTotp } from "./mfa/totp.js";
+import { createWebAuthn, type RelyingParty } from "./mfa/webauthn.js";
 import { createPasswords, type PasswordPolicy } from "./passwords.js";
 import { createIdentityStore } from "./store.js";
 
@@ -18,6 +22,8 @@ export type { LockoutPolicy, LockState } from "./lockout.js";
 export type { DeactivationListener, LifecycleAction } from "./lifecycle.js";
 export { accessReportCsv, type AccessReport, type AccountReviewRow, type ReviewAction } from "./access-review.js";
 export { hashToken } from "./token-hash.js";
+export { webAuthnTimeoutMs, type RelyingParty } from "./mfa/webauthn.js";
+export { recoveryCodeCount } from "./mfa/recovery-codes.js";
 
 export interface IdentityDeps {
   db: Database;
@@ -40,6 +46,10 @@ export interface IdentityDeps {
   mayInvitePatient: (principal: Principal, patientId: string) => { allowed: boolean; reasonCode: string };
   patientExists: (patientId: string) => Promise<boolean>;
   mayAcceptInvitation: (role: Role, origin: RequestOrigin) => { allowed: boolean; reasonCode: string };
+  /** WebAuthn relying party (from the public URL). */
+  relyingParty: RelyingParty;
+  /** Whether patients must keep a second factor (staff always must). */
+  patientMfaRequired: boolean;
 }
 
 /** Accounts, passwords, second factors and invitations. */
@@ -50,6 +60,8 @@ export function createIdentity(deps: IdentityDeps) {
     policy: deps.lockoutPolicy,
     emailOf: async (accountId) => (await createIdentityStore(deps.db.kysely).account(accountId))?.email,
   });
+  const mfaStore = () => createMfaStore(deps.db.kysely);
+  const recoveryCodes = createRecoveryCodes({ db: deps.db, clock: deps.clock });
   return {
     accounts: createAccounts({ ...deps, passwords, lockout }),
     lockout,
@@ -57,6 +69,9 @@ export function createIdentity(deps: IdentityDeps) {
     accessReview: createAccessReview({ ...deps, lockout, may: deps.mayReview }),
     invitations: createInvitations({ ...deps, passwords }),
     totp: createTotp({ store: () => createIdentityStore(deps.db.kysely), keyring: deps.keyring, clock: deps.clock }),
+    recoveryCodes,
+    webAuthn: createWebAuthn({ store: mfaStore, clock: deps.clock, relyingParty: deps.relyingParty }),
+    factors: createFactors({ db: deps.db, audit: deps.audit, recoveryCodes, patientMfaRequired: deps.patientMfaRequired }),
   };
 }
 

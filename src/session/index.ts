@@ -3,12 +3,14 @@ import type { Database } from "../db/index.js";
 import type { Identity } from "../identity/index.js";
 import type { Clock, Principal } from "../kernel/index.js";
 import { createSessionLists } from "./session-lists.js";
+import { createAccountSecurity } from "./account-security.js";
 import { createSignIn } from "./sign-in.js";
 import { createWebSessions, type SessionTimeouts } from "./web-sessions.js";
 
 export type { LiveSession, SessionTimeouts } from "./web-sessions.js";
 export type { SignIn } from "./sign-in.js";
 export type { SessionListItem, SessionLists } from "./session-lists.js";
+export type { AccountSecurity } from "./account-security.js";
 
 /** Browser sessions and the sign-in sequence that creates them. */
 export function createSessions(deps: {
@@ -33,7 +35,12 @@ export function createSessions(deps: {
   deps.identity.lifecycle.onDeactivated(async ({ accountId, reasonCode }) => {
     await sessions.endAllOf(accountId, reasonCode === "identity.dormant" ? "session.account_dormant" : "session.account_deactivated");
   });
-  return { sessions, lists: createSessionLists(deps), signIn: createSignIn({ identity: deps.identity, sessions, audit: deps.audit, patientMfaRequired: deps.patientMfaRequired }) };
+  return {
+    sessions,
+    lists: createSessionLists(deps),
+    signIn: createSignIn({ identity: deps.identity, sessions, audit: deps.audit, patientMfaRequired: deps.patientMfaRequired }),
+    accountSecurity: createAccountSecurity({ identity: deps.identity, sessions, audit: deps.audit, clock: deps.clock }),
+  };
 }
 
 export type Sessions = ReturnType<typeof createSessions>;

@@ -20,7 +20,11 @@ type SessionTables = {
     ip: string;
     user_agent: string;
   };
+  session_webauthn_challenge: { session_id: string; purpose: ChallengePurpose; challenge: string; expires_at: Date };
 };
+
+/** What a WebAuthn challenge was issued for. */
+export type ChallengePurpose = "register" | "authenticate";
 
 export interface SessionRow {
   id: string;
@@ -30,6 +34,8 @@ export interface SessionRow {
   stageExpiresAt: Date;
   absoluteExpiresAt: Date;
   mfaFailures: number;
+  /** When the second factor was last verified in this session (sign-in or re-verification). */
+  mfaAt?: Date | null;
 }
 
 export interface OpenSessionRow {
@@ -66,7 +72,7 @@ export function createSessionStore(executor: Executor) {
     async openByTokenHash(tokenHash: Buffer): Promise<SessionRow | undefined> {
       const row = await db
         .selectFrom("session_web")
-        .select(["id", "account_id", "stage", "last_seen_at", "stage_expires_at", "absolute_expires_at", "mfa_failures"])
+        .select(["id", "account_id", "stage", "last_seen_at", "stage_expires_at", "absolute_expires_at", "mfa_failures", "mfa_at"])
         .where("token_hash", "=", tokenHash)
         .where("ended_at", "is", null)
         .executeTakeFirst();
@@ -79,6 +85,7 @@ export function createSessionStore(executor: Executor) {
           stageExpiresAt: row.stage_expires_at,
           absoluteExpiresAt: row.absolute_expires_at,
           mfaFailures: row.mfa_failures,
+          mfaAt: row.mfa_at,
         }
       );
     },
@@ -147,6 +154,28 @@ export function createSessionStore(executor: Executor) {
       if (filter.keep !== undefined) query = query.where("id", "<>", filter.keep);
       const rows = await query.returning("id").execute();
       return rows.map((row) => row.id);
+    },
+    /** Records a re-verified second factor (step-up) without changing the stage. */
+    async markMfa(id: string, at: Date): Promise<void> {
+      await db.updateTable("session_web").set({ mfa_at: at, mfa_failures: 0 }).where("id", "=", id).where("ended_at", "is", null).execute();
+    },
+    /** Keeps one WebAuthn challenge per session and purpose; a new one replaces the last. */
+    async putChallenge(sessionId: string, purpose: ChallengePurpose, challenge: string, expiresAt: Date): Promise<void> {
+      await db
+        .insertInto("session_webauthn_challenge")
+        .values({ session_id: sessionId, purpose, challenge, expires_at: expiresAt })
+        .onConflict((oc) => oc.columns(["session_id", "purpose"]).doUpdateSet({ challenge, expires_at: expiresAt }))
+        .execute();
+    },
+    /** Takes (deletes) the session's challenge: each is used at most once, whatever the outcome. */
+    async takeChallenge(sessionId: string, purpose: ChallengePurpose, now: Date): Promise<string | undefined> {
+      const row = await db
+        .deleteFrom("session_webauthn_challenge")
+        .where("session_id", "=", sessionId)
+        .where("purpose", "=", purpose)
+        .returning(["challenge", "expires_at"])
+        .executeTakeFirst();
+      return row && row.expires_at > now ? row.challenge : undefined;
     },
     async end(id: string, reason: string, at: Date): Promise<void> {
       await db.updateTable("session_web").set({ ended_at: at, end_reason: reason }).where("id", "=", id).where("ended_at", "is", null).execute();

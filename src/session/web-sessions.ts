@@ -3,7 +3,7 @@ import type { Audit } from "../audit/index.js";
 import type { Database } from "../db/index.js";
 import { hashToken } from "../identity/index.js";
 import { newId, newSecretToken, type Clock, type RequestOrigin } from "../kernel/index.js";
-import { createSessionStore, type SessionRow, type SessionStageStored } from "./store.js";
+import { createSessionStore, type ChallengePurpose, type SessionRow, type SessionStageStored } from "./store.js";
 
 export interface SessionTimeouts {
   idleMs: number;
@@ -21,6 +21,8 @@ export interface LiveSession {
   stage: SessionStageStored;
   idleExpiresAt: Date;
   absoluteExpiresAt: Date;
+  /** When a second factor was last verified in this session; undefined when never (patients without one). */
+  mfaAt: Date | undefined;
 }
 
 // Writing last_seen on every request would double the writes of a busy chart; a quarter-minute of slack in a
@@ -63,6 +65,7 @@ export function createWebSessions(deps: {
       stage: row.stage,
       idleExpiresAt: new Date(Math.min(idle, row.absoluteExpiresAt.getTime())),
       absoluteExpiresAt: row.absoluteExpiresAt,
+      mfaAt: row.mfaAt ?? undefined,
     };
   }
 
@@ -131,6 +134,15 @@ export function createWebSessions(deps: {
      * emergency revocation does not lock out the officer doing it; returns how many ended. The caller audits.
      */
     revokeAll: async (filter: { accountId?: string | undefined; keep?: string | undefined }, reason: string) => (await store().endAll(filter, reason, clock.now())).length,
+    /** Records a second factor verified again in an active session (step-up). */
+    markMfa: (sessionId: string) => store().markMfa(sessionId, clock.now()),
+
+    /** Keeps a WebAuthn challenge for this session for `ttlMs`. */
+    putChallenge: (sessionId: string, purpose: ChallengePurpose, challenge: string, ttlMs: number) =>
+      store().putChallenge(sessionId, purpose, challenge, new Date(clock.now().getTime() + ttlMs)),
+
+    /** Takes the session's challenge for a purpose: it cannot be used twice; undefined when none or expired. */
+    takeChallenge: (sessionId: string, purpose: ChallengePurpose) => store().takeChallenge(sessionId, purpose, clock.now()),
 
     /** Ends a session for good (sign-out, too many failures, revocation). */
     end: (sessionId: string, reason: string) => store().end(sessionId, reason, clock.now()),

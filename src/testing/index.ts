@@ -7,3 +7,4 @@ export { startFakeClamd } from "./fake-clamd.js";
 export { waitFor } from "./wait-for.js";
 export { createPatient } from "./create-patient.js";
 export { reachableRedisUrl, redisSkipReason } from "./redis.js";
+export { createSoftwareAuthenticator, type SoftwareAuthenticator } from "./software-authenticator.js";

@@ -44,11 +44,19 @@ let userCounter = 0;
  * PGlite, or a scratch PostgreSQL database when DATABASE_URL is set. Passwords use the OWASP minimum argon2id
  * parameters to keep tests fast.
  */
-export async function startTestApp(options: { clock?: Clock; env?: Record<string, string>; /** Keep data here, on disk (crash tests). */ dataDir?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    /** Keep data here, on disk (crash tests). */ dataDir?: string;
+    /** Host name of the public URL; `localhost` for browser passkey tests (WebAuthn refuses an IP address as RP ID). */
+    publicHostName?: string;
+  } = {},
+): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "mamori-test-")));
   const postgres = await createScratchPostgres(process.env);
   const port = await freePort();
-  const baseUrl = `https://127.0.0.1:${port}`;
+  const baseUrl = `https://${options.publicHostName ?? "127.0.0.1"}:${port}`;
   const config = loadConfig({
     MAMORI_DATA_DIR: dataDir,
     MAMORI_HOST: "127.0.0.1",

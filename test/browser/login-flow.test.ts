@@ -38,6 +38,7 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip, timeout: 12
   let doctorContext: BrowserContext;
   let admin: Page;
   let doctor: Page;
+  let adminSecret = "";
   let doctorSecret = "";
   let doctorLastTotpStep = 0;
   let invitationUrl = "";
@@ -73,7 +74,19 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip, timeout: 12
     await admin.getByTestId("invitation-display-name").fill("管理 花子");
     await fillPasswords(admin, "correct horse battery staple 1");
     await admin.getByTestId("invitation-submit").click();
-    await enrolTotp(admin, "enrolment-ja");
+    adminSecret = (await enrolTotp(admin, "enrolment-ja")).secret;
+    await admin.getByTestId("invite-email").waitFor();
+  });
+
+  // AUTH-7: the recovery codes were shown once at enrolment; afterwards only how many remain.
+  it("shows the recovery codes only once, then only how many remain on the security settings page", async () => {
+    await admin.getByTestId("security-settings-link").click();
+    await admin.getByTestId("recovery-codes-remaining").waitFor();
+    assert.match((await admin.getByTestId("recovery-codes-remaining").textContent()) ?? "", /残り 10 個/);
+    assert.match((await admin.getByTestId("totp-enrolled").textContent()) ?? "", /設定済み/);
+    assert.equal(await admin.getByTestId("recovery-code").count(), 0, "no code is shown again");
+    await snap(admin, "security-settings-ja");
+    await admin.locator("a.brand").click();
     await admin.getByTestId("invite-email").waitFor();
   });
 
@@ -219,6 +232,20 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip, timeout: 12
     await snap(admin, "audit-log-ja");
   });
 
+  it("asks for the second factor again before inviting when the last one is older than the step-up window, then invites", async () => {
+    await admin.goto(`${app.baseUrl}/`);
+    await admin.getByTestId("invite-email").waitFor();
+    await jumpBothClocks(app.config.stepUpMs + 1_000);
+    await admin.getByTestId("invite-email").fill("nurse-later@example.jp");
+    await admin.getByTestId("invite-submit").click();
+    await admin.getByTestId("step-up-dialog").waitFor({ state: "visible" });
+    await snap(admin, "step-up-ja");
+    await admin.getByTestId("step-up-code").fill(await generate({ secret: adminSecret, epoch: Math.floor(serverClock.now().getTime() / 1000) }));
+    await admin.getByTestId("step-up-submit").click();
+    await admin.getByTestId("step-up-dialog").waitFor({ state: "hidden" });
+    assert.match((await admin.getByTestId("invitation-url").textContent()) ?? "", /\/invite#token=/);
+  });
+
   it("warns a minute before the idle limit, refreshes on continue, and clears the screen when the limit passes", async () => {
     const idleMs = app.config.session.idleMs;
     await jumpBothClocks(idleMs - 50_000);
@@ -281,6 +308,14 @@ async function enrolTotp(page: Page, screenshotName?: string): Promise<{ secret:
   if (screenshotName && screenshotDir) await page.screenshot({ path: join(screenshotDir, `${screenshotName}.png`), fullPage: true });
   await page.getByTestId("enrolment-code").fill(await generate({ secret }));
   await page.getByTestId("enrolment-submit").click();
+  // The recovery codes, shown this once: ten of them, before the signed-in screens open.
+  await page.getByTestId("recovery-codes").waitFor();
+  const codes = await page.getByTestId("recovery-code").allTextContents();
+  assert.equal(codes.length, 10);
+  assert.equal(new Set(codes).size, 10);
+  for (const code of codes) assert.match(code, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+  if (screenshotName && screenshotDir) await page.screenshot({ path: join(screenshotDir, `${screenshotName}-recovery-codes.png`), fullPage: true });
+  await page.getByTestId("recovery-codes-done").click();
   await page.getByTestId("account-name").waitFor();
   // Read once the server has answered: the latest step it can have recorded as used.
   return { secret, step: Math.floor(Date.now() / totpPeriodMs) };

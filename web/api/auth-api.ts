@@ -2,12 +2,14 @@ import type {
   AcceptInvitationRequest,
   CreateInvitationRequest,
   CreateInvitationResponse,
+  EnrolmentCompleted,
   InvitationView,
   LoginRequest,
   SessionView,
   TotpEnrolmentStart,
 } from "../../shared/api/index.js";
 import { request } from "./http.js";
+import { withStepUp } from "./step-up.js";
 
 /** Reads where the browser session stands (this also refreshes the server's idle timer). */
 export function fetchSession(): Promise<SessionView> {
@@ -31,8 +33,8 @@ export function startTotpEnrolment(): Promise<TotpEnrolmentStart> {
   return request<TotpEnrolmentStart>("/api/auth/totp/enrolment", { method: "POST", body: {} });
 }
 
-export function confirmTotpEnrolment(code: string): Promise<SessionView> {
-  return request<SessionView>("/api/auth/totp/enrolment/confirm", { method: "POST", body: { code } });
+export function confirmTotpEnrolment(code: string): Promise<EnrolmentCompleted> {
+  return request<EnrolmentCompleted>("/api/auth/totp/enrolment/confirm", { method: "POST", body: { code } });
 }
 
 export function logout(): Promise<void> {
@@ -48,5 +50,6 @@ export function acceptInvitation(body: AcceptInvitationRequest): Promise<Session
 }
 
 export function createInvitation(body: CreateInvitationRequest): Promise<CreateInvitationResponse> {
-  return request<CreateInvitationResponse>("/api/admin/invitations", { method: "POST", body });
+  // Inviting is privileged: a stale second factor is re-verified in a dialog, then the invitation is retried.
+  return withStepUp(() => request<CreateInvitationResponse>("/api/admin/invitations", { method: "POST", body }));
 }

@@ -43,6 +43,23 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   return (await response.json()) as T;
 }
 
+/**
+ * Fetches a file (e.g. a CSV export) as a Blob with the session cookie, so a refusal comes back as a
+ * RequestError the page can act on, instead of a failed download.
+ * @throws RequestError on a non-2xx status or a network failure.
+ */
+export async function requestBlob(path: string): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: { "Accept-Language": currentLanguage() }, credentials: "same-origin", cache: "no-store" });
+  } catch {
+    throw new RequestError("network", 0, "");
+  }
+  if (!response.ok) throw await readError(response);
+  emitRequestEvent({ kind: "activity" });
+  return response.blob();
+}
+
 async function readError(response: Response): Promise<RequestError> {
   const body: unknown = await response.json().catch(() => undefined);
   if (isApiError(body)) return new RequestError("api", response.status, body.message, body.code, body.incidentId);

@@ -1,5 +1,6 @@
 import type { KeyStatusResponse, ShredApprovalRequest, ShredPatientResponse } from "../../shared/api/index.js";
 import { request } from "./http.js";
+import { withStepUp } from "./step-up.js";
 
 /** The key status for administrators; the server authorizes (`read_key_status`) and audits the reading. */
 export function fetchKeyStatus(): Promise<KeyStatusResponse> {
@@ -8,10 +9,10 @@ export function fetchKeyStatus(): Promise<KeyStatusResponse> {
 
 /** Records this administrator's approval to shred a patient's records before the retention period ends. */
 export function approveShred(patientId: string, body: ShredApprovalRequest): Promise<void> {
-  return request<void>(`/api/admin/patients/${encodeURIComponent(patientId)}/shred-approvals`, { method: "POST", body });
+  return withStepUp(() => request<void>(`/api/admin/patients/${encodeURIComponent(patientId)}/shred-approvals`, { method: "POST", body }));
 }
 
 /** Shreds a patient's data keys; refused (409 `fhir.shred_blocked`) without two administrators' approval. */
 export function shredPatient(patientId: string): Promise<ShredPatientResponse> {
-  return request<ShredPatientResponse>(`/api/admin/patients/${encodeURIComponent(patientId)}/shred`, { method: "POST" });
+  return withStepUp(() => request<ShredPatientResponse>(`/api/admin/patients/${encodeURIComponent(patientId)}/shred`, { method: "POST" }));
 }

@@ -17,8 +17,13 @@ export class RequestError extends Error {
     this.name = "RequestError";
   }
 
-  /** True when the server says the session is missing or expired. */
+  /** True when the server says the session is missing or expired (not when it only asks for a fresh factor). */
   get isUnauthenticated(): boolean {
-    return this.status === 401;
+    return this.status === 401 && !this.isStepUpRequired;
+  }
+
+  /** True when a privileged action needs the second factor verified again first. */
+  get isStepUpRequired(): boolean {
+    return this.code === "session.step_up_required";
   }
 }

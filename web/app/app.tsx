@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AppHeader } from "../components/app-header.js";
 import { IdleWarningDialog } from "../components/idle-warning-dialog.js";
+import { StepUpDialog } from "../components/step-up-dialog.js";
 import { Link } from "../components/link.js";
 import { PatientPage } from "../pages/clinician/patient-page.js";
 import { HomePage } from "../pages/home-page.js";
@@ -10,6 +11,7 @@ import { UsersPage } from "../pages/admin/users-page.js";
 import { AccessReviewPage } from "../pages/security/access-review-page.js";
 import { AuditLogPage } from "../pages/security/audit-log-page.js";
 import { IncidentsPage } from "../pages/security/incidents-page.js";
+import { SecuritySettingsPage } from "../pages/settings/security-settings-page.js";
 import { canReviewAudit } from "../pages/security/audit-review-card.js";
 import { AcceptInvitationPage } from "../pages/sign-in/accept-invitation-page.js";
 import { LoginPage } from "../pages/sign-in/login-page.js";
@@ -46,6 +48,7 @@ export function App({ initialToken }: { initialToken: string | undefined }) {
       <AppHeader />
       <main className="app-main">{screen}</main>
       <IdleWarningDialog />
+      {isActive ? <StepUpDialog /> : null}
     </>
   );
 }
@@ -58,6 +61,7 @@ function ActiveScreen({ route, roles, patientId }: { route: Route; roles: Parame
   if (route.name === "access-review" && canReviewAudit(roles)) return <AccessReviewPage />;
   if (route.name === "my-account") return <MyAccountPage />;
   if (route.name === "incidents" && roles.includes("security_officer")) return <IncidentsPage />;
+  if (route.name === "security-settings") return <SecuritySettingsPage />;
   if (route.name === "not-found" || route.name === "audit-log" || route.name === "users" || route.name === "access-review" || route.name === "incidents")
     return (
       <section className="card">

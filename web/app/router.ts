@@ -40,6 +40,7 @@ export type Route =
   | { name: "access-review" }
   | { name: "my-account" }
   | { name: "incidents" }
+  | { name: "security-settings" }
   | { name: "not-found" };
 
 /** Maps a path to a route. */
@@ -53,6 +54,7 @@ export function matchRoute(path: string): Route {
   if (path === "/security/access-review") return { name: "access-review" };
   if (path === "/account") return { name: "my-account" };
   if (path === "/security/incidents") return { name: "incidents" };
+  if (path === "/settings/security") return { name: "security-settings" };
   const patient = /^\/patients\/([^/]+)$/.exec(path);
   if (patient?.[1]) return { name: "patient", id: decodeURIComponent(patient[1]) };
   return { name: "not-found" };

@@ -26,6 +26,11 @@ export function AppHeader() {
             {t("header.myAccount")}
           </Link>
         ) : null}
+        {account ? (
+          <Link to="/settings/security" className="header-link" testId="security-settings-link">
+            {t("security.link")}
+          </Link>
+        ) : null}
         <LanguageSwitch />
         {canLogOut ? (
           <button type="button" className="secondary" data-testid="logout" onClick={() => void signOut()}>

@@ -12,11 +12,14 @@ import {
 import { csvByteOrderMark, csvHeader, csvRow, type AuditFilter, type RecordedAuditEntry } from "../../audit/index.js";
 import type { HttpServices } from "../context.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
+import { stepUpGuardOf } from "../plugins/step-up.js";
 
 const errors = { 400: apiError, 401: apiError, 403: apiError, 503: apiError };
 
 /** The security officer's audit review (LOG-4): search as JSON, export as CSV. Authorization is in the audit module. */
 export function auditRoutes(services: HttpServices): FastifyPluginAsyncZod {
+  // Searching shows one page on screen; exporting takes the whole trail away, so it needs a recent second factor.
+  const requireRecentMfa = stepUpGuardOf(services);
   return async (app) => {
     app.get(
       "/api/audit/entries",
@@ -34,7 +37,7 @@ export function auditRoutes(services: HttpServices): FastifyPluginAsyncZod {
       // 200 is a stream of CSV text, which Fastify sends as is (no serializer runs on a stream).
       { schema: { querystring: auditFilterQuery, response: { 200: z.instanceof(Readable), ...errors } } },
       async (request, reply) => {
-        const entries = await services.auditQuery.export(requirePrincipal(request), toFilter(request.query));
+        const entries = await services.auditQuery.export(requireRecentMfa(request), toFilter(request.query));
         const day = services.clock.now().toISOString().slice(0, 10);
         return reply
           .type("text/csv; charset=utf-8")

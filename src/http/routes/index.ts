@@ -3,6 +3,7 @@ import type { HttpServices } from "../context.js";
 import { accessReviewRoutes } from "./access-review.js";
 import { accountRoutes } from "./account.js";
 import { accountsAdminRoutes } from "./accounts-admin.js";
+import { accountSecurityRoutes } from "./account-security.js";
 import { adminRoutes } from "./admin.js";
 import { auditRoutes } from "./audit.js";
 import { fhirAuditEventRoutes } from "./fhir-audit-event.js";
@@ -15,7 +16,7 @@ import { uploadRoutes } from "./uploads.js";
 
 /** Every route group, registered in this order. */
 export function routeGroups(services: HttpServices): FastifyPluginAsyncZod[] {
-  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), accountsAdminRoutes(services), incidentRoutes(services), accountRoutes(services), accessReviewRoutes(services)];
+  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), accountsAdminRoutes(services), incidentRoutes(services), accountRoutes(services), accessReviewRoutes(services), accountSecurityRoutes(services)];
 }
 
 export { oneTimeLink } from "./admin.js";

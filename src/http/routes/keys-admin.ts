@@ -3,11 +3,14 @@ import { z } from "zod";
 import { apiError, keyStatusResponse, shredApprovalRequest, shredPatientParams, shredPatientResponse } from "../../../shared/api/index.js";
 import type { HttpServices } from "../context.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
+import { stepUpGuardOf } from "../plugins/step-up.js";
 
 const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError };
 
 /** Keys and crypto-shredding for administrators; authorization (Cedar) and audit happen in the modules. */
 export function keysAdminRoutes(services: HttpServices): FastifyPluginAsyncZod {
+  // Reading the status changes nothing; approving and running a shred need a recent second factor.
+  const requireRecentMfa = stepUpGuardOf(services);
   return async (app) => {
     app.get("/api/admin/keys", { schema: { response: { 200: keyStatusResponse, ...errors } } }, async (request) => {
       const status = await services.keyStatus.read(requirePrincipal(request));
@@ -27,13 +30,13 @@ export function keysAdminRoutes(services: HttpServices): FastifyPluginAsyncZod {
       "/api/admin/patients/:id/shred-approvals",
       { schema: { params: shredPatientParams, body: shredApprovalRequest, response: { 204: z.null(), ...errors } } },
       async (request, reply) => {
-        await services.shredding.approve(requirePrincipal(request), request.params.id, request.body.reason);
+        await services.shredding.approve(requireRecentMfa(request), request.params.id, request.body.reason);
         return reply.code(204).send(null);
       },
     );
 
     app.post("/api/admin/patients/:id/shred", { schema: { params: shredPatientParams, response: { 200: shredPatientResponse, ...errors } } }, async (request) =>
-      services.shredding.shredPatient(requirePrincipal(request), request.params.id),
+      services.shredding.shredPatient(requireRecentMfa(request), request.params.id),
     );
   };
 }

@@ -3,14 +3,21 @@ import { z } from "zod";
 import {
   acceptInvitationRequest,
   apiError,
+  enrolmentCompleted,
   invitationView,
+  passkeyAuthenticationRequest,
+  passkeyRegistrationRequest,
+  recoveryCodeRequest,
+  reverifyRequest,
+  reverifyResponse,
+  webAuthnOptions,
   loginRequest,
   sessionView,
   totpEnrolmentStart,
   totpVerifyRequest,
 } from "../../../shared/api/index.js";
 import type { HttpServices } from "../context.js";
-import { clearSessionCookie, setSessionCookie } from "../plugins/authenticate.js";
+import { clearSessionCookie, requirePrincipal, setSessionCookie } from "../plugins/authenticate.js";
 
 const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError, 422: apiError, 429: apiError };
 
@@ -39,10 +46,45 @@ export function sessionRoutes(services: HttpServices): FastifyPluginAsyncZod {
       signIn.startTotpEnrolment(request.webSession, request.origin),
     );
 
-    app.post("/api/auth/totp/enrolment/confirm", { schema: { body: totpVerifyRequest, response: { 200: sessionView, ...errors } } }, async (request, reply) => {
-      const { token } = await signIn.confirmTotpEnrolment(request.webSession, request.body.code, request.origin);
+    // The answer carries the recovery codes: the only time they are ever shown.
+    app.post("/api/auth/totp/enrolment/confirm", { schema: { body: totpVerifyRequest, response: { 200: enrolmentCompleted, ...errors } } }, async (request, reply) => {
+      const { token, recoveryCodes } = await signIn.confirmTotpEnrolment(request.webSession, request.body.code, request.origin);
+      setSessionCookie(reply, token);
+      return { ...(await viewOf(token, request.origin)), recoveryCodes };
+    });
+
+    app.post("/api/auth/recovery-code/verify", { schema: { body: recoveryCodeRequest, response: { 200: sessionView, ...errors } } }, async (request, reply) => {
+      const { token } = await signIn.withRecoveryCode(request.webSession, request.body.code, request.origin);
       setSessionCookie(reply, token);
       return viewOf(token, request.origin);
+    });
+
+    // Assertion options for the second-factor step, and for re-verification in an active session.
+    app.post("/api/auth/passkey/options", { schema: { response: { 200: webAuthnOptions, ...errors } } }, async (request) => ({
+      options: { ...(await signIn.passkeyOptions(request.webSession)) },
+    }));
+
+    app.post("/api/auth/passkey/verify", { schema: { body: passkeyAuthenticationRequest, response: { 200: sessionView, ...errors } } }, async (request, reply) => {
+      const { token } = await signIn.withPasskey(request.webSession, request.body.response, request.origin);
+      setSessionCookie(reply, token);
+      return viewOf(token, request.origin);
+    });
+
+    // Creation options at enrolment (a passkey instead of TOTP); the settings page has its own, step-up guarded.
+    app.post("/api/auth/passkey/registration/options", { schema: { response: { 200: webAuthnOptions, ...errors } } }, async (request) => ({
+      options: { ...(await signIn.passkeyRegistrationOptions(request.webSession, "enrolment_required")) },
+    }));
+
+    app.post("/api/auth/passkey/registration", { schema: { body: passkeyRegistrationRequest, response: { 200: enrolmentCompleted, ...errors } } }, async (request, reply) => {
+      const { token, recoveryCodes } = await signIn.completePasskeyEnrolment(request.webSession, request.body.name, request.body.response, request.origin);
+      setSessionCookie(reply, token);
+      return { ...(await viewOf(token, request.origin)), recoveryCodes };
+    });
+
+    // Step-up: a fresh second factor in an active session, for the privileged actions that ask for one.
+    app.post("/api/auth/reverify", { schema: { body: reverifyRequest, response: { 200: reverifyResponse, ...errors } } }, async (request) => {
+      const at = await services.sessions.accountSecurity.reverify(requirePrincipal(request), request.body);
+      return { mfaAt: at.getTime() };
     });
 
     app.post("/api/auth/logout", { schema: { response: { 204: z.null(), ...errors } } }, async (request, reply) => {

@@ -1,19 +1,25 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { TotpEnrolmentStart } from "../../../shared/api/index.js";
+import type { EnrolmentCompleted, TotpEnrolmentStart } from "../../../shared/api/index.js";
 import { confirmTotpEnrolment, startTotpEnrolment } from "../../api/auth-api.js";
 import { useSession } from "../../app/session-context.js";
 import { ErrorMessage } from "../../components/error-message.js";
+import { RecoveryCodesPanel } from "../../components/recovery-codes-panel.js";
 import { TotpCodeField } from "../../components/totp-code-field.js";
 import { useSubmit } from "../../components/use-submit.js";
+import { PasskeyEnrolment } from "./passkey-enrolment.js";
 
-/** Stage enrolment_required: shows a new TOTP secret as a QR code and as text, then confirms one code. */
+/**
+ * Stage enrolment_required: shows a new TOTP secret as a QR code and as text, then confirms one code; or enrols a
+ * passkey instead. Either way the recovery codes are shown once before the session's screens open.
+ */
 export function TotpEnrolmentPage() {
   const { t } = useTranslation();
   const { update } = useSession();
   const [enrolment, setEnrolment] = useState<TotpEnrolmentStart | undefined>(undefined);
   const [startError, setStartError] = useState<unknown>(undefined);
   const [code, setCode] = useState("");
+  const [completed, setCompleted] = useState<EnrolmentCompleted | undefined>(undefined);
   const hasStarted = useRef(false);
 
   useEffect(() => {
@@ -25,11 +31,20 @@ export function TotpEnrolmentPage() {
 
   const submit = useSubmit(async () => {
     try {
-      update(await confirmTotpEnrolment(code));
+      setCompleted(await confirmTotpEnrolment(code));
     } finally {
       setCode("");
     }
   });
+
+  if (completed) {
+    const { recoveryCodes, ...view } = completed;
+    return (
+      <section className="card narrow">
+        <RecoveryCodesPanel codes={recoveryCodes} onDone={() => update(view)} />
+      </section>
+    );
+  }
 
   return (
     <section className="card narrow" aria-labelledby="enrolment-heading">
@@ -50,6 +65,7 @@ export function TotpEnrolmentPage() {
               {t("enrolment.submit")}
             </button>
           </form>
+          <PasskeyEnrolment onEnrolled={setCompleted} />
         </>
       ) : startError ? null : (
         <p role="status">{t("enrolment.starting")}</p>
