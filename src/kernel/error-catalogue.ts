@@ -52,6 +52,9 @@ export const errorCatalogue = {
   "uploads.timeout": { status: 422, issue: "too-costly", ja: "ファイルの無害化に時間がかかりすぎたため、受け付けませんでした。", en: "The file was refused because sanitising it took too long." },
   "uploads.scanner_unavailable": { status: 503, issue: "transient", ja: "ウイルス検査を利用できないため、ファイルを受け付けられません。", en: "The file cannot be accepted because the malware scanner is unavailable." },
   "uploads.not_found": { status: 404, issue: "not-found", ja: "ファイルが見つかりません。", en: "The file was not found." },
+  "compliance.unknown_control": { status: 404, issue: "not-found", ja: "この管理策はカタログにありません。", en: "This control is not in the catalogue." },
+  "compliance.not_attestable": { status: 409, issue: "business-rule", ja: "この管理策は証明ではなく稼働中の検査で確認します。", en: "This control is proven by live checks, not by attestation." },
+  "compliance.invalid_attestation": { status: 422, issue: "invalid", ja: "証明の内容または有効期間が正しくありません。", en: "The attestation statement or validity period is invalid." },
 } as const satisfies Record<string, ErrorText>;
 
 export interface ErrorText {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { HttpServices } from "../context.js";
 import { adminRoutes } from "./admin.js";
 import { auditRoutes } from "./audit.js";
+import { complianceRoutes } from "./compliance.js";
 import { fhirAuditEventRoutes } from "./fhir-audit-event.js";
 import { fhirRoutes } from "./fhir.js";
 import { keysAdminRoutes } from "./keys-admin.js";
@@ -11,7 +12,7 @@ import { uploadRoutes } from "./uploads.js";
 
 /** Every route group, registered in this order. */
 export function routeGroups(services: HttpServices): FastifyPluginAsyncZod[] {
-  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services)];
+  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), complianceRoutes(services)];
 }
 
 export { oneTimeLink } from "./admin.js";
