@@ -40,6 +40,8 @@ export interface Compliance {
   /** For the operator's command line on the server itself (no principal; the command audits it). */
   generate(): Promise<ComplianceReport>;
   renderReport(report: ComplianceReport, kind: DocumentKind, format: ReportFormat): Promise<{ body: Buffer; contentType: string }>;
+  /** What checks are given: the running system (tests run single checks against it, with one part changed). */
+  readonly checkContext: CheckContext;
 }
 
 export interface ComplianceDeps {
@@ -111,5 +113,6 @@ export async function createCompliance(deps: ComplianceDeps): Promise<Compliance
     },
     generate,
     renderReport,
+    checkContext: context,
   };
 }

@@ -10,6 +10,6 @@ export const setupLinks: ComplianceCheck = {
     const evidence = { expiredUnused: links.expiredUnused, validUnused: links.valid, oldestExpiredAt: links.oldestExpiredAt?.toISOString() ?? null, defaultPasswords: 0 };
     return links.expiredUnused === 0
       ? outcome("met", "no one-time link is outstanding beyond its expiry", evidence)
-      : outcome("partial", "expired one-time links were never used: the invited people may lack an account or use another one", evidence);
+      : outcome("not_met", "expired one-time links were never used or withdrawn: review who was invited and withdraw them", evidence);
   },
 };
