@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { createDecider, loadPolicies } from "../../access/index.js";
 import { createManualClock } from "../../kernel/index.js";
-import { startTestApp, type TestApp } from "../../testing/index.js";
+import { buildAuditEntry, startTestApp, type TestApp } from "../../testing/index.js";
 import type { CheckContext, ComplianceCheck } from "../check.js";
 import { adminMfa } from "./admin-mfa.js";
 import { adminNoClinical } from "./admin-no-clinical.js";
@@ -44,6 +44,26 @@ async function staffWithoutSecondFactor(app: TestApp, adminId: string, email: st
   const issued = await app.mamori.identity.invitations.invite({ ...harness, accountId: adminId, roles: ["admin"] }, { email, role });
   const accepted = await app.client().post("/api/invitations/accept", { token: issued.token, email, displayName: `試験 ${role}`, password: "correct horse battery staple" });
   assert.equal(accepted.status, 200);
+}
+
+/** A minimal NTP server on loopback answering with a time `offsetMs` ahead of the app's clock. */
+async function ntpServer(offsetMs: number, now: () => number) {
+  const socket = createSocket("udp4");
+  socket.on("message", (_request, peer) => {
+    const answer = Buffer.alloc(48);
+    answer[0] = (4 << 3) | 4;
+    answer[1] = 2;
+    const at = now() + offsetMs;
+    const seconds = Math.floor(at / 1000) + 2_208_988_800;
+    const fraction = Math.floor(((at % 1000) / 1000) * 2 ** 32);
+    for (const offset of [32, 40]) {
+      answer.writeUInt32BE(seconds, offset);
+      answer.writeUInt32BE(fraction, offset + 4);
+    }
+    socket.send(answer, peer.port, peer.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  return { port: socket.address().port, close: () => socket.close() };
 }
 
 describe("compliance checks on a running app", () => {
@@ -111,6 +131,15 @@ describe("compliance checks on a running app", () => {
     assert.equal(await status(auditChain, context), "met");
   });
 
+  it("LOG-2: a chain that cannot be verified within the budget is unknown, not intact", async () => {
+    // More entries than one verification page (2000), so the budget is looked at before the end.
+    await Promise.all(Array.from({ length: 2100 }, (_, n) => app.mamori.audit.record(buildAuditEntry(n + 1))));
+    const noBudget = { ...context, config: { ...context.config, compliance: { ...context.config.compliance, checkTimeoutMs: 0 } } };
+    const result = await auditChain.run(noBudget);
+    assert.equal(result.status, "unknown");
+    assert.ok((result.evidence["entriesChecked"] as number) < (result.evidence["entriesTotal"] as number));
+  });
+
   it("BAK-2: no drill is not met; a passed drill is met until it is too old", async () => {
     assert.equal(await status(restoreDrill, context), "not_met");
     await app.mamori.audit.record({ action: "backup.drill", outcome: "success", reasonCode: "backup.drill_passed", actor: { roles: ["operator"] }, resource: { type: "Backup", id: "a" }, network: { ip: "local", userAgent: "test" } });
@@ -138,6 +167,27 @@ describe("compliance checks on a running app", () => {
     assert.equal(await status(siemExport, context), "not_met");
     assert.equal(await status(dataLocation, context), "not_met");
     assert.equal(await status(disclosureOrganisation, context), "not_met");
+  });
+
+  it("LOG-3: clock skew is met within the limit, not met beyond it, unknown when unset or unreachable", async () => {
+    {
+      assert.equal(await status(clockSkew, context), "unknown");
+      const withServer = (port: number) => ({ ...context, config: { ...context.config, compliance: { ...context.config.compliance, ntpServer: { host: "127.0.0.1", port } } } });
+      const accurate = await ntpServer(0, () => clock.now().getTime());
+      const skewed = await ntpServer(5000, () => clock.now().getTime());
+      try {
+        assert.equal(await status(clockSkew, withServer(accurate.port)), "met");
+        const result = await clockSkew.run(withServer(skewed.port));
+        assert.equal(result.status, "not_met");
+        assert.ok(Math.abs((result.evidence["offsetMs"] as number) - 5000) < 500);
+      } finally {
+        accurate.close();
+        skewed.close();
+      }
+      // Nothing listens there: unknown with the reason, never a guessed result.
+      const silent = await clockSkew.run(withServer(9));
+      assert.equal(silent.status, "unknown");
+    }
   });
 
   it("AUTH-5 / LOG-2 / AUTH-6 / ENC-3 / BAK: time passing turns the time-bound checks not met", async () => {
@@ -195,52 +245,5 @@ describe("compliance checks with bad settings", () => {
     assert.equal(await status(dataLocation, context), "partial");
     assert.equal(await status(disclosureOrganisation, context), "partial");
     assert.equal(await status(passwordPolicy, context), "met");
-  });
-});
-
-describe("clock skew check (LOG-3)", () => {
-  /** A minimal NTP server on loopback answering with its clock `offsetMs` ahead of ours. */
-  async function ntpServer(offsetMs: number) {
-    const socket = createSocket("udp4");
-    socket.on("message", (_request, peer) => {
-      const answer = Buffer.alloc(48);
-      answer[0] = (4 << 3) | 4;
-      answer[1] = 2;
-      const now = Date.now() + offsetMs;
-      const seconds = Math.floor(now / 1000) + 2_208_988_800;
-      const fraction = Math.floor(((now % 1000) / 1000) * 2 ** 32);
-      for (const offset of [32, 40]) {
-        answer.writeUInt32BE(seconds, offset);
-        answer.writeUInt32BE(fraction, offset + 4);
-      }
-      socket.send(answer, peer.port, peer.address);
-    });
-    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-    return { port: socket.address().port, close: () => socket.close() };
-  }
-
-  it("is met within the limit, not met beyond it, unknown when unset or unreachable", async () => {
-    const app = await startTestApp();
-    try {
-      const context = app.mamori.compliance.checkContext;
-      assert.equal(await status(clockSkew, context), "unknown");
-      const withServer = (port: number) => ({ ...context, config: { ...context.config, compliance: { ...context.config.compliance, ntpServer: { host: "127.0.0.1", port } } } });
-      const accurate = await ntpServer(0);
-      const skewed = await ntpServer(5000);
-      try {
-        assert.equal(await status(clockSkew, withServer(accurate.port)), "met");
-        const result = await clockSkew.run(withServer(skewed.port));
-        assert.equal(result.status, "not_met");
-        assert.ok(Math.abs((result.evidence["offsetMs"] as number) - 5000) < 500);
-      } finally {
-        accurate.close();
-        skewed.close();
-      }
-      // Nothing listens there: unknown with the reason, never a guessed result.
-      const silent = await clockSkew.run(withServer(9));
-      assert.equal(silent.status, "unknown");
-    } finally {
-      await app.close();
-    }
   });
 });
