@@ -37,7 +37,7 @@ const unfilled = "未記入";
 export function disclosureDocument(report: ComplianceReport, config: Readonly<Config>): ReportDocument {
   const provider = config.provider;
   const basics = [
-    { label: "事業者名", value: config.organisationName },
+    { label: "事業者名", value: provider.name ?? unfilled },
     { label: "サービス名・版", value: `Mamori ${report.service.version}` },
     { label: "サービスのURL", value: report.service.publicUrl },
     { label: "問合せ窓口", value: provider.contact ?? unfilled },
@@ -75,7 +75,7 @@ export function disclosureDocument(report: ComplianceReport, config: Readonly<Co
                   value:
                     [
                       ...control.checks.map((check) => `${check.id}: ${check.implemented ? formatEvidence(check.evidence) : "未検査"}`),
-                      ...(control.attestationRequired ? [control.attestation ? `証明 ${control.attestation.attestedAt.slice(0, 10)}（期限 ${control.attestation.expiresAt.slice(0, 10)}）` : "証明: 未記入"] : []),
+                      ...(control.attestationRequired ? [control.attestation ? `証明 ${control.attestation.attestedAt.slice(0, 10)}（期限 ${control.attestation.expiresAt.slice(0, 10)}）` : "証明: 未証明"] : []),
                     ].join(" / ") || "-",
                 },
                 ...(duty ? [{ label: "利用者側で対応", value: duty }] : []),

@@ -44,7 +44,7 @@ export interface Config {
     checkTimeoutMs: number;
   };
   /** The operator's data for the サービス仕様適合開示書; unset values are shown as 未記入, never invented. */
-  provider: { contact?: string; supportHours?: string; dataCentreLocation?: string; dataCentreCountry?: string; subcontractors?: string[] };
+  provider: { name?: string; contact?: string; supportHours?: string; dataCentreLocation?: string; dataCentreCountry?: string; subcontractors?: string[] };
 }
 
 /** Thrown when the environment does not satisfy the schema; the message names every bad setting. */
@@ -138,6 +138,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     patientPortal: { mfaRequired: e.MAMORI_PATIENT_MFA_REQUIRED === "true", showStaffNames: e.MAMORI_PATIENT_HISTORY_STAFF_NAMES === "true" },
     compliance: complianceSettings(e),
     provider: {
+      // Only a name the operator set: the schema's default is the product's name, not the operator's.
+      ...(relevant["MAMORI_ORGANISATION_NAME"] !== undefined ? { name: e.MAMORI_ORGANISATION_NAME } : {}),
       ...(e.MAMORI_PROVIDER_CONTACT ? { contact: e.MAMORI_PROVIDER_CONTACT } : {}),
       ...(e.MAMORI_PROVIDER_SUPPORT_HOURS ? { supportHours: e.MAMORI_PROVIDER_SUPPORT_HOURS } : {}),
       ...(e.MAMORI_DATA_CENTRE_LOCATION ? { dataCentreLocation: e.MAMORI_DATA_CENTRE_LOCATION } : {}),

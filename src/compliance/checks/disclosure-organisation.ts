@@ -6,6 +6,7 @@ export const disclosureOrganisation: ComplianceCheck = {
   title: { ja: "開示書の事業者情報", en: "Provider data for the disclosure" },
   async run({ config }) {
     const fields = {
+      MAMORI_ORGANISATION_NAME: config.provider.name,
       MAMORI_PROVIDER_CONTACT: config.provider.contact,
       MAMORI_PROVIDER_SUPPORT_HOURS: config.provider.supportHours,
       MAMORI_DATA_CENTRE_LOCATION: config.provider.dataCentreLocation,
