@@ -96,6 +96,8 @@ describe("compliance API", () => {
     assert.match(html.text, /<html lang="ja">/);
     assert.match(html.text, /管理策ごとの状態/);
     assert.match(html.text, /lang="en"/);
+    // Served with a policy that allows only the page's own style block, never script.
+    assert.match(String(html.headers["content-security-policy"]), /^default-src 'none'; style-src 'sha256-/);
   });
 
   it("renders the サービス仕様適合開示書 with its chapters, configured data and 未記入 for the rest", async () => {

@@ -26,6 +26,7 @@ export { loadCatalogue } from "./catalogue.js";
 export { allChecks } from "./checks/index.js";
 export { runChecks, type CheckResult } from "./runner.js";
 export { probeTls } from "./checks/tls-protocols.js";
+export { reportHtmlContentSecurityPolicy } from "./render-html.js";
 
 export type ReportFormat = "json" | "html" | "pdf";
 export type DocumentKind = "report" | "disclosure";

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ReportDocument } from "./document.js";
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -10,6 +11,12 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;border-bottom:2px solid #333;margin-top:
 dl{display:grid;grid-template-columns:12rem 1fr;gap:.1rem 1rem;margin:.25rem 0}dt{color:#555}dd{margin:0;overflow-wrap:anywhere}
 .en{display:none;color:#444}#show-en:checked~main .en{display:revert}#show-en:checked~main .en-inline{display:inline}
 pre{white-space:pre-wrap;font-size:.8rem;background:#f6f6f6;padding:.5rem}`;
+
+/**
+ * The Content-Security-Policy to serve the page with: no script at all, and only this page's own style block
+ * (by hash), so the inline style works under the service's strict policy and nothing else can run.
+ */
+export const reportHtmlContentSecurityPolicy = `default-src 'none'; style-src 'sha256-${createHash("sha256").update(style).digest("base64")}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
 /** Renders a report document as a standalone HTML page: Japanese, with a checkbox that shows the English too. */
 export function renderHtml(document: ReportDocument, appendix?: { heading: string; blocks: Array<{ title: string; text: string }> }): string {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { apiError, attestationRequest, attestationView, complianceDocumentParams, complianceReportResponse } from "../../../shared/api/index.js";
+import { reportHtmlContentSecurityPolicy } from "../../compliance/index.js";
 import type { HttpServices } from "../context.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 
@@ -22,6 +23,8 @@ export function complianceRoutes(services: HttpServices): FastifyPluginAsyncZod 
         const { kind, format } = request.params;
         const rendered = await services.compliance.render(requirePrincipal(request), kind, format);
         const day = services.clock.now().toISOString().slice(0, 10);
+        // The page carries its own style block; allow exactly that and nothing else.
+        if (format === "html") reply.header("content-security-policy", reportHtmlContentSecurityPolicy);
         return reply
           .type(rendered.contentType)
           .header("content-disposition", `${format === "html" ? "inline" : "attachment"}; filename="mamori-${kind}-${day}.${format}"`)
