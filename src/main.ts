@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { createAccess } from "./access/index.js";
 import { actorOf, createAffectedPatients, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
+import { createCompliance, type Compliance } from "./compliance/index.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
@@ -31,6 +32,8 @@ export interface Mamori {
   siem: SiemExport;
   /** SBOM (cached, regenerated when older than MAMORI_SBOM_MAX_AGE_HOURS) and end-of-life status, for reports. */
   supplyChain: SupplyChain;
+  /** Control catalogue, live checks, attestations, report and サービス仕様適合開示書. */
+  compliance: Compliance;
   /** A one-time link to create the first administrator, or undefined when one exists. */
   issueSetupLink(): Promise<{ url: string; expiresAt: Date } | undefined>;
   close(): Promise<void>;
@@ -174,7 +177,8 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       mayManageIncidents: (principal) => access.decide(principal, "manage_incidents", { type: "System" }),
       revokeSessions: (filter, reason) => sessions.sessions.revokeAll(filter, reason),
     });
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, version, rateLimiter, incidents }, tls, logger);
+    const compliance = await createCompliance({ db, config, clock, audit, keyring, access, version, tlsTarget: complianceTlsTarget(config) });
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,
@@ -195,6 +199,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       tls,
       siem,
       supplyChain: createSupplyChain({ db, clock, sbomFile: config.supplyChain.sbomFile, sbomMaxAgeMs: config.supplyChain.sbomMaxAgeMs }),
+      compliance,
       async issueSetupLink() {
         const issued = await identity.invitations.issueSetupLinkIfNeeded();
         return issued && { url: oneTimeLink(config.publicUrl, "setup", issued.token), expiresAt: issued.expiresAt };
@@ -220,4 +225,9 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     await db.close();
     throw error;
   }
+}
+
+/** Where the compliance TLS probe connects: the listening address, or loopback when listening on every address. */
+export function complianceTlsTarget(config: Pick<Config, "host" | "port">): { host: string; port: number } {
+  return { host: config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host, port: config.port };
 }

@@ -9,3 +9,4 @@ export * from "./keys.js";
 export * from "./accounts.js";
 export * from "./incidents.js";
 export * from "./mfa.js";
+export * from "./compliance.js";

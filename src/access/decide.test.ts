@@ -84,6 +84,14 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["admin"], "accept_invitation", system, true, "access.permitted"],
   [["doctor"], "accept_invitation", system, true, "access.permitted"],
   [["security_officer"], "accept_invitation", system, true, "access.permitted"],
+  // PROV-1 / ORG-1: only the security officer reads the compliance report and attests controls.
+  [["security_officer"], "read_compliance", system, true, "access.permitted"],
+  [["security_officer"], "attest_control", system, true, "access.permitted"],
+  [["admin"], "read_compliance", system, false, "access.no_permission"],
+  [["admin"], "attest_control", system, false, "access.no_permission"],
+  [["doctor"], "read_compliance", system, false, "access.no_permission"],
+  [["doctor"], "attest_control", system, false, "access.no_permission"],
+  [["patient"], "attest_control", system, false, "access.no_permission"],
 ];
 
 describe("access policy (Cedar)", () => {

@@ -27,3 +27,6 @@ export async function createAccess(options: { networks?: NetworkAllowLists } = {
   const decide = createDecider(policies, createNetworkCheck(networks));
   return { decide, policies: () => policies, networkAllowLists: () => networks };
 }
+// The compliance checks ask the same decision function about synthetic principals, and their tests build one over
+// a changed policy list to prove a check notices a missing rule.
+export { createDecider, loadPolicies };

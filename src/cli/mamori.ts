@@ -6,6 +6,7 @@ import { createAudit } from "../audit/index.js";
 import { createKeyring, openKms } from "../crypto/index.js";
 import { systemClock } from "../kernel/index.js";
 import { createMamori } from "../main.js";
+import { complianceUsage, isComplianceCommand, runComplianceCommand } from "./compliance-commands.js";
 import { renderErrorCatalogueDoc } from "./error-doc.js";
 import { isKeysBackupCommand, keysBackupUsage, runKeysBackupCommand } from "./keys-backup-commands.js";
 import { isSupplyChainCommand, runSupplyChainCommand, supplyChainUsage } from "./supply-chain-commands.js";
@@ -16,12 +17,12 @@ Usage:
   mamori start          run the HTTPS service (embedded defaults, or the environment's settings)
   mamori audit verify   check the audit trail's hash chain; exit 1 when it is broken
   mamori docs           regenerate docs/configuration.md and docs/errors.md
-${keysBackupUsage}${supplyChainUsage}`;
+${keysBackupUsage}${supplyChainUsage}${complianceUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub] = argv;
   if (command === "docs") return writeDocs();
-  if (command !== "start" && !(command === "audit" && sub === "verify") && !isKeysBackupCommand(command) && !isSupplyChainCommand(command)) {
+  if (command !== "start" && !(command === "audit" && sub === "verify") && !isKeysBackupCommand(command) && !isSupplyChainCommand(command) && !isComplianceCommand(command)) {
     process.stderr.write(usage);
     return command === undefined || command === "help" || command === "--help" ? 0 : 2;
   }
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (isKeysBackupCommand(command)) return runKeysBackupCommand(config, argv);
   if (isSupplyChainCommand(command)) return runSupplyChainCommand(config, argv);
+  if (isComplianceCommand(command)) return runComplianceCommand(config, argv);
   return command === "start" ? start(config) : verifyAudit(config);
 }
 

@@ -31,6 +31,24 @@ export interface Config {
   uploads: { maxBytes: number; maxPixels: number; timeoutMs: number; workers: number; clamavSocket: string | undefined };
   organisationName: string;
   patientPortal: { mfaRequired: boolean; showStaffNames: boolean };
+  /** Limits the compliance checks compare the running system with. */
+  compliance: {
+    idleLimitMs: number;
+    absoluteLimitMs: number;
+    dormantDays: number;
+    maxAdmins: number;
+    checkpointMaxAgeMs: number;
+    siemMaxLag: number;
+    ntpServer: { host: string; port: number } | undefined;
+    maxClockSkewMs: number;
+    keyRotationDays: number;
+    backupMaxAgeMs: number;
+    backupMinGenerations: number;
+    drillMaxAgeDays: number;
+    checkTimeoutMs: number;
+  };
+  /** The operator's data for the サービス仕様適合開示書; unset values are shown as 未記入, never invented. */
+  provider: { name?: string; contact?: string; supportHours?: string; dataCentreLocation?: string; dataCentreCountry?: string; subcontractors?: string[] };
   /** The SBOM file and how old it may get before it is regenerated. */
   supplyChain: { sbomFile: string; sbomMaxAgeMs: number };
   /** Redis for shared counters across nodes; undefined keeps them in the database. */
@@ -148,6 +166,16 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     networks: { admin: networkList(e.MAMORI_ADMIN_NETWORKS), securityOfficer: networkList(e.MAMORI_SECURITY_NETWORKS) },
     supplyChain: { sbomFile: path.resolve(e.MAMORI_SBOM_FILE ?? path.join(dataDir, "sbom.cdx.json")), sbomMaxAgeMs: e.MAMORI_SBOM_MAX_AGE_HOURS * 3_600_000 },
+    compliance: complianceSettings(e),
+    provider: {
+      // Only a name the operator set: the schema's default is the product's name, not the operator's.
+      ...(relevant["MAMORI_ORGANISATION_NAME"] !== undefined ? { name: e.MAMORI_ORGANISATION_NAME } : {}),
+      ...(e.MAMORI_PROVIDER_CONTACT ? { contact: e.MAMORI_PROVIDER_CONTACT } : {}),
+      ...(e.MAMORI_PROVIDER_SUPPORT_HOURS ? { supportHours: e.MAMORI_PROVIDER_SUPPORT_HOURS } : {}),
+      ...(e.MAMORI_DATA_CENTRE_LOCATION ? { dataCentreLocation: e.MAMORI_DATA_CENTRE_LOCATION } : {}),
+      ...(e.MAMORI_DATA_CENTRE_COUNTRY ? { dataCentreCountry: e.MAMORI_DATA_CENTRE_COUNTRY } : {}),
+      ...(e.MAMORI_SUBCONTRACTORS ? { subcontractors: e.MAMORI_SUBCONTRACTORS.split(";").map((part) => part.trim()).filter(Boolean) } : {}),
+    },
   };
   return deepFreeze(config);
 }
@@ -164,6 +192,26 @@ function rateLimitSetting<K extends keyof Config["rateLimits"]>(name: K, text: s
 
 function networkList(text: string | undefined): string[] {
   return (text ?? "").split(",").map((part) => part.trim()).filter(Boolean);
+}
+
+function complianceSettings(e: Environment): Config["compliance"] {
+  const ntp = e.MAMORI_NTP_SERVER && /^(.+?)(?::(\d+))?$/.exec(e.MAMORI_NTP_SERVER);
+  return {
+    idleLimitMs: e.MAMORI_COMPLIANCE_IDLE_LIMIT_MINUTES * 60_000,
+    absoluteLimitMs: e.MAMORI_COMPLIANCE_ABSOLUTE_LIMIT_HOURS * 3_600_000,
+    dormantDays: e.MAMORI_COMPLIANCE_DORMANT_DAYS,
+    maxAdmins: e.MAMORI_COMPLIANCE_MAX_ADMINS,
+    checkpointMaxAgeMs: e.MAMORI_COMPLIANCE_CHECKPOINT_MAX_AGE_MINUTES * 60_000,
+    siemMaxLag: e.MAMORI_COMPLIANCE_SIEM_MAX_LAG,
+    // RFC 5905: NTP listens on UDP 123.
+    ntpServer: ntp ? { host: ntp[1]!, port: ntp[2] ? Number(ntp[2]) : 123 } : undefined,
+    maxClockSkewMs: e.MAMORI_COMPLIANCE_MAX_CLOCK_SKEW_MS,
+    keyRotationDays: e.MAMORI_COMPLIANCE_KEY_ROTATION_DAYS,
+    backupMaxAgeMs: e.MAMORI_COMPLIANCE_BACKUP_MAX_AGE_HOURS * 3_600_000,
+    backupMinGenerations: e.MAMORI_COMPLIANCE_BACKUP_MIN_GENERATIONS,
+    drillMaxAgeDays: e.MAMORI_COMPLIANCE_DRILL_MAX_AGE_DAYS,
+    checkTimeoutMs: e.MAMORI_COMPLIANCE_CHECK_TIMEOUT_MS,
+  };
 }
 
 function siemSettings(e: Environment): Config["siem"] {

@@ -1,5 +1,6 @@
 import type { Config } from "../config/index.js";
 import type { Audit, AuditQuery, PatientHistory } from "../audit/index.js";
+import type { Compliance } from "../compliance/index.js";
 import type { KeyStatusReader } from "../crypto/index.js";
 import type { Identity } from "../identity/index.js";
 import type { Incidents } from "../incidents/index.js";
@@ -26,6 +27,8 @@ export interface HttpServices {
   keyStatus: KeyStatusReader;
   /** Crypto-shredding of a patient with dual approval (authorizes and audits inside). */
   shredding: Shredding;
+  /** Compliance report, documents and attestations (authorizes `read_compliance` / `attest_control` and audits inside). */
+  compliance: Compliance;
   version: string;
   /** Request budgets per address, account and client (Redis or database counters). */
   rateLimiter: RateLimiter;

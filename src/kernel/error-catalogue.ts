@@ -71,6 +71,9 @@ export const errorCatalogue = {
   "incident.detected_in_future": { status: 422, issue: "invalid", ja: "検知日時が未来になっています。", en: "The detection time lies in the future." },
   "incident.invalid_window": { status: 422, issue: "invalid", ja: "期間の指定が正しくありません（開始は終了より前、最長366日）。", en: "The time window is invalid (start before end, at most 366 days)." },
   "service.read_only": { status: 503, issue: "transient", ja: "セキュリティ対応のため、現在は閲覧のみ可能です。更新はできません。", en: "The service is read-only during a security response; changes are refused." },
+  "compliance.unknown_control": { status: 404, issue: "not-found", ja: "この管理策はカタログにありません。", en: "This control is not in the catalogue." },
+  "compliance.not_attestable": { status: 409, issue: "business-rule", ja: "この管理策は証明ではなく稼働中の検査で確認します。", en: "This control is proven by live checks, not by attestation." },
+  "compliance.invalid_attestation": { status: 422, issue: "invalid", ja: "証明の内容または有効期間が正しくありません。", en: "The attestation statement or validity period is invalid." },
 } as const satisfies Record<string, ErrorText>;
 
 export interface ErrorText {

@@ -13,6 +13,7 @@ import { AuditLogPage } from "../pages/security/audit-log-page.js";
 import { IncidentsPage } from "../pages/security/incidents-page.js";
 import { SecuritySettingsPage } from "../pages/settings/security-settings-page.js";
 import { canReviewAudit } from "../pages/security/audit-review-card.js";
+import { CompliancePage } from "../pages/security/compliance-page.js";
 import { AcceptInvitationPage } from "../pages/sign-in/accept-invitation-page.js";
 import { LoginPage } from "../pages/sign-in/login-page.js";
 import { TotpEnrolmentPage } from "../pages/sign-in/totp-enrolment-page.js";
@@ -62,7 +63,8 @@ function ActiveScreen({ route, roles, patientId }: { route: Route; roles: Parame
   if (route.name === "my-account") return <MyAccountPage />;
   if (route.name === "incidents" && roles.includes("security_officer")) return <IncidentsPage />;
   if (route.name === "security-settings") return <SecuritySettingsPage />;
-  if (route.name === "not-found" || route.name === "audit-log" || route.name === "users" || route.name === "access-review" || route.name === "incidents")
+  if (route.name === "compliance" && roles.includes("security_officer")) return <CompliancePage />;
+  if (route.name === "not-found" || route.name === "audit-log" || route.name === "users" || route.name === "access-review" || route.name === "incidents" || route.name === "compliance")
     return (
       <section className="card">
         <p>{t("app.notFound")}</p>

@@ -41,6 +41,7 @@ export type Route =
   | { name: "my-account" }
   | { name: "incidents" }
   | { name: "security-settings" }
+  | { name: "compliance" }
   | { name: "not-found" };
 
 /** Maps a path to a route. */
@@ -55,6 +56,7 @@ export function matchRoute(path: string): Route {
   if (path === "/account") return { name: "my-account" };
   if (path === "/security/incidents") return { name: "incidents" };
   if (path === "/settings/security") return { name: "security-settings" };
+  if (path === "/security/compliance") return { name: "compliance" };
   const patient = /^\/patients\/([^/]+)$/.exec(path);
   if (patient?.[1]) return { name: "patient", id: decodeURIComponent(patient[1]) };
   return { name: "not-found" };

@@ -10,6 +10,7 @@ import { PortalHome } from "./patient/portal-home.js";
 import { AccessReviewCard } from "./security/access-review-page.js";
 import { AuditReviewCard, canReviewAudit } from "./security/audit-review-card.js";
 import { IncidentsCard } from "./security/incidents-card.js";
+import { ComplianceCard } from "./security/compliance-card.js";
 import { QuarantineCard } from "./security/quarantine-card.js";
 
 /** The signed-in home: each role sees its own tools (the server still checks every request). */
@@ -33,6 +34,7 @@ export function HomePage({ roles, patientId }: { roles: readonly Role[]; patient
       {isAuditReviewer ? <AccessReviewCard /> : null}
       {roles.includes("security_officer") ? <QuarantineCard /> : null}
       {roles.includes("security_officer") ? <IncidentsCard /> : null}
+      {roles.includes("security_officer") ? <ComplianceCard /> : null}
       {isAdmin ? (
         <>
           <UsersCard />

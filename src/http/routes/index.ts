@@ -6,6 +6,7 @@ import { accountsAdminRoutes } from "./accounts-admin.js";
 import { accountSecurityRoutes } from "./account-security.js";
 import { adminRoutes } from "./admin.js";
 import { auditRoutes } from "./audit.js";
+import { complianceRoutes } from "./compliance.js";
 import { fhirAuditEventRoutes } from "./fhir-audit-event.js";
 import { fhirRoutes } from "./fhir.js";
 import { incidentRoutes } from "./incidents.js";
@@ -16,7 +17,7 @@ import { uploadRoutes } from "./uploads.js";
 
 /** Every route group, registered in this order. */
 export function routeGroups(services: HttpServices): FastifyPluginAsyncZod[] {
-  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), accountsAdminRoutes(services), incidentRoutes(services), accountRoutes(services), accessReviewRoutes(services), accountSecurityRoutes(services)];
+  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), accountsAdminRoutes(services), incidentRoutes(services), accountRoutes(services), accessReviewRoutes(services), accountSecurityRoutes(services), complianceRoutes(services)];
 }
 
 export { oneTimeLink } from "./admin.js";

@@ -1,0 +1,58 @@
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { createAccess } from "../access/index.js";
+import { createAudit, type AuditEntry } from "../audit/index.js";
+import { createCompliance, type ReportFormat } from "../compliance/index.js";
+import type { Config } from "../config/index.js";
+import { createKeyring, openKms } from "../crypto/index.js";
+import { migrate, openDatabase } from "../db/index.js";
+import { systemClock } from "../kernel/index.js";
+import { complianceTlsTarget } from "../main.js";
+
+const operator = { actor: { roles: ["operator"] }, network: { ip: "local", userAgent: "mamori-cli" } } satisfies Pick<AuditEntry, "actor" | "network">;
+
+export const complianceUsage = `  mamori compliance report --format json|html|pdf --out <file>
+                              run every compliance check against this installation and write the report
+  mamori compliance disclosure --format json|html|pdf --out <file>
+                              write the サービス仕様適合開示書 (service specification conformance disclosure)
+`;
+
+/** Whether argv names a command of this file. */
+export function isComplianceCommand(command: string | undefined): boolean {
+  return command === "compliance";
+}
+
+/**
+ * Runs the checks against the configured database and the running server's TLS port (checks that cannot reach
+ * something report unknown), writes the document and records `compliance.report` in the audit trail.
+ */
+export async function runComplianceCommand(config: Readonly<Config>, argv: string[]): Promise<number> {
+  const kind = argv[1];
+  const { values } = parseArgs({ args: argv.slice(2), options: { format: { type: "string", default: "json" }, out: { type: "string" } }, strict: true });
+  if ((kind !== "report" && kind !== "disclosure") || !["json", "html", "pdf"].includes(values.format) || !values.out) {
+    process.stderr.write(complianceUsage);
+    return 2;
+  }
+  const db = await openDatabase(config);
+  try {
+    await migrate(db);
+    const keyring = await createKeyring({ db, kms: await openKms(config), clock: systemClock });
+    const audit = createAudit({ db, keyring, clock: systemClock, batchWindowMs: 0, checkpoints: config.audit.checkpoints });
+    try {
+      const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+      const compliance = await createCompliance({ db, config, clock: systemClock, audit, keyring, access: await createAccess(), version, tlsTarget: complianceTlsTarget(config) });
+      const report = await compliance.generate();
+      const rendered = await compliance.renderReport(report, kind, values.format as ReportFormat);
+      await audit.record({ ...operator, action: "compliance.report", outcome: "success", reasonCode: "compliance.generated", resource: { type: kind === "report" ? "ComplianceReport" : "ServiceDisclosure" } });
+      await writeFile(values.out, rendered.body, { mode: 0o600 });
+      const all = report.summary.all;
+      process.stdout.write(`${kind} written to ${values.out}: ${report.controls.length} controls — met ${all.met}, partial ${all.partial}, not met ${all.not_met}, not yet checked ${all.unknown}\n`);
+      return 0;
+    } finally {
+      await audit.close();
+    }
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,32 @@
+import type { AccessAction, AccessSubject } from "../../access/index.js";
+import { outcome, type ComplianceCheck } from "../check.js";
+
+const clinicalActions: AccessAction[] = ["read", "search", "create", "update", "delete"];
+
+/**
+ * ACC-2: asks the real policy engine whether synthetic administrators (alone, and also holding a clinical role)
+ * may touch a patient's record or an uploaded file. Every answer must be a denial.
+ */
+export const adminNoClinical: ComplianceCheck = {
+  id: "access.admin_no_clinical",
+  title: { ja: "管理者による診療情報アクセスの禁止", en: "Administrators cannot read clinical data" },
+  async run({ decide }) {
+    const subjects: AccessSubject[] = [
+      { accountId: "00000000-0000-4000-8000-00000000c0de", roles: ["admin"] },
+      { accountId: "00000000-0000-4000-8000-00000000c0df", roles: ["admin", "doctor"] },
+    ];
+    const allowed: string[] = [];
+    let asked = 0;
+    for (const subject of subjects) {
+      for (const action of clinicalActions) {
+        for (const target of [{ type: "Patient" as const, id: "compliance-probe" }, { type: "Binary" as const, id: "compliance-probe" }]) {
+          asked += 1;
+          const decision = decide(subject, action, target);
+          if (decision.allowed) allowed.push(`${subject.roles.join("+")}:${action}:${target.type}`);
+        }
+      }
+    }
+    const evidence = { decisionsAsked: asked, allowed: allowed.length, allowedCombinations: allowed };
+    return allowed.length === 0 ? outcome("met", "the policy denies administrators every clinical action", evidence) : outcome("not_met", "the policy lets administrators touch clinical data", evidence);
+  },
+};

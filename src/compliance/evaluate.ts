@@ -1,0 +1,66 @@
+import type { AttestationView } from "./attestations.js";
+import type { Control } from "./catalogue.js";
+import type { ComplianceStatus } from "./check.js";
+import type { CheckResult } from "./runner.js";
+
+export interface ControlCheckResult {
+  id: string;
+  status: ComplianceStatus;
+  /** False when no check file implements this id yet: "not yet checked". */
+  implemented: boolean;
+  title?: { ja: string; en: string };
+  reason: string;
+  evidence: CheckResult["evidence"];
+  checkedAt?: string;
+}
+
+export interface ControlResult {
+  control: Control;
+  status: ComplianceStatus;
+  checks: ControlCheckResult[];
+  attestation: AttestationView | undefined;
+  /** The attestation's part of the status when the control needs one. */
+  attestationStatus: ComplianceStatus | undefined;
+}
+
+/**
+ * A control's status from its parts: any part not met makes it not met; all parts unknown leave it unknown
+ * ("not yet checked"); a mix of met and unknown or partial parts is partial; all parts met is met. A required
+ * attestation counts as a part: valid and unexpired is met, missing, expired or with a bad signature is not met.
+ */
+export function combineStatuses(parts: readonly ComplianceStatus[]): ComplianceStatus {
+  if (parts.length === 0 || parts.every((part) => part === "unknown")) return "unknown";
+  if (parts.includes("not_met")) return "not_met";
+  if (parts.every((part) => part === "met")) return "met";
+  return "partial";
+}
+
+/** Joins the catalogue, the check results and the attestations into one result per control. */
+export function evaluateControls(catalogue: readonly Control[], results: readonly CheckResult[], attestations: readonly AttestationView[]): ControlResult[] {
+  const byId = new Map(results.map((result) => [result.id, result]));
+  return catalogue.map((control) => {
+    const checks: ControlCheckResult[] = control.checks.map((id) => {
+      const result = byId.get(id);
+      return result
+        ? { id, status: result.status, implemented: true, title: result.title, reason: result.reason, evidence: result.evidence, checkedAt: result.checkedAt }
+        : { id, status: "unknown", implemented: false, reason: "not yet checked: no check implements this id yet", evidence: {} };
+    });
+    const attestation = attestations.find((candidate) => candidate.controlId === control.id);
+    const attestationStatus: ComplianceStatus | undefined = control.attestation ? (attestation && attestation.signatureValid && !attestation.expired ? "met" : "not_met") : undefined;
+    const parts = [...checks.map((check) => check.status), ...(attestationStatus ? [attestationStatus] : [])];
+    return { control, status: combineStatuses(parts), checks, attestation, attestationStatus };
+  });
+}
+
+export type SummaryCounts = Record<"technical" | "operational" | "organisational" | "all", Record<ComplianceStatus, number>>;
+
+/** Counts of controls by kind and status. */
+export function summarise(controls: readonly ControlResult[]): SummaryCounts {
+  const empty = () => ({ met: 0, partial: 0, not_met: 0, unknown: 0 });
+  const summary: SummaryCounts = { technical: empty(), operational: empty(), organisational: empty(), all: empty() };
+  for (const result of controls) {
+    summary[result.control.kind][result.status] += 1;
+    summary.all[result.status] += 1;
+  }
+  return summary;
+}

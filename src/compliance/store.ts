@@ -1,0 +1,116 @@
+import { sql } from "kysely";
+import type { Executor } from "../db/index.js";
+
+type ComplianceTables = {
+  compliance_signing_key: { id: string; public_key: Uint8Array; private_key: Uint8Array; created_at: Date };
+  compliance_attestation: {
+    id: string;
+    control_id: string;
+    statement: string;
+    attested_by: string;
+    attested_at: Date;
+    expires_at: Date;
+    key_id: string;
+    signature: Uint8Array;
+  };
+  identity_account: { id: string; email: string; display_name: string; kind: string; roles: string[]; status: string; created_at: Date; last_sign_in_at: Date | null };
+  identity_totp: { account_id: string; confirmed_at: Date | null };
+  identity_invitation: { id: string; expires_at: Date; used_at: Date | null; role: string };
+  audit_checkpoint: { seq: number; signed_at: Date };
+  audit_chain_head: { id: number; seq: number };
+  audit_export_cursor: { sink: string; seq: number; updated_at: Date };
+  audit_entry: { seq: number; recorded_at: Date; entry: unknown };
+  crypto_kek: { id: string; created_at: Date; retired_at: Date | null };
+};
+
+export interface AttestationRow {
+  id: string;
+  controlId: string;
+  statement: string;
+  attestedBy: string;
+  attestedAt: Date;
+  expiresAt: Date;
+  keyId: string;
+  signature: Buffer;
+}
+
+/**
+ * SQL of the compliance module: its own attestation tables, and read-only status figures of other modules' tables
+ * (counts and dates only, never content), which is what "every module's read-only status" means in the design.
+ */
+export function createComplianceStore(executor: Executor) {
+  const db = executor.withTables<ComplianceTables>();
+  return {
+    async signingKeys(): Promise<Array<{ id: string; publicKey: Buffer; privateKey: Buffer }>> {
+      const rows = await db.selectFrom("compliance_signing_key").select(["id", "public_key", "private_key"]).orderBy("created_at", "desc").execute();
+      return rows.map((row) => ({ id: row.id, publicKey: Buffer.from(row.public_key), privateKey: Buffer.from(row.private_key) }));
+    },
+    async insertSigningKey(row: { id: string; publicKey: Buffer; privateKey: Buffer }, at: Date): Promise<void> {
+      await db.insertInto("compliance_signing_key").values({ id: row.id, public_key: row.publicKey, private_key: row.privateKey, created_at: at }).execute();
+    },
+    async insertAttestation(row: AttestationRow): Promise<void> {
+      await db
+        .insertInto("compliance_attestation")
+        .values({ id: row.id, control_id: row.controlId, statement: row.statement, attested_by: row.attestedBy, attested_at: row.attestedAt, expires_at: row.expiresAt, key_id: row.keyId, signature: row.signature })
+        .execute();
+    },
+    /** The newest attestation of each control. */
+    async latestAttestations(): Promise<AttestationRow[]> {
+      const rows = await db.selectFrom("compliance_attestation").selectAll().orderBy("control_id").orderBy("attested_at", "desc").execute();
+      const seen = new Set<string>();
+      return rows
+        .filter((row) => (seen.has(row.control_id) ? false : (seen.add(row.control_id), true)))
+        .map((row) => ({ id: row.id, controlId: row.control_id, statement: row.statement, attestedBy: row.attested_by, attestedAt: row.attested_at, expiresAt: row.expires_at, keyId: row.key_id, signature: Buffer.from(row.signature) }));
+    },
+    async displayNameOf(accountId: string): Promise<string | undefined> {
+      return (await db.selectFrom("identity_account").select("display_name").where("id", "=", accountId).executeTakeFirst())?.display_name;
+    },
+    /** Active staff accounts with whether each has a confirmed second factor, and its sign-in dates. */
+    async activeStaff(): Promise<Array<{ id: string; roles: string[]; email: string; displayName: string; createdAt: Date; lastSignInAt: Date | null; hasSecondFactor: boolean }>> {
+      const rows = await db
+        .selectFrom("identity_account as a")
+        .leftJoin("identity_totp as t", "t.account_id", "a.id")
+        .select(["a.id", "a.roles", "a.email", "a.display_name", "a.created_at", "a.last_sign_in_at", "t.confirmed_at"])
+        .where("a.kind", "=", "staff")
+        .where("a.status", "=", "active")
+        .execute();
+      return rows.map((row) => ({ id: row.id, roles: row.roles, email: row.email, displayName: row.display_name, createdAt: row.created_at, lastSignInAt: row.last_sign_in_at, hasSecondFactor: row.confirmed_at !== null }));
+    },
+    /** Unused one-time links (set-up and invitations) whose expiry has passed, and the number still valid. */
+    async outstandingLinks(now: Date): Promise<{ expiredUnused: number; valid: number; oldestExpiredAt: Date | undefined }> {
+      const rows = await db.selectFrom("identity_invitation").select(["expires_at"]).where("used_at", "is", null).execute();
+      const expired = rows.filter((row) => row.expires_at.getTime() <= now.getTime()).map((row) => row.expires_at.getTime());
+      return { expiredUnused: expired.length, valid: rows.length - expired.length, oldestExpiredAt: expired.length ? new Date(Math.min(...expired)) : undefined };
+    },
+    async lastCheckpoint(): Promise<{ seq: number; signedAt: Date } | undefined> {
+      const row = await db.selectFrom("audit_checkpoint").select(["seq", "signed_at"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
+      return row && { seq: row.seq, signedAt: row.signed_at };
+    },
+    /** When the first entry after `seq` was recorded: how long entries have waited for a checkpoint. */
+    async firstEntryAfter(seq: number): Promise<Date | undefined> {
+      return (await db.selectFrom("audit_entry").select("recorded_at").where("seq", ">", seq).orderBy("seq").limit(1).executeTakeFirst())?.recorded_at;
+    },
+    async chainHeadSeq(): Promise<number> {
+      return (await db.selectFrom("audit_chain_head").select("seq").where("id", "=", 1).executeTakeFirst())?.seq ?? 0;
+    },
+    async exportCursors(): Promise<Array<{ sink: string; seq: number; updatedAt: Date }>> {
+      return (await db.selectFrom("audit_export_cursor").selectAll().execute()).map((row) => ({ sink: row.sink, seq: row.seq, updatedAt: row.updated_at }));
+    },
+    /** The newest audit entry of an action and outcome (e.g. the last passed restore drill): its date only. */
+    async lastAuditOf(action: string, outcome: string): Promise<Date | undefined> {
+      const row = await db
+        .selectFrom("audit_entry")
+        .select("recorded_at")
+        .where(sql<boolean>`entry->>'action' = ${action} and entry->>'outcome' = ${outcome}`)
+        .orderBy("seq", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return row?.recorded_at;
+    },
+    async activeKekCreatedAt(): Promise<Date | undefined> {
+      return (await db.selectFrom("crypto_kek").select("created_at").where("retired_at", "is", null).orderBy("created_at", "desc").limit(1).executeTakeFirst())?.created_at;
+    },
+  };
+}
+
+export type ComplianceStore = ReturnType<typeof createComplianceStore>;
