@@ -91,7 +91,9 @@ describe("rate limits over HTTP", () => {
 
   it("holds one address to the stricter authentication limit, leaving other addresses free (AUTH-7)", async () => {
     nextWindow();
-    const attempt = (address: string) => fromAddress(app, address, "POST", "/api/auth/login", { body: { email: "nobody@example.test", password: "wrong password guess" } });
+    // A new e-mail each time: the per-account sign-in throttle (AUTH-4) must not be what answers here.
+    let guess = 0;
+    const attempt = (address: string) => fromAddress(app, address, "POST", "/api/auth/login", { body: { email: `nobody${(guess += 1)}@example.test`, password: "wrong password guess" } });
     for (let n = 0; n < 20; n += 1) assert.equal((await attempt("198.51.100.7")).statusCode, 401);
     const refused = await attempt("198.51.100.7");
     assert.equal(refused.statusCode, 429);

@@ -29,7 +29,8 @@ export interface ControlResult {
  * attestation counts as a part: valid and unexpired is met, missing, expired or with a bad signature is not met.
  */
 export function combineStatuses(parts: readonly ComplianceStatus[]): ComplianceStatus {
-  if (parts.length === 0 || parts.every((part) => part === "unknown")) return "unknown";
+  // every() of no parts is true: nothing to judge is "unknown".
+  if (parts.every((part) => part === "unknown")) return "unknown";
   if (parts.includes("not_met")) return "not_met";
   if (parts.every((part) => part === "met")) return "met";
   return "partial";

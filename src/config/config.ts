@@ -195,7 +195,7 @@ function networkList(text: string | undefined): string[] {
 }
 
 function complianceSettings(e: Environment): Config["compliance"] {
-  const ntp = e.MAMORI_NTP_SERVER && /^(.+?)(?::(\d+))?$/.exec(e.MAMORI_NTP_SERVER);
+  const ntp = e.MAMORI_NTP_SERVER ? hostAndPort(e.MAMORI_NTP_SERVER) : undefined;
   return {
     idleLimitMs: e.MAMORI_COMPLIANCE_IDLE_LIMIT_MINUTES * 60_000,
     absoluteLimitMs: e.MAMORI_COMPLIANCE_ABSOLUTE_LIMIT_HOURS * 3_600_000,
@@ -204,7 +204,7 @@ function complianceSettings(e: Environment): Config["compliance"] {
     checkpointMaxAgeMs: e.MAMORI_COMPLIANCE_CHECKPOINT_MAX_AGE_MINUTES * 60_000,
     siemMaxLag: e.MAMORI_COMPLIANCE_SIEM_MAX_LAG,
     // RFC 5905: NTP listens on UDP 123.
-    ntpServer: ntp ? { host: ntp[1]!, port: ntp[2] ? Number(ntp[2]) : 123 } : undefined,
+    ntpServer: ntp ? { host: ntp.host, port: ntp.port ?? 123 } : undefined,
     maxClockSkewMs: e.MAMORI_COMPLIANCE_MAX_CLOCK_SKEW_MS,
     keyRotationDays: e.MAMORI_COMPLIANCE_KEY_ROTATION_DAYS,
     backupMaxAgeMs: e.MAMORI_COMPLIANCE_BACKUP_MAX_AGE_HOURS * 3_600_000,
@@ -255,4 +255,11 @@ export function renderConfigurationDoc(): string {
     ...rows,
     "",
   ].join("\n");
+}
+
+/** `host` or `host:port`; a trailing part that is not a port number stays part of the host. */
+function hostAndPort(text: string): { host: string; port: number | undefined } {
+  const colon = text.lastIndexOf(":");
+  const port = colon > 0 ? Number(text.slice(colon + 1)) : Number.NaN;
+  return Number.isInteger(port) && port > 0 && port < 65536 ? { host: text.slice(0, colon), port } : { host: text, port: undefined };
 }

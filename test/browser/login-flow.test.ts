@@ -313,7 +313,7 @@ async function enrolTotp(page: Page, screenshotName?: string): Promise<{ secret:
   const codes = await page.getByTestId("recovery-code").allTextContents();
   assert.equal(codes.length, 10);
   assert.equal(new Set(codes).size, 10);
-  for (const code of codes) assert.match(code, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+  for (const code of codes) assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   if (screenshotName && screenshotDir) await page.screenshot({ path: join(screenshotDir, `${screenshotName}-recovery-codes.png`), fullPage: true });
   await page.getByTestId("recovery-codes-done").click();
   await page.getByTestId("account-name").waitFor();
