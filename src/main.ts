@@ -10,6 +10,7 @@ import { migrate, openDatabase, type Database } from "./db/index.js";
 import { createRecords, createShredding, patientDataKeyId, type Shredding } from "./fhir/index.js";
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, type Identity } from "./identity/index.js";
+import { createIds, type Ids } from "./ids/index.js";
 import { systemClock, type Clock } from "./kernel/index.js";
 import { createSessions } from "./session/index.js";
 import { createSanitiserPool, createUploads, type SanitiserPool } from "./uploads/index.js";
@@ -25,6 +26,8 @@ export interface Mamori {
   tls: TlsMaterial;
   /** The SIEM export loops (none unless configured); their status feeds metrics. */
   siem: SiemExport;
+  /** Intrusion detection over the audit trail: engine, alerts, automatic responses, webhook. */
+  ids: Ids;
   /** A one-time link to create the first administrator, or undefined when one exists. */
   issueSetupLink(): Promise<{ url: string; expiresAt: Date } | undefined>;
   close(): Promise<void>;
@@ -94,7 +97,24 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       mayInvitePatient: (principal, patientId) => access.decide(principal, "invite_patient", { type: "Patient", id: patientId }),
       patientExists: (patientId) => records.patientExists(patientId),
     });
-    const sessions = createSessions({ db, audit, clock, identity, timeouts: config.session, patientMfaRequired: config.patientPortal.mfaRequired });
+    const ids = createIds({
+      db,
+      audit,
+      clock,
+      settings: config.ids,
+      signInStepMs: config.session.signInStepMs,
+      may: (principal, action) => access.decide(principal, action, { type: "System" }),
+      onError: (what, error) => logger.warn({ what, reason: error instanceof Error ? error.message : String(error) }, "intrusion detection failed; retrying"),
+    });
+    const sessions = createSessions({
+      db,
+      audit,
+      clock,
+      identity,
+      timeouts: config.session,
+      patientMfaRequired: config.patientPortal.mfaRequired,
+      isAccountLocked: (accountId) => ids.checks.isAccountLocked(accountId),
+    });
     const auditQuery = createAuditQuery({ db, audit, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });
     // File sanitising runs in worker threads so a hostile upload cannot stall request handling.
     sanitiserPool = createSanitiserPool({ size: config.uploads.workers, timeoutMs: config.uploads.timeoutMs, limits: config.uploads });
@@ -124,7 +144,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
         await audit.record({ action: "keys.status_read", outcome, reasonCode, actor: actorOf(principal), resource: { type: "KeyStatus" }, network: principal.network });
       },
     });
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, version }, tls, logger);
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, ids, version }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,
@@ -134,6 +154,8 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       onError: (sink, error, retryInMs) =>
         logger.warn({ sink, reason: error instanceof Error ? error.message : String(error), retryInMs }, "SIEM export failed; resuming from its cursor"),
     });
+    // Resumes from its stored cursor; on several nodes the one holding the cursor row evaluates, the others wait.
+    ids.start();
 
     return {
       app,
@@ -144,6 +166,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       identity,
       tls,
       siem,
+      ids,
       async issueSetupLink() {
         const issued = await identity.invitations.issueSetupLinkIfNeeded();
         return issued && { url: oneTimeLink(config.publicUrl, "setup", issued.token), expiresAt: issued.expiresAt };
@@ -154,6 +177,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
         try {
           await app.close();
           await uploads.close();
+          await ids.stop();
           await audit.close();
           await siem.stop();
         } finally {

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { idsSettings, type IdsSettings } from "./ids-settings.js";
 import { environmentSchema, type Environment } from "./schema.js";
 
 /** The settings every module is given; built once from the environment and frozen. */
@@ -27,6 +28,8 @@ export interface Config {
   uploads: { maxBytes: number; maxPixels: number; timeoutMs: number; workers: number; clamavSocket: string | undefined };
   organisationName: string;
   patientPortal: { mfaRequired: boolean; showStaffNames: boolean };
+  /** Intrusion detection over the audit trail: engine, rule thresholds, per-rule switch and response, webhook. */
+  ids: IdsSettings;
 }
 
 /** Thrown when the environment does not satisfy the schema; the message names every bad setting. */
@@ -58,6 +61,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   }
   if (e.MAMORI_KMS === "passphrase" && !e.MAMORI_KMS_PASSPHRASE_FILE) {
     throw new ConfigError(["MAMORI_KMS=passphrase needs MAMORI_KMS_PASSPHRASE_FILE"]);
+  }
+  if (Boolean(e.MAMORI_IDS_WEBHOOK_URL) !== Boolean(e.MAMORI_IDS_WEBHOOK_SECRET)) {
+    throw new ConfigError(["MAMORI_IDS_WEBHOOK_URL and MAMORI_IDS_WEBHOOK_SECRET must be set together"]);
   }
   if (e.MAMORI_SIEM_SYSLOG_CA_FILE && !e.MAMORI_SIEM_SYSLOG_URL) {
     throw new ConfigError(["MAMORI_SIEM_SYSLOG_CA_FILE is set but MAMORI_SIEM_SYSLOG_URL is not"]);
@@ -118,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     organisationName: e.MAMORI_ORGANISATION_NAME,
     patientPortal: { mfaRequired: e.MAMORI_PATIENT_MFA_REQUIRED === "true", showStaffNames: e.MAMORI_PATIENT_HISTORY_STAFF_NAMES === "true" },
+    ids: idsSettings(e),
   };
   return deepFreeze(config);
 }

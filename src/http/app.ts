@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { HttpServices } from "./context.js";
 import { sendError } from "./errors.js";
 import { registerAuthentication } from "./plugins/authenticate.js";
+import { registerIpBlock } from "./plugins/ip-block.js";
 import { registerRequestContext } from "./plugins/request-context.js";
 import { registerRequestLog } from "./plugins/request-log.js";
 import { registerSameOriginCheck } from "./plugins/same-origin.js";
@@ -17,7 +18,7 @@ const bodyLimitBytes = 4 * 1024 * 1024;
 
 /**
  * Builds the HTTPS application. The order below is the order every request meets:
- * TLS → request context → security headers → same-origin check → body parsing (limits, poisoning-safe JSON)
+ * TLS → request context → security headers → blocked-address refusal → same-origin check → body parsing (limits, poisoning-safe JSON)
  * → session resolution (idle/absolute limits) → route (authorize, store, audit inside the modules) → errors.
  */
 export async function buildApp(services: HttpServices, tls: TlsMaterial, logger: Logger): Promise<FastifyInstance> {
@@ -42,6 +43,7 @@ export async function buildApp(services: HttpServices, tls: TlsMaterial, logger:
 
   registerRequestContext(app);
   await registerSecurityHeaders(app);
+  registerIpBlock(app, services.ids.checks);
   registerSameOriginCheck(app, services.config.publicUrl);
   app.addContentTypeParser(["application/fhir+json"], { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
   await app.register(cookie);

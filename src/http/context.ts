@@ -2,6 +2,7 @@ import type { Config } from "../config/index.js";
 import type { Audit, AuditQuery, PatientHistory } from "../audit/index.js";
 import type { KeyStatusReader } from "../crypto/index.js";
 import type { Identity } from "../identity/index.js";
+import type { Ids } from "../ids/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { Records, Shredding } from "../fhir/index.js";
 import type { Sessions } from "../session/index.js";
@@ -24,5 +25,7 @@ export interface HttpServices {
   keyStatus: KeyStatusReader;
   /** Crypto-shredding of a patient with dual approval (authorizes and audits inside). */
   shredding: Shredding;
+  /** Intrusion detection: the security officer's queue and the restriction checks (authorizes and audits inside). */
+  ids: Pick<Ids, "officer" | "checks">;
   version: string;
 }

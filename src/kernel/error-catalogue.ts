@@ -52,6 +52,12 @@ export const errorCatalogue = {
   "uploads.timeout": { status: 422, issue: "too-costly", ja: "ファイルの無害化に時間がかかりすぎたため、受け付けませんでした。", en: "The file was refused because sanitising it took too long." },
   "uploads.scanner_unavailable": { status: 503, issue: "transient", ja: "ウイルス検査を利用できないため、ファイルを受け付けられません。", en: "The file cannot be accepted because the malware scanner is unavailable." },
   "uploads.not_found": { status: 404, issue: "not-found", ja: "ファイルが見つかりません。", en: "The file was not found." },
+  "defence.ip_blocked": { status: 403, issue: "security", ja: "このネットワークからのアクセスは一時的に遮断されています。", en: "Access from this network is temporarily blocked." },
+  "defence.account_locked": { status: 403, issue: "security", ja: "このアカウントは不審な操作が検知されたため一時的にロックされています。情報管理責任者に連絡してください。", en: "This account is temporarily locked after suspicious activity was detected. Contact your security officer." },
+  "ids.alert_not_found": { status: 404, issue: "not-found", ja: "アラートが見つかりません。", en: "The alert was not found." },
+  "ids.alert_state_conflict": { status: 409, issue: "conflict", ja: "アラートの状態が変わっているため、この操作はできません。", en: "The alert has changed state; this step is not available." },
+  "ids.watch_list_not_found": { status: 404, issue: "not-found", ja: "要注意患者リストに登録されていません。", en: "The patient is not on the watch list." },
+  "ids.restriction_not_found": { status: 404, issue: "not-found", ja: "有効な制限が見つかりません。", en: "No restriction in force was found." },
 } as const satisfies Record<string, ErrorText>;
 
 export interface ErrorText {

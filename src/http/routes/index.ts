@@ -4,6 +4,7 @@ import { adminRoutes } from "./admin.js";
 import { auditRoutes } from "./audit.js";
 import { fhirAuditEventRoutes } from "./fhir-audit-event.js";
 import { fhirRoutes } from "./fhir.js";
+import { idsRoutes } from "./ids.js";
 import { keysAdminRoutes } from "./keys-admin.js";
 import { patientPortalRoutes } from "./patient-portal.js";
 import { sessionRoutes } from "./session.js";
@@ -11,7 +12,7 @@ import { uploadRoutes } from "./uploads.js";
 
 /** Every route group, registered in this order. */
 export function routeGroups(services: HttpServices): FastifyPluginAsyncZod[] {
-  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services)];
+  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), idsRoutes(services)];
 }
 
 export { oneTimeLink } from "./admin.js";
