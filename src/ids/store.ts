@@ -101,6 +101,27 @@ export function createWindowStore(executor: Executor) {
         .orderBy("at")
         .execute();
     },
+    /** `since` for many subjects in one query: each subject's keys last seen at or after its own `from`, oldest first. */
+    async sinceEach(ruleId: string, from: ReadonlyMap<string, Date>): Promise<Map<string, WindowRow[]>> {
+      const result = new Map<string, WindowRow[]>();
+      if (from.size === 0) return result;
+      const earliest = new Date(Math.min(...[...from.values()].map((at) => at.getTime())));
+      const rows = await db
+        .selectFrom("ids_window")
+        .select(["subject", "key", "at", "seq"])
+        .where("rule_id", "=", ruleId)
+        .where("subject", "in", [...from.keys()])
+        .where("at", ">=", earliest)
+        .orderBy("at")
+        .execute();
+      for (const row of rows) {
+        if (row.at < from.get(row.subject)!) continue;
+        const list = result.get(row.subject) ?? [];
+        list.push({ key: row.key, at: row.at, seq: row.seq });
+        result.set(row.subject, list);
+      }
+      return result;
+    },
     /** The latest sighting of each of `subjects`'s keys under a rule, for rules that learn a baseline. */
     async latestOf(ruleId: string, subjects: readonly string[]): Promise<Map<string, WindowRow[]>> {
       const result = new Map<string, WindowRow[]>();

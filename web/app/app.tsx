@@ -6,6 +6,7 @@ import { Link } from "../components/link.js";
 import { PatientPage } from "../pages/clinician/patient-page.js";
 import { HomePage } from "../pages/home-page.js";
 import { AuditLogPage } from "../pages/security/audit-log-page.js";
+import { IdsPage } from "../pages/security/ids-page.js";
 import { canReviewAudit } from "../pages/security/audit-review-card.js";
 import { AcceptInvitationPage } from "../pages/sign-in/accept-invitation-page.js";
 import { LoginPage } from "../pages/sign-in/login-page.js";
@@ -50,7 +51,8 @@ function ActiveScreen({ route, roles, patientId }: { route: Route; roles: Parame
   const { t } = useTranslation();
   if (route.name === "patient") return <PatientPage key={route.id} id={route.id} canInvitePatient={roles.includes("doctor")} />;
   if (route.name === "audit-log" && canReviewAudit(roles)) return <AuditLogPage />;
-  if (route.name === "not-found" || route.name === "audit-log")
+  if (route.name === "ids-alerts" && roles.includes("security_officer")) return <IdsPage />;
+  if (route.name === "not-found" || route.name === "audit-log" || route.name === "ids-alerts")
     return (
       <section className="card">
         <p>{t("app.notFound")}</p>

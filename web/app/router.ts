@@ -36,6 +36,7 @@ export type Route =
   | { name: "invite" }
   | { name: "patient"; id: string }
   | { name: "audit-log" }
+  | { name: "ids-alerts" }
   | { name: "not-found" };
 
 /** Maps a path to a route. */
@@ -45,6 +46,7 @@ export function matchRoute(path: string): Route {
   if (path === "/setup") return { name: "setup" };
   if (path === "/invite") return { name: "invite" };
   if (path === "/security/audit") return { name: "audit-log" };
+  if (path === "/security/alerts") return { name: "ids-alerts" };
   const patient = /^\/patients\/([^/]+)$/.exec(path);
   if (patient?.[1]) return { name: "patient", id: decodeURIComponent(patient[1]) };
   return { name: "not-found" };

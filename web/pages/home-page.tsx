@@ -7,6 +7,7 @@ import { NewPatientForm } from "./clinician/new-patient-form.js";
 import { OpenPatientForm } from "./clinician/open-patient-form.js";
 import { PortalHome } from "./patient/portal-home.js";
 import { AuditReviewCard, canReviewAudit } from "./security/audit-review-card.js";
+import { IdsCard } from "./security/ids-page.js";
 import { QuarantineCard } from "./security/quarantine-card.js";
 
 /** The signed-in home: each role sees its own tools (the server still checks every request). */
@@ -28,6 +29,7 @@ export function HomePage({ roles, patientId }: { roles: readonly Role[]; patient
       ) : null}
       {isAuditReviewer ? <AuditReviewCard /> : null}
       {roles.includes("security_officer") ? <QuarantineCard /> : null}
+      {roles.includes("security_officer") ? <IdsCard /> : null}
       {isAdmin ? (
         <>
           <InviteUserForm />

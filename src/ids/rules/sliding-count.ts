@@ -3,9 +3,10 @@ import type { Finding, RuleContext } from "../types.js";
 import { groupBy, subjectOf, timeOf } from "./entry-kinds.js";
 
 /**
- * The shared engine of the counting rules: per subject, the keys seen within a sliding window (the stored ones
- * from earlier batches plus this batch, walked in order). Fires when the count of distinct keys reaches `atLeast`,
- * with the seqs of the entries that make it as evidence. The window rows are then brought up to date.
+ * The shared engine of the counting rules: per subject, the distinct keys seen within a sliding window (the stored
+ * ones from earlier batches plus this batch, walked in time order). Fires when the count reaches `atLeast`, with
+ * the seqs of the entries that make it as evidence; then brings the window rows up to date. Linear in the batch:
+ * a queue in time order drops keys as they leave the window.
  */
 export async function slidingCount(
   ruleId: string,
@@ -15,25 +16,33 @@ export async function slidingCount(
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   const sightings: Array<{ subject: string; key: string; at: Date; seq: number }> = [];
-  for (const [subject, group] of groupBy(entries, subjectOf)) {
-    const first = timeOf(group[0]!).getTime();
-    const seen = new Map<string, { at: number; seq: number }>();
-    for (const row of await context.windows.since(ruleId, subject, new Date(first - options.windowMs))) seen.set(row.key, { at: row.at.getTime(), seq: row.seq });
+  const groups = groupBy(entries, subjectOf);
+  const from = new Map([...groups].map(([subject, group]) => [subject, new Date(timeOf(group[0]!).getTime() - options.windowMs)]));
+  const stored = await context.windows.sinceEach(ruleId, from);
+  for (const [subject, group] of groups) {
+    const latest = new Map<string, { at: number; seq: number }>();
+    const queue: Array<{ key: string; at: number }> = [];
+    let head = 0;
+    const see = (key: string, at: number, seq: number) => {
+      latest.set(key, { at, seq });
+      queue.push({ key, at });
+    };
+    for (const row of stored.get(subject) ?? []) see(row.key, row.at.getTime(), row.seq);
     let fired = false;
     for (const entry of group) {
       const at = timeOf(entry).getTime();
       const key = options.keyOf(entry);
-      seen.set(key, { at, seq: entry.seq });
+      see(key, at, entry.seq);
       sightings.push({ subject, key, at: new Date(at), seq: entry.seq });
-      if (fired) continue;
-      const inWindow = [...seen.values()].filter((sighting) => sighting.at > at - options.windowMs);
-      if (inWindow.length >= options.atLeast) {
-        fired = true;
-        const last = group.at(-1)!;
-        findings.push({ accountId: entry.actor.accountId, ip: last.network.ip, evidence: inWindow.map((sighting) => sighting.seq).sort((a, b) => a - b) });
+      while (head < queue.length && queue[head]!.at <= at - options.windowMs) {
+        const leaving = queue[head]!;
+        if (latest.get(leaving.key)?.at === leaving.at) latest.delete(leaving.key);
+        head += 1;
       }
-      // Keep the in-memory window small on long batches.
-      if (seen.size > options.atLeast * 4) for (const [k, sighting] of seen) if (sighting.at <= at - options.windowMs) seen.delete(k);
+      if (!fired && latest.size >= options.atLeast) {
+        fired = true;
+        findings.push({ accountId: entry.actor.accountId, ip: group.at(-1)!.network.ip, evidence: [...latest.values()].map((sighting) => sighting.seq).sort((a, b) => a - b) });
+      }
     }
   }
   await context.windows.record(ruleId, sightings);

@@ -12,10 +12,19 @@ const dayMs = 86_400_000;
 export function unusualHours(settings: { historyDays: number; minDays: number; clinicHours: { start: number; end: number }; timeZone: string }): Rule {
   const historyMs = settings.historyDays * dayMs;
   const format = new Intl.DateTimeFormat("en-CA", { timeZone: settings.timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", hourCycle: "h23" });
-  // Slot key "YYYY-MM-DD HH" in the clinic's time zone.
+  // Slot key "YYYY-MM-DD HH" in the clinic's time zone. Every zone's offset is a whole number of quarter hours,
+  // so all instants of one UTC quarter hour share a slot: formatting is cached per quarter hour.
+  const slots = new Map<number, string>();
   const slotOf = (at: Date) => {
-    const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]));
-    return `${parts["year"]}-${parts["month"]}-${parts["day"]} ${parts["hour"]}`;
+    const quarter = Math.floor(at.getTime() / 900_000);
+    let slot = slots.get(quarter);
+    if (slot === undefined) {
+      const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]));
+      slot = `${parts["year"]}-${parts["month"]}-${parts["day"]} ${parts["hour"]}`;
+      if (slots.size > 10_000) slots.clear();
+      slots.set(quarter, slot);
+    }
+    return slot;
   };
   const isClinicHour = (hour: number) => hour >= settings.clinicHours.start && hour < settings.clinicHours.end;
 
