@@ -5,6 +5,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { sql } from "kysely";
 import { createManualClock, type Principal } from "../kernel/index.js";
 import { startTestApp, type TestApp } from "../testing/index.js";
 import { createWebhookStore } from "./webhook-store.js";
@@ -128,5 +129,27 @@ describe("alert delivery", () => {
     assert.equal((await officerUser.client.post(`/api/security/alerts/${alertId}/state`, { state: "acknowledged", note: "" })).json.code, "ids.alert_state_conflict");
     const doctor = await app.signedInUser("doctor");
     assert.equal((await doctor.client.get("/api/security/alerts")).status, 403);
+  });
+
+  it("keeps the watch list through the API, for security officers only, and audits each change", async () => {
+    const officerUser = await app.signedInUser("security_officer");
+    assert.equal((await officerUser.client.post("/api/security/watch-list", { patientId: "vip-1", label: "VIP" })).status, 204);
+    const listed = await officerUser.client.get("/api/security/watch-list");
+    assert.deepEqual(listed.json.patients.map((p: { patientId: string; label: string }) => [p.patientId, p.label]), [["vip-1", "VIP"]]);
+    const doctor = await app.signedInUser("doctor");
+    assert.equal((await doctor.client.post("/api/security/watch-list", { patientId: "vip-2", label: "VIP" })).status, 403);
+    assert.equal((await doctor.client.get("/api/security/watch-list")).status, 403);
+    assert.equal((await officerUser.client.request("DELETE", "/api/security/watch-list/vip-1")).status, 204);
+    assert.equal((await officerUser.client.request("DELETE", "/api/security/watch-list/vip-1")).json.code, "ids.watch_list_not_found");
+    const audited = await app.mamori.db.kysely
+      .selectFrom("audit_entry" as never)
+      .select(sql<string>`entry->>'action' || ':' || (entry->>'outcome')`.as("line"))
+      .where(sql<boolean>`entry->>'action' like 'ids.watch_list_%'`)
+      .orderBy("seq" as never)
+      .execute();
+    assert.deepEqual(
+      audited.map((row) => (row as { line: string }).line),
+      ["ids.watch_list_add:success", "ids.watch_list_add:denied", "ids.watch_list_read:denied", "ids.watch_list_remove:success"],
+    );
   });
 });
