@@ -25,7 +25,7 @@ create table ids_alert (
   id uuid primary key,
   rule_id text not null,
   severity text not null check (severity in ('low', 'medium', 'high', 'critical')),
-  account_id uuid,
+  account_id text,
   ip text,
   subject text not null,
   evidence jsonb not null,
