@@ -70,4 +70,13 @@ describe("intrusion detection engine", () => {
       assert.deepEqual(alerts.map((alert) => alert.evidence), [expected.get(account)]);
     }
   });
+
+  it("leaves a rule switched off by its MAMORI_IDS_<RULE>_ENABLED setting out", async () => {
+    const settings = { ...app.config.ids, rules: { ...app.config.ids.rules, break_glass: { ...app.config.ids.rules.break_glass, enabled: false } } };
+    const node = createIds({ db: app.mamori.db, audit: app.mamori.audit, clock, settings, signInStepMs: 300_000, may: () => ({ allowed: true, reasonCode: "test" }) });
+    const account = randomUUID();
+    await app.mamori.audit.record({ ...read(account, "er-3"), breakGlass: true });
+    assert.ok((await node.engine.catchUp()) >= 1);
+    assert.deepEqual(await alertsOf(account), []);
+  });
 });
