@@ -12,6 +12,7 @@ import { createRecords, createShredding, patientDataKeyId, type Shredding } from
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, type Identity } from "./identity/index.js";
 import { createIncidents, createServiceMode } from "./incidents/index.js";
+import { createIds, type Ids } from "./ids/index.js";
 import { systemClock, type Clock } from "./kernel/index.js";
 import { createDatabaseCounterStore, createRateLimiter, createRedisCounterStore } from "./rate-limit/index.js";
 import { createRedisConnection, type RedisConnection } from "./redis/index.js";
@@ -34,6 +35,8 @@ export interface Mamori {
   supplyChain: SupplyChain;
   /** Control catalogue, live checks, attestations, report and サービス仕様適合開示書. */
   compliance: Compliance;
+  /** Intrusion detection over the audit trail: engine, alerts, automatic responses, webhook. */
+  ids: Ids;
   /** A one-time link to create the first administrator, or undefined when one exists. */
   issueSetupLink(): Promise<{ url: string; expiresAt: Date } | undefined>;
   close(): Promise<void>;
@@ -113,6 +116,15 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       relyingParty: { id: config.publicUrl.hostname, origin: config.publicUrl.origin, name: config.organisationName },
       patientMfaRequired: config.patientPortal.mfaRequired,
     });
+    const ids = createIds({
+      db,
+      audit,
+      clock,
+      settings: config.ids,
+      signInStepMs: config.session.signInStepMs,
+      may: (principal, action) => access.decide(principal, action, { type: "System" }),
+      onError: (what, error) => logger.warn({ what, reason: error instanceof Error ? error.message : String(error) }, "intrusion detection failed; retrying"),
+    });
     const sessions = createSessions({
       db,
       audit,
@@ -121,6 +133,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       timeouts: config.session,
       patientMfaRequired: config.patientPortal.mfaRequired,
       mayManageSessions: (principal) => access.decide(principal, "manage_sessions", { type: "System" }),
+      isAccountLocked: (accountId) => ids.checks.isAccountLocked(accountId),
     });
     // Hourly: a dormant account is disabled within an hour of crossing MAMORI_DORMANT_DAYS.
     const stopDormantSweep = identity.lifecycle.startDormantSweep(3_600_000, (error) =>
@@ -178,7 +191,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       revokeSessions: (filter, reason) => sessions.sessions.revokeAll(filter, reason),
     });
     const compliance = await createCompliance({ db, config, clock, audit, keyring, access, version, tlsTarget: complianceTlsTarget(config) });
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents }, tls, logger);
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents, ids }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,
@@ -188,6 +201,8 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       onError: (sink, error, retryInMs) =>
         logger.warn({ sink, reason: error instanceof Error ? error.message : String(error), retryInMs }, "SIEM export failed; resuming from its cursor"),
     });
+    // Resumes from its stored cursor; on several nodes the one holding the cursor row evaluates, the others wait.
+    ids.start();
 
     return {
       app,
@@ -200,6 +215,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       siem,
       supplyChain: createSupplyChain({ db, clock, sbomFile: config.supplyChain.sbomFile, sbomMaxAgeMs: config.supplyChain.sbomMaxAgeMs }),
       compliance,
+      ids,
       async issueSetupLink() {
         const issued = await identity.invitations.issueSetupLinkIfNeeded();
         return issued && { url: oneTimeLink(config.publicUrl, "setup", issued.token), expiresAt: issued.expiresAt };
@@ -211,6 +227,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
           await app.close();
           stopDormantSweep();
           await uploads.close();
+          await ids.stop();
           await audit.close();
           await siem.stop();
           await redis?.close();

@@ -10,3 +10,4 @@ export * from "./accounts.js";
 export * from "./incidents.js";
 export * from "./mfa.js";
 export * from "./compliance.js";
+export * from "./ids.js";

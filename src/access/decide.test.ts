@@ -38,6 +38,13 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["admin", "doctor"], "create", { type: "Binary", id: "b-1" }, false, "access.admin_no_clinical"],
   [["security_officer"], "read", { type: "Binary", id: "b-1" }, false, "access.no_permission"],
   [["security_officer"], "read_quarantine", system, true, "access.permitted"],
+  // NET-1 / LOG-4: only the security officer handles intrusion alerts, responses and the watch list.
+  [["security_officer"], "manage_ids", system, true, "access.permitted"],
+  [["security_officer"], "manage_watch_list", system, true, "access.permitted"],
+  [["admin"], "manage_ids", system, false, "access.no_permission"],
+  [["admin"], "manage_watch_list", system, false, "access.no_permission"],
+  [["doctor"], "manage_ids", system, false, "access.no_permission"],
+  [["doctor"], "manage_watch_list", system, false, "access.no_permission"],
   [["doctor"], "read_quarantine", system, false, "access.no_permission"],
   [["admin"], "read_quarantine", system, false, "access.no_permission"],
   // ENC-3 / PHR-2: only administrators see key status and shred a patient's records (with dual approval).

@@ -1,5 +1,7 @@
 import type { Keyring } from "../crypto/index.js";
-import type { Database } from "../db/index.js";
+import type { Database, Executor } from "../db/index.js";
+import type { RecordedAuditEntry } from "./entry.js";
+import { createAuditStore } from "./store.js";
 import type { Clock } from "../kernel/index.js";
 import { readExportedCheckpoints } from "./checkpoint-export.js";
 import { createCheckpointStore } from "./checkpoint-store.js";
@@ -106,3 +108,9 @@ export function createAudit(deps: {
 export { createPatientHistory, type PatientHistory } from "./patient-history.js";
 export { actorOf } from "./actor.js";
 export { createAffectedPatients, type AffectedPatients } from "./affected-patients.js";
+
+/** Entries with seq above `afterSeq`, in order: for readers that follow the trail (intrusion detection). */
+export async function readAuditEntriesAfter(executor: Executor, afterSeq: number, limit: number): Promise<RecordedAuditEntry[]> {
+  const rows = await createAuditStore(executor).page(afterSeq, limit);
+  return rows.map((row) => ({ ...(row.entry as Omit<RecordedAuditEntry, "seq">), seq: row.seq }));
+}

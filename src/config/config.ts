@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { idsSettings, type IdsSettings } from "./ids-settings.js";
 import { environmentSchema, type Environment } from "./schema.js";
 
 /** The settings every module is given; built once from the environment and frozen. */
@@ -31,6 +32,8 @@ export interface Config {
   uploads: { maxBytes: number; maxPixels: number; timeoutMs: number; workers: number; clamavSocket: string | undefined };
   organisationName: string;
   patientPortal: { mfaRequired: boolean; showStaffNames: boolean };
+  /** Intrusion detection over the audit trail: engine, rule thresholds, per-rule switch and response, webhook. */
+  ids: IdsSettings;
   /** Limits the compliance checks compare the running system with. */
   compliance: {
     idleLimitMs: number;
@@ -94,6 +97,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   }
   if (e.MAMORI_KMS === "passphrase" && !e.MAMORI_KMS_PASSPHRASE_FILE) {
     throw new ConfigError(["MAMORI_KMS=passphrase needs MAMORI_KMS_PASSPHRASE_FILE"]);
+  }
+  if (Boolean(e.MAMORI_IDS_WEBHOOK_URL) !== Boolean(e.MAMORI_IDS_WEBHOOK_SECRET)) {
+    throw new ConfigError(["MAMORI_IDS_WEBHOOK_URL and MAMORI_IDS_WEBHOOK_SECRET must be set together"]);
   }
   if (e.MAMORI_SIEM_SYSLOG_CA_FILE && !e.MAMORI_SIEM_SYSLOG_URL) {
     throw new ConfigError(["MAMORI_SIEM_SYSLOG_CA_FILE is set but MAMORI_SIEM_SYSLOG_URL is not"]);
@@ -176,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       ...(e.MAMORI_DATA_CENTRE_COUNTRY ? { dataCentreCountry: e.MAMORI_DATA_CENTRE_COUNTRY } : {}),
       ...(e.MAMORI_SUBCONTRACTORS ? { subcontractors: e.MAMORI_SUBCONTRACTORS.split(";").map((part) => part.trim()).filter(Boolean) } : {}),
     },
+    ids: idsSettings(e),
   };
   return deepFreeze(config);
 }

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { idsEnvironmentShape } from "./ids-schema.js";
 
 const minutes = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
@@ -172,6 +173,7 @@ export const environmentSchema = z.object({
   MAMORI_DATA_CENTRE_COUNTRY: z.string().trim().length(2).toUpperCase().optional().describe("PROV-3: ISO 3166-1 country code of the data centre (JP expected). Unset: shown as 未記入 and the check is not met."),
   MAMORI_SUBCONTRACTORS: z.string().trim().min(1).max(2000).optional().describe("サービス仕様適合開示書: subcontractors (再委託先) and what they do, separated by semicolons. Unset: shown as 未記入."),
   MAMORI_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level. Logs never carry medical content, names, tokens or query strings."),
+  ...idsEnvironmentShape,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

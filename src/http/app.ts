@@ -7,6 +7,7 @@ import { sendError } from "./errors.js";
 import { registerAuthentication } from "./plugins/authenticate.js";
 import { registerAccountRateLimit, registerAddressRateLimit } from "./plugins/rate-limit.js";
 import { registerReadOnlyMode } from "./plugins/read-only-mode.js";
+import { registerIpBlock } from "./plugins/ip-block.js";
 import { registerRequestContext } from "./plugins/request-context.js";
 import { registerRequestLog } from "./plugins/request-log.js";
 import { registerSameOriginCheck } from "./plugins/same-origin.js";
@@ -19,7 +20,7 @@ const bodyLimitBytes = 4 * 1024 * 1024;
 
 /**
  * Builds the HTTPS application. The order below is the order every request meets:
- * TLS → request context → rate limit per address → security headers → same-origin check → read-only mode (incidents) → body parsing (limits, poisoning-safe JSON)
+ * TLS → request context → rate limit per address → security headers → blocked-address refusal → same-origin check → read-only mode (incidents) → body parsing (limits, poisoning-safe JSON)
  * → session resolution (idle/absolute limits) → rate limit per account → route (authorize, store, audit inside the modules) → errors.
  */
 export async function buildApp(services: HttpServices, tls: TlsMaterial, logger: Logger): Promise<FastifyInstance> {
@@ -45,6 +46,7 @@ export async function buildApp(services: HttpServices, tls: TlsMaterial, logger:
   registerRequestContext(app);
   registerAddressRateLimit(app, services.rateLimiter, services.clock);
   await registerSecurityHeaders(app);
+  registerIpBlock(app, services.ids.checks);
   registerSameOriginCheck(app, services.config.publicUrl);
   registerReadOnlyMode(app, async () => (await services.incidents.serviceMode()).readOnly);
   app.addContentTypeParser(["application/fhir+json"], { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));

@@ -4,6 +4,7 @@ import type { Compliance } from "../compliance/index.js";
 import type { KeyStatusReader } from "../crypto/index.js";
 import type { Identity } from "../identity/index.js";
 import type { Incidents } from "../incidents/index.js";
+import type { Ids } from "../ids/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { Records, Shredding } from "../fhir/index.js";
 import type { RateLimiter } from "../rate-limit/index.js";
@@ -29,6 +30,8 @@ export interface HttpServices {
   shredding: Shredding;
   /** Compliance report, documents and attestations (authorizes `read_compliance` / `attest_control` and audits inside). */
   compliance: Compliance;
+  /** Intrusion detection: the security officer's queue and the restriction checks (authorizes and audits inside). */
+  ids: Pick<Ids, "officer" | "checks">;
   version: string;
   /** Request budgets per address, account and client (Redis or database counters). */
   rateLimiter: RateLimiter;

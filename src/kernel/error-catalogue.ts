@@ -74,6 +74,12 @@ export const errorCatalogue = {
   "compliance.unknown_control": { status: 404, issue: "not-found", ja: "この管理策はカタログにありません。", en: "This control is not in the catalogue." },
   "compliance.not_attestable": { status: 409, issue: "business-rule", ja: "この管理策は証明ではなく稼働中の検査で確認します。", en: "This control is proven by live checks, not by attestation." },
   "compliance.invalid_attestation": { status: 422, issue: "invalid", ja: "証明の内容または有効期間が正しくありません。", en: "The attestation statement or validity period is invalid." },
+  "defence.ip_blocked": { status: 403, issue: "security", ja: "このネットワークからのアクセスは一時的に遮断されています。", en: "Access from this network is temporarily blocked." },
+  "defence.account_locked": { status: 403, issue: "security", ja: "このアカウントは不審な操作が検知されたため一時的にロックされています。情報管理責任者に連絡してください。", en: "This account is temporarily locked after suspicious activity was detected. Contact your security officer." },
+  "ids.alert_not_found": { status: 404, issue: "not-found", ja: "アラートが見つかりません。", en: "The alert was not found." },
+  "ids.alert_state_conflict": { status: 409, issue: "conflict", ja: "アラートの状態が変わっているため、この操作はできません。", en: "The alert has changed state; this step is not available." },
+  "ids.watch_list_not_found": { status: 404, issue: "not-found", ja: "要注意患者リストに登録されていません。", en: "The patient is not on the watch list." },
+  "ids.restriction_not_found": { status: 404, issue: "not-found", ja: "有効な制限が見つかりません。", en: "No restriction in force was found." },
 } as const satisfies Record<string, ErrorText>;
 
 export interface ErrorText {

@@ -13,7 +13,7 @@ export const maxMfaFailuresPerSession = 5;
  * The sign-in sequence: password → second factor (or its enrolment, which staff must complete before anything
  * else: AUTH-2) → active session. Each step audits its outcome, and each stage change issues a new token.
  */
-export function createSignIn(deps: { identity: Identity; sessions: WebSessions; audit: Audit; patientMfaRequired: boolean }) {
+export function createSignIn(deps: { identity: Identity; sessions: WebSessions; audit: Audit; patientMfaRequired: boolean; isAccountLocked: (accountId: string) => Promise<boolean> }) {
   const { identity, sessions, audit } = deps;
 
   /** Staff must enrol a second factor before anything else; patients only when the organisation requires it. */
@@ -79,9 +79,14 @@ export function createSignIn(deps: { identity: Identity; sessions: WebSessions; 
   }
 
   return {
-    /** Password step. @throws {AppError} `identity.invalid_credentials`. */
+    /** Password step. @throws {AppError} `identity.invalid_credentials`, `defence.account_locked`. */
     async withPassword(email: string, password: string, origin: RequestOrigin): Promise<{ token: string }> {
       const account = await identity.accounts.checkPassword(email, password, origin);
+      // Checked after the password, so a lock tells nothing to someone who does not know it.
+      if (await deps.isAccountLocked(account.id)) {
+        await audit.record({ action: "auth.password", outcome: "denied", reasonCode: "defence.account_locked", actor: { accountId: account.id, roles: account.roles }, network: origin });
+        throw new AppError("defence.account_locked");
+      }
       const stage = (await identity.factors.hasAny(account.id)) ? "mfa_required" : firstStage(account.kind);
       const { token, sessionId } = await sessions.start(account.id, stage, origin);
       await audit.record({ action: "auth.password", outcome: "success", actor: { accountId: account.id, roles: account.roles, sessionId }, network: origin });

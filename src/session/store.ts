@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import { sql, type Generated } from "kysely";
 import type { Executor } from "../db/index.js";
 
 export type SessionStageStored = "mfa_required" | "enrolment_required" | "active";
@@ -176,6 +176,20 @@ export function createSessionStore(executor: Executor) {
         .returning(["challenge", "expires_at"])
         .executeTakeFirst();
       return row && row.expires_at > now ? row.challenge : undefined;
+    },
+    /**
+     * Sends an account's signed-in sessions back to the second-factor stage, keeping their tokens: the next request
+     * must pass the second factor again. Returns how many sessions changed.
+     */
+    async requireStepUp(accountId: string, at: Date, stageExpiresAt: Date): Promise<number> {
+      const result = await db
+        .updateTable("session_web")
+        .set({ stage: "mfa_required", stage_expires_at: sql<Date>`least(${stageExpiresAt}::timestamptz, absolute_expires_at)`, last_seen_at: at, mfa_failures: 0 })
+        .where("account_id", "=", accountId)
+        .where("stage", "=", "active")
+        .where("ended_at", "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
     async end(id: string, reason: string, at: Date): Promise<void> {
       await db.updateTable("session_web").set({ ended_at: at, end_reason: reason }).where("id", "=", id).where("ended_at", "is", null).execute();

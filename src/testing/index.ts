@@ -8,3 +8,4 @@ export { waitFor } from "./wait-for.js";
 export { createPatient } from "./create-patient.js";
 export { reachableRedisUrl, redisSkipReason } from "./redis.js";
 export { createSoftwareAuthenticator, type SoftwareAuthenticator } from "./software-authenticator.js";
+export { simulateClinicTraffic, hospitalNetwork, type ClinicTrafficOptions } from "./clinic-traffic.js";

@@ -12,6 +12,7 @@ import { AccessReviewPage } from "../pages/security/access-review-page.js";
 import { AuditLogPage } from "../pages/security/audit-log-page.js";
 import { IncidentsPage } from "../pages/security/incidents-page.js";
 import { SecuritySettingsPage } from "../pages/settings/security-settings-page.js";
+import { IdsPage } from "../pages/security/ids-page.js";
 import { canReviewAudit } from "../pages/security/audit-review-card.js";
 import { CompliancePage } from "../pages/security/compliance-page.js";
 import { AcceptInvitationPage } from "../pages/sign-in/accept-invitation-page.js";
@@ -64,7 +65,8 @@ function ActiveScreen({ route, roles, patientId }: { route: Route; roles: Parame
   if (route.name === "incidents" && roles.includes("security_officer")) return <IncidentsPage />;
   if (route.name === "security-settings") return <SecuritySettingsPage />;
   if (route.name === "compliance" && roles.includes("security_officer")) return <CompliancePage />;
-  if (route.name === "not-found" || route.name === "audit-log" || route.name === "users" || route.name === "access-review" || route.name === "incidents" || route.name === "compliance")
+  if (route.name === "ids-alerts" && roles.includes("security_officer")) return <IdsPage />;
+  if (route.name === "not-found" || route.name === "audit-log" || route.name === "users" || route.name === "access-review" || route.name === "incidents" || route.name === "compliance" || route.name === "ids-alerts")
     return (
       <section className="card">
         <p>{t("app.notFound")}</p>

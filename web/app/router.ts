@@ -42,6 +42,7 @@ export type Route =
   | { name: "incidents" }
   | { name: "security-settings" }
   | { name: "compliance" }
+  | { name: "ids-alerts" }
   | { name: "not-found" };
 
 /** Maps a path to a route. */
@@ -57,6 +58,7 @@ export function matchRoute(path: string): Route {
   if (path === "/security/incidents") return { name: "incidents" };
   if (path === "/settings/security") return { name: "security-settings" };
   if (path === "/security/compliance") return { name: "compliance" };
+  if (path === "/security/alerts") return { name: "ids-alerts" };
   const patient = /^\/patients\/([^/]+)$/.exec(path);
   if (patient?.[1]) return { name: "patient", id: decodeURIComponent(patient[1]) };
   return { name: "not-found" };

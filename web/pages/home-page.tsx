@@ -11,6 +11,7 @@ import { AccessReviewCard } from "./security/access-review-page.js";
 import { AuditReviewCard, canReviewAudit } from "./security/audit-review-card.js";
 import { IncidentsCard } from "./security/incidents-card.js";
 import { ComplianceCard } from "./security/compliance-card.js";
+import { IdsCard } from "./security/ids-page.js";
 import { QuarantineCard } from "./security/quarantine-card.js";
 
 /** The signed-in home: each role sees its own tools (the server still checks every request). */
@@ -35,6 +36,7 @@ export function HomePage({ roles, patientId }: { roles: readonly Role[]; patient
       {roles.includes("security_officer") ? <QuarantineCard /> : null}
       {roles.includes("security_officer") ? <IncidentsCard /> : null}
       {roles.includes("security_officer") ? <ComplianceCard /> : null}
+      {roles.includes("security_officer") ? <IdsCard /> : null}
       {isAdmin ? (
         <>
           <UsersCard />

@@ -10,6 +10,7 @@ import { complianceRoutes } from "./compliance.js";
 import { fhirAuditEventRoutes } from "./fhir-audit-event.js";
 import { fhirRoutes } from "./fhir.js";
 import { incidentRoutes } from "./incidents.js";
+import { idsRoutes } from "./ids.js";
 import { keysAdminRoutes } from "./keys-admin.js";
 import { patientPortalRoutes } from "./patient-portal.js";
 import { sessionRoutes } from "./session.js";
@@ -17,7 +18,7 @@ import { uploadRoutes } from "./uploads.js";
 
 /** Every route group, registered in this order. */
 export function routeGroups(services: HttpServices): FastifyPluginAsyncZod[] {
-  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), accountsAdminRoutes(services), incidentRoutes(services), accountRoutes(services), accessReviewRoutes(services), accountSecurityRoutes(services), complianceRoutes(services)];
+  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), accountsAdminRoutes(services), incidentRoutes(services), accountRoutes(services), accessReviewRoutes(services), accountSecurityRoutes(services), complianceRoutes(services), idsRoutes(services)];
 }
 
 export { oneTimeLink } from "./admin.js";

@@ -1,0 +1,40 @@
+import type { RecordedAuditEntry } from "../../audit/index.js";
+import type { Finding, Rule } from "../types.js";
+import { groupBy, isRecordAccess, subjectOf } from "./entry-kinds.js";
+import { slidingCount } from "./sliding-count.js";
+
+/** Actions that hand many records or entries over at once. */
+const exportActions = new Set(["audit.export", "fhir.export", "fhir.bulk_export"]);
+
+/**
+ * Data leaving in bulk: an export (audit CSV, FHIR bulk export), or a read volume far above what one person reads
+ * at work (every access counted, not distinct patients).
+ */
+export function bulkExport(settings: { reads: number; minutes: number }): Rule {
+  const windowMs = settings.minutes * 60_000;
+  const rule: Rule = {
+    id: "bulk_export",
+    severity: "high",
+    description: {
+      ja: `一括出力、または${settings.minutes}分以内に${settings.reads}件を超える記録の参照がありました。`,
+      en: `A bulk export, or more than ${settings.reads} record reads within ${settings.minutes} minutes.`,
+    },
+    retainMs: windowMs,
+    async evaluate(entries, context) {
+      const exports = entries.filter((entry) => exportActions.has(entry.action) && entry.outcome === "success");
+      const exportFindings: Finding[] = [...groupBy(exports, subjectOf).values()].map((group) => finding(group));
+      const volumeFindings = await slidingCount(
+        rule.id,
+        entries.filter((entry) => isRecordAccess(entry) && entry.outcome === "success"),
+        context,
+        { windowMs, atLeast: settings.reads + 1, keyOf: (entry) => String(entry.seq) },
+      );
+      return [...exportFindings, ...volumeFindings];
+    },
+  };
+  return rule;
+}
+
+function finding(group: RecordedAuditEntry[]): Finding {
+  return { accountId: group[0]!.actor.accountId, ip: group.at(-1)!.network.ip, evidence: group.map((entry) => entry.seq) };
+}

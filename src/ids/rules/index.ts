@@ -1,0 +1,43 @@
+import type { Rule } from "../types.js";
+import { breakGlass } from "./break-glass.js";
+import { bulkExport } from "./bulk-export.js";
+import { dormantSignIn } from "./dormant-sign-in.js";
+import { massPatientRead } from "./mass-patient-read.js";
+import { newNetwork } from "./new-network.js";
+import { refreshTokenReuse } from "./refresh-token-reuse.js";
+import { repeatedDenials } from "./repeated-denials.js";
+import { unusualHours } from "./unusual-hours.js";
+import { watchListAccess } from "./watch-list-access.js";
+
+export const ruleIds = ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass"] as const;
+export type RuleId = (typeof ruleIds)[number];
+
+export interface RuleThresholds {
+  massReadPatients: number;
+  massReadMinutes: number;
+  unusualHoursHistoryDays: number;
+  unusualHoursMinDays: number;
+  clinicHours: { start: number; end: number };
+  timeZone: string;
+  newNetworkDays: number;
+  denials: number;
+  denialsMinutes: number;
+  dormantDays: number;
+  bulkReads: number;
+  bulkReadMinutes: number;
+}
+
+/** Every detection rule, built with its thresholds. */
+export function buildRules(t: RuleThresholds): Record<RuleId, Rule> {
+  return {
+    mass_patient_read: massPatientRead({ patients: t.massReadPatients, minutes: t.massReadMinutes }),
+    unusual_hours: unusualHours({ historyDays: t.unusualHoursHistoryDays, minDays: t.unusualHoursMinDays, clinicHours: t.clinicHours, timeZone: t.timeZone }),
+    new_network: newNetwork({ days: t.newNetworkDays }),
+    watch_list_access: watchListAccess(),
+    repeated_denials: repeatedDenials({ count: t.denials, minutes: t.denialsMinutes }),
+    refresh_token_reuse: refreshTokenReuse(),
+    dormant_sign_in: dormantSignIn({ days: t.dormantDays }),
+    bulk_export: bulkExport({ reads: t.bulkReads, minutes: t.bulkReadMinutes }),
+    break_glass: breakGlass(),
+  };
+}

@@ -1,0 +1,225 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import type { AuditEntry } from "../../audit/index.js";
+import { createManualClock, type Principal } from "../../kernel/index.js";
+import { hospitalNetwork, simulateClinicTraffic, startTestApp, type TestApp } from "../../testing/index.js";
+import type { AlertRow } from "../index.js";
+
+const hourMs = 3_600_000;
+const dayMs = 24 * hourMs;
+
+// NET-1 / LOG-4: each detection rule fires on its pattern, with the right evidence, and stays quiet on a month of
+// ordinary clinic traffic.
+describe("intrusion detection rules", () => {
+  const clock = createManualClock(new Date("2026-04-01T09:00:00+09:00"));
+  const doctors = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  let app: TestApp;
+  let officer: Principal;
+  let simulatedAlerts: AlertRow[];
+
+  const record = (entry: AuditEntry) => app.mamori.audit.record(entry);
+  const evaluate = () => app.mamori.ids.engine.catchUp();
+  const alerts = () => app.mamori.ids.officer.listAlerts(officer, { limit: 500 });
+  const alertOf = async (ruleId: string, accountId: string) => (await alerts()).filter((alert) => alert.ruleId === ruleId && alert.accountId === accountId);
+  const atWork = (ip = `${hospitalNetwork}.99`) => ({ ip, userAgent: "Mozilla/5.0 (clinic workstation)" });
+  const doctor = (accountId: string) => ({ accountId, roles: ["doctor"], sessionId: "s-test" });
+  const read = (accountId: string, patientId: string, network = atWork()): AuditEntry => ({
+    action: "fhir.read",
+    outcome: "success",
+    reasonCode: "access.permitted",
+    actor: doctor(accountId),
+    resource: { type: "Patient", id: patientId },
+    patientId,
+    network,
+  });
+  /** Moves the clock to the next `hour` o'clock in Japan on a weekday. */
+  const moveToNext = (hour: number) => {
+    let target = Math.ceil((clock.now().getTime() + 9 * hourMs) / dayMs) * dayMs - 9 * hourMs + hour * hourMs;
+    while ([0, 6].includes(new Date(target + 9 * hourMs).getUTCDay())) target += dayMs;
+    clock.advance(target - clock.now().getTime());
+  };
+
+  before(async () => {
+    app = await startTestApp({ clock, env: { MAMORI_IDS_ENABLED: "false" } });
+    const user = await app.signedInUser("security_officer");
+    officer = { accountId: user.accountId, roles: ["security_officer"], sessionId: "test", network: { ip: "127.0.0.1", userAgent: "test" } };
+    await evaluate();
+    const before = (await alerts()).length;
+    await simulateClinicTraffic({ audit: app.mamori.audit, clock }, { doctors, days: 25, seed: 7 });
+    await evaluate();
+    simulatedAlerts = (await alerts()).slice(0, (await alerts()).length - before);
+  });
+  after(() => app.close());
+
+  for (const ruleId of ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass"]) {
+    it(`${ruleId} stays quiet on five weeks of ordinary clinic traffic`, () => {
+      assert.deepEqual(
+        simulatedAlerts.filter((alert) => alert.ruleId === ruleId).map((alert) => alert.evidence),
+        [],
+      );
+    });
+  }
+
+  it("mass_patient_read fires when one account reads more than 30 patients within 10 minutes", async () => {
+    moveToNext(10);
+    const account = randomUUID();
+    const seqs: number[] = [];
+    for (let n = 0; n < 31; n += 1) {
+      seqs.push(await record(read(account, `harvest-${n}`)));
+      clock.advance(9_000);
+    }
+    await evaluate();
+    const [alert, ...more] = await alertOf("mass_patient_read", account);
+    assert.equal(more.length, 0);
+    assert.deepEqual(alert?.evidence, seqs);
+    assert.equal(alert?.severity, "high");
+    assert.equal(alert?.state, "open");
+  });
+
+  it("mass_patient_read counts distinct patients, so 30 patients read twice stay quiet", async () => {
+    moveToNext(10);
+    const account = randomUUID();
+    for (let round = 0; round < 2; round += 1) for (let n = 0; n < 30; n += 1) await record(read(account, `ward-${n}`));
+    await evaluate();
+    assert.deepEqual(await alertOf("mass_patient_read", account), []);
+  });
+
+  it("unusual_hours fires on a simulated doctor's record access at 02:00", async () => {
+    moveToNext(2);
+    const seq = await record(read(doctors[0]!, "sim-0-1"));
+    await evaluate();
+    const [alert] = await alertOf("unusual_hours", doctors[0]!);
+    assert.deepEqual(alert?.evidence, [seq]);
+  });
+
+  it("unusual_hours falls back to clinic hours for an account without history", async () => {
+    moveToNext(22);
+    const account = randomUUID();
+    const seq = await record(read(account, "night-1"));
+    moveToNext(11);
+    await record(read(account, "day-1"));
+    await evaluate();
+    const [alert] = await alertOf("unusual_hours", account);
+    assert.deepEqual(alert?.evidence, [seq]);
+  });
+
+  it("new_network fires when a simulated doctor reads from an address outside every network used in 30 days", async () => {
+    moveToNext(10);
+    const seq = await record(read(doctors[1]!, "sim-1-2", { ip: "203.0.113.7", userAgent: "Mozilla/5.0" }));
+    await record(read(doctors[1]!, "sim-1-3", atWork("10.20.30.200")));
+    await evaluate();
+    const [alert] = await alertOf("new_network", doctors[1]!);
+    assert.deepEqual(alert?.evidence, [seq]);
+    assert.equal(alert?.ip, "203.0.113.7");
+  });
+
+  it("watch_list_access fires on any read of a watched patient", async () => {
+    moveToNext(10);
+    await app.mamori.ids.officer.watch(officer, "sim-2-5", "employee");
+    const seq = await record(read(doctors[2]!, "sim-2-5"));
+    await record(read(doctors[2]!, "sim-2-6"));
+    await evaluate();
+    const [alert] = await alertOf("watch_list_access", doctors[2]!);
+    assert.deepEqual(alert?.evidence, [seq]);
+    await app.mamori.ids.officer.unwatch(officer, "sim-2-5");
+  });
+
+  it("repeated_denials fires at the fifth denial within five minutes, not at the fourth", async () => {
+    moveToNext(10);
+    const account = randomUUID();
+    const denied = (n: number): AuditEntry => ({ ...read(account, `other-${n}`), outcome: "denied", reasonCode: "access.no_permission" });
+    const seqs: number[] = [];
+    for (let n = 0; n < 4; n += 1) {
+      seqs.push(await record(denied(n)));
+      clock.advance(60_000);
+    }
+    await evaluate();
+    assert.deepEqual(await alertOf("repeated_denials", account), []);
+    seqs.push(await record(denied(4)));
+    await evaluate();
+    const [alert] = await alertOf("repeated_denials", account);
+    assert.deepEqual(alert?.evidence, seqs);
+  });
+
+  it("refresh_token_reuse fires on oauth.refresh_reuse", async () => {
+    const account = randomUUID();
+    const seq = await record({ action: "oauth.refresh_reuse", outcome: "denied", reasonCode: "oauth.refresh_reuse", actor: { accountId: account, client: "third-party-app" }, network: { ip: "198.51.100.4", userAgent: "app" } });
+    await evaluate();
+    const [alert] = await alertOf("refresh_token_reuse", account);
+    assert.deepEqual(alert?.evidence, [seq]);
+    assert.equal(alert?.severity, "critical");
+  });
+
+  it("bulk_export fires on an audit CSV export", async () => {
+    const account = randomUUID();
+    const seq = await record({ action: "audit.export", outcome: "success", reasonCode: "access.permitted", actor: { accountId: account, roles: ["security_officer"] }, resource: { type: "AuditEntry" }, network: atWork() });
+    await evaluate();
+    const [alert] = await alertOf("bulk_export", account);
+    assert.deepEqual(alert?.evidence, [seq]);
+  });
+
+  it("bulk_export fires on more than 500 reads within 10 minutes, even of one patient", async () => {
+    moveToNext(10);
+    const account = randomUUID();
+    const seqs: number[] = [];
+    for (let n = 0; n < 501; n += 1) seqs.push(await record(read(account, "same-patient")));
+    await evaluate();
+    const [alert] = await alertOf("bulk_export", account);
+    assert.deepEqual(alert?.evidence, seqs);
+    assert.deepEqual(await alertOf("mass_patient_read", account), []);
+  });
+
+  it("break_glass fires on emergency access, flagged or by action", async () => {
+    const account = randomUUID();
+    const first = await record({ ...read(account, "er-1"), breakGlass: true });
+    const second = await record({ action: "access.break_glass", outcome: "success", actor: doctor(account), patientId: "er-2", network: atWork() });
+    await evaluate();
+    const [alert, ...more] = await alertOf("break_glass", account);
+    assert.equal(more.length, 0, "one alert per account while it is open");
+    assert.deepEqual(alert?.evidence, [first, second]);
+  });
+
+  it("dormant_sign_in fires on a sign-in from a new network after 30 days without one", async () => {
+    moveToNext(9);
+    const account = randomUUID();
+    const signIn = (ip: string): AuditEntry => ({ action: "auth.password", outcome: "success", actor: doctor(account), network: { ip, userAgent: "Mozilla/5.0" } });
+    await record(signIn(`${hospitalNetwork}.50`));
+    await evaluate();
+    clock.advance(31 * dayMs);
+    const seq = await record(signIn("198.51.100.23"));
+    await evaluate();
+    const [alert] = await alertOf("dormant_sign_in", account);
+    assert.deepEqual(alert?.evidence, [seq]);
+  });
+
+  it("dormant_sign_in stays quiet when a returning account signs in from its usual network", async () => {
+    const account = randomUUID();
+    const signIn = (): AuditEntry => ({ action: "auth.password", outcome: "success", actor: doctor(account), network: atWork() });
+    await record(signIn());
+    await evaluate();
+    clock.advance(45 * dayMs);
+    await record(signIn());
+    await evaluate();
+    assert.deepEqual(await alertOf("dormant_sign_in", account), []);
+  });
+
+  it("opens one alert per account and rule while it is open, and a new one after it is closed", async () => {
+    const account = randomUUID();
+    const glass = () => record({ action: "access.break_glass", outcome: "success", actor: doctor(account), patientId: "er-9", network: atWork() });
+    const first = await glass();
+    await evaluate();
+    const second = await glass();
+    await evaluate();
+    const [alert] = await alertOf("break_glass", account);
+    assert.deepEqual(alert?.evidence, [first, second]);
+    await app.mamori.ids.officer.changeState(officer, alert!.id, "acknowledged", "looking");
+    const closed = await app.mamori.ids.officer.changeState(officer, alert!.id, "closed", "ER night shift, justified");
+    assert.equal(closed.acknowledged?.by, officer.accountId);
+    assert.equal(closed.closed?.note, "ER night shift, justified");
+    const third = await glass();
+    await evaluate();
+    const open = (await alertOf("break_glass", account)).filter((a) => a.state === "open");
+    assert.deepEqual(open.map((a) => a.evidence), [[third]]);
+  });
+});
