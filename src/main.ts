@@ -2,14 +2,14 @@ import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
-import { createAccess } from "./access/index.js";
+import { createAccess, supportedSmartScopes } from "./access/index.js";
 import { actorOf, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
 import { createRecords, createShredding, patientDataKeyId, type Shredding } from "./fhir/index.js";
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
-import { createIdentity, type Identity } from "./identity/index.js";
+import { createIdentity, createOidc, type Identity, type Oidc } from "./identity/index.js";
 import { systemClock, type Clock } from "./kernel/index.js";
 import { createSessions } from "./session/index.js";
 import { createSanitiserPool, createUploads, type SanitiserPool } from "./uploads/index.js";
@@ -22,6 +22,8 @@ export interface Mamori {
   /** Crypto-shredding of a patient (retention rule, dual approval); administrators only. */
   shredding: Shredding;
   identity: Identity;
+  /** The OpenID Connect / OAuth 2.0 provider: key rotation, revoking an account's grants, registered clients. */
+  oidc: Oidc;
   tls: TlsMaterial;
   /** The SIEM export loops (none unless configured); their status feeds metrics. */
   siem: SiemExport;
@@ -94,6 +96,16 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       mayInvitePatient: (principal, patientId) => access.decide(principal, "invite_patient", { type: "Patient", id: patientId }),
       patientExists: (patientId) => records.patientExists(patientId),
     });
+    const oidc = await createOidc({
+      db,
+      keyring,
+      audit,
+      clock,
+      settings: { publicUrl: config.publicUrl, accessTokenSeconds: config.oauth.accessTokenSeconds, refreshTokenSeconds: config.oauth.refreshTokenSeconds, sessionSeconds: Math.floor(config.session.absoluteMs / 1000) },
+      smartScopes: supportedSmartScopes(),
+      accountOf: (accountId) => identity.accounts.get(accountId),
+      mayManageClients: (principal) => access.decide(principal, "manage_oauth_clients", { type: "System" }),
+    });
     const sessions = createSessions({ db, audit, clock, identity, timeouts: config.session, patientMfaRequired: config.patientPortal.mfaRequired });
     const auditQuery = createAuditQuery({ db, audit, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });
     // File sanitising runs in worker threads so a hostile upload cannot stall request handling.
@@ -124,7 +136,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
         await audit.record({ action: "keys.status_read", outcome, reasonCode, actor: actorOf(principal), resource: { type: "KeyStatus" }, network: principal.network });
       },
     });
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, version }, tls, logger);
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, oidc, version }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,
@@ -142,6 +154,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       keyring,
       shredding,
       identity,
+      oidc,
       tls,
       siem,
       async issueSetupLink() {

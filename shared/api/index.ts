@@ -6,3 +6,4 @@ export * from "./audit.js";
 export * from "./patient-portal.js";
 export * from "./uploads.js";
 export * from "./keys.js";
+export * from "./oauth-clients.js";

@@ -2,7 +2,7 @@ import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import type { Role } from "../../shared/api/session.js";
 import type { LoadedPolicy } from "./policy-set.js";
 
-export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit" | "invite_patient" | "read_access_history" | "read_quarantine" | "read_key_status" | "shred_patient" | "approve_shred";
+export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit" | "invite_patient" | "read_access_history" | "read_quarantine" | "read_key_status" | "shred_patient" | "approve_shred" | "manage_oauth_clients";
 
 /** What is being acted on: a record of a type, or the system itself (administration). */
 export type AccessTarget = { type: "Patient"; id: string } | { type: "Binary"; id: string } | { type: "System" };

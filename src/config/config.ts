@@ -27,6 +27,8 @@ export interface Config {
   uploads: { maxBytes: number; maxPixels: number; timeoutMs: number; workers: number; clamavSocket: string | undefined };
   organisationName: string;
   patientPortal: { mfaRequired: boolean; showStaffNames: boolean };
+  /** OAuth 2.0 / OpenID Connect provider token lifetimes. */
+  oauth: { accessTokenSeconds: number; refreshTokenSeconds: number };
 }
 
 /** Thrown when the environment does not satisfy the schema; the message names every bad setting. */
@@ -118,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     organisationName: e.MAMORI_ORGANISATION_NAME,
     patientPortal: { mfaRequired: e.MAMORI_PATIENT_MFA_REQUIRED === "true", showStaffNames: e.MAMORI_PATIENT_HISTORY_STAFF_NAMES === "true" },
+    oauth: { accessTokenSeconds: e.MAMORI_ACCESS_TOKEN_SECONDS, refreshTokenSeconds: e.MAMORI_REFRESH_TOKEN_HOURS * 3600 },
   };
   return deepFreeze(config);
 }

@@ -106,6 +106,8 @@ export const environmentSchema = z.object({
   MAMORI_UPLOAD_WORKERS: z.coerce.number().int().min(1).max(16).default(2).describe("Worker threads that sanitise uploaded files, off the request thread."),
   CLAMAV_SOCKET: z.string().min(1).optional().describe("Unix socket of a clamd daemon; when set, every upload is also scanned with INSTREAM before sanitising, and refused when clamd is unreachable (fail closed). Unset: no ClamAV scan (the EICAR test file is refused either way)."),
   MAMORI_AUDIT_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5).describe("Years audit entries are kept before the daily purge deletes them (audited and checkpointed). 5 matches the retention of 診療録."),
+  MAMORI_ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(60).max(3600).default(300).describe("Lifetime of an OAuth access token in seconds. Short, because a bearer token works for whoever holds it; clients renew with their refresh token."),
+  MAMORI_REFRESH_TOKEN_HOURS: z.coerce.number().int().min(1).max(90 * 24).default(168).describe("Absolute lifetime of an OAuth refresh token chain (grant) in hours: rotation never extends it past this many hours after sign-in."),
   MAMORI_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level. Logs never carry medical content, names, tokens or query strings."),
 });
 

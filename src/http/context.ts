@@ -1,7 +1,7 @@
 import type { Config } from "../config/index.js";
 import type { Audit, AuditQuery, PatientHistory } from "../audit/index.js";
 import type { KeyStatusReader } from "../crypto/index.js";
-import type { Identity } from "../identity/index.js";
+import type { Identity, Oidc } from "../identity/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { Records, Shredding } from "../fhir/index.js";
 import type { Sessions } from "../session/index.js";
@@ -24,5 +24,7 @@ export interface HttpServices {
   keyStatus: KeyStatusReader;
   /** Crypto-shredding of a patient with dual approval (authorizes and audits inside). */
   shredding: Shredding;
+  /** The OpenID Connect / OAuth 2.0 provider, its clients and bearer-token authentication. */
+  oidc: Oidc;
   version: string;
 }

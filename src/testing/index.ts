@@ -6,3 +6,4 @@ export { uploadCorpus } from "./upload-corpus.js";
 export { startFakeClamd } from "./fake-clamd.js";
 export { waitFor } from "./wait-for.js";
 export { createPatient } from "./create-patient.js";
+export { createHttpsFetch } from "./https-fetch.js";

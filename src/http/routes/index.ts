@@ -5,13 +5,15 @@ import { auditRoutes } from "./audit.js";
 import { fhirAuditEventRoutes } from "./fhir-audit-event.js";
 import { fhirRoutes } from "./fhir.js";
 import { keysAdminRoutes } from "./keys-admin.js";
+import { oauthClientRoutes } from "./oauth-clients.js";
+import { oidcRoutes, smartConfigurationRoutes } from "./oidc.js";
 import { patientPortalRoutes } from "./patient-portal.js";
 import { sessionRoutes } from "./session.js";
 import { uploadRoutes } from "./uploads.js";
 
 /** Every route group, registered in this order. */
 export function routeGroups(services: HttpServices): FastifyPluginAsyncZod[] {
-  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services)];
+  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), oidcRoutes(services), smartConfigurationRoutes(services), oauthClientRoutes(services)];
 }
 
 export { oneTimeLink } from "./admin.js";

@@ -1,0 +1,140 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type Provider from "oidc-provider";
+import type { Audit } from "../../audit/index.js";
+import type { Keyring } from "../../crypto/index.js";
+import type { Database } from "../../db/index.js";
+import { AppError, type Clock, type Principal, type RequestOrigin } from "../../kernel/index.js";
+import type { AccountRow } from "../store.js";
+import { createAdapterFactory } from "./adapter.js";
+import { createOidcClients } from "./clients.js";
+import { createInteractions } from "./interactions.js";
+import { buildProvider } from "./provider.js";
+import { createSigningKeys } from "./signing-keys.js";
+import { createOidcStore } from "./store.js";
+
+export type { ClientRegistration, ClientView, OidcClients } from "./clients.js";
+export { isAcceptableRedirectUri } from "./clients.js";
+export type { PendingInteraction, Interactions } from "./interactions.js";
+export { escapeHtml, page } from "./pages.js";
+
+export interface OidcSettings {
+  publicUrl: URL;
+  accessTokenSeconds: number;
+  refreshTokenSeconds: number;
+  sessionSeconds: number;
+}
+
+/** The path the provider is mounted under; the issuer is the public URL plus this path. */
+export const oidcMountPath = "/oidc";
+
+/**
+ * Mamori's OpenID Connect / OAuth 2.0 provider (oidc-provider) with its storage in our database, ES256 keys
+ * encrypted by the keyring, administrator-registered clients and bearer-token authentication of API requests.
+ */
+export async function createOidc(deps: {
+  db: Database;
+  keyring: Keyring;
+  audit: Audit;
+  clock: Clock;
+  settings: OidcSettings;
+  /** SMART resource scopes the service recognises (from access). */
+  smartScopes: readonly string[];
+  accountOf: (accountId: string) => Promise<AccountRow | undefined>;
+  mayManageClients: (principal: Principal) => { allowed: boolean; reasonCode: string };
+}) {
+  const { db, keyring, audit, clock, settings } = deps;
+  const issuer = new URL(oidcMountPath, settings.publicUrl).toString();
+  const scopes = ["openid", "offline_access", "launch/patient", "fhirUser", ...deps.smartScopes];
+  const clients = createOidcClients({ db, keyring, audit, clock, supportedScopes: new Set(scopes), mayManageClients: deps.mayManageClients });
+  const signingKeys = createSigningKeys({ db, keyring, clock });
+  const adapter = createAdapterFactory({ db, keyring, clientMetadata: (clientId) => clients.metadata(clientId) });
+  // Signed-cookie keys derived from the keyring, so every node agrees without another stored secret.
+  const cookieKeys = [keyring.blindIndex("oidc.cookie-keys", "v1").toString("base64url")];
+
+  async function activeAccount(accountId: string): Promise<AccountRow | undefined> {
+    const account = await deps.accountOf(accountId);
+    return account?.status === "active" ? account : undefined;
+  }
+
+  async function build(): Promise<{ provider: Provider; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> }> {
+    const provider = buildProvider({
+      settings: { issuer, accessTokenSeconds: settings.accessTokenSeconds, refreshTokenSeconds: settings.refreshTokenSeconds, sessionSeconds: settings.sessionSeconds, scopes, cookieKeys },
+      keys: await signingKeys.load(),
+      adapter,
+      audit,
+      findAccount: async (accountId) => {
+        const account = await activeAccount(accountId);
+        if (!account) return undefined;
+        const fhirUser = account.patientId ? new URL(`/fhir/R4/Patient/${account.patientId}`, settings.publicUrl).toString() : undefined;
+        return { accountId, patientId: account.patientId ?? undefined, claims: async () => ({ sub: accountId, ...(fhirUser ? { fhirUser } : {}) }) };
+      },
+    });
+    const callback = provider.callback();
+    return { provider, handle: async (req, res) => void (await callback(req, res)) };
+  }
+
+  let current = await build();
+
+  return {
+    issuer,
+    scopes,
+    clients,
+    interactions: createInteractions(() => current.provider),
+    provider: () => current.provider,
+    /** Hands a raw request (URL already relative to the mount path) to the provider. */
+    handle: (req: IncomingMessage, res: ServerResponse) => current.handle(req, res),
+
+    /**
+     * Makes a new ES256 key the signer; the previous one stays in the JWKS so the tokens it signed still verify.
+     * Other nodes pick the new key up when they restart. Returns the new key id.
+     */
+    async rotateSigningKeys(): Promise<string> {
+      const kid = await signingKeys.rotate();
+      current = await build();
+      await audit.record({ action: "oauth.signing_key_rotate", outcome: "success", actor: {}, resource: { type: "OAuthSigningKey", id: kid }, network: { ip: "127.0.0.1", userAgent: "mamori" } });
+      return kid;
+    },
+
+    /**
+     * Revokes every grant, token and provider session of an account (account disabled, credentials compromised).
+     * Returns how many artifacts were removed; audited as `oauth.revoke`.
+     */
+    async revokeAllGrantsOf(accountId: string, reasonCode: string, origin: RequestOrigin = { ip: "127.0.0.1", userAgent: "mamori" }): Promise<number> {
+      const removed = await createOidcStore(db.kysely).destroyAccount(accountId);
+      await audit.record({ action: "oauth.revoke", outcome: "success", reasonCode, actor: { accountId }, resource: { type: "OAuthGrant" }, network: origin });
+      return removed;
+    },
+
+    /**
+     * The principal of a bearer access token: its account's current roles and patient, its client and scopes.
+     * The account's status is read on every use, so a disabled account's tokens stop at once.
+     * @throws {AppError} `oauth.invalid_token`.
+     */
+    async principalOfBearer(token: string, origin: RequestOrigin): Promise<Principal> {
+      const provider = current.provider;
+      const accessToken = await provider.AccessToken.find(token);
+      const account = accessToken?.accountId ? await activeAccount(accessToken.accountId) : undefined;
+      const client = accessToken?.clientId ? await provider.Client.find(accessToken.clientId) : undefined;
+      if (!accessToken || !account || !client) throw new AppError("oauth.invalid_token");
+      return {
+        accountId: account.id,
+        roles: account.roles,
+        sessionId: `grant:${accessToken.grantId ?? ""}`,
+        network: origin,
+        client: accessToken.clientId,
+        patientId: account.patientId ?? undefined,
+        scopes: (accessToken.scope ?? "").split(" ").filter(Boolean),
+      };
+    },
+
+    /** Audits a refused bearer token (no token value, no account). */
+    async auditRefusedBearer(origin: RequestOrigin): Promise<void> {
+      await audit.record({ action: "oauth.bearer_refused", outcome: "denied", reasonCode: "oauth.invalid_token", actor: {}, network: origin });
+    },
+
+    /** Removes expired artifacts (called periodically). */
+    purgeExpired: () => createOidcStore(db.kysely).purgeExpired(clock.now()),
+  };
+}
+
+export type Oidc = Awaited<ReturnType<typeof createOidc>>;
