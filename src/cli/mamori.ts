@@ -8,6 +8,7 @@ import { systemClock } from "../kernel/index.js";
 import { createMamori } from "../main.js";
 import { renderErrorCatalogueDoc } from "./error-doc.js";
 import { isKeysBackupCommand, keysBackupUsage, runKeysBackupCommand } from "./keys-backup-commands.js";
+import { isOidcCommand, oidcUsage, runOidcCommand } from "./oidc-commands.js";
 
 const usage = `mamori — medical records service
 
@@ -15,12 +16,12 @@ Usage:
   mamori start          run the HTTPS service (embedded defaults, or the environment's settings)
   mamori audit verify   check the audit trail's hash chain; exit 1 when it is broken
   mamori docs           regenerate docs/configuration.md and docs/errors.md
-${keysBackupUsage}`;
+${keysBackupUsage}${oidcUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub] = argv;
   if (command === "docs") return writeDocs();
-  if (command !== "start" && !(command === "audit" && sub === "verify") && !isKeysBackupCommand(command)) {
+  if (command !== "start" && !(command === "audit" && sub === "verify") && !isKeysBackupCommand(command) && !isOidcCommand(command, sub)) {
     process.stderr.write(usage);
     return command === undefined || command === "help" || command === "--help" ? 0 : 2;
   }
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   if (isKeysBackupCommand(command)) return runKeysBackupCommand(config, argv);
+  if (isOidcCommand(command, sub)) return runOidcCommand(config);
   return command === "start" ? start(config) : verifyAudit(config);
 }
 

@@ -27,6 +27,18 @@ export interface OidcSettings {
 /** The path the provider is mounted under; the issuer is the public URL plus this path. */
 export const oidcMountPath = "/oidc";
 
+const keyCheckIntervalMs = 60_000;
+
+/**
+ * Rotates the token signing keys without a running service (`mamori oidc rotate-keys`); running nodes pick the new
+ * key up within a minute. Returns the new key id.
+ */
+export async function rotateOidcSigningKeys(deps: { db: Database; keyring: Keyring; clock: Clock; audit: Audit }): Promise<string> {
+  const kid = await createSigningKeys(deps).rotate();
+  await deps.audit.record({ action: "oauth.signing_key_rotate", outcome: "success", actor: {}, resource: { type: "OAuthSigningKey", id: kid }, network: { ip: "127.0.0.1", userAgent: "mamori-cli" } });
+  return kid;
+}
+
 /**
  * Mamori's OpenID Connect / OAuth 2.0 provider (oidc-provider) with its storage in our database, ES256 keys
  * encrypted by the keyring, administrator-registered clients and bearer-token authentication of API requests.
@@ -56,10 +68,11 @@ export async function createOidc(deps: {
     return account?.status === "active" ? account : undefined;
   }
 
-  async function build(): Promise<{ provider: Provider; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> }> {
+  async function build(): Promise<{ provider: Provider; kid: string; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> }> {
+    const keys = await signingKeys.load();
     const provider = buildProvider({
       settings: { issuer, accessTokenSeconds: settings.accessTokenSeconds, refreshTokenSeconds: settings.refreshTokenSeconds, sessionSeconds: settings.sessionSeconds, scopes, cookieKeys },
-      keys: await signingKeys.load(),
+      keys,
       adapter,
       audit,
       findAccount: async (accountId) => {
@@ -70,10 +83,22 @@ export async function createOidc(deps: {
       },
     });
     const callback = provider.callback();
-    return { provider, handle: async (req, res) => void (await callback(req, res)) };
+    return { provider, kid: keys.activeKid, handle: async (req, res) => void (await callback(req, res)) };
   }
 
   let current = await build();
+  let keysCheckedAt = Date.now();
+
+  /** Another node or the CLI may have rotated the keys: look at most once a minute, rebuild when they changed. */
+  async function currentProvider(): Promise<typeof current> {
+    if (Date.now() - keysCheckedAt < keyCheckIntervalMs) return current;
+    keysCheckedAt = Date.now();
+    // Expired artifacts are dead weight; a failed purge is simply retried at the next check.
+    void createOidcStore(db.kysely).purgeExpired(new Date()).catch(() => undefined);
+    const activeKid = await createOidcStore(db.kysely).activeSigningKid();
+    if (activeKid && activeKid !== current.kid) current = await build();
+    return current;
+  }
 
   return {
     issuer,
@@ -82,7 +107,7 @@ export async function createOidc(deps: {
     interactions: createInteractions(() => current.provider),
     provider: () => current.provider,
     /** Hands a raw request (URL already relative to the mount path) to the provider. */
-    handle: (req: IncomingMessage, res: ServerResponse) => current.handle(req, res),
+    handle: async (req: IncomingMessage, res: ServerResponse) => (await currentProvider()).handle(req, res),
 
     /**
      * Makes a new ES256 key the signer; the previous one stays in the JWKS so the tokens it signed still verify.

@@ -131,6 +131,9 @@ export function createOidcStore(executor: Executor) {
         .values({ kid: row.kid, alg: row.alg, public_jwk: JSON.stringify(row.publicJwk) as unknown as Record<string, unknown>, private_jwk: row.privateJwk, status: "active", created_at: at })
         .execute();
     },
+    async activeSigningKid(): Promise<string | undefined> {
+      return (await db.selectFrom("oidc_signing_key").select("kid").where("status", "=", "active").executeTakeFirst())?.kid;
+    },
     async lockSigningKeys(): Promise<void> {
       await sql`lock table oidc_signing_key in exclusive mode`.execute(db);
     },
