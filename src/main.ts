@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
-import { createAccess, supportedSmartScopes } from "./access/index.js";
+import { createAccess, isScopeCovered, supportedSmartScopes } from "./access/index.js";
 import { actorOf, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
@@ -103,6 +103,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       clock,
       settings: { publicUrl: config.publicUrl, accessTokenSeconds: config.oauth.accessTokenSeconds, refreshTokenSeconds: config.oauth.refreshTokenSeconds, sessionSeconds: Math.floor(config.session.absoluteMs / 1000) },
       smartScopes: supportedSmartScopes(),
+      isScopeCovered,
       accountOf: (accountId) => identity.accounts.get(accountId),
       mayManageClients: (principal) => access.decide(principal, "manage_oauth_clients", { type: "System" }),
     });

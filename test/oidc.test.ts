@@ -97,6 +97,13 @@ describe("OpenID Connect provider", () => {
     assert.equal(write.status, 403);
   });
 
+  it("grants scopes within the client's registration (user/*.cruds covers user/Patient.rs) and not the others", async () => {
+    const narrow = await registerClient(admin, { scopes: ["openid", "user/*.cruds"] });
+    const narrowRp = await relyingParty(app, narrow);
+    const tokens = await signInThroughProvider(doctor.client, narrowRp, "openid user/Patient.rs patient/*.rs");
+    assert.deepEqual(String(tokens.scope).split(" ").sort(), ["openid", "user/Patient.rs"]);
+  });
+
   it("refuses an authorization request without PKCE and one with the plain method", async () => {
     for (const extra of [{ code_challenge: "", code_challenge_method: "" }, { code_challenge: "a".repeat(43), code_challenge_method: "plain" }]) {
       const url = oidcClient.buildAuthorizationUrl(rp, { redirect_uri: "https://app.example.test/callback", scope: "openid", state: "s", ...extra });

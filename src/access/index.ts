@@ -16,4 +16,4 @@ export async function createAccess(): Promise<Access> {
   const decide = createDecider(policies);
   return { decide, policies: () => policies };
 }
-export { parseSmartScope, scopesPermit, supportedSmartScopes, scopedResourceTypes, type ParsedScope, type ScopedInteraction } from "./smart-scopes.js";
+export { isScopeCovered, parseSmartScope, scopesPermit, supportedSmartScopes, scopedResourceTypes, type ParsedScope, type ScopedInteraction } from "./smart-scopes.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseSmartScope, scopesPermit, supportedSmartScopes } from "./smart-scopes.js";
+import { isScopeCovered, parseSmartScope, scopesPermit, supportedSmartScopes } from "./smart-scopes.js";
 
 describe("SMART scopes", () => {
   it("parses v2 permissions and maps the v1 forms", () => {
@@ -23,6 +23,15 @@ describe("SMART scopes", () => {
     assert.equal(scopesPermit(["patient/*.rs"], { ...read, launchPatient: "p1" }), true);
     assert.equal(scopesPermit(["patient/*.rs"], { ...read, launchPatient: "p2" }), false);
     assert.equal(scopesPermit(["patient/*.rs"], read), false, "no launch context, no patient access");
+  });
+
+  it("treats a client's registered scope as covering narrower ones of the same context", () => {
+    assert.equal(isScopeCovered("user/Patient.rs", ["user/*.cruds"]), true);
+    assert.equal(isScopeCovered("user/*.rs", ["user/Patient.cruds"]), false);
+    assert.equal(isScopeCovered("patient/*.rs", ["user/*.cruds"]), false);
+    assert.equal(isScopeCovered("user/*.read", ["user/*.rs"]), true);
+    assert.equal(isScopeCovered("openid", ["openid"]), true);
+    assert.equal(isScopeCovered("offline_access", ["openid"]), false);
   });
 
   it("grants only the interactions named", () => {

@@ -51,3 +51,23 @@ export function scopesPermit(scopes: readonly string[], request: { interaction: 
     return request.launchPatient !== undefined && request.patientId === request.launchPatient;
   });
 }
+
+/**
+ * Whether a requested scope is within a client's registered ones: the same scope, or for SMART resource scopes one
+ * of the same context whose type covers it (`*` or equal) and whose permissions include all requested ones
+ * (`user/*.cruds` covers `user/Patient.rs`).
+ */
+export function isScopeCovered(requested: string, allowed: readonly string[]): boolean {
+  if (allowed.includes(requested)) return true;
+  const wanted = parseSmartScope(requested);
+  if (!wanted) return false;
+  return allowed.some((scope) => {
+    const granted = parseSmartScope(scope);
+    return (
+      granted !== undefined &&
+      granted.context === wanted.context &&
+      (granted.resourceType === "*" || granted.resourceType === wanted.resourceType) &&
+      [...wanted.letters].every((letter) => granted.letters.includes(letter))
+    );
+  });
+}

@@ -81,6 +81,9 @@ export function createOidcClients(deps: {
   }
 
   return {
+    // The registered scopes are enforced at consent (interactions.ts), not by oidc-provider's exact-match list,
+    // because a SMART scope also covers narrower ones (`user/*.cruds` covers `user/Patient.r`).
+
     /**
      * Registers a client; the secret of a confidential client is returned here once and stored encrypted.
      * @throws {AppError} `access.denied`, `oauth.invalid_redirect_uri`, `oauth.invalid_client_scope`.
@@ -137,6 +140,12 @@ export function createOidcClients(deps: {
       return row?.status === "active" && row.isFirstParty;
     },
 
+    /** The scopes an active client was registered with (empty when unknown or disabled). */
+    async allowedScopes(clientId: string): Promise<string[]> {
+      const row = await store().client(clientId);
+      return row?.status === "active" ? row.scopes.split(" ").filter(Boolean) : [];
+    },
+
     /** The provider's view of an active client, with its secret decrypted; undefined when unknown or disabled. */
     async metadata(clientId: string): Promise<AdapterPayload | undefined> {
       const row = await store().client(clientId);
@@ -150,7 +159,6 @@ export function createOidcClients(deps: {
         post_logout_redirect_uris: row.postLogoutRedirectUris,
         grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
-        scope: row.scopes,
         id_token_signed_response_alg: "ES256",
       };
     },

@@ -51,6 +51,8 @@ export async function createOidc(deps: {
   settings: OidcSettings;
   /** SMART resource scopes the service recognises (from access). */
   smartScopes: readonly string[];
+  /** Whether a requested scope lies within a client's registered ones (from access). */
+  isScopeCovered: (requested: string, allowed: readonly string[]) => boolean;
   accountOf: (accountId: string) => Promise<AccountRow | undefined>;
   mayManageClients: (principal: Principal) => { allowed: boolean; reasonCode: string };
 }) {
@@ -104,7 +106,7 @@ export async function createOidc(deps: {
     issuer,
     scopes,
     clients,
-    interactions: createInteractions(() => current.provider),
+    interactions: createInteractions({ provider: () => current.provider, allowedScopes: (clientId) => clients.allowedScopes(clientId), isScopeCovered: deps.isScopeCovered }),
     provider: () => current.provider,
     /** Hands a raw request (URL already relative to the mount path) to the provider. */
     handle: async (req: IncomingMessage, res: ServerResponse) => (await currentProvider()).handle(req, res),
