@@ -104,6 +104,16 @@ describe("OpenID Connect provider", () => {
     assert.deepEqual(String(tokens.scope).split(" ").sort(), ["openid", "user/Patient.rs"]);
   });
 
+  it("sends a browser whose Mamori session has ended back to the sign-in, though the provider remembers it", async () => {
+    const nurse = await app.signedInUser("doctor");
+    await signInThroughProvider(nurse.client, rp, "openid");
+    assert.equal((await nurse.client.post("/api/auth/logout")).status, 204);
+    const url = oidcClient.buildAuthorizationUrl(rp, { redirect_uri: "https://app.example.test/callback", scope: "openid", state: "s", code_challenge: await oidcClient.calculatePKCECodeChallenge(oidcClient.randomPKCECodeVerifier()), code_challenge_method: "S256" });
+    let location = url.href;
+    for (let hop = 0; hop < 4 && !location.startsWith("/?"); hop += 1) location = String((await nurse.client.get(location)).headers.location);
+    assert.match(location, /^\/\?continue=%2Foidc%2Finteraction%2F/);
+  });
+
   it("refuses an authorization request without PKCE and one with the plain method", async () => {
     for (const extra of [{ code_challenge: "", code_challenge_method: "" }, { code_challenge: "a".repeat(43), code_challenge_method: "plain" }]) {
       const url = oidcClient.buildAuthorizationUrl(rp, { redirect_uri: "https://app.example.test/callback", scope: "openid", state: "s", ...extra });

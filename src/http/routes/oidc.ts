@@ -76,8 +76,10 @@ export function oidcRoutes(services: HttpServices): FastifyPluginAsyncZod {
 
     const handOver = async (request: FastifyRequest, reply: FastifyReply) => {
       reply.hijack();
-      const raw = request.raw as IncomingMessage & { originalUrl?: string };
+      const raw = request.raw as IncomingMessage & { originalUrl?: string; mamoriAccountId?: string };
       raw.originalUrl = raw.url;
+      // The provider honours its own session only alongside an active Mamori web session of the same account.
+      raw.mamoriAccountId = activeAccountOf(request);
       raw.url = (raw.url ?? "").slice(oidcMountPath.length) || "/";
       await oidc.handle(raw, reply.raw);
     };

@@ -86,6 +86,22 @@ export function buildProvider(deps: ProviderDeps): Provider {
   provider.on("end_session.success", (ctx: KoaContextWithOIDC) => {
     ctx.state["mamoriLoggedOut"] = ctx.oidc.session?.accountId ?? "";
   });
+  // The provider's own session is only as good as the Mamori web session behind it: an authorization request from a
+  // browser without one (signed out, expired, another account) is treated as having no provider session, so it
+  // goes through our sign-in again (the login prompt).
+  provider.use(async (ctx, next) => {
+    if (ctx.path === "/auth" && ctx.req.headers.cookie) {
+      const webAccount = (ctx.req as { mamoriAccountId?: string }).mamoriAccountId;
+      const session = webAccount ? await provider.Session.get(ctx as unknown as KoaContextWithOIDC).catch(() => undefined) : undefined;
+      if (!webAccount || (session?.accountId && session.accountId !== webAccount)) {
+        ctx.req.headers.cookie = ctx.req.headers.cookie
+          .split(";")
+          .filter((pair) => !/^\s*_session(\.|=)/.test(pair))
+          .join(";");
+      }
+    }
+    await next();
+  });
   provider.use(async (ctx, next) => {
     await next();
     for (const entry of auditEntriesOf(ctx as KoaContextWithOIDC)) await deps.audit.record(entry);
