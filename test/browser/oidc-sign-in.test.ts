@@ -64,4 +64,28 @@ describe("signing in to an OAuth client through the web UI (browser)", { skip, t
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  it("lets an administrator register a client on the admin page and shows its secret once", async () => {
+    const admin = await app.signedInUser("admin");
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP" });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    await page.goto(`${app.baseUrl}/`);
+    await page.getByTestId("login-email").fill(admin.email);
+    await page.getByTestId("login-password").fill(admin.password);
+    await page.getByTestId("login-submit").click();
+    serverClock.offsetMs += 30_000;
+    await page.getByTestId("totp-code").fill(await generate({ secret: admin.totpSecret, epoch: Math.floor(serverClock.now().getTime() / 1000) }));
+    await page.getByTestId("totp-submit").click();
+    await page.getByTestId("oauth-client-name").fill("画面登録アプリ");
+    await page.getByTestId("oauth-client-redirect").fill("https://app.example.test/callback");
+    await page.getByTestId("oauth-client-submit").click();
+    const secret = (await page.getByTestId("oauth-client-secret").textContent()) ?? "";
+    assert.ok(secret.length >= 20);
+    await page.getByText("画面登録アプリ").first().waitFor();
+    await page.reload();
+    await page.getByTestId("oauth-clients").getByText("画面登録アプリ").waitFor();
+    assert.ok(!(await page.content()).includes(secret), "the secret is not shown again");
+    await context.close();
+  });
 });
