@@ -158,17 +158,19 @@ describe("OpenID Connect provider", () => {
     assert.ok((await auditEntries(`accountId=${doctor.accountId}&action=oauth.revoke`)).length >= 1);
   });
 
-  it("ends the provider session through RP-initiated logout", async () => {
-    const tokens = await signInThroughProvider(doctor.client, rp, "openid");
+  it("ends the provider session and the Mamori web session through RP-initiated logout", async () => {
+    const leaving = await app.signedInUser("doctor");
+    const tokens = await signInThroughProvider(leaving.client, rp, "openid");
     const logoutUrl = oidcClient.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutRedirectUri, state: "bye" });
-    const confirm = await doctor.client.get(logoutUrl.href);
+    const confirm = await leaving.client.get(logoutUrl.href);
     assert.equal(confirm.status, 200);
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.text)?.[1];
     assert.ok(xsrf);
-    const done = await doctor.client.post("/oidc/session/end/confirm", `xsrf=${encodeURIComponent(xsrf)}&logout=yes`, { contentType: "application/x-www-form-urlencoded" });
+    const done = await leaving.client.post("/oidc/session/end/confirm", `xsrf=${encodeURIComponent(xsrf)}&logout=yes`, { contentType: "application/x-www-form-urlencoded" });
     assert.equal(done.status, 303);
     assert.ok(String(done.headers.location).startsWith(postLogoutRedirectUri));
-    assert.ok((await auditEntries(`accountId=${doctor.accountId}&action=oauth.logout`)).length >= 1);
+    assert.ok((await auditEntries(`accountId=${leaving.accountId}&action=oauth.logout`)).length >= 1);
+    assert.equal((await leaving.client.get("/api/session")).json.stage, "anonymous", "signed out of Mamori as well");
   });
 
   it("keeps tokens signed with the previous key verifiable after key rotation, and signs new ones with the new key", async () => {

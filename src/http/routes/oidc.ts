@@ -76,10 +76,12 @@ export function oidcRoutes(services: HttpServices): FastifyPluginAsyncZod {
 
     const handOver = async (request: FastifyRequest, reply: FastifyReply) => {
       reply.hijack();
-      const raw = request.raw as IncomingMessage & { originalUrl?: string; mamoriAccountId?: string };
+      const raw = request.raw as IncomingMessage & { originalUrl?: string; mamoriAccountId?: string; mamoriEndWebSession?: () => Promise<void> };
       raw.originalUrl = raw.url;
       // The provider honours its own session only alongside an active Mamori web session of the same account.
       raw.mamoriAccountId = activeAccountOf(request);
+      const webSession = request.webSession;
+      if (webSession) raw.mamoriEndWebSession = () => services.sessions.sessions.end(webSession.id, "session.rp_logout");
       raw.url = (raw.url ?? "").slice(oidcMountPath.length) || "/";
       await oidc.handle(raw, reply.raw);
     };

@@ -105,6 +105,9 @@ export function buildProvider(deps: ProviderDeps): Provider {
   provider.use(async (ctx, next) => {
     await next();
     for (const entry of auditEntriesOf(ctx as KoaContextWithOIDC)) await deps.audit.record(entry);
+    // RP-initiated logout signs the user out of Mamori too: the web session is what the provider's login stands on.
+    const endWebSession = (ctx.req as { mamoriEndWebSession?: () => Promise<void> }).mamoriEndWebSession;
+    if (typeof ctx.state["mamoriLoggedOut"] === "string" && endWebSession) await endWebSession();
   });
   provider.use(async (ctx, next) => {
     await next();
