@@ -11,7 +11,7 @@ import { createIdentityStore } from "./store.js";
 export type { AccountRow } from "./store.js";
 export type { IssuedInvitation } from "./invitations.js";
 export { hashToken } from "./token-hash.js";
-export { createOidc, rotateOidcSigningKeys, oidcMountPath, escapeHtml, page, isAcceptableRedirectUri, type Oidc, type OidcSettings, type ClientRegistration, type ClientView, type PendingInteraction } from "./oidc/index.js";
+export { createOidc, rotateOidcSigningKeys, oidcMountPath, escapeHtml, formPageCsp, formPageReferrerPolicy, page, isAcceptableRedirectUri, type Oidc, type OidcSettings, type ClientRegistration, type ClientView, type PendingInteraction } from "./oidc/index.js";
 
 export interface IdentityDeps {
   db: Database;

@@ -5,7 +5,7 @@ import * as oidcClient from "openid-client";
 import { generate } from "otplib";
 import { chromium, type Browser } from "playwright-core";
 import { startTestApp, type TestApp } from "../../src/testing/index.js";
-import { redirectUri, registerClient, relyingParty } from "../oidc-helpers.js";
+import { postLogoutRedirectUri, redirectUri, registerClient, relyingParty } from "../oidc-helpers.js";
 
 const chromiumPath = "/usr/bin/chromium";
 const skip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
@@ -61,7 +61,38 @@ describe("signing in to an OAuth client through the web UI (browser)", { skip, t
     assert.ok(callback.searchParams.get("code"), `the browser came back to the client with a code: ${callback.searchParams.get("error") ?? ""}`);
     const tokens = await oidcClient.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state });
     assert.equal(tokens.claims()?.sub, doctor.accountId);
+
+    // RP-initiated logout: the confirmation form posts to the provider, which sends the browser back to the client.
+    const loggedOut = page.waitForRequest((request) => request.url().startsWith(postLogoutRedirectUri), { timeout: 30_000 });
+    await page.goto(oidcClient.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutRedirectUri }).href);
+    await page.getByRole("button", { name: "ログアウト / Sign out" }).click();
+    await loggedOut;
     assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it("asks consent for a third-party app in the browser and sends the browser back to it (CSP allows the redirect)", async () => {
+    const admin = await app.signedInUser("admin");
+    const doctor = await app.signedInUser("doctor");
+    const rp = await relyingParty(app, await registerClient(admin, { name: "外部アプリ", isFirstParty: false, isConfidential: false, scopes: ["openid", "user/*.rs"] }));
+    const verifier = oidcClient.randomPKCECodeVerifier();
+    const url = oidcClient.buildAuthorizationUrl(rp, { redirect_uri: redirectUri, scope: "openid user/*.rs", code_challenge: await oidcClient.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "st" });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP" });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    const callbackRequest = page.waitForRequest((request) => request.url().startsWith(redirectUri), { timeout: 30_000 });
+    await page.goto(url.href);
+    await page.getByTestId("login-email").fill(doctor.email);
+    await page.getByTestId("login-password").fill(doctor.password);
+    await page.getByTestId("login-submit").click();
+    serverClock.offsetMs += 30_000;
+    await page.getByTestId("totp-code").fill(await generate({ secret: doctor.totpSecret, epoch: Math.floor(serverClock.now().getTime() / 1000) }));
+    await page.getByTestId("totp-submit").click();
+    await page.getByText("user/*.rs").waitFor();
+    assert.match(await page.content(), /外部アプリ/);
+    await page.getByRole("button", { name: "許可する" }).click();
+    const callback = new URL((await callbackRequest).url());
+    assert.ok(callback.searchParams.get("code"));
     await context.close();
   });
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { escapeHtml, oidcMountPath, page, type PendingInteraction } from "../../identity/index.js";
+import { escapeHtml, formPageCsp, formPageReferrerPolicy, oidcMountPath, page, type PendingInteraction } from "../../identity/index.js";
 import { AppError } from "../../kernel/index.js";
 import type { HttpServices } from "../context.js";
 import { preferredLanguage } from "../language.js";
@@ -58,7 +58,11 @@ export function oidcRoutes(services: HttpServices): FastifyPluginAsyncZod {
       if (pending.prompt === "login") return reply.redirect(await oidc.interactions.login(request.raw, reply.raw, accountId), 303);
       if (await oidc.clients.isFirstParty(pending.clientId)) return reply.redirect(await oidc.interactions.consent(request.raw, reply.raw), 303);
       const client = await oidc.provider().Client.find(pending.clientId);
-      return reply.type("text/html; charset=utf-8").send(consentPage(request, pending, client?.clientName ?? pending.clientId));
+      return reply
+        .type("text/html; charset=utf-8")
+        .header("content-security-policy", formPageCsp(client?.redirectUris ?? []))
+        .header("referrer-policy", formPageReferrerPolicy)
+        .send(consentPage(request, pending, client?.clientName ?? pending.clientId));
     });
 
     app.post(`${oidcMountPath}/interaction/:uid/allow`, async (request, reply) => {

@@ -15,7 +15,7 @@ import { createOidcStore } from "./store.js";
 export type { ClientRegistration, ClientView, OidcClients } from "./clients.js";
 export { isAcceptableRedirectUri } from "./clients.js";
 export type { PendingInteraction, Interactions } from "./interactions.js";
-export { escapeHtml, page } from "./pages.js";
+export { escapeHtml, formPageCsp, formPageReferrerPolicy, page } from "./pages.js";
 
 export interface OidcSettings {
   publicUrl: URL;
