@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
-import { createAccess } from "./access/index.js";
+import { createAccess, isScopeCovered, supportedSmartScopes } from "./access/index.js";
 import { actorOf, createAffectedPatients, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import { createCompliance, type Compliance } from "./compliance/index.js";
 import type { Config } from "./config/index.js";
@@ -10,7 +10,7 @@ import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./c
 import { migrate, openDatabase, type Database } from "./db/index.js";
 import { createRecords, createShredding, patientDataKeyId, type Shredding } from "./fhir/index.js";
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
-import { createIdentity, type Identity } from "./identity/index.js";
+import { createIdentity, createOidc, type Identity, type Oidc } from "./identity/index.js";
 import { createIncidents, createServiceMode } from "./incidents/index.js";
 import { createIds, type Ids } from "./ids/index.js";
 import { systemClock, type Clock } from "./kernel/index.js";
@@ -28,6 +28,8 @@ export interface Mamori {
   /** Crypto-shredding of a patient (retention rule, dual approval); administrators only. */
   shredding: Shredding;
   identity: Identity;
+  /** The OpenID Connect / OAuth 2.0 provider: key rotation, revoking an account's grants, registered clients. */
+  oidc: Oidc;
   tls: TlsMaterial;
   /** The SIEM export loops (none unless configured); their status feeds metrics. */
   siem: SiemExport;
@@ -139,6 +141,25 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     const stopDormantSweep = identity.lifecycle.startDormantSweep(3_600_000, (error) =>
       logger.error({ err: { name: error instanceof Error ? error.name : typeof error } }, "dormant-account sweep failed"),
     );
+    const oidc = await createOidc({
+      db,
+      keyring,
+      audit,
+      clock,
+      settings: { publicUrl: config.publicUrl, accessTokenSeconds: config.oauth.accessTokenSeconds, refreshTokenSeconds: config.oauth.refreshTokenSeconds, sessionSeconds: Math.floor(config.session.absoluteMs / 1000) },
+      smartScopes: supportedSmartScopes(),
+      isScopeCovered,
+      // An account locked by an automatic response loses its bearer tokens' effect too, not only its web sessions.
+      accountOf: async (accountId) => {
+        const account = await identity.accounts.get(accountId);
+        return account && (await ids.checks.isAccountLocked(accountId)) ? { ...account, status: "disabled" as const } : account;
+      },
+      mayManageClients: (principal) => access.decide(principal, "manage_oauth_clients", { type: "System" }),
+    });
+    // Deactivation and the dormant sweep end OAuth grants at once, as they end web sessions (AUTH-6).
+    identity.lifecycle.onDeactivated(async ({ accountId, reasonCode }) => {
+      await oidc.revokeAllGrantsOf(accountId, reasonCode);
+    });
     const auditQuery = createAuditQuery({ db, audit, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });
     // File sanitising runs in worker threads so a hostile upload cannot stall request handling.
     sanitiserPool = createSanitiserPool({ size: config.uploads.workers, timeoutMs: config.uploads.timeoutMs, limits: config.uploads });
@@ -191,7 +212,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       revokeSessions: (filter, reason) => sessions.sessions.revokeAll(filter, reason),
     });
     const compliance = await createCompliance({ db, config, clock, audit, keyring, access, version, tlsTarget: complianceTlsTarget(config) });
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents, ids }, tls, logger);
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,
@@ -211,6 +232,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       keyring,
       shredding,
       identity,
+      oidc,
       tls,
       siem,
       supplyChain: createSupplyChain({ db, clock, sbomFile: config.supplyChain.sbomFile, sbomMaxAgeMs: config.supplyChain.sbomMaxAgeMs }),

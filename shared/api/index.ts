@@ -11,3 +11,4 @@ export * from "./incidents.js";
 export * from "./mfa.js";
 export * from "./compliance.js";
 export * from "./ids.js";
+export * from "./oauth-clients.js";

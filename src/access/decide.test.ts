@@ -99,6 +99,10 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["doctor"], "read_compliance", system, false, "access.no_permission"],
   [["doctor"], "attest_control", system, false, "access.no_permission"],
   [["patient"], "attest_control", system, false, "access.no_permission"],
+  // AUTH-7: only administrators register, list and disable OAuth client applications.
+  [["admin"], "manage_oauth_clients", system, true, "access.permitted"],
+  [["doctor"], "manage_oauth_clients", system, false, "access.no_permission"],
+  [["security_officer"], "manage_oauth_clients", system, false, "access.no_permission"],
 ];
 
 describe("access policy (Cedar)", () => {
@@ -140,6 +144,7 @@ describe("access policy for patient accounts (Cedar)", () => {
     ["cannot read the key status", "read_key_status", { type: "System" }, false],
     ["cannot shred its own record", "shred_patient", own, false],
     ["cannot approve shredding its own record", "approve_shred", own, false],
+    ["cannot manage OAuth clients", "manage_oauth_clients", { type: "System" }, false],
   ];
   for (const [sentence, action, target, allowed] of rows) {
     it(`a patient ${sentence}`, () => assert.equal(access.decide(patient, action, target).allowed, allowed));

@@ -32,6 +32,8 @@ export interface Config {
   uploads: { maxBytes: number; maxPixels: number; timeoutMs: number; workers: number; clamavSocket: string | undefined };
   organisationName: string;
   patientPortal: { mfaRequired: boolean; showStaffNames: boolean };
+  /** OAuth 2.0 / OpenID Connect provider token lifetimes. */
+  oauth: { accessTokenSeconds: number; refreshTokenSeconds: number };
   /** Intrusion detection over the audit trail: engine, rule thresholds, per-rule switch and response, webhook. */
   ids: IdsSettings;
   /** Limits the compliance checks compare the running system with. */
@@ -183,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       ...(e.MAMORI_SUBCONTRACTORS ? { subcontractors: e.MAMORI_SUBCONTRACTORS.split(";").map((part) => part.trim()).filter(Boolean) } : {}),
     },
     ids: idsSettings(e),
+    oauth: { accessTokenSeconds: e.MAMORI_ACCESS_TOKEN_SECONDS, refreshTokenSeconds: e.MAMORI_REFRESH_TOKEN_HOURS * 3600 },
   };
   return deepFreeze(config);
 }

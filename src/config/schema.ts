@@ -172,6 +172,8 @@ export const environmentSchema = z.object({
   MAMORI_DATA_CENTRE_LOCATION: z.string().trim().min(1).max(200).optional().describe("サービス仕様適合開示書 and PROV-3: where the servers and data are (e.g. Tokyo region). Unset: shown as 未記入."),
   MAMORI_DATA_CENTRE_COUNTRY: z.string().trim().length(2).toUpperCase().optional().describe("PROV-3: ISO 3166-1 country code of the data centre (JP expected). Unset: shown as 未記入 and the check is not met."),
   MAMORI_SUBCONTRACTORS: z.string().trim().min(1).max(2000).optional().describe("サービス仕様適合開示書: subcontractors (再委託先) and what they do, separated by semicolons. Unset: shown as 未記入."),
+  MAMORI_ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(60).max(3600).default(300).describe("Lifetime of an OAuth access token in seconds. Short, because a bearer token works for whoever holds it; clients renew with their refresh token."),
+  MAMORI_REFRESH_TOKEN_HOURS: z.coerce.number().int().min(1).max(90 * 24).default(168).describe("Absolute lifetime of an OAuth refresh token chain (grant) in hours: rotation never extends it past this many hours after sign-in."),
   MAMORI_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level. Logs never carry medical content, names, tokens or query strings."),
   ...idsEnvironmentShape,
 });

@@ -1,4 +1,4 @@
-import type { Access } from "../access/index.js";
+import { scopesPermit, type Access } from "../access/index.js";
 import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
@@ -43,6 +43,10 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
 
   /** Returns the permitting policy's reason code for the audit entry. @throws {AppError} `access.denied`. */
   function authorize(principal: Principal, action: "read" | "create", type: SupportedType, id: string): string {
+    // A bearer token's scopes narrow the account's own permissions; both must allow (SMART App Launch 2).
+    if (principal.scopes && !scopesPermit(principal.scopes, { interaction: action, resourceType: type, patientId: type === "Patient" ? id : undefined, launchPatient: principal.patientId })) {
+      throw new AppError("access.denied", { detail: "oauth.insufficient_scope" });
+    }
     const decision = access.decide(principal, action, { type, id });
     if (!decision.allowed) throw new AppError("access.denied", { detail: decision.reasonCode });
     return decision.policyIds.join(",") || decision.reasonCode;

@@ -2,9 +2,9 @@ import type { Config } from "../config/index.js";
 import type { Audit, AuditQuery, PatientHistory } from "../audit/index.js";
 import type { Compliance } from "../compliance/index.js";
 import type { KeyStatusReader } from "../crypto/index.js";
-import type { Identity } from "../identity/index.js";
 import type { Incidents } from "../incidents/index.js";
 import type { Ids } from "../ids/index.js";
+import type { Identity, Oidc } from "../identity/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { Records, Shredding } from "../fhir/index.js";
 import type { RateLimiter } from "../rate-limit/index.js";
@@ -32,6 +32,8 @@ export interface HttpServices {
   compliance: Compliance;
   /** Intrusion detection: the security officer's queue and the restriction checks (authorizes and audits inside). */
   ids: Pick<Ids, "officer" | "checks">;
+  /** The OpenID Connect / OAuth 2.0 provider, its clients and bearer-token authentication. */
+  oidc: Oidc;
   version: string;
   /** Request budgets per address, account and client (Redis or database counters). */
   rateLimiter: RateLimiter;

@@ -24,6 +24,7 @@ export { accessReportCsv, type AccessReport, type AccountReviewRow, type ReviewA
 export { hashToken } from "./token-hash.js";
 export { webAuthnTimeoutMs, type RelyingParty } from "./mfa/webauthn.js";
 export { recoveryCodeCount } from "./mfa/recovery-codes.js";
+export { createOidc, rotateOidcSigningKeys, oidcMountPath, escapeHtml, formPageCsp, formPageReferrerPolicy, page, isAcceptableRedirectUri, type Oidc, type OidcSettings, type ClientRegistration, type ClientView, type PendingInteraction } from "./oidc/index.js";
 
 export interface IdentityDeps {
   db: Database;

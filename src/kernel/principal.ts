@@ -13,6 +13,8 @@ export interface Principal {
   client?: string | undefined;
   /** For a patient account: the Patient record it belongs to (the only record it may see). */
   patientId?: string | undefined;
+  /** For a bearer token: its OAuth/SMART scopes, which narrow what the account may do. Absent for web sessions. */
+  scopes?: readonly string[] | undefined;
 }
 
 /** Where a request came from, for the audit trail. */

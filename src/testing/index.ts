@@ -9,3 +9,4 @@ export { createPatient } from "./create-patient.js";
 export { reachableRedisUrl, redisSkipReason } from "./redis.js";
 export { createSoftwareAuthenticator, type SoftwareAuthenticator } from "./software-authenticator.js";
 export { simulateClinicTraffic, hospitalNetwork, type ClinicTrafficOptions } from "./clinic-traffic.js";
+export { createHttpsFetch } from "./https-fetch.js";

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type { SessionView } from "../../shared/api/index.js";
 import { onRequestEvent } from "../api/activity.js";
 import { fetchSession, keepSessionAlive, logout } from "../api/auth-api.js";
+import { rememberProviderInteraction, resumeProviderInteraction } from "./provider-interaction.js";
 import { navigate } from "./router.js";
 
 export type SessionNotice = "expired" | undefined;
@@ -34,6 +35,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   viewRef.current = view;
 
   const update = useCallback((next: SessionView) => {
+    if (next.stage === "active" && resumeProviderInteraction()) return;
     setView(next);
     if (next.stage !== "anonymous") setNotice(undefined);
   }, []);
@@ -48,6 +50,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
+    rememberProviderInteraction();
     fetchSession().then(update, () => setView(anonymous));
   }, [update]);
 

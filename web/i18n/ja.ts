@@ -453,6 +453,22 @@ export const ja = {
     kind_account: "アカウントのロック",
     kind_ip: "接続元の遮断",
   },
+  oauthClients: {
+    heading: "連携アプリ（OAuth / SMART）",
+    name: "アプリ名",
+    redirectUris: "リダイレクトURI",
+    redirectHint: "https（ネイティブアプリはループバックのhttp）。複数は空白で区切ります。",
+    scopes: "許可するスコープ（空白区切り）",
+    confidential: "秘密鍵を保管できるサーバー側アプリ（機密クライアント）",
+    firstParty: "自組織のアプリ（同意画面を省略）",
+    submit: "登録する",
+    clientId: "クライアントID",
+    secretOnce: "クライアントシークレット（この一度だけ表示されます）",
+    status: "状態",
+    active: "有効",
+    disabled: "無効",
+    disable: "無効にする",
+  },
 } as const;
 
 /** Every text key with a string value: the shape en.ts must match. */

@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import type { Role } from "../../shared/api/index.js";
 import { InviteUserForm } from "./admin/invite-user-form.js";
 import { KeyStatusCard } from "./admin/key-status-card.js";
+import { OauthClientsCard } from "./admin/oauth-clients-card.js";
 import { ShredPatientForm } from "./admin/shred-patient-form.js";
 import { UsersCard } from "./admin/users-page.js";
 import { NewPatientForm } from "./clinician/new-patient-form.js";
@@ -43,6 +44,7 @@ export function HomePage({ roles, patientId }: { roles: readonly Role[]; patient
           <InviteUserForm />
           <KeyStatusCard />
           <ShredPatientForm />
+          <OauthClientsCard />
         </>
       ) : null}
       {!isDoctor && !isAdmin && !isAuditReviewer && !isPatient ? <p>{t("home.noRole")}</p> : null}

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { auditEventSearchLinks, auditFilterFromFhirSearch, toFhirAuditEvent } from "../../audit/index.js";
 import type { HttpServices } from "../context.js";
-import { requirePrincipal } from "../plugins/authenticate.js";
+import { requireScopedPrincipal } from "../plugins/authenticate.js";
 
 const base = "/fhir/R4";
 const fhirJson = "application/fhir+json; charset=utf-8";
@@ -27,7 +27,7 @@ export function fhirAuditEventRoutes(services: HttpServices): FastifyPluginAsync
 
   return async (app) => {
     app.get(`${base}/AuditEvent`, { schema: { querystring: searchQuery, response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
-      const principal = requirePrincipal(request);
+      const principal = await requireScopedPrincipal(request, reply, services.oidc, { interaction: "search", resourceType: "AuditEvent" });
       const page = await services.auditQuery.search(principal, auditFilterFromFhirSearch(request.query));
       // Bundle.total is optional for a searchset and would cost a count over the whole trail, so it is left out.
       return reply.type(fhirJson).send({
@@ -44,7 +44,7 @@ export function fhirAuditEventRoutes(services: HttpServices): FastifyPluginAsync
       async (request, reply) => {
         // AuditEvent ids are sequence numbers; any other id names nothing (answered not found after authorization).
         const seq = /^[1-9]\d{0,15}$/.test(request.params.id) ? Number(request.params.id) : 0;
-        const entry = await services.auditQuery.read(requirePrincipal(request), seq);
+        const entry = await services.auditQuery.read(await requireScopedPrincipal(request, reply, services.oidc, { interaction: "read", resourceType: "AuditEvent" }), seq);
         return reply.type(fhirJson).send(toFhirAuditEvent(entry));
       },
     );

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { capabilityStatement, type StoredResource } from "../../fhir/index.js";
 import type { HttpServices } from "../context.js";
-import { requirePrincipal } from "../plugins/authenticate.js";
+import { requireApiPrincipal } from "../plugins/authenticate.js";
 import type { FastifyReply } from "fastify";
 
 const base = "/fhir/R4";
@@ -31,12 +31,12 @@ export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
     );
 
     app.post(`${base}/:type`, { schema: { params: z.object({ type: resourceType }), response: { 201: resourceBody } } }, async (request, reply) => {
-      const stored = await services.records.create(requirePrincipal(request), request.params.type, request.body);
+      const stored = await services.records.create(await requireApiPrincipal(request, reply, services.oidc), request.params.type, request.body);
       return sendResource(reply, stored, 201);
     });
 
     app.get(`${base}/:type/:id`, { schema: { params: z.object({ type: resourceType, id: logicalId }), response: { 200: resourceBody } } }, async (request, reply) => {
-      const stored = await services.records.read(requirePrincipal(request), request.params.type, request.params.id);
+      const stored = await services.records.read(await requireApiPrincipal(request, reply, services.oidc), request.params.type, request.params.id);
       return sendResource(reply, stored, 200);
     });
   };
