@@ -66,6 +66,9 @@ describe("OpenID Connect provider", () => {
     assert.equal(created.status, 201, created.text);
     const read = await api.get(`/fhir/R4/Patient/${created.json.id}`, bearer(tokens.access_token));
     assert.equal(read.status, 200);
+    // A bearer request is charged to its account and to its OAuth client (NET-1 rate limits).
+    assert.match(String(read.headers["ratelimit-policy"]), /"account";q=\d+;w=\d+/);
+    assert.match(String(read.headers["ratelimit-policy"]), /"client";q=\d+;w=\d+/);
     const audited = await app.mamori.db.kysely.withTables<{ audit_entry: { seq: number; entry: { action: string; patientId?: string; actor: { client?: string } } } }>().selectFrom("audit_entry").select("entry").orderBy("seq", "desc").limit(50).execute();
     const readEntry = audited.map((row) => (typeof row.entry === "string" ? JSON.parse(row.entry) : row.entry)).find((entry) => entry.action === "fhir.read" && entry.patientId === created.json.id);
     assert.equal(readEntry?.actor.client, registered.clientId, "the audit entry names the client acting for the user");
@@ -127,22 +130,33 @@ describe("OpenID Connect provider", () => {
     }
   });
 
-  it("rotates refresh tokens, and a reused one revokes the whole grant and is audited as oauth.refresh_reuse", async () => {
-    const first = await signInThroughProvider(doctor.client, rp, "openid offline_access user/*.cruds");
+  it("rotates refresh tokens, and a reused one revokes the whole grant, is audited as oauth.refresh_reuse and ends the user's web sessions", async () => {
+    // A user of its own: the intrusion-detection response to a reused refresh token ends this user's sessions.
+    const reuser = await app.signedInUser("doctor");
+    const patientId = await createPatient(reuser);
+    const first = await signInThroughProvider(reuser.client, rp, "openid offline_access user/*.cruds");
     const second = await oidcClient.refreshTokenGrant(rp, first.refresh_token!);
     assert.notEqual(second.refresh_token, first.refresh_token);
     assert.equal((await app.client().get("/fhir/R4/metadata")).status, 200);
 
     await assert.rejects(oidcClient.refreshTokenGrant(rp, first.refresh_token!), (error: { error?: string }) => error.error === "invalid_grant");
     await assert.rejects(oidcClient.refreshTokenGrant(rp, second.refresh_token!), (error: { error?: string }) => error.error === "invalid_grant");
-    const patientId = await createPatient(doctor);
     assert.equal((await app.client().get(`/fhir/R4/Patient/${patientId}`, bearer(second.access_token))).status, 401);
-    await assert.rejects(oidcClient.fetchUserInfo(rp, second.access_token, doctor.accountId));
+    await assert.rejects(oidcClient.fetchUserInfo(rp, second.access_token, reuser.accountId));
 
-    const reuse = await auditEntries(`accountId=${doctor.accountId}&action=oauth.refresh_reuse`);
+    const reuse = await auditEntries(`accountId=${reuser.accountId}&action=oauth.refresh_reuse`);
     assert.equal(reuse.length, 1);
     assert.equal(reuse[0]!.outcome, "denied");
-    assert.ok((await auditEntries(`accountId=${doctor.accountId}&action=oauth.refresh`)).some((entry) => entry.outcome === "success"));
+    assert.ok((await auditEntries(`accountId=${reuser.accountId}&action=oauth.refresh`)).some((entry) => entry.outcome === "success"));
+
+    // The refresh_token_reuse rule's default response (revoke_sessions) signs the user out of the web UI too.
+    const deadline = Date.now() + 8_000;
+    let status = 200;
+    while (status === 200 && Date.now() < deadline) {
+      status = (await reuser.client.get(`/fhir/R4/Patient/${patientId}`)).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(status, 401, "the intrusion-detection response ended the web session");
   });
 
   it("introspects for the registered client and revokes tokens (RFC 7662, RFC 7009)", async () => {

@@ -51,7 +51,7 @@ export async function buildApp(services: HttpServices, tls: TlsMaterial, logger:
   registerReadOnlyMode(app, async () => (await services.incidents.serviceMode()).readOnly);
   app.addContentTypeParser(["application/fhir+json"], { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
   await app.register(cookie);
-  registerAuthentication(app, services.sessions);
+  registerAuthentication(app, services.sessions, services.oidc);
   registerAccountRateLimit(app, services.rateLimiter, services.clock);
   registerRequestLog(app);
 

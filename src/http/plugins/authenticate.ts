@@ -10,9 +10,23 @@ export const sessionCookieName = "__Host-mamori_session";
 /** The client application of cookie sessions: Mamori's own web UI, whose server holds the session (BFF). */
 const webClient = "mamori-web";
 
-/** Resolves the session cookie on every request, enforcing the idle and absolute limits as it does. */
-export function registerAuthentication(app: FastifyInstance, sessions: Sessions): void {
+/**
+ * Resolves the credentials of every request before its route runs: a bearer access token when the request sends
+ * an Authorization header (so the per-account and per-client rate limits can count it), otherwise the session
+ * cookie, enforcing the idle and absolute limits as it does.
+ */
+export function registerAuthentication(app: FastifyInstance, sessions: Sessions, oidc: Oidc): void {
   app.addHook("preHandler", async (request, reply) => {
+    if (request.headers.authorization !== undefined) {
+      const bearer = bearerTokenOf(request);
+      request.bearer = bearer
+        ? await oidc.principalOfBearer(bearer, request.origin).then(
+            (principal) => ({ principal }),
+            (refused: unknown) => ({ refused }),
+          )
+        : { refused: new AppError("oauth.invalid_token") };
+      return;
+    }
     const token = request.cookies[sessionCookieName];
     if (!token) return;
     const { session, expiredReason } = await sessions.sessions.resolve(token, request.origin);
@@ -56,15 +70,11 @@ export function bearerTokenOf(request: FastifyRequest): string | undefined {
  */
 export async function requireApiPrincipal(request: FastifyRequest, reply: FastifyReply, oidc: Oidc): Promise<Principal> {
   if (request.headers.authorization === undefined) return requirePrincipal(request);
-  const token = bearerTokenOf(request);
-  try {
-    if (!token) throw new AppError("oauth.invalid_token");
-    return await oidc.principalOfBearer(token, request.origin);
-  } catch (error) {
-    reply.header("www-authenticate", 'Bearer error="invalid_token"');
-    await oidc.auditRefusedBearer(request.origin);
-    throw error;
-  }
+  const bearer = request.bearer;
+  if (bearer && "principal" in bearer) return bearer.principal;
+  void reply.header("www-authenticate", 'Bearer error="invalid_token"');
+  await oidc.auditRefusedBearer(request.origin);
+  throw bearer?.refused ?? new AppError("oauth.invalid_token");
 }
 
 /**

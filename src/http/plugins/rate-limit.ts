@@ -32,15 +32,19 @@ export function registerAddressRateLimit(app: FastifyInstance, limiter: RateLimi
 }
 
 /**
- * Counts each API request against the account behind its session, from whatever address, once authentication has
- * run. Cookie sessions belong to Mamori's own web UI, so only the account is counted; bearer-token requests of
- * third-party clients add `{ class: "client", subject: <client id> }` here.
+ * Counts each API request against the account behind it, from whatever address, once authentication has run.
+ * Cookie sessions belong to Mamori's own web UI, so only the account is counted; a bearer token's requests count
+ * against its account and its OAuth client too.
  */
 export function registerAccountRateLimit(app: FastifyInstance, limiter: RateLimiter, clock: Clock): void {
   app.addHook("preHandler", async (request, reply) => {
-    const accountId = request.webSession?.accountId;
-    if (!accountId || !limitedPaths.test(request.url)) return;
-    await enforce(request, reply, limiter, clock, [{ class: "account", subject: accountId }], { accountId });
+    if (!limitedPaths.test(request.url)) return;
+    const bearer = request.bearer && "principal" in request.bearer ? request.bearer.principal : undefined;
+    const accountId = bearer?.accountId ?? request.webSession?.accountId;
+    if (!accountId) return;
+    const charges: RateLimitCharge[] = [{ class: "account", subject: accountId }];
+    if (bearer?.client) charges.push({ class: "client", subject: bearer.client });
+    await enforce(request, reply, limiter, clock, charges, { accountId, ...(bearer?.client ? { client: bearer.client } : {}) });
   });
 }
 

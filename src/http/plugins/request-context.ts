@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { RequestOrigin } from "../../kernel/index.js";
+import type { Principal, RequestOrigin } from "../../kernel/index.js";
 import type { LiveSession } from "../../session/index.js";
 
 declare module "fastify" {
@@ -8,6 +8,8 @@ declare module "fastify" {
     webSession: LiveSession | undefined;
     /** Set when the cookie's session just ended by a time limit, to tell the user why. */
     sessionEndReason: string | undefined;
+    /** What an `Authorization: Bearer` header resolved to: the token's principal, or why it was refused. */
+    bearer: { principal: Principal } | { refused: unknown } | undefined;
     origin: RequestOrigin;
   }
 }
@@ -23,6 +25,7 @@ export function requestOriginOf(request: FastifyRequest): RequestOrigin {
 export function registerRequestContext(app: FastifyInstance): void {
   app.decorateRequest("webSession", undefined);
   app.decorateRequest("sessionEndReason", undefined);
+  app.decorateRequest("bearer", undefined);
   app.decorateRequest("origin", undefined as unknown as RequestOrigin);
   app.addHook("onRequest", async (request) => {
     request.origin = requestOriginOf(request);
