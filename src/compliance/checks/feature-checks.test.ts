@@ -74,6 +74,7 @@ describe("compliance checks of lockout, factors, networks, supply chain and inci
     const good = await mfaFactors.run(context);
     assert.equal(good.status, "met", JSON.stringify(good.evidence));
     assert.equal(good.evidence["withTotp"], 3);
+    assert.deepEqual(good.evidence["kindsInUse"], ["totp", "recovery_code"]);
     const codes = await app.mamori.identity.recoveryCodes.issue(doctor.accountId);
     for (const code of codes) assert.equal(await app.mamori.identity.recoveryCodes.redeem(doctor.accountId, code), true);
     const partial = await mfaFactors.run(context);

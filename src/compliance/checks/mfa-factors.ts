@@ -16,11 +16,16 @@ export const mfaFactors: ComplianceCheck = {
     const of = (id: string) => factors.get(id) ?? { totp: false, passkeys: 0, recoveryCodesLeft: 0 };
     const withoutFactor = staff.filter((account) => !of(account.id).totp && of(account.id).passkeys === 0).length;
     const withoutRecoveryCodes = staff.filter((account) => of(account.id).recoveryCodesLeft === 0).length;
+    const withTotp = staff.filter((account) => of(account.id).totp).length;
+    const withPasskey = staff.filter((account) => of(account.id).passkeys > 0).length;
+    const withRecoveryCodes = staff.length - withoutRecoveryCodes;
     const evidence = {
-      kinds: ["totp", "passkey", "recovery_code"],
+      // Offered by src/identity/mfa; "in use" is what staff have actually enrolled.
+      kindsOffered: ["totp", "passkey", "recovery_code"],
+      kindsInUse: [...(withTotp > 0 ? ["totp"] : []), ...(withPasskey > 0 ? ["passkey"] : []), ...(withRecoveryCodes > 0 ? ["recovery_code"] : [])],
       activeStaff: staff.length,
-      withTotp: staff.filter((account) => of(account.id).totp).length,
-      withPasskey: staff.filter((account) => of(account.id).passkeys > 0).length,
+      withTotp,
+      withPasskey,
       withoutFactor,
       withoutRecoveryCodes,
     };
