@@ -41,7 +41,7 @@ export async function runComplianceCommand(config: Readonly<Config>, argv: strin
     const audit = createAudit({ db, keyring, clock: systemClock, batchWindowMs: 0, checkpoints: config.audit.checkpoints });
     try {
       const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-      const compliance = await createCompliance({ db, config, clock: systemClock, audit, keyring, access: await createAccess(), version, tlsTarget: complianceTlsTarget(config) });
+      const compliance = await createCompliance({ db, config, clock: systemClock, audit, keyring, access: await createAccess({ networks: config.networks }), version, tlsTarget: complianceTlsTarget(config) });
       const report = await compliance.generate();
       const rendered = await compliance.renderReport(report, kind, values.format as ReportFormat);
       await audit.record({ ...operator, action: "compliance.report", outcome: "success", reasonCode: "compliance.generated", resource: { type: kind === "report" ? "ComplianceReport" : "ServiceDisclosure" } });

@@ -4,6 +4,8 @@ import type { AccessAction, AccessSubject, AccessTarget, Decision, LoadedPolicy 
 import type { Audit } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Clock } from "../kernel/index.js";
+import type { NetworkAllowLists } from "../access/index.js";
+import type { DetectedVersion, EolTable, SbomSummary } from "../supply-chain/index.js";
 
 /** A control or check status. `unknown` means not (yet) checked: distinct from met, partial and not met. */
 export type ComplianceStatus = "met" | "partial" | "not_met" | "unknown";
@@ -31,6 +33,21 @@ export interface CheckContext {
   policies: readonly LoadedPolicy[];
   /** Where the HTTPS server listens, for the TLS probe. */
   tlsTarget: { host: string; port: number };
+  /** The networks administrators and security officers may act from, as the policy engine applies them. */
+  networks: NetworkAllowLists;
+  /**
+   * Supply-chain evidence (src/supply-chain), read-only: a check reads the SBOM file as it is and never
+   * regenerates it (`mamori sbom` does), so a stale or missing SBOM shows in the report.
+   */
+  supplyChain: {
+    /** The SBOM file's summary; undefined when there is no file. @throws {Error} when it is not CycloneDX JSON. */
+    sbom(): Promise<SbomSummary | undefined>;
+    sbomMaxAgeMs: number;
+    /** Versions of the runtime, the database server and the tracked packages installed here. */
+    installedVersions(): Promise<DetectedVersion[]>;
+    /** The end-of-life table in force (eol-data.json). */
+    eolTable: EolTable;
+  };
 }
 
 /**

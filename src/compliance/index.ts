@@ -16,6 +16,7 @@ import { buildReport, type ComplianceReport } from "./report.js";
 import { policyAppendix, reportDocument } from "./report-document.js";
 import { runChecks } from "./runner.js";
 import { createComplianceStore } from "./store.js";
+import { detectInstalledVersions, loadEolTable, readSbomSummary } from "../supply-chain/index.js";
 
 export type { ComplianceCheck, CheckContext, CheckOutcome, ComplianceStatus, Evidence } from "./check.js";
 export { outcome } from "./check.js";
@@ -59,6 +60,16 @@ export interface ComplianceDeps {
   checks?: readonly ComplianceCheck[];
 }
 
+/** The SBOM's summary, or undefined when no SBOM has been written yet (any other failure is the check's to report). */
+async function readSbomIfPresent(file: string) {
+  try {
+    return await readSbomSummary(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
 /** The compliance module: catalogue, live checks, attestations and reports. */
 export async function createCompliance(deps: ComplianceDeps): Promise<Compliance> {
   const catalogue = await loadCatalogue();
@@ -73,6 +84,13 @@ export async function createCompliance(deps: ComplianceDeps): Promise<Compliance
     decide: deps.access.decide,
     policies: deps.access.policies(),
     tlsTarget: deps.tlsTarget,
+    networks: deps.access.networkAllowLists(),
+    supplyChain: {
+      sbom: () => readSbomIfPresent(deps.config.supplyChain.sbomFile),
+      sbomMaxAgeMs: deps.config.supplyChain.sbomMaxAgeMs,
+      installedVersions: () => detectInstalledVersions(deps.db),
+      eolTable: loadEolTable(),
+    },
   };
 
   async function generate(): Promise<ComplianceReport> {

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Executor } from "../db/index.js";
+import type { IncidentKind } from "../incidents/index.js";
 
 type ComplianceTables = {
   compliance_signing_key: { id: string; public_key: Uint8Array; private_key: Uint8Array; created_at: Date };
@@ -21,6 +22,11 @@ type ComplianceTables = {
   audit_export_cursor: { sink: string; seq: number; updated_at: Date };
   audit_entry: { seq: number; recorded_at: Date; entry: unknown };
   crypto_kek: { id: string; created_at: Date; retired_at: Date | null };
+  identity_sign_in_throttle: { scope: string; subject: string; locked_until: Date | null };
+  identity_recovery_code: { account_id: string; used_at: Date | null };
+  identity_webauthn_credential: { id: string; account_id: string };
+  incident: { id: string; kind: IncidentKind; detected_at: Date };
+  incident_note: { incident_id: string; kind: string; at: Date };
 };
 
 export interface AttestationRow {
@@ -109,6 +115,38 @@ export function createComplianceStore(executor: Executor) {
     },
     async activeKekCreatedAt(): Promise<Date | undefined> {
       return (await db.selectFrom("crypto_kek").select("created_at").where("retired_at", "is", null).orderBy("created_at", "desc").limit(1).executeTakeFirst())?.created_at;
+    },
+    /** Sign-in counters locked at `now`, per scope (account subjects and client addresses). */
+    async lockedThrottles(now: Date): Promise<{ accounts: number; addresses: number }> {
+      const rows = await db.selectFrom("identity_sign_in_throttle").select("scope").where("locked_until", ">", now).execute();
+      return { accounts: rows.filter((row) => row.scope === "account").length, addresses: rows.filter((row) => row.scope === "ip").length };
+    },
+    /** Per account: confirmed TOTP, passkeys and unused recovery codes (counts only). */
+    async factorCounts(): Promise<Map<string, { totp: boolean; passkeys: number; recoveryCodesLeft: number }>> {
+      const totp = await db.selectFrom("identity_totp").select("account_id").where("confirmed_at", "is not", null).execute();
+      const passkeys = await db.selectFrom("identity_webauthn_credential").select(["account_id", db.fn.countAll<string>().as("n")]).groupBy("account_id").execute();
+      const codes = await db.selectFrom("identity_recovery_code").select(["account_id", db.fn.countAll<string>().as("n")]).where("used_at", "is", null).groupBy("account_id").execute();
+      const counts = new Map<string, { totp: boolean; passkeys: number; recoveryCodesLeft: number }>();
+      const of = (id: string) => {
+        const existing = counts.get(id) ?? { totp: false, passkeys: 0, recoveryCodesLeft: 0 };
+        counts.set(id, existing);
+        return existing;
+      };
+      for (const row of totp) of(row.account_id).totp = true;
+      for (const row of passkeys) of(row.account_id).passkeys = Number(row.n);
+      for (const row of codes) of(row.account_id).recoveryCodesLeft = Number(row.n);
+      return counts;
+    },
+    /** Every incident with its kind, detection time and when its `report` notes were written (oldest first). */
+    async incidentReports(): Promise<Array<{ id: string; kind: IncidentKind; detectedAt: Date; reportsAt: Date[] }>> {
+      const incidents = await db.selectFrom("incident").select(["id", "kind", "detected_at"]).execute();
+      const reports = await db.selectFrom("incident_note").select(["incident_id", "at"]).where("kind", "=", "report").orderBy("at").execute();
+      return incidents.map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        detectedAt: new Date(row.detected_at),
+        reportsAt: reports.filter((report) => report.incident_id === row.id).map((report) => new Date(report.at)),
+      }));
     },
   };
 }

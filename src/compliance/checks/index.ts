@@ -25,6 +25,13 @@ import { siemExport } from "./siem-export.js";
 import { staffMfa } from "./staff-mfa.js";
 import { tlsProtocols } from "./tls-protocols.js";
 import { uploadsSanitiser } from "./uploads-sanitiser.js";
+import { authLockout } from "./auth-lockout.js";
+import { mfaFactors } from "./mfa-factors.js";
+import { networkAllowList } from "./network-allow-list.js";
+import { sbomFreshness } from "./sbom-freshness.js";
+import { runtimeEol } from "./runtime-eol.js";
+import { incidentRecords } from "./incident-records.js";
+import { ciSecurityGates } from "./ci-security-gates.js";
 
 /**
  * Every live check, in report order. To add one: a file in this folder exporting a ComplianceCheck whose id the
@@ -57,4 +64,11 @@ export const allChecks: readonly ComplianceCheck[] = [
   dataLocation,
   disclosureOrganisation,
   runtimeVersion,
+  authLockout,
+  mfaFactors,
+  networkAllowList,
+  sbomFreshness,
+  runtimeEol,
+  incidentRecords,
+  ciSecurityGates,
 ];
