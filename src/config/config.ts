@@ -27,6 +27,8 @@ export interface Config {
   uploads: { maxBytes: number; maxPixels: number; timeoutMs: number; workers: number; clamavSocket: string | undefined };
   organisationName: string;
   patientPortal: { mfaRequired: boolean; showStaffNames: boolean };
+  /** Request inspection (WAF): mode, CRS-style paranoia level and inbound anomaly threshold. */
+  waf: { mode: "block" | "detect-only"; paranoia: 1 | 2 | 3 | 4; threshold: number };
 }
 
 /** Thrown when the environment does not satisfy the schema; the message names every bad setting. */
@@ -118,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     organisationName: e.MAMORI_ORGANISATION_NAME,
     patientPortal: { mfaRequired: e.MAMORI_PATIENT_MFA_REQUIRED === "true", showStaffNames: e.MAMORI_PATIENT_HISTORY_STAFF_NAMES === "true" },
+    waf: { mode: e.MAMORI_WAF_MODE, paranoia: e.MAMORI_WAF_PARANOIA as 1 | 2 | 3 | 4, threshold: e.MAMORI_WAF_THRESHOLD },
   };
   return deepFreeze(config);
 }

@@ -106,6 +106,24 @@ export const environmentSchema = z.object({
   MAMORI_UPLOAD_WORKERS: z.coerce.number().int().min(1).max(16).default(2).describe("Worker threads that sanitise uploaded files, off the request thread."),
   CLAMAV_SOCKET: z.string().min(1).optional().describe("Unix socket of a clamd daemon; when set, every upload is also scanned with INSTREAM before sanitising, and refused when clamd is unreachable (fail closed). Unset: no ClamAV scan (the EICAR test file is refused either way)."),
   MAMORI_AUDIT_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5).describe("Years audit entries are kept before the daily purge deletes them (audited and checkpointed). 5 matches the retention of 診療録."),
+  MAMORI_WAF_MODE: z
+    .enum(["block", "detect-only"])
+    .default("block")
+    .describe("Request inspection (WAF, guideline NET-1): `block` refuses a request whose anomaly score reaches MAMORI_WAF_THRESHOLD with 403 `waf.blocked`; `detect-only` audits `waf.detect` and lets it through (for tuning)."),
+  MAMORI_WAF_PARANOIA: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(4)
+    .default(1)
+    .describe("Paranoia level of request inspection, 1–4 as in OWASP CRS: each level adds broader rules that catch more attacks and risk more false positives. 1 blocks no official FHIR R4 example."),
+  MAMORI_WAF_THRESHOLD: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(5)
+    .describe("Inbound anomaly score at which a request is blocked (OWASP CRS scoring: critical 5, error 4, warning 3, notice 2)."),
   MAMORI_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level. Logs never carry medical content, names, tokens or query strings."),
 });
 

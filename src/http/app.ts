@@ -9,6 +9,7 @@ import { registerRequestContext } from "./plugins/request-context.js";
 import { registerRequestLog } from "./plugins/request-log.js";
 import { registerSameOriginCheck } from "./plugins/same-origin.js";
 import { registerSecurityHeaders } from "./plugins/security-headers.js";
+import { registerRequestInspection } from "./plugins/waf.js";
 import { routeGroups } from "./routes/index.js";
 import { registerWebUi } from "./routes/web.js";
 import { tlsOptions, type TlsMaterial } from "./tls.js";
@@ -17,7 +18,9 @@ const bodyLimitBytes = 4 * 1024 * 1024;
 
 /**
  * Builds the HTTPS application. The order below is the order every request meets:
- * TLS → request context → security headers → same-origin check → body parsing (limits, poisoning-safe JSON)
+ * TLS → request context → security headers → request inspection (WAF: head in onRequest, form bodies in
+ * preParsing, JSON bodies in preValidation; see plugins/waf.ts) → same-origin check → body parsing (limits,
+ * poisoning-safe JSON)
  * → session resolution (idle/absolute limits) → route (authorize, store, audit inside the modules) → errors.
  */
 export async function buildApp(services: HttpServices, tls: TlsMaterial, logger: Logger): Promise<FastifyInstance> {
@@ -42,6 +45,7 @@ export async function buildApp(services: HttpServices, tls: TlsMaterial, logger:
 
   registerRequestContext(app);
   await registerSecurityHeaders(app);
+  registerRequestInspection(app, { config: services.config, audit: services.audit, bodyLimit: bodyLimitBytes });
   registerSameOriginCheck(app, services.config.publicUrl);
   app.addContentTypeParser(["application/fhir+json"], { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
   await app.register(cookie);

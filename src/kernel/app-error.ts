@@ -9,13 +9,16 @@ export class AppError extends Error {
   readonly detail: string | undefined;
   /** FHIR element path the error concerns, e.g. `Patient.birthDate`, for OperationOutcome.issue.expression. */
   readonly expression: string[] | undefined;
+  /** Shown to the user with a refusal they may need to report (e.g. `waf.blocked`), matching the audit entry. */
+  readonly incidentId: string | undefined;
 
-  constructor(code: ErrorCode, options: { detail?: string; expression?: string[]; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, options: { detail?: string; expression?: string[]; cause?: unknown; incidentId?: string } = {}) {
     super(code, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.detail = options.detail;
     this.expression = options.expression;
+    this.incidentId = options.incidentId;
   }
 }
 
