@@ -72,7 +72,10 @@ export function createInspector(settings: { paranoia: ParanoiaLevel; contentType
       const { path, query } = splitTarget(head.url);
       match("path", "path", path, matches);
       inspectPairs("query", query, matches);
-      splitCookies(header(head, "cookie")).forEach(([name, value], index) => match("cookie", `cookie:${locationName(name, index)}`, value, matches));
+      splitCookies(header(head, "cookie")).forEach(([name, value], index) => {
+        match("arg-name", `cookie-name:${locationName(name, index)}`, name, matches);
+        match("cookie", `cookie:${locationName(name, index)}`, value, matches);
+      });
       for (const name of ["user-agent", "referer"]) match("ua-referer", `header:${name}`, header(head, name) ?? "", matches);
       for (let index = 0; index < head.rawHeaders.length; index += 2) {
         const name = head.rawHeaders[index]!.toLowerCase();

@@ -1,14 +1,23 @@
 import { attackTargets, type SignatureRule } from "../rule.js";
 
-const unixCommands = String.raw`(?:cat|tac|nl|head|tail|more|less|ls|dir|id|whoami|uname|hostname|ifconfig|ip\s+a|netstat|ps|env|printenv|set|wget|curl|lwp-download|fetch|nc|ncat|netcat|socat|telnet|ssh|scp|ftp|tftp|bash|sh|zsh|ksh|csh|tcsh|dash|busybox|python[23]?|perl|ruby|php|node|lua|awk|gawk|sed|find|xargs|chmod|chown|chgrp|rm|mv|cp|mkdir|touch|echo|printf|ping|nslookup|dig|host|traceroute|passwd|sudo|su|kill|killall|pkill|crontab|base64|xxd|od|strings|sleep|systemctl|service|useradd|usermod|nohup|timeout|expr|eval|exec|time|uptime|w|who|last)`;
+// Command names that are not also everyday English words: safe to look for after a separator even in clinical prose.
+const unixCommands = String.raw`(?:cat|tac|ls|whoami|uname|hostname|ifconfig|netstat|printenv|wget|curl|lwp-download|nc|ncat|netcat|socat|telnet|ssh|scp|ftp|tftp|bash|sh|zsh|ksh|csh|tcsh|busybox|python[23]?|perl|ruby|php|lua|gawk|xargs|chmod|chown|chgrp|nslookup|traceroute|passwd|sudo|pkill|killall|crontab|base64|xxd|systemctl|useradd|usermod|nohup|uptime|flock|ansible-playbook|gcc|c89|c99|openssl|mysql|psql|sqlite3|nmap|tcpdump|mkfifo|ip\s+a)`;
+/** Command names that are also English words ("last", "time", "node"): only outside JSON bodies, or with a flag or path. */
+const wordCommands = String.raw`(?:id|time|last|set|find|host|who|w|echo|env|kill|more|less|head|tail|sleep|fetch|ping|service|timeout|expr|eval|exec|printf|touch|rm|mv|cp|ps|dir|nl|sed|awk|od|strings|su|node|dash|date|make|tar|zip|unzip|git|docker|perf|file|mail|watch|top|free|df|du|diff|sort|uniq|cut|tr|tee|source|grep|egrep|wc|ln|mkdir|rmdir|pwd|cd|export|alias|compgen|dd)`;
 
 /** OS command injection (after CRS REQUEST-932). */
 export const commandInjectionRules: readonly SignatureRule[] = [
   { id: 932010, family: "rce", paranoia: 1, severity: "critical", targets: attackTargets, field: "text", description: "Unix command after a command separator",
     pattern: new RegExp(String.raw`(?:[;\x60|&]|\$\(|\$\{|&&|\|\|)\s*(?:(?:sudo|env|nohup|busybox|timeout\s+\d+)\s+)?(?:['"\\]?/?(?:usr/)?(?:local/)?s?bin/)?['"\\]?${unixCommands}['"\\]?(?:\s|$|[;&|<>\x60)]|\$\{?ifs)`) },
+  { id: 932012, family: "rce", paranoia: 1, severity: "critical", targets: attackTargets, field: "text", description: "Unix command that is also a word, after a command separator",
+    pattern: new RegExp(String.raw`(?:[;\x60|&]|\$\(|&&|\|\|)\s*(?:(?:sudo|env|nohup|busybox)\s+)?(?:/?(?:usr/)?(?:local/)?s?bin/)?['"\\]?${wordCommands}['"\\]?(?:\s|$|[;&|<>\x60)])`), excludeLocations: /^body:/ },
+  { id: 932013, family: "rce", paranoia: 1, severity: "critical", targets: attackTargets, field: "text", description: "Unix command that is also a word, after a separator and with an option or a path",
+    pattern: new RegExp(String.raw`(?:[;\x60|&]|\$\(|&&|\|\|)\s*(?:/?(?:usr/)?s?bin/)?${wordCommands}\s+(?:-{1,2}[a-z]|/[a-z.])`) },
   { id: 932015, family: "rce", paranoia: 1, severity: "critical", targets: attackTargets, field: "text", description: "Unix command after a line break",
     // Line breaks separate paragraphs in FHIR JSON text, so this one is for URL, form and cookie values only.
-    pattern: new RegExp(String.raw`[\n\r]\s*(?:/?(?:usr/)?s?bin/)?${unixCommands}(?:\s+-{1,2}[a-z]|\s+/|\s*[;|&]|\s*$)`), excludeLocations: /^body:/ },
+    pattern: new RegExp(String.raw`[\n\r]\s*(?:/?(?:usr/)?s?bin/)?(?:${unixCommands}|${wordCommands})(?:\s+-{1,2}[a-z]|\s+/|\s*[;|&]|\s*$)`), excludeLocations: /^body:/ },
+  { id: 932016, family: "rce", paranoia: 1, severity: "critical", targets: attackTargets, field: "text", description: "Windows FOR and IF batch constructs (after CRS 932140)",
+    pattern: /\bfor(?:\s*\/[dflr][^%]*)?\s+%+[^\s]+\s+in\s*\(.*\)\s*do\b|\bif(?:\s*\/i)?(?:\s+not)?(?:\s+(?:exist\b|defined\b|errorlevel\s+\d+|cmdextversion\s+\d+)|\s+\S+\s*==\s*\S+|\s+"?\S+"?\s+(?:equ|neq|lss|leq|gtr|geq)\s+)/, excludeLocations: /^body:/ },
   { id: 932020, family: "rce", paranoia: 1, severity: "critical", targets: attackTargets, field: "text", description: "shell expansion tricks",
     pattern: /\$\{?ifs\b|\$\(\s*[a-z\/]|`\s*(?:\/?(?:usr\/)?s?bin\/)?(?:cat|ls|id|whoami|uname|wget|curl|nc|bash|sh|python[23]?|perl|ping|nslookup|echo|sleep|rm|chmod|ps|env|hostname|ifconfig)\b[^`]*`|\$\{[^}]*(?:[#%:]|\/\/)[^}]*\}|\b(?:[a-z]\\[a-z]|[a-z]''[a-z]|[a-z]""[a-z])[a-z\\'"]*\s|\?\?\?[\/]|\/\?\?\?\// },
   { id: 932030, family: "rce", paranoia: 1, severity: "critical", targets: ["arg", "arg-name", "cookie", "header"], field: "text", description: "Shellshock function definition (CVE-2014-6271)",

@@ -1,18 +1,21 @@
-import { attackTargets, type SignatureRule } from "../rule.js";
+import { attackTargets, type SignatureRule, type Target } from "../rule.js";
+
+/** The core SQL rules also read the URL path, where REST ids are injected (CRS 942101). */
+const withPath: readonly Target[] = [...attackTargets, "path"];
 
 /** SQL injection (after CRS REQUEST-942). Matched against the `sql` form: comments removed, whitespace compressed. */
 export const sqlInjectionRules: readonly SignatureRule[] = [
-  { id: 942010, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "tautology after a quote or number (' or '1'='1, 1 or 1=1)",
+  { id: 942010, family: "sqli", paranoia: 1, severity: "critical", targets: withPath, field: "sql", description: "tautology after a quote or number (' or '1'='1, 1 or 1=1)",
     pattern: /\b(?:or|and|xor|\|\||&&)\b\s*\(?\s*(?:(\d+)\s*(?:=|<>|!=|<=?|>=?)\s*\(?\d+\b|(['"`])[^'"`]{0,20}\2\s*(?:=|<>|!=|<=?|>=?|\blike\b)\s*\(?['"`]|([\w'"]{1,20})\s*(?:=|\blike\b)\s*\(?\3\b)|(?:['"`]|\b\d+)\s*\)?\s*(?:\|\||&&)\s*\(?\s*['"`\d]/ },
-  { id: 942020, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "UNION SELECT",
+  { id: 942020, family: "sqli", paranoia: 1, severity: "critical", targets: withPath, field: "sql", description: "UNION SELECT",
     pattern: /\bunion\b[\s(]*(?:all\b|distinct\b)?[\s(]*select\b/ },
   { id: 942030, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "stacked query",
     pattern: /;\s*(?:drop\s+(?:table|database|schema|view|function|procedure|user)\b|delete\s+from\b|insert\s+into\b|update\s+[\w.`"\[\]]+\s+set\b|truncate\s+(?:table\s+)?\w|exec(?:ute)?\s+\w|shutdown\b|declare\s+@|select\s+[^;]*\bfrom\b|create\s+(?:table|user|function)\b|alter\s+(?:table|user)\b)/ },
-  { id: 942040, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "time-based blind injection",
+  { id: 942040, family: "sqli", paranoia: 1, severity: "critical", targets: withPath, field: "sql", description: "time-based blind injection",
     pattern: /\b(?:sleep|benchmark|pg_sleep|randomblob|dbms_pipe\.receive_message|dbms_lock\.sleep)\s*\(|\bwaitfor\s+(?:delay|time)\s*['"\d]/ },
   { id: 942050, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "system catalogue access",
     pattern: /\b(?:information_schema|pg_catalog|pg_shadow|pg_user|sysobjects|syscolumns|sysusers|mysql\.(?:user|db)|sqlite_master|sqlite_temp_master|all_tables|user_tables|all_tab_columns|msysobjects|xp_cmdshell|xp_regread|sp_password|sp_executesql|sp_oacreate|master\.\.sysdatabases)\b/ },
-  { id: 942060, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "text", description: "quote closed and rest of the query commented out",
+  { id: 942060, family: "sqli", paranoia: 1, severity: "critical", targets: withPath, field: "text", description: "quote closed and rest of the query commented out",
     pattern: /['"`]\s*\)*\s*;?\s*(?:--(?:\s|$|-)|#\s*$|\/\*)|\b(?:or|and)\s+[\w'"]+\s*=\s*[\w'"]+\s*(?:--|#|\/\*)/ },
   { id: 942070, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "file read or write through SQL",
     pattern: /\binto\s+(?:out|dump)file\b|\bload_file\s*\(|\bload\s+data\s+(?:local\s+)?infile\b|\bcopy\s+\w+\s+(?:from|to)\s+program\b|\blo_(?:import|export)\s*\(|\butl_(?:http|inaddr|file)\b|\bopenrowset\s*\(|\bopendatasource\s*\(|\bbulk\s+insert\b/ },
@@ -20,7 +23,7 @@ export const sqlInjectionRules: readonly SignatureRule[] = [
     pattern: /\b(?:extractvalue|updatexml|geometrycollection|multipoint|polygon|exp\s*\(\s*~|name_const|procedure\s+analyse)\s*\(|@@(?:version|datadir|hostname|basedir)\b|\bselect\s+(?:@@|user\s*\(|version\s*\(|database\s*\(|current_user\b|system_user\b|null\s*,|\d+\s*,\s*\d+)|\bconvert\s*\(\s*int\b|\bcast\s*\([^)]*\bas\s+(?:int|char|varchar|numeric)\b/ },
   { id: 942090, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "ORDER BY / GROUP BY / HAVING column probing",
     pattern: /\border\s+by\s+\d+\s*(?:--|#|;|$|\))|\bhaving\s+['"\d(]+\s*(?:=|<|>|like)|\bgroup\s+by\s+[\w,.\s]+\bhaving\b/ },
-  { id: 942100, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "boolean or subquery injection after a quote",
+  { id: 942100, family: "sqli", paranoia: 1, severity: "critical", targets: withPath, field: "sql", description: "boolean or subquery injection after a quote",
     pattern: /['"`]\s*\)*\s*(?:\bor\b|\band\b|\bxor\b|\bdiv\b|\|\||&&|\brlike\b|\bregexp\b|\bunion\b|;)\s*\(*\s*(?:select\b|exists\s*\(\s*select\b|sleep\s*\(|benchmark\s*\(|if\s*\(|case\s+when\b|char\s*\(|chr\s*\(|ascii\s*\(|substr\w*\s*\(|mid\s*\(|\d+\s*(?:=|<>|!=|<|>|-|\+|\*|$|--|#)|true\b\s*(?:$|--|#|=)|false\b\s*(?:$|--|#|=)|null\b|not\s+\d|-\s*\d|['"`]\s*(?:=|$))/ },
   { id: 942110, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "conditional and string-building functions used to extract data",
     pattern: /\b(?:if|ifnull|nullif|iif|coalesce|elt|make_set|concat(?:_ws)?|group_concat|char|chr|ascii|ord|hex|unhex|substring|substr|mid|lpad|rpad|length|count|md5|sha1)\s*\([^)]*\b(?:select|from|user|version|database|schema|password|@@|sleep|benchmark)\b/ },
