@@ -19,7 +19,8 @@ export function normalise(raw: string, options: { isFormEncoded: boolean }): Nor
   let text = raw;
   let hasInvalidEncoding = false;
   for (let round = 0; round < maxDecodeRounds; round += 1) {
-    const decoded = urlDecode(text, options.isFormEncoded);
+    // `+` means space only in the form encoding itself, not in what a second decoding round uncovers.
+    const decoded = urlDecode(text, options.isFormEncoded && round === 0);
     if (decoded.invalid) hasInvalidEncoding = true;
     const unescaped = decodeHtmlEntities(decoded.text);
     if (unescaped === text) break;
