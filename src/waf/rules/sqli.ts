@@ -29,6 +29,13 @@ export const sqlInjectionRules: readonly SignatureRule[] = [
     pattern: /\b(?:if|ifnull|nullif|iif|coalesce|elt|make_set|concat(?:_ws)?|group_concat|char|chr|ascii|ord|hex|unhex|substring|substr|mid|lpad|rpad|length|count|md5|sha1)\s*\([^)]*\b(?:select|from|user|version|database|schema|password|@@|sleep|benchmark)\b/ },
   { id: 942120, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "SELECT … FROM with SQL punctuation",
     pattern: /\bselect\b[\s(]+[\w*@.,'"`()\s]{1,80}?[\s)]from[\s(]+[\w.`"\[\]]+\s*(?:where\b|limit\b|--|#|;)/ },
+  { id: 942130, family: "sqli", paranoia: 1, severity: "critical", targets: withPath, field: "sql", description: "SQL function call in a URL or form value (after CRS 942151)",
+    pattern: /\b(?:concat(?:_ws)?|group_concat|find_in_set|database|db_name|schema|unhex|hex|md5|sha[12]?|rand|sin|cos|char|chr|ascii|ord|substring(?:_index)?|substr|mid|char_length|version|current_user|session_user|system_user|load_file|xmltype|utl_inaddr\.\w+|cast|convert|coalesce|ifnull|nullif|iif|elt|make_set|export_set|instr|locate|lpad|rpad|conv|row_count|found_rows|last_insert_id|json_extract|json_keys|collation|charset|connection_id|crc32|uncompress|aes_(?:en|de)crypt|old_password|sqlite_version|zeroblob|pg_\w+|dbms_\w+|sys_context|user_name|suser_s?name|is_srvrolemember|has_dbaccess|object_id|col_name|quotename|exp|floor|@@\w+)\s*\\?\(/,
+    // Prose and FHIR text name functions ("hex(…)", "char(…)") in passing; JSON bodies are matched by the rules above.
+    excludeLocations: /^body:/ },
+  { id: 942135, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "SQL clause fragments: AS … FROM, EXECUTE, CHAR() concatenation (after CRS 942362, 942380)",
+    pattern: /\)\s*as\s+['"`\w]+\s+from\b|['"`!]\s*as['"`]?\s+from\b|\bas\s+['"`]\w+['"`]\s+from\s+\w|\bselect\s+group_concat\b|\bexecute\s+(?:immediate\s+)?['"\w]|\bchar\s*\(\s*\d+\s*\)\s*(?:\+|\|\|)\s*char\s*\(|\bcase\s+when\b[\s\S]*\bthen\b/,
+    excludeLocations: /^body:/ },
   { id: 942200, family: "sqli", paranoia: 2, severity: "critical", targets: attackTargets, field: "sql", description: "quote followed by an SQL operator or keyword",
     pattern: /['"`]\s*(?:\|\||&&|\bor\b|\band\b|\bxor\b|\bdiv\b|\blike\b|\bbetween\b|\bnot\s+in\b|<>|!=)\s*['"`\d(]|['"`]\s*;\s*(?:--|#|$|\w+\s)/,
     // Prose quotes words joined by "or"/"and" ("true" or "false"), and FHIR text fields are prose.
