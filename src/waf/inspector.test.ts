@@ -52,7 +52,7 @@ describe("request inspector", () => {
     assert.ok(rulesOf(pl1.inspectHead({ ...get("/"), method: "TRACE" })).includes(911100));
   });
 
-  it("refuses a body media type the path does not accept", () => {
+  it("scores a body media type the path does not accept", () => {
     const head = { method: "POST", url: "/api/auth/login", headers: { "content-type": "application/xml", "content-length": "10" }, rawHeaders: ["Content-Type", "application/xml", "Content-Length", "10"] };
     assert.ok(rulesOf(pl1.inspectHead(head)).includes(920100));
   });

@@ -38,7 +38,9 @@ const hasBody = (head: RequestHead) => {
 export const protocolChecks: readonly ProtocolCheck[] = [
   { id: 911100, family: "method", paranoia: 1, severity: "critical", description: "method not allowed",
     check: (head) => (allowedMethods.has(head.method) ? undefined : { location: "method", value: head.method }) },
-  { id: 920100, family: "protocol", paranoia: 1, severity: "critical", description: "body media type not accepted on this path (CRS 920420)",
+  // A warning, not critical: on its own the route still answers 415 with the accurate reason (Fastify refuses types
+  // it has no parser for before reading the body); with any other finding it tips the request into a block.
+  { id: 920100, family: "protocol", paranoia: 1, severity: "warning", description: "body media type not accepted on this path (CRS 920420)",
     check: (head, policy) => {
       if (!hasBody(head) || bodylessMethods.has(head.method)) return undefined;
       const declared = (header(head, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
