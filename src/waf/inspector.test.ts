@@ -89,3 +89,12 @@ describe("request inspector", () => {
     assert.deepEqual(pl2.inspectJsonBody(body), []);
   });
 });
+
+describe("request inspector exclusions", () => {
+  it("lets an OAuth loopback redirect URI through but not the same URL in another parameter", () => {
+    const redirect = createInspector({ paranoia: 1, contentTypes }).inspectFormBody("grant_type=authorization_code&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Fcallback");
+    assert.deepEqual(redirect, []);
+    const elsewhere = createInspector({ paranoia: 1, contentTypes }).inspectFormBody("url=http%3A%2F%2F127.0.0.1%3A8080%2Fcallback");
+    assert.ok(anomalyScore(elsewhere) >= 5);
+  });
+});
