@@ -14,6 +14,23 @@ export interface AuditEntry {
   network: { ip: string; userAgent: string };
   requestId?: string | undefined;
   breakGlass?: boolean | undefined;
+  /** Request inspection findings (`waf.block`, `waf.detect`): rule ids and where they matched, never the value. */
+  inspection?: InspectionFinding | undefined;
+}
+
+/** What the WAF found: the value itself is represented only by its SHA-256, so the entry carries no content. */
+export interface InspectionFinding {
+  incidentId: string;
+  score: number;
+  ruleIds: string[];
+  /** Each rule that fired and where. */
+  matches: Array<{
+    ruleId: string;
+    /** e.g. `query:name`, `form:name`, `body:code.coding[0].display` (JSON path), `header:user-agent`. */
+    location: string;
+    /** SHA-256 (hex) of the raw matched value, to recognise a repeated payload without keeping it. */
+    valueSha256: string;
+  }>;
 }
 
 export type AuditOutcome = "success" | "denied" | "failure";

@@ -12,7 +12,7 @@ import { trustedDatabaseKeys } from "./signing-key.js";
 import { verifyChain, type VerifyReport } from "./verifier.js";
 import { createAuditWriter, type AuditWriter } from "./writer.js";
 
-export type { AuditEntry, AuditOutcome, RecordedAuditEntry } from "./entry.js";
+export type { AuditEntry, AuditOutcome, InspectionFinding, RecordedAuditEntry } from "./entry.js";
 export { createAuditQuery, type AuditQuery, type AuditFilter, type AuditPage } from "./query.js";
 export { csvByteOrderMark, csvCell, csvHeader, csvRow } from "./csv-export.js";
 export { toFhirAuditEvent, type FhirAuditEvent } from "./fhir-audit-event.js";

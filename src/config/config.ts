@@ -32,6 +32,8 @@ export interface Config {
   uploads: { maxBytes: number; maxPixels: number; timeoutMs: number; workers: number; clamavSocket: string | undefined };
   organisationName: string;
   patientPortal: { mfaRequired: boolean; showStaffNames: boolean };
+  /** Request inspection (WAF): mode, CRS-style paranoia level and inbound anomaly threshold. */
+  waf: { mode: "block" | "detect-only"; paranoia: 1 | 2 | 3 | 4; threshold: number };
   /** OAuth 2.0 / OpenID Connect provider token lifetimes. */
   oauth: { accessTokenSeconds: number; refreshTokenSeconds: number };
   /** Intrusion detection over the audit trail: engine, rule thresholds, per-rule switch and response, webhook. */
@@ -186,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     ids: idsSettings(e),
     oauth: { accessTokenSeconds: e.MAMORI_ACCESS_TOKEN_SECONDS, refreshTokenSeconds: e.MAMORI_REFRESH_TOKEN_HOURS * 3600 },
+    waf: { mode: e.MAMORI_WAF_MODE, paranoia: e.MAMORI_WAF_PARANOIA as 1 | 2 | 3 | 4, threshold: e.MAMORI_WAF_THRESHOLD },
   };
   return deepFreeze(config);
 }

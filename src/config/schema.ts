@@ -174,6 +174,24 @@ export const environmentSchema = z.object({
   MAMORI_SUBCONTRACTORS: z.string().trim().min(1).max(2000).optional().describe("サービス仕様適合開示書: subcontractors (再委託先) and what they do, separated by semicolons. Unset: shown as 未記入."),
   MAMORI_ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(60).max(3600).default(300).describe("Lifetime of an OAuth access token in seconds. Short, because a bearer token works for whoever holds it; clients renew with their refresh token."),
   MAMORI_REFRESH_TOKEN_HOURS: z.coerce.number().int().min(1).max(90 * 24).default(168).describe("Absolute lifetime of an OAuth refresh token chain (grant) in hours: rotation never extends it past this many hours after sign-in."),
+  MAMORI_WAF_MODE: z
+    .enum(["block", "detect-only"])
+    .default("block")
+    .describe("Request inspection (WAF, guideline NET-1): `block` refuses a request whose anomaly score reaches MAMORI_WAF_THRESHOLD with 403 `waf.blocked`; `detect-only` audits `waf.detect` and lets it through (for tuning)."),
+  MAMORI_WAF_PARANOIA: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(4)
+    .default(1)
+    .describe("Paranoia level of request inspection, 1–4 as in OWASP CRS: each level adds broader rules that catch more attacks and risk more false positives. 1 blocks no official FHIR R4 example."),
+  MAMORI_WAF_THRESHOLD: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(5)
+    .describe("Inbound anomaly score at which a request is blocked (OWASP CRS scoring: critical 5, error 4, warning 3, notice 2)."),
   MAMORI_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level. Logs never carry medical content, names, tokens or query strings."),
   ...idsEnvironmentShape,
 });

@@ -12,6 +12,7 @@ import { registerRequestContext } from "./plugins/request-context.js";
 import { registerRequestLog } from "./plugins/request-log.js";
 import { registerSameOriginCheck } from "./plugins/same-origin.js";
 import { registerSecurityHeaders } from "./plugins/security-headers.js";
+import { registerRequestInspection } from "./plugins/waf.js";
 import { routeGroups } from "./routes/index.js";
 import { registerWebUi } from "./routes/web.js";
 import { tlsOptions, type TlsMaterial } from "./tls.js";
@@ -20,7 +21,9 @@ const bodyLimitBytes = 4 * 1024 * 1024;
 
 /**
  * Builds the HTTPS application. The order below is the order every request meets:
- * TLS → request context → rate limit per address → security headers → blocked-address refusal → same-origin check → read-only mode (incidents) → body parsing (limits, poisoning-safe JSON)
+ * TLS → request context → rate limit per address → security headers → blocked-address refusal → request inspection
+ * (WAF: head in onRequest, form bodies in preParsing, JSON bodies in preValidation; see plugins/waf.ts) → same-origin
+ * check → read-only mode (incidents) → body parsing (limits, poisoning-safe JSON)
  * → session resolution (idle/absolute limits) → rate limit per account → route (authorize, store, audit inside the modules) → errors.
  */
 export async function buildApp(services: HttpServices, tls: TlsMaterial, logger: Logger): Promise<FastifyInstance> {
@@ -47,6 +50,7 @@ export async function buildApp(services: HttpServices, tls: TlsMaterial, logger:
   registerAddressRateLimit(app, services.rateLimiter, services.clock);
   await registerSecurityHeaders(app);
   registerIpBlock(app, services.ids.checks);
+  registerRequestInspection(app, { config: services.config, audit: services.audit, bodyLimit: bodyLimitBytes });
   registerSameOriginCheck(app, services.config.publicUrl);
   registerReadOnlyMode(app, async () => (await services.incidents.serviceMode()).readOnly);
   app.addContentTypeParser(["application/fhir+json"], { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));

@@ -12,7 +12,7 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   const appError = toAppError(error);
   const text = describeError(appError.code);
   const message = text[preferredLanguage(request)];
-  let incidentId: string | undefined;
+  let incidentId: string | undefined = appError.incidentId;
   if (text.status >= 500) {
     incidentId = newIncidentId();
     request.log.error({ incidentId, code: appError.code, cause: describeCause(error) }, "request failed");

@@ -12,13 +12,17 @@ export class AppError extends Error {
   /** For a refusal that lifts by itself (429): seconds until a retry can succeed, sent as Retry-After (RFC 9110 §10.2.3). */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, options: { detail?: string; expression?: string[]; cause?: unknown; retryAfterSeconds?: number } = {}) {
+  /** Shown to the user with a refusal they may need to report (e.g. `waf.blocked`), matching the audit entry. */
+  readonly incidentId: string | undefined;
+
+  constructor(code: ErrorCode, options: { detail?: string; expression?: string[]; cause?: unknown; retryAfterSeconds?: number; incidentId?: string } = {}) {
     super(code, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.detail = options.detail;
     this.expression = options.expression;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.incidentId = options.incidentId;
   }
 }
 

@@ -11,6 +11,7 @@ export const errorCatalogue = {
   "http.payload_too_large": { status: 413, issue: "too-costly", ja: "送信データが大きすぎます。", en: "The request body is too large." },
   "http.unsupported_media_type": { status: 415, issue: "not-supported", ja: "このデータ形式は受け付けられません。", en: "This content type is not accepted." },
   "http.cross_origin_refused": { status: 403, issue: "security", ja: "別のサイトからの操作は受け付けられません。", en: "Requests from another site are refused." },
+  "waf.blocked": { status: 403, issue: "security", ja: "このリクエストは安全のため拒否されました。問題が続く場合は記録番号を添えて管理者に連絡してください。", en: "This request was refused for security reasons. If this keeps happening, report the incident id to your administrator." },
   "http.internal": { status: 500, issue: "exception", ja: "サーバーで問題が起きました。記録番号を添えて管理者に連絡してください。", en: "Something went wrong on the server. Report the incident id to your administrator." },
   "http.rate_limited": { status: 429, issue: "throttled", ja: "短時間のリクエストが多すぎます。しばらく待ってから再度お試しください。", en: "Too many requests in a short time. Please wait and try again." },
   "session.required": { status: 401, issue: "login", ja: "ログインしてください。", en: "Please sign in." },
