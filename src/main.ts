@@ -211,7 +211,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       mayManageIncidents: (principal) => access.decide(principal, "manage_incidents", { type: "System" }),
       revokeSessions: (filter, reason) => sessions.sessions.revokeAll(filter, reason),
     });
-    const compliance = await createCompliance({ db, config, clock, audit, keyring, access, version, tlsTarget: complianceTlsTarget(config) });
+    const compliance = await createCompliance({ db, config, clock, audit, keyring, access, version, tlsTarget: complianceTlsTarget(config), refreshTokenPolicy: oidc.refreshTokenPolicy });
     const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({

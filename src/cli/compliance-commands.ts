@@ -7,6 +7,7 @@ import { createCompliance, type ReportFormat } from "../compliance/index.js";
 import type { Config } from "../config/index.js";
 import { createKeyring, openKms } from "../crypto/index.js";
 import { migrate, openDatabase } from "../db/index.js";
+import { refreshTokenPolicy } from "../identity/index.js";
 import { systemClock } from "../kernel/index.js";
 import { complianceTlsTarget } from "../main.js";
 
@@ -41,7 +42,7 @@ export async function runComplianceCommand(config: Readonly<Config>, argv: strin
     const audit = createAudit({ db, keyring, clock: systemClock, batchWindowMs: 0, checkpoints: config.audit.checkpoints });
     try {
       const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-      const compliance = await createCompliance({ db, config, clock: systemClock, audit, keyring, access: await createAccess({ networks: config.networks }), version, tlsTarget: complianceTlsTarget(config) });
+      const compliance = await createCompliance({ db, config, clock: systemClock, audit, keyring, access: await createAccess({ networks: config.networks }), version, tlsTarget: complianceTlsTarget(config), refreshTokenPolicy });
       const report = await compliance.generate();
       const rendered = await compliance.renderReport(report, kind, values.format as ReportFormat);
       await audit.record({ ...operator, action: "compliance.report", outcome: "success", reasonCode: "compliance.generated", resource: { type: kind === "report" ? "ComplianceReport" : "ServiceDisclosure" } });

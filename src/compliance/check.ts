@@ -48,6 +48,8 @@ export interface CheckContext {
     /** The end-of-life table in force (eol-data.json). */
     eolTable: EolTable;
   };
+  /** Refresh-token rotation and reuse detection as the OAuth provider (src/identity/oidc) is built with them. */
+  refreshTokenPolicy: { rotation: boolean; reuseRevokesGrant: boolean; reuseAuditAction: string };
 }
 
 /**

@@ -56,6 +56,8 @@ export interface ComplianceDeps {
   version: string;
   /** Where the HTTPS server listens (the TLS probe connects there). */
   tlsTarget: { host: string; port: number };
+  /** The OAuth provider's refresh-token handling (src/identity/oidc), for SES-2. */
+  refreshTokenPolicy: CheckContext["refreshTokenPolicy"];
   /** The checks to run; every check by default. Tests pass their own list. */
   checks?: readonly ComplianceCheck[];
 }
@@ -91,6 +93,7 @@ export async function createCompliance(deps: ComplianceDeps): Promise<Compliance
       installedVersions: () => detectInstalledVersions(deps.db),
       eolTable: loadEolTable(),
     },
+    refreshTokenPolicy: deps.refreshTokenPolicy,
   };
 
   async function generate(): Promise<ComplianceReport> {

@@ -27,6 +27,8 @@ type ComplianceTables = {
   identity_webauthn_credential: { id: string; account_id: string };
   incident: { id: string; kind: IncidentKind; detected_at: Date };
   incident_note: { incident_id: string; kind: string; at: Date };
+  ids_cursor: { name: string; seq: number };
+  ids_alert: { id: string; severity: string; state: string; opened_at: Date };
 };
 
 export interface AttestationRow {
@@ -112,6 +114,26 @@ export function createComplianceStore(executor: Executor) {
         .limit(1)
         .executeTakeFirst();
       return row?.recorded_at;
+    },
+    /** How many audit entries of an action were recorded since a date (any outcome). */
+    async auditCountSince(action: string, since: Date): Promise<number> {
+      const row = await db
+        .selectFrom("audit_entry")
+        .select(db.fn.countAll<string>().as("n"))
+        .where(sql<boolean>`entry->>'action' = ${action}`)
+        .where("recorded_at", ">=", since)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    /** The last audit seq the intrusion detection engine has evaluated (its cursor row, migration 0017). */
+    async idsCursorSeq(): Promise<number | undefined> {
+      const row = await db.selectFrom("ids_cursor").select("seq").where("name", "=", "engine").executeTakeFirst();
+      return row === undefined ? undefined : Number(row.seq);
+    },
+    /** Intrusion detection alerts not closed: their severity, state and when they were opened. */
+    async liveIdsAlerts(): Promise<Array<{ severity: string; state: string; openedAt: Date }>> {
+      const rows = await db.selectFrom("ids_alert").select(["severity", "state", "opened_at"]).where("state", "<>", "closed").execute();
+      return rows.map((row) => ({ severity: row.severity, state: row.state, openedAt: new Date(row.opened_at) }));
     },
     async activeKekCreatedAt(): Promise<Date | undefined> {
       return (await db.selectFrom("crypto_kek").select("created_at").where("retired_at", "is", null).orderBy("created_at", "desc").limit(1).executeTakeFirst())?.created_at;

@@ -52,6 +52,8 @@ export interface Config {
     backupMaxAgeMs: number;
     backupMinGenerations: number;
     drillMaxAgeDays: number;
+    alertMaxAgeMs: number;
+    idsMaxLag: number;
     checkTimeoutMs: number;
   };
   /** The operator's data for the サービス仕様適合開示書; unset values are shown as 未記入, never invented. */
@@ -223,6 +225,8 @@ function complianceSettings(e: Environment): Config["compliance"] {
     backupMaxAgeMs: e.MAMORI_COMPLIANCE_BACKUP_MAX_AGE_HOURS * 3_600_000,
     backupMinGenerations: e.MAMORI_COMPLIANCE_BACKUP_MIN_GENERATIONS,
     drillMaxAgeDays: e.MAMORI_COMPLIANCE_DRILL_MAX_AGE_DAYS,
+    alertMaxAgeMs: e.MAMORI_COMPLIANCE_ALERT_MAX_AGE_HOURS * 3_600_000,
+    idsMaxLag: e.MAMORI_COMPLIANCE_IDS_MAX_LAG,
     checkTimeoutMs: e.MAMORI_COMPLIANCE_CHECK_TIMEOUT_MS,
   };
 }

@@ -166,6 +166,8 @@ export const environmentSchema = z.object({
   MAMORI_COMPLIANCE_BACKUP_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 31).default(26).describe("Compliance check BAK-1: the oldest newest backup accepted."),
   MAMORI_COMPLIANCE_BACKUP_MIN_GENERATIONS: z.coerce.number().int().min(1).max(100).default(3).describe("Compliance check BAK-1: the fewest backup generations accepted."),
   MAMORI_COMPLIANCE_DRILL_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(90).describe("Compliance check BAK-2: the oldest last successful restore drill accepted."),
+  MAMORI_COMPLIANCE_ALERT_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(72).describe("Compliance check LOG-4: the oldest open (unacknowledged) intrusion detection alert accepted; an older one is not met."),
+  MAMORI_COMPLIANCE_IDS_MAX_LAG: z.coerce.number().int().min(0).max(10_000_000).default(10_000).describe("Compliance check NET-1: the most audit entries the intrusion detection engine may be behind the audit trail's head."),
   MAMORI_COMPLIANCE_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000).describe("Time allowed to each compliance check; one that runs over is reported unknown."),
   MAMORI_PROVIDER_CONTACT: z.string().trim().min(1).max(500).optional().describe("サービス仕様適合開示書: the provider's contact for medical institutions (desk, e-mail, telephone). Unset: shown as 未記入."),
   MAMORI_PROVIDER_SUPPORT_HOURS: z.string().trim().min(1).max(200).optional().describe("サービス仕様適合開示書: hours the inquiry desk answers. Unset: shown as 未記入."),

@@ -77,3 +77,4 @@ export function createIdentity(deps: IdentityDeps) {
 }
 
 export type Identity = ReturnType<typeof createIdentity>;
+export { refreshTokenPolicy, type RefreshTokenPolicy } from "./oidc/index.js";

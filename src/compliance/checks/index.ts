@@ -32,6 +32,10 @@ import { sbomFreshness } from "./sbom-freshness.js";
 import { runtimeEol } from "./runtime-eol.js";
 import { incidentRecords } from "./incident-records.js";
 import { ciSecurityGates } from "./ci-security-gates.js";
+import { wafEnabled } from "./waf-enabled.js";
+import { idsRulesEnabled } from "./ids-rules-enabled.js";
+import { idsAlertsHandled } from "./ids-alerts-handled.js";
+import { oidcTokenLifetimes } from "./oidc-token-lifetimes.js";
 
 /**
  * Every live check, in report order. To add one: a file in this folder exporting a ComplianceCheck whose id the
@@ -71,4 +75,8 @@ export const allChecks: readonly ComplianceCheck[] = [
   runtimeEol,
   incidentRecords,
   ciSecurityGates,
+  wafEnabled,
+  idsRulesEnabled,
+  idsAlertsHandled,
+  oidcTokenLifetimes,
 ];

@@ -8,12 +8,13 @@ import type { AccountRow } from "../store.js";
 import { createAdapterFactory } from "./adapter.js";
 import { createOidcClients } from "./clients.js";
 import { createInteractions } from "./interactions.js";
-import { buildProvider } from "./provider.js";
+import { buildProvider, refreshTokenPolicy } from "./provider.js";
 import { createSigningKeys } from "./signing-keys.js";
 import { createOidcStore } from "./store.js";
 
 export type { ClientRegistration, ClientView, OidcClients } from "./clients.js";
 export { isAcceptableRedirectUri } from "./clients.js";
+export { refreshTokenPolicy, type RefreshTokenPolicy } from "./provider.js";
 export type { PendingInteraction, Interactions } from "./interactions.js";
 export { escapeHtml, formPageCsp, formPageReferrerPolicy, page } from "./pages.js";
 
@@ -108,6 +109,8 @@ export async function createOidc(deps: {
     clients,
     interactions: createInteractions({ provider: () => current.provider, allowedScopes: (clientId) => clients.allowedScopes(clientId), isScopeCovered: deps.isScopeCovered }),
     provider: () => current.provider,
+    /** Refresh-token rotation and reuse detection as the provider is built with them (SES-2 evidence). */
+    refreshTokenPolicy,
     /** Hands a raw request (URL already relative to the mount path) to the provider. */
     handle: async (req: IncomingMessage, res: ServerResponse) => (await currentProvider()).handle(req, res),
 

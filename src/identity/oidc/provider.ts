@@ -27,6 +27,14 @@ export interface ProviderDeps {
 const oidcScopes = ["openid", "offline_access", "launch/patient", "fhirUser"];
 
 /**
+ * How refresh tokens are handled (SES-2): every use rotates the token, and a rotated (consumed) token presented again
+ * is taken as stolen: oidc-provider revokes its whole grant and we audit `reuseAuditAction`. The provider is built
+ * from this object and the compliance report reads the same one.
+ */
+export const refreshTokenPolicy = { rotation: true, reuseRevokesGrant: true, reuseAuditAction: "oauth.refresh_reuse" } as const;
+export type RefreshTokenPolicy = typeof refreshTokenPolicy;
+
+/**
  * Builds the oidc-provider instance: authorization code with PKCE S256 only, refresh token rotation (a rotated token
  * presented again revokes its whole grant: oidc-provider's refresh_token grant does so for consumed tokens), revocation,
  * introspection, RP-initiated logout, ES256 keys from our store. Every outcome that matters is audited before the
@@ -61,7 +69,8 @@ export function buildProvider(deps: ProviderDeps): Provider {
     },
     findAccount: async (_ctx, sub) => deps.findAccount(sub),
     interactions: { url: (_ctx, interaction) => `/oidc/interaction/${interaction.uid}` },
-    rotateRefreshToken: true,
+    // Reuse detection rests on rotation: only a rotated token can come back consumed.
+    rotateRefreshToken: refreshTokenPolicy.rotation,
     ttl: {
       AccessToken: settings.accessTokenSeconds,
       AuthorizationCode: 60,
@@ -155,7 +164,7 @@ function auditEntriesOf(ctx: KoaContextWithOIDC): AuditEntry[] {
       if (grantType === "refresh_token") {
         const refreshToken = oidc.entities.RefreshToken;
         // oidc-provider revokes the grant when a consumed (rotated) refresh token comes back: a stolen token in use.
-        if (failed && refreshToken?.consumed) return [{ ...entry("oauth.refresh_reuse", refreshToken.accountId, refreshToken.grantId, "denied"), reasonCode: "oauth.refresh_token_reused" }];
+        if (failed && refreshToken?.consumed) return [{ ...entry(refreshTokenPolicy.reuseAuditAction, refreshToken.accountId, refreshToken.grantId, "denied"), reasonCode: "oauth.refresh_token_reused" }];
         return [entry("oauth.refresh", refreshToken?.accountId, refreshToken?.grantId)];
       }
       return [];
