@@ -63,9 +63,13 @@ describe("signing in to an OAuth client through the web UI (browser)", { skip, t
     assert.equal(tokens.claims()?.sub, doctor.accountId);
 
     // RP-initiated logout: the confirmation form posts to the provider, which sends the browser back to the client.
-    const loggedOut = page.waitForRequest((request) => request.url().startsWith(postLogoutRedirectUri), { timeout: 30_000 });
-    await page.goto(oidcClient.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutRedirectUri }).href);
-    await page.getByRole("button", { name: "ログアウト / Sign out" }).click();
+    // A new tab of the same browser (same cookies): the first one is still settling on the unreachable client's
+    // error page, whose navigation would race with the next one.
+    const logoutPage = await context.newPage();
+    logoutPage.on("pageerror", (error) => problems.push(error.message));
+    const loggedOut = logoutPage.waitForRequest((request) => request.url().startsWith(postLogoutRedirectUri), { timeout: 30_000 });
+    await logoutPage.goto(oidcClient.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutRedirectUri }).href);
+    await logoutPage.getByRole("button", { name: "ログアウト / Sign out" }).click();
     await loggedOut;
     assert.deepEqual(problems, []);
     await context.close();
