@@ -4,27 +4,31 @@ import type { Severity } from "./types.js";
 
 export type AlertState = "open" | "acknowledged" | "closed";
 
+/** A row of ids_alert as stored. */
+type AlertTableRow = {
+  id: string;
+  rule_id: string;
+  severity: Severity;
+  account_id: string | null;
+  ip: string | null;
+  subject: string;
+  evidence: number[];
+  state: AlertState;
+  opened_at: Date;
+  updated_at: Date;
+  acknowledged_by: string | null;
+  acknowledged_at: Date | null;
+  acknowledged_note: string | null;
+  closed_by: string | null;
+  closed_at: Date | null;
+  closed_note: string | null;
+};
+
 type IdsTables = {
   ids_cursor: { name: string; seq: number; updated_at: Date };
   ids_window: { rule_id: string; subject: string; key: string; at: Date; seq: number };
-  ids_alert: {
-    id: string;
-    rule_id: string;
-    severity: Severity;
-    account_id: string | null;
-    ip: string | null;
-    subject: string;
-    evidence: number[];
-    state: AlertState;
-    opened_at: Date;
-    updated_at: Date;
-    acknowledged_by: string | null;
-    acknowledged_at: Date | null;
-    acknowledged_note: string | null;
-    closed_by: string | null;
-    closed_at: Date | null;
-    closed_note: string | null;
-  };
+  ids_alert: AlertTableRow;
+
 };
 
 export interface WindowRow {
@@ -211,24 +215,7 @@ export function createAlertStore(executor: Executor) {
   };
 }
 
-function toAlert(row: {
-  id: string;
-  rule_id: string;
-  severity: Severity;
-  account_id: string | null;
-  ip: string | null;
-  subject: string;
-  evidence: number[];
-  state: AlertState;
-  opened_at: Date;
-  updated_at: Date;
-  acknowledged_by: string | null;
-  acknowledged_at: Date | null;
-  acknowledged_note: string | null;
-  closed_by: string | null;
-  closed_at: Date | null;
-  closed_note: string | null;
-}): AlertRow {
+function toAlert(row: AlertTableRow): AlertRow {
   return {
     id: row.id,
     ruleId: row.rule_id,

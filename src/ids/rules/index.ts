@@ -1,3 +1,4 @@
+import type { IdsSettings } from "../../config/ids-settings.js";
 import type { Rule } from "../types.js";
 import { breakGlass } from "./break-glass.js";
 import { bulkExport } from "./bulk-export.js";
@@ -12,20 +13,8 @@ import { watchListAccess } from "./watch-list-access.js";
 export const ruleIds = ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass"] as const;
 export type RuleId = (typeof ruleIds)[number];
 
-export interface RuleThresholds {
-  massReadPatients: number;
-  massReadMinutes: number;
-  unusualHoursHistoryDays: number;
-  unusualHoursMinDays: number;
-  clinicHours: { start: number; end: number };
-  timeZone: string;
-  newNetworkDays: number;
-  denials: number;
-  denialsMinutes: number;
-  dormantDays: number;
-  bulkReads: number;
-  bulkReadMinutes: number;
-}
+/** The thresholds are configuration (MAMORI_IDS_*): one definition, in the settings the module is given. */
+export type RuleThresholds = IdsSettings["thresholds"];
 
 /** Every detection rule, built with its thresholds. */
 export function buildRules(t: RuleThresholds): Record<RuleId, Rule> {
