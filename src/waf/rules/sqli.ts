@@ -10,7 +10,7 @@ export const sqlInjectionRules: readonly SignatureRule[] = [
   { id: 942020, family: "sqli", paranoia: 1, severity: "critical", targets: withPath, field: "sql", description: "UNION SELECT",
     pattern: /\bunion\b[\s(]*(?:all\b|distinct\b)?[\s(]*select\b/ },
   { id: 942030, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "stacked query",
-    pattern: /;\s*(?:drop\s+(?:table|database|schema|view|function|procedure|user)\b|delete\s+from\b|insert\s+into\b|update\s+[\w.`"\[\]]+\s+set\b|truncate\s+(?:table\s+)?\w|exec(?:ute)?\s+\w|shutdown\b|declare\s+@|select\s+[^;]*\bfrom\b|create\s+(?:table|user|function)\b|alter\s+(?:table|user)\b)/ },
+    pattern: /;\s*(?:drop\s+(?:table|database|schema|view|function|procedure|user)\b|delete\s+from\b|insert\s+into\b|update\s+[\w.`"[\]]+\s+set\b|truncate\s+(?:table\s+)?\w|exec(?:ute)?\s+\w|shutdown\b|declare\s+@|select\s+[^;]*\bfrom\b|create\s+(?:table|user|function)\b|alter\s+(?:table|user)\b)/ },
   { id: 942040, family: "sqli", paranoia: 1, severity: "critical", targets: withPath, field: "sql", description: "time-based blind injection",
     pattern: /\b(?:sleep|benchmark|pg_sleep|randomblob|dbms_pipe\.receive_message|dbms_lock\.sleep)\s*\(|\bwaitfor\s+(?:delay|time)\s*['"\d]/ },
   { id: 942050, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "system catalogue access",
@@ -28,7 +28,7 @@ export const sqlInjectionRules: readonly SignatureRule[] = [
   { id: 942110, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "conditional and string-building functions used to extract data",
     pattern: /\b(?:if|ifnull|nullif|iif|coalesce|elt|make_set|concat(?:_ws)?|group_concat|char|chr|ascii|ord|hex|unhex|substring|substr|mid|lpad|rpad|length|count|md5|sha1)\s*\([^)]*\b(?:select|from|user|version|database|schema|password|@@|sleep|benchmark)\b/ },
   { id: 942120, family: "sqli", paranoia: 1, severity: "critical", targets: attackTargets, field: "sql", description: "SELECT … FROM with SQL punctuation",
-    pattern: /\bselect\b[\s(]+[\w*@.,'"`()\s]{1,80}?[\s)]from[\s(]+[\w.`"\[\]]+\s*(?:where\b|limit\b|--|#|;)/ },
+    pattern: /\bselect\b[\s(]+[\w*@.,'"`()\s]{1,80}?[\s)]from[\s(]+[\w.`"[\]]+\s*(?:where\b|limit\b|--|#|;)/ },
   { id: 942130, family: "sqli", paranoia: 1, severity: "critical", targets: withPath, field: "sql", description: "SQL function call in a URL or form value (after CRS 942151)",
     pattern: /\b(?:concat(?:_ws)?|group_concat|find_in_set|database|db_name|schema|unhex|hex|md5|sha[12]?|rand|sin|cos|char|chr|ascii|ord|substring(?:_index)?|substr|mid|char_length|version|current_user|session_user|system_user|load_file|xmltype|utl_inaddr\.\w+|cast|convert|coalesce|ifnull|nullif|iif|elt|make_set|export_set|instr|locate|lpad|rpad|conv|row_count|found_rows|last_insert_id|json_extract|json_keys|collation|charset|connection_id|crc32|uncompress|aes_(?:en|de)crypt|old_password|sqlite_version|zeroblob|pg_\w+|dbms_\w+|sys_context|user_name|suser_s?name|is_srvrolemember|has_dbaccess|object_id|col_name|quotename|exp|floor|@@\w+)\s*\\?\(/,
     // Prose and FHIR text name functions ("hex(…)", "char(…)") in passing; JSON bodies are matched by the rules above.
