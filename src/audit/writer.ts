@@ -19,6 +19,12 @@ export interface AuditWriter {
   /** Waits for every accepted entry to be committed. */
   flush(): Promise<void>;
   onAppend(listener: (entries: readonly RecordedAuditEntry[]) => void): void;
+  /** Observes each group commit: entries in it, seconds it took, whether it committed (metrics). */
+  onCommit(listener: (commit: { size: number; seconds: number; ok: boolean }) => void): void;
+  /** Entries accepted and not yet committed. */
+  queueDepth(): number;
+  /** False after a group commit failed, until one succeeds again (readiness). */
+  accepting(): boolean;
 }
 
 const maxBatch = 500;
@@ -34,6 +40,13 @@ export function createAuditWriter(deps: { db: Database; clock: Clock; batchWindo
   const listeners: Array<(entries: readonly RecordedAuditEntry[]) => void> = [];
   let queue: Pending[] = [];
   let running: Promise<void> | undefined;
+  const commitListeners: Array<(commit: { size: number; seconds: number; ok: boolean }) => void> = [];
+  let lastCommitOk = true;
+  const observeCommit = (size: number, startedAt: number, ok: boolean) => {
+    lastCommitOk = ok;
+    const seconds = (performance.now() - startedAt) / 1000;
+    for (const listener of commitListeners) listener({ size, seconds, ok });
+  };
 
   async function appendRows(executor: Executor, batch: Array<{ entry: AuditEntry; at: Date }>): Promise<RecordedAuditEntry[]> {
     const store = createAuditStore(executor);
@@ -68,11 +81,14 @@ export function createAuditWriter(deps: { db: Database; clock: Clock; batchWindo
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
+      const startedAt = performance.now();
       try {
         const recorded = await db.kysely.transaction().execute((trx) => appendRows(trx, batch));
+        observeCommit(batch.length, startedAt, true);
         batch.forEach((item, index) => item.resolve(recorded[index]!.seq));
         announce(recorded);
       } catch (cause) {
+        observeCommit(batch.length, startedAt, false);
         const error = new AppError("audit.unavailable", { detail: "audit batch commit failed", cause });
         for (const item of batch) item.reject(error);
       }
@@ -105,5 +121,10 @@ export function createAuditWriter(deps: { db: Database; clock: Clock; batchWindo
     onAppend(listener) {
       listeners.push(listener);
     },
+    onCommit(listener) {
+      commitListeners.push(listener);
+    },
+    queueDepth: () => queue.length,
+    accepting: () => lastCommitOk,
   };
 }
