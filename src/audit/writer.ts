@@ -23,11 +23,16 @@ export interface AuditWriter {
   onCommit(listener: (commit: { size: number; seconds: number; ok: boolean }) => void): void;
   /** Entries accepted and not yet committed. */
   queueDepth(): number;
-  /** False after a group commit failed, until one succeeds again (readiness). */
+  /**
+   * False for a while after a group commit failed (until one succeeds, or 10 s pass: a node out of rotation gets no
+   * requests that could show it recovered; the database check of readiness covers the rest), and while the backlog
+   * is far beyond one batch (readiness).
+   */
   accepting(): boolean;
 }
 
 const maxBatch = 500;
+const failureMemoryMs = 10_000;
 
 /**
  * The audit writer, with group commit in the leader/follower style: the first entry commits at once, and entries
@@ -41,9 +46,9 @@ export function createAuditWriter(deps: { db: Database; clock: Clock; batchWindo
   let queue: Pending[] = [];
   let running: Promise<void> | undefined;
   const commitListeners: Array<(commit: { size: number; seconds: number; ok: boolean }) => void> = [];
-  let lastCommitOk = true;
+  let lastFailureAt: number | undefined;
   const observeCommit = (size: number, startedAt: number, ok: boolean) => {
-    lastCommitOk = ok;
+    lastFailureAt = ok ? undefined : clock.now().getTime();
     const seconds = (performance.now() - startedAt) / 1000;
     for (const listener of commitListeners) listener({ size, seconds, ok });
   };
@@ -125,6 +130,6 @@ export function createAuditWriter(deps: { db: Database; clock: Clock; batchWindo
       commitListeners.push(listener);
     },
     queueDepth: () => queue.length,
-    accepting: () => lastCommitOk,
+    accepting: () => queue.length <= 10 * maxBatch && (lastFailureAt === undefined || clock.now().getTime() - lastFailureAt > failureMemoryMs),
   };
 }
