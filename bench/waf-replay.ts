@@ -120,7 +120,9 @@ async function measureOverhead(app: TestApp, paranoia: ParanoiaLevel) {
 const { cases, skipped } = await loadCrsCases(crsRoot);
 console.log(`CRS regression corpus: ${cases.length} replayable stages (${cases.filter((c) => c.kind === "attack").length} attack, ${cases.filter((c) => c.kind === "benign").length} benign), ${skipped} raw/encoded stages skipped`);
 for (const paranoia of levels) {
-  const app = await startTestApp({ env: { MAMORI_WAF_PARANOIA: String(paranoia) } });
+  // Rate limits and intrusion detection off: thousands of replayed requests from one address and one account would
+  // otherwise be throttled or answered by an automatic response, and this measures inspection alone.
+  const app = await startTestApp({ env: { MAMORI_WAF_PARANOIA: String(paranoia), MAMORI_RATE_LIMIT_IP: "off", MAMORI_RATE_LIMIT_ACCOUNT: "off", MAMORI_RATE_LIMIT_AUTH: "off", MAMORI_IDS_ENABLED: "false" } });
   const seen: RecordedAuditEntry[] = [];
   app.mamori.audit.onAppend((entries) => seen.push(...entries.filter((entry) => entry.action.startsWith("waf."))));
   try {

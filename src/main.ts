@@ -19,6 +19,8 @@ import { createRedisConnection, type RedisConnection } from "./redis/index.js";
 import { createSessions } from "./session/index.js";
 import { createSupplyChain, type SupplyChain } from "./supply-chain/index.js";
 import { createSanitiserPool, createUploads, type SanitiserPool } from "./uploads/index.js";
+import { createMetrics, type Metrics } from "./ops/metrics.js";
+import { createReadiness, type Readiness } from "./ops/readiness.js";
 
 export interface Mamori {
   app: FastifyInstance;
@@ -39,6 +41,10 @@ export interface Mamori {
   compliance: Compliance;
   /** Intrusion detection over the audit trail: engine, alerts, automatic responses, webhook. */
   ids: Ids;
+  /** Readiness for the load balancer (GET /health/ready); close() turns it to 503 first. */
+  readiness: Readiness;
+  /** This node's Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
   /** A one-time link to create the first administrator, or undefined when one exists. */
   issueSetupLink(): Promise<{ url: string; expiresAt: Date } | undefined>;
   close(): Promise<void>;
@@ -212,7 +218,10 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       revokeSessions: (filter, reason) => sessions.sessions.revokeAll(filter, reason),
     });
     const compliance = await createCompliance({ db, config, clock, audit, keyring, access, version, tlsTarget: complianceTlsTarget(config), refreshTokenPolicy: oidc.refreshTokenPolicy });
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc }, tls, logger);
+    const readiness = createReadiness({ db, audit, ...(redis ? { redisPing: () => redis.client().ping() } : {}) });
+    const metrics = createMetrics({ db, audit, idsRules: ids.rules });
+    const operations = { readiness, metrics };
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,
@@ -238,6 +247,8 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       supplyChain: createSupplyChain({ db, clock, sbomFile: config.supplyChain.sbomFile, sbomMaxAgeMs: config.supplyChain.sbomMaxAgeMs }),
       compliance,
       ids,
+      readiness,
+      metrics,
       async issueSetupLink() {
         const issued = await identity.invitations.issueSetupLinkIfNeeded();
         return issued && { url: oneTimeLink(config.publicUrl, "setup", issued.token), expiresAt: issued.expiresAt };
@@ -246,6 +257,9 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
         // Stop taking requests, then let every accepted audit entry reach the database before closing it. The
         // database closes even when a step before it fails, so no connection outlives the service.
         try {
+          // Readiness fails first, so a load balancer stops sending here while the requests in flight finish.
+          readiness.beginShutdown();
+          if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
           await app.close();
           stopDormantSweep();
           await uploads.close();

@@ -30,4 +30,5 @@ export async function createAccess(options: { networks?: NetworkAllowLists } = {
 // The compliance checks ask the same decision function about synthetic principals, and their tests build one over
 // a changed policy list to prove a check notices a missing rule.
 export { createDecider, loadPolicies };
+export { blockListOf, isInside } from "./networks.js";
 export { isScopeCovered, parseSmartScope, scopesPermit, supportedSmartScopes, scopedResourceTypes, type ParsedScope, type ScopedInteraction } from "./smart-scopes.js";

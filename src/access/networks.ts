@@ -23,7 +23,7 @@ export function createNetworkCheck(lists: NetworkAllowLists): (ip: string | unde
   return (ip) => ({ adminNetwork: isInside(admin, ip), securityNetwork: isInside(security, ip) });
 }
 
-function blockListOf(entries: readonly string[]): BlockList | undefined {
+export function blockListOf(entries: readonly string[]): BlockList | undefined {
   if (entries.length === 0) return undefined;
   const list = new BlockList();
   for (const entry of entries) {
@@ -36,7 +36,7 @@ function blockListOf(entries: readonly string[]): BlockList | undefined {
   return list;
 }
 
-function isInside(list: BlockList | undefined, ip: string | undefined): boolean {
+export function isInside(list: BlockList | undefined, ip: string | undefined): boolean {
   if (!list) return true;
   if (!ip) return false;
   const address = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1] ?? ip;

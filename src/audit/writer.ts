@@ -19,9 +19,20 @@ export interface AuditWriter {
   /** Waits for every accepted entry to be committed. */
   flush(): Promise<void>;
   onAppend(listener: (entries: readonly RecordedAuditEntry[]) => void): void;
+  /** Observes each group commit: entries in it, seconds it took, whether it committed (metrics). */
+  onCommit(listener: (commit: { size: number; seconds: number; ok: boolean }) => void): void;
+  /** Entries accepted and not yet committed. */
+  queueDepth(): number;
+  /**
+   * False for a while after a group commit failed (until one succeeds, or 10 s pass: a node out of rotation gets no
+   * requests that could show it recovered; the database check of readiness covers the rest), and while the backlog
+   * is far beyond one batch (readiness).
+   */
+  accepting(): boolean;
 }
 
 const maxBatch = 500;
+const failureMemoryMs = 10_000;
 
 /**
  * The audit writer, with group commit in the leader/follower style: the first entry commits at once, and entries
@@ -34,6 +45,13 @@ export function createAuditWriter(deps: { db: Database; clock: Clock; batchWindo
   const listeners: Array<(entries: readonly RecordedAuditEntry[]) => void> = [];
   let queue: Pending[] = [];
   let running: Promise<void> | undefined;
+  const commitListeners: Array<(commit: { size: number; seconds: number; ok: boolean }) => void> = [];
+  let lastFailureAt: number | undefined;
+  const observeCommit = (size: number, startedAt: number, ok: boolean) => {
+    lastFailureAt = ok ? undefined : clock.now().getTime();
+    const seconds = (performance.now() - startedAt) / 1000;
+    for (const listener of commitListeners) listener({ size, seconds, ok });
+  };
 
   async function appendRows(executor: Executor, batch: Array<{ entry: AuditEntry; at: Date }>): Promise<RecordedAuditEntry[]> {
     const store = createAuditStore(executor);
@@ -68,11 +86,14 @@ export function createAuditWriter(deps: { db: Database; clock: Clock; batchWindo
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
+      const startedAt = performance.now();
       try {
         const recorded = await db.kysely.transaction().execute((trx) => appendRows(trx, batch));
+        observeCommit(batch.length, startedAt, true);
         batch.forEach((item, index) => item.resolve(recorded[index]!.seq));
         announce(recorded);
       } catch (cause) {
+        observeCommit(batch.length, startedAt, false);
         const error = new AppError("audit.unavailable", { detail: "audit batch commit failed", cause });
         for (const item of batch) item.reject(error);
       }
@@ -105,5 +126,10 @@ export function createAuditWriter(deps: { db: Database; clock: Clock; batchWindo
     onAppend(listener) {
       listeners.push(listener);
     },
+    onCommit(listener) {
+      commitListeners.push(listener);
+    },
+    queueDepth: () => queue.length,
+    accepting: () => queue.length <= 10 * maxBatch && (lastFailureAt === undefined || clock.now().getTime() - lastFailureAt > failureMemoryMs),
   };
 }

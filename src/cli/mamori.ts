@@ -6,6 +6,7 @@ import { createAudit } from "../audit/index.js";
 import { createKeyring, openKms } from "../crypto/index.js";
 import { systemClock } from "../kernel/index.js";
 import { createMamori } from "../main.js";
+import { closeOnSignals } from "../ops/shutdown.js";
 import { complianceUsage, isComplianceCommand, runComplianceCommand } from "./compliance-commands.js";
 import { renderErrorCatalogueDoc } from "./error-doc.js";
 import { isKeysBackupCommand, keysBackupUsage, runKeysBackupCommand } from "./keys-backup-commands.js";
@@ -57,13 +58,7 @@ async function start(config: Readonly<Config>): Promise<number> {
       `\nNo administrator exists yet. Open this one-time link within ${Math.round((link.expiresAt.getTime() - Date.now()) / 60_000)} minutes to create the first one:\n\n  ${link.url}\n\n`,
     );
   }
-  const shutdown = async (signal: string) => {
-    process.stdout.write(`\n${signal}: finishing requests in flight and flushing the audit trail…\n`);
-    await mamori.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  closeOnSignals(mamori, (line) => process.stdout.write(line));
   return new Promise<number>(() => {});
 }
 

@@ -66,6 +66,12 @@ export interface Config {
   rateLimits: { ip?: RateLimitSetting; account?: RateLimitSetting; client?: RateLimitSetting; auth?: RateLimitSetting };
   /** Networks (CIDR, IPv4 or IPv6) each role may act from; empty means unrestricted. */
   networks: { admin: readonly string[]; securityOfficer: readonly string[] };
+  /** Proxies whose forwarded headers are believed (empty: none). */
+  trustedProxies: readonly string[];
+  /** Readiness answers 503 this long before the node stops accepting connections (shutdown). */
+  shutdownDelayMs: number;
+  /** Who may read GET /metrics: these networks (empty: loopback only), or a holder of the token. */
+  metrics: { networks: readonly string[]; token: string | undefined };
 }
 
 /** A number of requests allowed per window of time. */
@@ -177,6 +183,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       ...rateLimitSetting("auth", e.MAMORI_RATE_LIMIT_AUTH),
     },
     networks: { admin: networkList(e.MAMORI_ADMIN_NETWORKS), securityOfficer: networkList(e.MAMORI_SECURITY_NETWORKS) },
+    trustedProxies: networkList(e.MAMORI_TRUSTED_PROXIES),
+    shutdownDelayMs: e.MAMORI_SHUTDOWN_DELAY_SECONDS * 1000,
+    metrics: { networks: networkList(e.MAMORI_METRICS_NETWORKS), token: e.MAMORI_METRICS_TOKEN },
     supplyChain: { sbomFile: path.resolve(e.MAMORI_SBOM_FILE ?? path.join(dataDir, "sbom.cdx.json")), sbomMaxAgeMs: e.MAMORI_SBOM_MAX_AGE_HOURS * 3_600_000 },
     compliance: complianceSettings(e),
     provider: {

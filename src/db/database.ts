@@ -15,6 +15,8 @@ export interface Database {
   readonly kysely: Executor;
   /** Runs plain SQL that may hold several statements (migrations). */
   exec(script: string): Promise<void>;
+  /** Connections of the PostgreSQL pool (metrics); undefined on PGlite, which has one in-process connection. */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     exec: async (script) => {
       await pool.query(script);
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
     close: () => kysely.destroy(),
   };
 }

@@ -1,2 +1,2 @@
 export { openDatabase, type Database, type Executor } from "./database.js";
-export { migrate } from "./migrate.js";
+export { migrate, pendingMigrations } from "./migrate.js";

@@ -40,6 +40,13 @@ export async function migrate(database: Database): Promise<string[]> {
   return applied;
 }
 
+/** The migrations shipped with this build that the database has not applied (readiness: empty when current). */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const files = (await readdir(migrationsDir)).filter((name) => name.endsWith(".sql")).sort();
+  const done = new Set((await sql<{ name: string }>`select name from db_migration`.execute(database.kysely)).rows.map((row) => row.name));
+  return files.filter((file) => !done.has(file));
+}
+
 /** Splits a migration on semicolons at line ends; our migrations keep to that form (no functions or DO blocks). */
 function splitStatements(script: string): string[] {
   return script

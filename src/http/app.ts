@@ -10,6 +10,8 @@ import { registerReadOnlyMode } from "./plugins/read-only-mode.js";
 import { registerIpBlock } from "./plugins/ip-block.js";
 import { registerRequestContext } from "./plugins/request-context.js";
 import { registerRequestLog } from "./plugins/request-log.js";
+import { registerRequestMetrics } from "./plugins/metrics.js";
+import { trustProxyOption } from "../ops/trusted-proxies.js";
 import { registerSameOriginCheck } from "./plugins/same-origin.js";
 import { registerSecurityHeaders } from "./plugins/security-headers.js";
 import { registerRequestInspection } from "./plugins/waf.js";
@@ -38,7 +40,8 @@ export async function buildApp(services: HttpServices, tls: TlsMaterial, logger:
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     requestIdHeader: false,
-    trustProxy: false,
+    // Forwarded headers only from MAMORI_TRUSTED_PROXIES; otherwise request.ip is the peer (see ops/trusted-proxies.ts).
+    trustProxy: trustProxyOption(services.config.trustedProxies),
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
 
@@ -58,6 +61,7 @@ export async function buildApp(services: HttpServices, tls: TlsMaterial, logger:
   registerAuthentication(app, services.sessions, services.oidc);
   registerAccountRateLimit(app, services.rateLimiter, services.clock);
   registerRequestLog(app);
+  registerRequestMetrics(app, services.operations.metrics, services.config.waf.mode === "block");
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
   for (const group of routeGroups(services)) await typed.register(group);

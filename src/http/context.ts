@@ -10,6 +10,8 @@ import type { Records, Shredding } from "../fhir/index.js";
 import type { RateLimiter } from "../rate-limit/index.js";
 import type { Sessions } from "../session/index.js";
 import type { Uploads } from "../uploads/index.js";
+import type { Metrics } from "../ops/metrics.js";
+import type { Readiness } from "../ops/readiness.js";
 
 /** What the HTTP layer is given by main.ts: the domain modules' front doors, nothing lower. */
 export interface HttpServices {
@@ -39,4 +41,6 @@ export interface HttpServices {
   rateLimiter: RateLimiter;
   /** Incident records and emergency actions for the security officer (authorizes and audits inside). */
   incidents: Incidents;
+  /** Readiness for the load balancer and this node's Prometheus metrics (GET /health/*, /metrics). */
+  operations: { readiness: Readiness; metrics: Metrics };
 }
