@@ -63,7 +63,9 @@ export function createIdsEngine(deps: {
       const now = clock.now();
       const watched = isWatchListOn ? new Set((await createWatchListStore(trx).all()).map((patient) => patient.patientId)) : new Set<string>();
       const context: RuleContext = { windows: createWindowStore(trx), isWatched: (patientId) => watched.has(patientId) };
-      const relevant = entries.filter((entry) => !entry.action.startsWith("ids."));
+      // The engine's own entries (alerts, responses, state changes) would feed back into the rules; a refusal of the
+      // security officer's queue to someone else is not the engine's doing and counts like any other denial.
+      const relevant = entries.filter((entry) => !entry.action.startsWith("ids.") || entry.outcome === "denied");
       let opened = 0;
       if (relevant.length > 0) {
         for (const { rule, settings } of rules) {

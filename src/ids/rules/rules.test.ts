@@ -142,6 +142,19 @@ describe("intrusion detection rules", () => {
     assert.deepEqual(alert?.evidence, seqs);
   });
 
+  it("repeated_denials also counts refusals of the security officer's own queue (ids.* entries that were denied)", async () => {
+    moveToNext(10);
+    const account = randomUUID();
+    const seqs: number[] = [];
+    for (let n = 0; n < 5; n += 1) {
+      seqs.push(await record({ action: "ids.alerts_read", outcome: "denied", reasonCode: "access.no_permission", actor: { accountId: account, roles: ["doctor"] }, network: { ip: "10.0.0.7", userAgent: "test" } }));
+      clock.advance(30_000);
+    }
+    await evaluate();
+    const [alert] = await alertOf("repeated_denials", account);
+    assert.deepEqual(alert?.evidence, seqs);
+  });
+
   it("refresh_token_reuse fires on oauth.refresh_reuse", async () => {
     const account = randomUUID();
     const seq = await record({ action: "oauth.refresh_reuse", outcome: "denied", reasonCode: "oauth.refresh_reuse", actor: { accountId: account, client: "third-party-app" }, network: { ip: "198.51.100.4", userAgent: "app" } });
