@@ -13,7 +13,7 @@ import { AuditLogPage } from "../pages/security/audit-log-page.js";
 import { IncidentsPage } from "../pages/security/incidents-page.js";
 import { SecuritySettingsPage } from "../pages/settings/security-settings-page.js";
 import { IdsPage } from "../pages/security/ids-page.js";
-import { canReviewAudit } from "../pages/security/audit-review-card.js";
+import { canReviewAudit } from "../pages/security/audit-reviewer.js";
 import { CompliancePage } from "../pages/security/compliance-page.js";
 import { AcceptInvitationPage } from "../pages/sign-in/accept-invitation-page.js";
 import { LoginPage } from "../pages/sign-in/login-page.js";

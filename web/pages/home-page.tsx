@@ -1,18 +1,14 @@
 import { useTranslation } from "react-i18next";
 import type { Role } from "../../shared/api/index.js";
+import { HomeLinkCard } from "../components/home-link-card.js";
 import { InviteUserForm } from "./admin/invite-user-form.js";
 import { KeyStatusCard } from "./admin/key-status-card.js";
 import { OauthClientsCard } from "./admin/oauth-clients-card.js";
 import { ShredPatientForm } from "./admin/shred-patient-form.js";
-import { UsersCard } from "./admin/users-page.js";
 import { NewPatientForm } from "./clinician/new-patient-form.js";
 import { OpenPatientForm } from "./clinician/open-patient-form.js";
 import { PortalHome } from "./patient/portal-home.js";
-import { AccessReviewCard } from "./security/access-review-page.js";
-import { AuditReviewCard, canReviewAudit } from "./security/audit-review-card.js";
-import { IncidentsCard } from "./security/incidents-card.js";
-import { ComplianceCard } from "./security/compliance-card.js";
-import { IdsCard } from "./security/ids-page.js";
+import { canReviewAudit } from "./security/audit-reviewer.js";
 import { QuarantineCard } from "./security/quarantine-card.js";
 
 /** The signed-in home: each role sees its own tools (the server still checks every request). */
@@ -32,15 +28,15 @@ export function HomePage({ roles, patientId }: { roles: readonly Role[]; patient
           <NewPatientForm />
         </>
       ) : null}
-      {isAuditReviewer ? <AuditReviewCard /> : null}
-      {isAuditReviewer ? <AccessReviewCard /> : null}
+      {isAuditReviewer ? <HomeLinkCard area="audit" to="/security/audit" testId="open-audit-log" /> : null}
+      {isAuditReviewer ? <HomeLinkCard area="review" to="/security/access-review" testId="open-access-review" /> : null}
       {roles.includes("security_officer") ? <QuarantineCard /> : null}
-      {roles.includes("security_officer") ? <IncidentsCard /> : null}
-      {roles.includes("security_officer") ? <ComplianceCard /> : null}
-      {roles.includes("security_officer") ? <IdsCard /> : null}
+      {roles.includes("security_officer") ? <HomeLinkCard area="incidents" to="/security/incidents" testId="open-incidents" /> : null}
+      {roles.includes("security_officer") ? <HomeLinkCard area="compliance" to="/security/compliance" testId="open-compliance" /> : null}
+      {roles.includes("security_officer") ? <HomeLinkCard area="ids" to="/security/alerts" testId="open-ids" /> : null}
       {isAdmin ? (
         <>
-          <UsersCard />
+          <HomeLinkCard area="accounts" to="/admin/users" testId="open-users" />
           <InviteUserForm />
           <KeyStatusCard />
           <ShredPatientForm />

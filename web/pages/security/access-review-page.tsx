@@ -7,6 +7,7 @@ import { Link } from "../../components/link.js";
 import { TextField } from "../../components/text-field.js";
 import { useDateTime } from "../../components/use-date-time.js";
 import { useSubmit } from "../../components/use-submit.js";
+import { DataTable } from "../../components/data-table.js";
 
 /** /security/access-review: who holds which role, for the periodic review (AUTH-7), with CSV and "record review". */
 export function AccessReviewPage() {
@@ -43,38 +44,23 @@ export function AccessReviewPage() {
               {t("review.downloadCsv")}
             </a>
           </div>
-          <div className="table-scroll">
-            <table className="data-table" data-testid="review-accounts">
-              <thead>
-                <tr>
-                  <th scope="col">{t("accounts.name")}</th>
-                  <th scope="col">{t("accounts.roles")}</th>
-                  <th scope="col">{t("accounts.status")}</th>
-                  <th scope="col">{t("review.createdAt")}</th>
-                  <th scope="col">{t("accounts.lastSignIn")}</th>
-                  <th scope="col">{t("review.secondFactors")}</th>
-                  <th scope="col">{t("accounts.lock")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.accounts.map((account) => (
-                  <tr key={account.id} data-testid="review-row">
-                    <td>
-                      {account.displayName}
-                      <br />
-                      <span className="hint">{account.email}</span>
-                    </td>
-                    <td>{account.roles.map((role) => t(`roles.${role}`)).join("・")}</td>
-                    <td>{t(account.status === "active" ? "accounts.active" : "accounts.disabled")}</td>
-                    <td className="nowrap">{formatTime(account.createdAt)}</td>
-                    <td className="nowrap">{formatTime(account.lastSignInAt)}</td>
-                    <td>{account.secondFactors.length > 0 ? account.secondFactors.map((factor) => factor.toUpperCase()).join("・") : t("review.noFactor")}</td>
-                    <td>{account.lockedUntil ? t("accounts.lockedUntil", { time: formatTime(account.lockedUntil) }) : ""}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="review-accounts" columns={[t("accounts.name"), t("accounts.roles"), t("accounts.status"), t("review.createdAt"), t("accounts.lastSignIn"), t("review.secondFactors"), t("accounts.lock")]}>
+            {report.accounts.map((account) => (
+              <tr key={account.id} data-testid="review-row">
+                <td>
+                  {account.displayName}
+                  <br />
+                  <span className="hint">{account.email}</span>
+                </td>
+                <td>{account.roles.map((role) => t(`roles.${role}`)).join("・")}</td>
+                <td>{t(account.status === "active" ? "accounts.active" : "accounts.disabled")}</td>
+                <td className="nowrap">{formatTime(account.createdAt)}</td>
+                <td className="nowrap">{formatTime(account.lastSignInAt)}</td>
+                <td>{account.secondFactors.length > 0 ? account.secondFactors.map((factor) => factor.toUpperCase()).join("・") : t("review.noFactor")}</td>
+                <td>{account.lockedUntil ? t("accounts.lockedUntil", { time: formatTime(account.lockedUntil) }) : ""}</td>
+              </tr>
+            ))}
+          </DataTable>
           <form onSubmit={submit.onSubmit}>
             <TextField id="review-note" label={t("review.note")} maxLength={2000} value={note} onValueChange={setNote} />
             <ErrorMessage error={submit.error} />
@@ -89,20 +75,6 @@ export function AccessReviewPage() {
       <p>
         <Link to="/">{t("app.backHome")}</Link>
       </p>
-    </section>
-  );
-}
-
-/** The home page's way in to the access review, for the security officer and administrators. */
-export function AccessReviewCard() {
-  const { t } = useTranslation();
-  return (
-    <section className="card" aria-labelledby="review-card-heading">
-      <h2 id="review-card-heading">{t("review.heading")}</h2>
-      <p>{t("review.homeText")}</p>
-      <Link to="/security/access-review" className="button-link" testId="open-access-review">
-        {t("review.open")}
-      </Link>
     </section>
   );
 }

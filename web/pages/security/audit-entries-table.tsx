@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import type { AuditEntryView } from "../../../shared/api/index.js";
+import { DataTable } from "../../components/data-table.js";
 
 /** One page of audit entries: identifiers and codes only, as the trail holds them. */
 export function AuditEntriesTable({ entries }: { entries: readonly AuditEntryView[] }) {
@@ -16,44 +17,29 @@ export function AuditEntriesTable({ entries }: { entries: readonly AuditEntryVie
   });
   if (entries.length === 0) return <p data-testid="audit-empty">{t("audit.noEntries")}</p>;
   return (
-    <div className="table-scroll">
-      <table className="data-table" data-testid="audit-entries">
-        <thead>
-          <tr>
-            <th scope="col">{t("audit.time")}</th>
-            <th scope="col">{t("audit.action")}</th>
-            <th scope="col">{t("audit.outcome")}</th>
-            <th scope="col">{t("audit.reason")}</th>
-            <th scope="col">{t("audit.account")}</th>
-            <th scope="col">{t("audit.patientId")}</th>
-            <th scope="col">{t("audit.ip")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry) => (
-            <tr key={entry.seq} data-testid="audit-entry">
-              <td className="nowrap">{time.format(new Date(entry.at))}</td>
-              <td>
-                <code>{entry.action}</code>
-              </td>
-              <td className={`outcome-${entry.outcome}`}>{t(`auditOutcome.${entry.outcome}`)}</td>
-              <td>
-                <code>{entry.reasonCode ?? ""}</code>
-              </td>
-              <td>
-                <code className="identifier">{entry.accountId ?? ""}</code>
-                {entry.roles.length > 0 ? <span className="roles"> {entry.roles.join(", ")}</span> : null}
-              </td>
-              <td>
-                <code className="identifier">{entry.patientId ?? ""}</code>
-              </td>
-              <td>
-                <code>{entry.ip}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable testId="audit-entries" columns={[t("audit.time"), t("audit.action"), t("audit.outcome"), t("audit.reason"), t("audit.account"), t("audit.patientId"), t("audit.ip")]}>
+      {entries.map((entry) => (
+        <tr key={entry.seq} data-testid="audit-entry">
+          <td className="nowrap">{time.format(new Date(entry.at))}</td>
+          <td>
+            <code>{entry.action}</code>
+          </td>
+          <td className={`outcome-${entry.outcome}`}>{t(`auditOutcome.${entry.outcome}`)}</td>
+          <td>
+            <code>{entry.reasonCode ?? ""}</code>
+          </td>
+          <td>
+            <code className="identifier">{entry.accountId ?? ""}</code>
+            {entry.roles.length > 0 ? <span className="roles"> {entry.roles.join(", ")}</span> : null}
+          </td>
+          <td>
+            <code className="identifier">{entry.patientId ?? ""}</code>
+          </td>
+          <td>
+            <code>{entry.ip}</code>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -9,6 +9,7 @@ import { useSubmit } from "../../components/use-submit.js";
 import { IncidentDetail } from "./incident-detail.js";
 import { DeadlineList } from "./incident-deadlines.js";
 import { ServiceModeCard } from "./service-mode-card.js";
+import { DataTable } from "../../components/data-table.js";
 
 const kinds = ["unauthorized_access", "malware", "leak", "loss", "misdelivery", "other"] as const;
 const severities = ["low", "medium", "high", "critical"] as const;
@@ -68,36 +69,23 @@ export function IncidentsPage() {
         <ErrorMessage error={loadError} />
         {incidents && incidents.length === 0 ? <p>{t("incidents.empty")}</p> : null}
         {incidents && incidents.length > 0 ? (
-          <div className="table-scroll">
-            <table className="data-table" data-testid="incidents">
-              <thead>
-                <tr>
-                  <th scope="col">{t("incidents.detectedAt")}</th>
-                  <th scope="col">{t("incidents.title")}</th>
-                  <th scope="col">{t("incidents.kind")}</th>
-                  <th scope="col">{t("incidents.severity")}</th>
-                  <th scope="col">{t("incidents.deadlines")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {incidents.map((incident) => (
-                  <tr key={incident.id} aria-selected={incident.id === selected}>
-                    <td>{new Date(incident.detectedAt).toLocaleString(i18n.language)}</td>
-                    <td>
-                      <button type="button" className="link-button" onClick={() => setSelected(incident.id)}>
-                        {incident.title}
-                      </button>
-                    </td>
-                    <td>{t(`incidentKind.${incident.kind}`)}</td>
-                    <td>{t(`incidentSeverity.${incident.severity}`)}</td>
-                    <td>
-                      <DeadlineList deadlines={incident.deadlines} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="incidents" columns={[t("incidents.detectedAt"), t("incidents.title"), t("incidents.kind"), t("incidents.severity"), t("incidents.deadlines")]}>
+            {incidents.map((incident) => (
+              <tr key={incident.id} aria-selected={incident.id === selected}>
+                <td>{new Date(incident.detectedAt).toLocaleString(i18n.language)}</td>
+                <td>
+                  <button type="button" className="link-button" onClick={() => setSelected(incident.id)}>
+                    {incident.title}
+                  </button>
+                </td>
+                <td>{t(`incidentKind.${incident.kind}`)}</td>
+                <td>{t(`incidentSeverity.${incident.severity}`)}</td>
+                <td>
+                  <DeadlineList deadlines={incident.deadlines} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         ) : null}
       </section>
       {selected ? <IncidentDetail key={selected} id={selected} /> : null}

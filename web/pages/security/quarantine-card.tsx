@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import type { QuarantineItemView } from "../../../shared/api/index.js";
 import { fetchQuarantine } from "../../api/quarantine-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
+import { DataTable } from "../../components/data-table.js";
 
 /** The security officer's view of refused uploads (ファイル無害化): why each was refused, never its content. */
 export function QuarantineCard() {
@@ -20,34 +21,20 @@ export function QuarantineCard() {
       <ErrorMessage error={error} />
       {items && items.length === 0 ? <p>{t("quarantine.empty")}</p> : null}
       {items && items.length > 0 ? (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="quarantine">
-            <thead>
-              <tr>
-                <th scope="col">{t("quarantine.at")}</th>
-                <th scope="col">{t("quarantine.reason")}</th>
-                <th scope="col">{t("quarantine.declared")}</th>
-                <th scope="col">{t("quarantine.detected")}</th>
-                <th scope="col">{t("quarantine.size")}</th>
-                <th scope="col">{t("quarantine.uploader")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <tr key={item.id}>
-                  <td>{new Date(item.createdAt).toLocaleString(i18n.language)}</td>
-                  <td>
-                    <code>{item.reasonCode}</code>
-                  </td>
-                  <td>{item.declaredType}</td>
-                  <td>{item.detectedType ?? "—"}</td>
-                  <td>{item.size.toLocaleString(i18n.language)}</td>
-                  <td className="identifier">{item.uploaderId}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="quarantine" columns={[t("quarantine.at"), t("quarantine.reason"), t("quarantine.declared"), t("quarantine.detected"), t("quarantine.size"), t("quarantine.uploader")]}>
+          {items.map((item) => (
+            <tr key={item.id}>
+              <td>{new Date(item.createdAt).toLocaleString(i18n.language)}</td>
+              <td>
+                <code>{item.reasonCode}</code>
+              </td>
+              <td>{item.declaredType}</td>
+              <td>{item.detectedType ?? "—"}</td>
+              <td>{item.size.toLocaleString(i18n.language)}</td>
+              <td className="identifier">{item.uploaderId}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );
