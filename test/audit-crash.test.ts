@@ -1,50 +1,22 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
 import https from "node:https";
-import os from "node:os";
-import path from "node:path";
-import readline from "node:readline";
 import { after, describe, it } from "node:test";
 import { sql } from "kysely";
-import pg from "pg";
-import { createAudit } from "../src/audit/index.js";
-import { loadConfig } from "../src/config/index.js";
-import { createKeyring, openLocalKeyFile } from "../src/crypto/index.js";
-import { migrate, openDatabase } from "../src/db/index.js";
-import { systemClock } from "../src/kernel/index.js";
+import { childDataDir, cleanUpChildServer, inspectChildServerData, startChildServer, type ChildServerReady } from "../src/testing/index.js";
 
-interface Ready {
-  baseUrl: string;
-  cert: string;
-  cookie: string;
+interface Ready extends ChildServerReady {
   patientIds: string[];
-  databaseUrl: string | null;
 }
 
 // LOG-1 with 保存性: a crash (kill -9) during concurrent requests loses no audit entry of any answered request.
 describe("audit trail across a crash", () => {
   let dataDir: string | undefined;
   let databaseUrl: string | null = null;
-  after(async () => {
-    if (databaseUrl) {
-      const name = new URL(databaseUrl).pathname.slice(1);
-      const admin = new pg.Client({ connectionString: process.env["DATABASE_URL"] });
-      await admin.connect();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    }
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => cleanUpChildServer(dataDir, databaseUrl));
 
   it("keeps an entry for every answered read when the process is killed mid-load", { timeout: 120_000 }, async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "mamori-crash-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/crash-server.ts", dataDir], { stdio: ["ignore", "pipe", "inherit"] });
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      readline.createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line) as Ready));
-      child.once("exit", (code) => reject(new Error(`crash server exited early (${code})`)));
-    });
+    dataDir = await childDataDir("crash");
+    const { child, ready, exited } = await startChildServer<Ready>("test/fixtures/crash-server.ts", dataDir);
     databaseUrl = ready.databaseUrl;
 
     const agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca: ready.cert, servername: "localhost" });
@@ -76,20 +48,13 @@ describe("audit trail across a crash", () => {
     agent.destroy();
     assert.ok(total() >= 100, `only ${total()} reads answered before the kill`);
 
-    const config = loadConfig({ MAMORI_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? "" });
-    const db = await openDatabase(config);
-    try {
-      await migrate(db);
+    const report = await inspectChildServerData(dataDir, databaseUrl, async (db) => {
       const rows = await sql<{ patient_id: string; n: number }>`
         select entry->>'patientId' as patient_id, count(*)::int8 as n from audit_entry
         where entry->>'action' = 'fhir.read' and entry->>'outcome' = 'success' group by 1`.execute(db.kysely);
       const audited = new Map(rows.rows.map((row) => [row.patient_id, row.n]));
       for (const [id, count] of answered) assert.ok((audited.get(id) ?? 0) >= count, `patient ${id}: ${count} answered, ${audited.get(id) ?? 0} audited`);
-      const keyring = await createKeyring({ db, kms: await openLocalKeyFile(config.masterKeyFile), clock: systemClock });
-      const report = await createAudit({ db, keyring, clock: systemClock, batchWindowMs: 0, checkpoints: config.audit.checkpoints }).verify();
-      assert.equal(report.intact, true, JSON.stringify(report));
-    } finally {
-      await db.close();
-    }
+    });
+    assert.equal(report.intact, true, JSON.stringify(report));
   });
 });

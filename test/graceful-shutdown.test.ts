@@ -1,53 +1,19 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
 import https from "node:https";
-import os from "node:os";
-import path from "node:path";
-import readline from "node:readline";
 import { after, describe, it } from "node:test";
 import { sql } from "kysely";
-import pg from "pg";
-import { createAudit } from "../src/audit/index.js";
-import { loadConfig } from "../src/config/index.js";
-import { createKeyring, openLocalKeyFile } from "../src/crypto/index.js";
-import { migrate, openDatabase } from "../src/db/index.js";
-import { systemClock } from "../src/kernel/index.js";
-import { buildPatient } from "../src/testing/index.js";
-
-interface Ready {
-  baseUrl: string;
-  cert: string;
-  cookie: string;
-  databaseUrl: string | null;
-}
+import { buildPatient, childDataDir, cleanUpChildServer, inspectChildServerData, startChildServer, type ChildServerReady } from "../src/testing/index.js";
 
 // Graceful shutdown: SIGTERM under write load answers or refuses every request cleanly, loses no audit entry of an
 // answered write, turns readiness to 503 before the node stops accepting, and exits 0.
 describe("graceful shutdown", () => {
   let dataDir: string | undefined;
   let databaseUrl: string | null = null;
-  after(async () => {
-    if (databaseUrl) {
-      const name = new URL(databaseUrl).pathname.slice(1);
-      const admin = new pg.Client({ connectionString: process.env["DATABASE_URL"] });
-      await admin.connect();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    }
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => cleanUpChildServer(dataDir, databaseUrl));
 
   it("drains writes in flight, keeps their audit entries and exits 0 on SIGTERM", { timeout: 120_000 }, async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "mamori-shutdown-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/shutdown-server.ts", dataDir], { stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      readline.createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line) as Ready));
-      child.once("exit", (code) => reject(new Error(`shutdown server exited early (${code}): ${stderr}`)));
-    });
+    dataDir = await childDataDir("shutdown");
+    const { child, ready, exited, stderr } = await startChildServer<ChildServerReady>("test/fixtures/shutdown-server.ts", dataDir);
     databaseUrl = ready.databaseUrl;
 
     const agent = new https.Agent({ keepAlive: true, maxSockets: 8, ca: ready.cert, servername: "localhost" });
@@ -93,28 +59,21 @@ describe("graceful shutdown", () => {
     stop = true;
     await Promise.all(workers);
     agent.destroy();
-    assert.equal(code, 0, stderr);
-    assert.match(stderr, /SIGTERM: finishing requests in flight/);
-    assert.match(stderr, /stopped cleanly/);
+    assert.equal(code, 0, stderr());
+    assert.match(stderr(), /SIGTERM: finishing requests in flight/);
+    assert.match(stderr(), /stopped cleanly/);
     assert.ok(created.length >= 10, `only ${created.length} writes answered before SIGTERM`);
     // Every answer is a success, a clean refusal while closing, or no connection once the listener is gone.
     for (const status of statuses.keys()) assert.ok([201, 503, 0].includes(status), `unexpected status ${status}: ${JSON.stringify([...statuses])}`);
 
-    const config = loadConfig({ MAMORI_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? "" });
-    const db = await openDatabase(config);
-    try {
-      await migrate(db);
+    const report = await inspectChildServerData(dataDir, databaseUrl, async (db) => {
       const rows = await sql<{ id: string }>`
         select entry->'resource'->>'id' as id from audit_entry
         where entry->>'action' = 'fhir.create' and entry->>'outcome' = 'success'`.execute(db.kysely);
       const audited = new Set(rows.rows.map((row) => row.id));
       const missing = created.filter((id) => !audited.has(id));
       assert.deepEqual(missing, [], `${missing.length} of ${created.length} answered writes have no audit entry`);
-      const keyring = await createKeyring({ db, kms: await openLocalKeyFile(config.masterKeyFile), clock: systemClock });
-      const report = await createAudit({ db, keyring, clock: systemClock, batchWindowMs: 0, checkpoints: config.audit.checkpoints }).verify();
-      assert.equal(report.intact, true, JSON.stringify(report));
-    } finally {
-      await db.close();
-    }
+    });
+    assert.equal(report.intact, true, JSON.stringify(report));
   });
 });

@@ -10,3 +10,4 @@ export { reachableRedisUrl, redisSkipReason } from "./redis.js";
 export { createSoftwareAuthenticator, type SoftwareAuthenticator } from "./software-authenticator.js";
 export { simulateClinicTraffic, hospitalNetwork, type ClinicTrafficOptions } from "./clinic-traffic.js";
 export { createHttpsFetch } from "./https-fetch.js";
+export { startChildServer, childDataDir, cleanUpChildServer, inspectChildServerData, type ChildServer, type ChildServerReady } from "./child-server.js";
