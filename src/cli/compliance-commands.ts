@@ -2,14 +2,13 @@ import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createAccess } from "../access/index.js";
-import { createAudit, type AuditEntry } from "../audit/index.js";
+import type { AuditEntry } from "../audit/index.js";
 import { createCompliance, type ReportFormat } from "../compliance/index.js";
 import type { Config } from "../config/index.js";
-import { createKeyring, openKms } from "../crypto/index.js";
-import { migrate, openDatabase } from "../db/index.js";
 import { refreshTokenPolicy } from "../identity/index.js";
 import { systemClock } from "../kernel/index.js";
 import { complianceTlsTarget } from "../main.js";
+import { withServices } from "./with-services.js";
 
 const operator = { actor: { roles: ["operator"] }, network: { ip: "local", userAgent: "mamori-cli" } } satisfies Pick<AuditEntry, "actor" | "network">;
 
@@ -35,25 +34,16 @@ export async function runComplianceCommand(config: Readonly<Config>, argv: strin
     process.stderr.write(complianceUsage);
     return 2;
   }
-  const db = await openDatabase(config);
-  try {
-    await migrate(db);
-    const keyring = await createKeyring({ db, kms: await openKms(config), clock: systemClock });
-    const audit = createAudit({ db, keyring, clock: systemClock, batchWindowMs: 0, checkpoints: config.audit.checkpoints });
-    try {
-      const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-      const compliance = await createCompliance({ db, config, clock: systemClock, audit, keyring, access: await createAccess({ networks: config.networks }), version, tlsTarget: complianceTlsTarget(config), refreshTokenPolicy });
-      const report = await compliance.generate();
-      const rendered = await compliance.renderReport(report, kind, values.format as ReportFormat);
-      await audit.record({ ...operator, action: "compliance.report", outcome: "success", reasonCode: "compliance.generated", resource: { type: kind === "report" ? "ComplianceReport" : "ServiceDisclosure" } });
-      await writeFile(values.out, rendered.body, { mode: 0o600 });
-      const all = report.summary.all;
-      process.stdout.write(`${kind} written to ${values.out}: ${report.controls.length} controls — met ${all.met}, partial ${all.partial}, not met ${all.not_met}, not yet checked ${all.unknown}\n`);
-      return 0;
-    } finally {
-      await audit.close();
-    }
-  } finally {
-    await db.close();
-  }
+  const out = values.out;
+  return withServices(config, async ({ db, keyring, audit }) => {
+    const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+    const compliance = await createCompliance({ db, config, clock: systemClock, audit, keyring, access: await createAccess({ networks: config.networks }), version, tlsTarget: complianceTlsTarget(config), refreshTokenPolicy });
+    const report = await compliance.generate();
+    const rendered = await compliance.renderReport(report, kind, values.format as ReportFormat);
+    await audit.record({ ...operator, action: "compliance.report", outcome: "success", reasonCode: "compliance.generated", resource: { type: kind === "report" ? "ComplianceReport" : "ServiceDisclosure" } });
+    await writeFile(out, rendered.body, { mode: 0o600 });
+    const all = report.summary.all;
+    process.stdout.write(`${kind} written to ${out}: ${report.controls.length} controls — met ${all.met}, partial ${all.partial}, not met ${all.not_met}, not yet checked ${all.unknown}\n`);
+    return 0;
+  });
 }

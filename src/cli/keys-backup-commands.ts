@@ -3,10 +3,11 @@ import path from "node:path";
 import { createAudit, type Audit, type AuditEntry } from "../audit/index.js";
 import { archiveFileName, backupDatabase, drillRestore, openBackupSigningKey, pruneGenerations, restoreDatabase } from "../backup/index.js";
 import type { Config } from "../config/index.js";
-import { createKeyring, openKms, rewrapDataKeys, rewrapKeks, rotateKek, rotateLocalKeyFile, type KeyEvent, type Keyring, type KmsProvider } from "../crypto/index.js";
+import { createKeyring, openKms, rewrapDataKeys, rewrapKeks, rotateKek, rotateLocalKeyFile, type KeyEvent } from "../crypto/index.js";
 import { reencryptAll } from "../fhir/index.js";
-import { migrate, openDatabase, type Database } from "../db/index.js";
+import { openDatabase } from "../db/index.js";
 import { systemClock } from "../kernel/index.js";
+import { withServices } from "./with-services.js";
 
 /** Who the audit trail names for an operator's command: the machine account, from the local terminal. */
 const operator = { actor: { roles: ["operator"] }, network: { ip: "local", userAgent: "mamori-cli" } } satisfies Pick<AuditEntry, "actor" | "network">;
@@ -27,23 +28,6 @@ export function isKeysBackupCommand(command: string | undefined): boolean {
 
 function progress(line: string): void {
   process.stderr.write(process.stderr.isTTY ? `\r${line}\u001b[K` : `${line}\n`);
-}
-
-async function withServices<T>(config: Readonly<Config>, run: (services: { db: Database; audit: Audit; kms: KmsProvider; keyring: Keyring }) => Promise<T>): Promise<T> {
-  const db = await openDatabase(config);
-  try {
-    await migrate(db);
-    const kms = await openKms(config);
-    const keyring = await createKeyring({ db, kms, clock: systemClock });
-    const audit = createAudit({ db, keyring, clock: systemClock, batchWindowMs: 0, checkpoints: config.audit.checkpoints });
-    try {
-      return await run({ db, audit, kms, keyring });
-    } finally {
-      await audit.close();
-    }
-  } finally {
-    await db.close();
-  }
 }
 
 const auditKeyEvent = (audit: Audit) => async (event: KeyEvent) => {

@@ -1,14 +1,5 @@
-import type { OauthClientView } from "../../shared/api/index.js";
+import type { OauthClientRegistration, OauthClientView } from "../../shared/api/index.js";
 import { request } from "./http.js";
-
-export interface OauthClientInput {
-  name: string;
-  redirectUris: string[];
-  postLogoutRedirectUris: string[];
-  scopes: string[];
-  isConfidential: boolean;
-  isFirstParty: boolean;
-}
 
 /** Registered OAuth clients (administrators; `manage_oauth_clients`). */
 export async function fetchOauthClients(): Promise<OauthClientView[]> {
@@ -16,7 +7,7 @@ export async function fetchOauthClients(): Promise<OauthClientView[]> {
 }
 
 /** Registers a client; the answer carries a confidential client's secret, shown this once. */
-export function registerOauthClient(body: OauthClientInput): Promise<{ client: OauthClientView; clientSecret?: string }> {
+export function registerOauthClient(body: OauthClientRegistration): Promise<{ client: OauthClientView; clientSecret?: string }> {
   return request("/api/admin/oauth-clients", { method: "POST", body });
 }
 

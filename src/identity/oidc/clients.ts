@@ -17,14 +17,8 @@ export interface ClientRegistration {
   isFirstParty: boolean;
 }
 
-export interface ClientView {
+export interface ClientView extends ClientRegistration {
   clientId: string;
-  name: string;
-  redirectUris: string[];
-  postLogoutRedirectUris: string[];
-  scopes: string[];
-  isConfidential: boolean;
-  isFirstParty: boolean;
   status: "active" | "disabled";
   createdAt: Date;
 }
