@@ -8,7 +8,8 @@ import { createCompliance, type Compliance } from "./compliance/index.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
-import { createRecords, createShredding, patientDataKeyId, type Shredding } from "./fhir/index.js";
+import { createPageTokens, createRecords, createShredding, patientDataKeyId, type Shredding } from "./fhir/index.js";
+import { createSearchIndex } from "./fhir/search/index.js";
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, createOidc, type Identity, type Oidc } from "./identity/index.js";
 import { createIncidents, createServiceMode } from "./incidents/index.js";
@@ -95,7 +96,9 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     audit.startCheckpoints();
     await audit.startRetention();
     const access = await createAccess({ networks: config.networks });
-    const records = createRecords({ db, keyring, audit, access, clock });
+    const fhirBaseUrl = new URL("/fhir/R4", config.publicUrl).toString();
+    const records = createRecords({ db, keyring, audit, access, clock, search: createSearchIndex({ keyring }), baseUrl: fhirBaseUrl });
+    const pageTokens = createPageTokens({ keyring, clock });
     const shredding = createShredding({
       db,
       keyring,
@@ -221,7 +224,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     const readiness = createReadiness({ db, audit, ...(redis ? { redisPing: () => redis.client().ping() } : {}) });
     const metrics = createMetrics({ db, audit, idsRules: ids.rules });
     const operations = { readiness, metrics };
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations }, tls, logger);
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, pageTokens, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,

@@ -1,7 +1,11 @@
 import { createDecider, type AccessAction, type AccessSubject, type AccessTarget, type Decision } from "./decide.js";
 import { createNetworkCheck, type NetworkAllowLists } from "./networks.js";
 import { loadPolicies, type LoadedPolicy } from "./policy-set.js";
+import { createRecordAuthorizer, type RecordAuthorizer, type RecordChange } from "./records-authorizer.js";
+import type { Executor } from "../db/index.js";
+import type { Principal } from "../kernel/index.js";
 
+export type { RecordAction, RecordAuthorizer, RecordCategory, RecordChange, RecordDecision, RecordTarget, Confidentiality } from "./records-authorizer.js";
 export type { AccessAction, AccessTarget, AccessSubject, Decision, LoadedPolicy, NetworkAllowLists };
 
 export interface Access {
@@ -11,6 +15,10 @@ export interface Access {
   policies(): readonly LoadedPolicy[];
   /** The networks administrators and security officers may act from (empty: unrestricted), for the compliance checks. */
   networkAllowLists(): NetworkAllowLists;
+  /** Record access for one principal; caches what it looks up for the life of one request. */
+  recordAuthorizer(principal: Principal, executor?: Executor): RecordAuthorizer;
+  /** Keeps what access derives from records (care relationships, consent) current; runs in the write's transaction. */
+  recordWritten(executor: Executor, change: RecordChange): Promise<void>;
 }
 
 /**
@@ -25,7 +33,13 @@ export async function createAccess(options: { networks?: NetworkAllowLists } = {
     securityOfficer: Object.freeze([...(options.networks?.securityOfficer ?? [])]),
   });
   const decide = createDecider(policies, createNetworkCheck(networks));
-  return { decide, policies: () => policies, networkAllowLists: () => networks };
+  return {
+    decide,
+    policies: () => policies,
+    networkAllowLists: () => networks,
+    recordAuthorizer: (principal, executor) => createRecordAuthorizer(decide, principal, executor),
+    recordWritten: async () => {},
+  };
 }
 // The compliance checks ask the same decision function about synthetic principals, and their tests build one over
 // a changed policy list to prove a check notices a missing rule.

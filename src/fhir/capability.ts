@@ -1,11 +1,19 @@
 import { auditEventSearchParams } from "../audit/index.js";
-import { resourceDefinitions } from "./resources/index.js";
+import { resourceTypes } from "./resources/index.js";
 
-/** Interactions implemented per resource type; the CapabilityStatement is built from this and nothing else. */
-const interactions = ["read", "create"] as const;
+/** Interactions implemented for every stored type; the CapabilityStatement is built from this and nothing else. */
+const interactions = ["read", "vread", "update", "delete", "history-instance", "history-type", "create", "search-type"] as const;
 
 /** The CapabilityStatement (FHIR R4 capabilitystatement.html), accurate to what this server implements. */
-export function capabilityStatement(options: { baseUrl: string; software: { name: string; version: string }; now: Date }) {
+export function capabilityStatement(options: {
+  baseUrl: string;
+  software: { name: string; version: string };
+  now: Date;
+  /** The search parameters each type supports (the search index module). */
+  searchParamsOf: (type: string) => ReadonlyArray<{ name: string; type: string; documentation?: string }>;
+  /** `_include` / `_revinclude` values each type supports. */
+  includesOf: (type: string) => { include: readonly string[]; revinclude: readonly string[] };
+}) {
   return {
     resourceType: "CapabilityStatement",
     status: "active",
@@ -20,16 +28,26 @@ export function capabilityStatement(options: { baseUrl: string; software: { name
         mode: "server",
         security: {
           cors: false,
-          description: "Session cookie from the Mamori sign-in (password and TOTP); every interaction is authorized by policy and audited.",
+          service: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/restful-security-service", code: "SMART-on-FHIR" }] }],
+          description:
+            "Session cookie of the Mamori web UI, or an OAuth 2.0 bearer token with SMART scopes from the Mamori OpenID provider. Every interaction is authorized by policy (roles, care relationship, consent, sensitivity labels, break-glass) and audited.",
         },
         resource: [
-          ...Object.keys(resourceDefinitions).map((type) => ({
+          ...Object.keys(resourceTypes).map((type) => ({
             type,
-            versioning: "versioned",
-            readHistory: false,
+            versioning: "versioned-update",
+            readHistory: true,
             updateCreate: false,
+            conditionalCreate: true,
+            conditionalUpdate: false,
+            conditionalDelete: "not-supported",
             interaction: interactions.map((code) => ({ code })),
+            searchInclude: [...options.includesOf(type).include],
+            searchRevInclude: [...options.includesOf(type).revinclude],
+            searchParam: options.searchParamsOf(type).map((param) => ({ ...param })),
           })),
+          // Uploaded files, sanitised by the uploads module.
+          { type: "Binary", versioning: "no-version", readHistory: false, updateCreate: false, interaction: [{ code: "read" }, { code: "create" }] },
           // The audit trail seen as FHIR: read-only, for those allowed to review it (read_audit).
           {
             type: "AuditEvent",
@@ -40,6 +58,8 @@ export function capabilityStatement(options: { baseUrl: string; software: { name
             searchParam: auditEventSearchParams.map((param) => ({ ...param })),
           },
         ],
+        interaction: [{ code: "transaction" }],
+        operation: [{ name: "everything", definition: "http://hl7.org/fhir/OperationDefinition/Patient-everything" }],
       },
     ],
   };

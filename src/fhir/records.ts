@@ -1,38 +1,54 @@
-import { scopesPermit, type Access } from "../access/index.js";
-import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
+import type { Access, RecordAuthorizer } from "../access/index.js";
+import type { Audit, AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
-import type { Database } from "../db/index.js";
+import type { Database, Executor } from "../db/index.js";
 import { AppError, isAppError, newId, type Clock, type Principal } from "../kernel/index.js";
-import { isSupportedType, type FhirResource, type SupportedType } from "./resources/index.js";
-import { createFhirStore } from "./store.js";
+import { auditEntryFor, authorizeRecord, bodyContext, createRecordWriter, targetOf, type StoredResource, type WriteOperation } from "./record-writer.js";
+import { isSupportedType, patientIdOf, type FhirResource, type SupportedType } from "./resources/index.js";
+import type { SearchPort } from "./search-port.js";
+import { createFhirStore, type ResourceKey, type VersionRow } from "./store.js";
+import { runTransaction, type TransactionBundle } from "./transaction.js";
 import { validateResource } from "./validate.js";
 
-export interface StoredResource {
-  resource: FhirResource;
+export type { StoredResource } from "./record-writer.js";
+
+/** A version as history shows it: the resource, or only its identity when that version is a deletion. */
+export interface HistoryEntry {
+  type: string;
+  id: string;
   versionId: string;
   lastUpdated: Date;
+  deleted: boolean;
+  resource?: FhirResource | undefined;
 }
 
+/** Where type history continues: the (lastUpdated, id, version) of the last entry given. */
+export interface HistoryCursor {
+  lastUpdated: Date;
+  id: string;
+  version: number;
+}
+
+export interface SearchResult {
+  matches: StoredResource[];
+  included: StoredResource[];
+  /** Opaque position after the last match, when more may follow. */
+  next: string | undefined;
+}
+
+/** History (instance and type) shows at most this many versions per page. */
+const maxHistoryPage = 100;
+/** A search gives up filling a page after reading this many candidate pages (the page is then short, not wrong). */
+const maxCandidatePages = 20;
+
 /**
- * The only way to read or write medical records. Each call authorizes the principal (Cedar), encrypts or
- * decrypts under the patient's data key, and writes the audit entry before returning: there is no path to a
- * record without all three (design.md, "make the wrong thing hard").
+ * The only way to read or write medical records. Each call authorizes the principal (SMART scopes and Cedar),
+ * encrypts or decrypts under the patient's data key, and writes the audit entry before returning: there is no path
+ * to a record without all three (design.md, "make the wrong thing hard").
  */
-export function createRecords(deps: { db: Database; keyring: Keyring; audit: Audit; access: Access; clock: Clock }) {
-  const { db, keyring, audit, access, clock } = deps;
-
-  const bodyContext = (type: string, id: string, version: number) => `fhir:${type}/${id}/_history/${version}`;
-
-  function entryFor(principal: Principal, action: string, type: string, id?: string): AuditEntry {
-    return {
-      action,
-      outcome: "success",
-      actor: actorOf(principal),
-      resource: { type, id },
-      patientId: type === "Patient" ? id : undefined,
-      network: principal.network,
-    };
-  }
+export function createRecords(deps: { db: Database; keyring: Keyring; audit: Audit; access: Access; clock: Clock; search: SearchPort; baseUrl: string }) {
+  const { db, keyring, audit, access, clock, search } = deps;
+  const writer = createRecordWriter({ keyring, audit, access, search });
 
   /** Audits a refusal or failure, then rethrows it. */
   async function refuse(entry: AuditEntry, error: unknown): Promise<never> {
@@ -41,23 +57,83 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     throw error;
   }
 
-  /** Returns the permitting policy's reason code for the audit entry. @throws {AppError} `access.denied`. */
-  function authorize(principal: Principal, action: "read" | "create", type: SupportedType, id: string): string {
-    // A bearer token's scopes narrow the account's own permissions; both must allow (SMART App Launch 2).
-    if (principal.scopes && !scopesPermit(principal.scopes, { interaction: action, resourceType: type, patientId: type === "Patient" ? id : undefined, launchPatient: principal.patientId })) {
-      throw new AppError("access.denied", { detail: "oauth.insufficient_scope" });
-    }
-    const decision = access.decide(principal, action, { type, id });
-    if (!decision.allowed) throw new AppError("access.denied", { detail: decision.reasonCode });
-    return decision.policyIds.join(",") || decision.reasonCode;
-  }
-
   function checkType(type: string): SupportedType {
     if (!isSupportedType(type)) throw new AppError("fhir.unsupported_type");
     return type;
   }
 
-  return {
+  async function open(row: VersionRow): Promise<FhirResource> {
+    return JSON.parse((await keyring.decrypt(row.body, bodyContext(row.resourceType, row.id, row.version))).toString("utf8")) as FhirResource;
+  }
+
+  function stored(row: VersionRow, resource: FhirResource): StoredResource {
+    return { resource, versionId: String(row.version), lastUpdated: row.lastUpdated };
+  }
+
+  /**
+   * The rows among `rows` the principal may read for `action`, decrypted, in the given order; the others are left
+   * out silently (a search shows only what one may see). Returns which patients were shown, for the audit trail.
+   */
+  async function visible(authorizer: RecordAuthorizer, principal: Principal, action: "read" | "search", rows: VersionRow[]) {
+    const shown: Array<{ row: VersionRow; resource: FhirResource; breakGlass: boolean }> = [];
+    for (const row of rows) {
+      if (row.isDeleted || !isSupportedType(row.resourceType)) continue;
+      const permitted = await authorizeRecord(principal, authorizer, action, targetOf(row.resourceType, row.id, row.patientId, row)).catch((error: unknown) => {
+        if (isAppError(error, "access.denied")) return undefined;
+        throw error;
+      });
+      if (permitted) shown.push({ row, resource: await open(row), breakGlass: permitted.breakGlass });
+    }
+    return shown;
+  }
+
+  /** One audit entry per patient whose records were shown (so each patient's access history lists it), or one without. */
+  async function auditShown(principal: Principal, action: string, type: string, shown: Array<{ row: VersionRow; breakGlass: boolean }>): Promise<void> {
+    const byPatient = new Map<string | null, boolean>();
+    for (const { row, breakGlass } of shown) byPatient.set(row.patientId, (byPatient.get(row.patientId) ?? false) || breakGlass);
+    if (byPatient.size === 0) byPatient.set(null, false);
+    await Promise.all(
+      [...byPatient].map(([patientId, breakGlass]) =>
+        audit.record({ ...auditEntryFor(principal, action, type, undefined, patientId), reasonCode: breakGlass ? "access.break_glass" : "access.permitted", breakGlass: breakGlass || undefined }),
+      ),
+    );
+  }
+
+  async function currentRows(executor: Executor, keys: ResourceKey[]): Promise<VersionRow[]> {
+    const rows = await createFhirStore(executor).currentVersions(keys);
+    const byKey = new Map(rows.map((row) => [`${row.resourceType}/${row.id}`, row]));
+    return keys.map((key) => byKey.get(`${key.type}/${key.id}`)).filter((row): row is VersionRow => row !== undefined);
+  }
+
+  async function write(principal: Principal, operation: WriteOperation, entry: AuditEntry) {
+    try {
+      return await db.kysely.transaction().execute(async (trx) => writer.apply(trx, principal, access.recordAuthorizer(principal, trx), operation, clock.now()));
+    } catch (error) {
+      // The refusal belongs in the patient's access history too, so name the patient when it is known.
+      const current = operation.kind === "create" ? undefined : await createFhirStore(db.kysely).currentVersion(operation.type, operation.id);
+      const patientId = operation.kind === "create" ? patientIdOf(operation.type, { ...operation.resource, id: operation.id }) : current?.patientId;
+      return refuse({ ...entry, patientId: patientId ?? entry.patientId }, error);
+    }
+  }
+
+  /**
+   * Up to `count` resources matching a parsed search that the principal may see, reading candidate pages until the
+   * page is full, and where to continue.
+   */
+  async function searchVisible(principal: Principal, authorizer: RecordAuthorizer, executor: Executor, parsed: { type: string; count: number }, after: string | undefined) {
+    const shown: Array<{ row: VersionRow; resource: FhirResource; breakGlass: boolean }> = [];
+    let cursor = after;
+    for (let pages = 0; pages < maxCandidatePages && shown.length < parsed.count; pages++) {
+      // Ask only for as many as are still missing, so a page is never cut in the middle and `next` stays exact.
+      const page = await search.page(executor, parsed, cursor, parsed.count - shown.length);
+      shown.push(...(await visible(authorizer, principal, "search", await currentRows(executor, page.keys))));
+      cursor = page.next;
+      if (cursor === undefined) break;
+    }
+    return { shown, next: cursor };
+  }
+
+  const api = {
     /** True when a current, undeleted Patient with this id exists; reads no content (used to link portal accounts). */
     async patientExists(id: string): Promise<boolean> {
       const row = await createFhirStore(db.kysely).currentVersion("Patient", id);
@@ -65,55 +141,239 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     },
 
     /**
-     * Creates a resource as version 1 with a server-assigned id. The version and its audit entry commit together.
-     * @throws {AppError} `access.denied`, `fhir.invalid_resource`, `fhir.resource_type_mismatch`, `fhir.unsupported_type`.
+     * Creates a resource as version 1 with a server-assigned id. With `ifNoneExist` (a search query string), returns
+     * the one visible match instead of creating (FHIR conditional create).
+     * @throws {AppError} `access.denied`, `fhir.invalid_resource`, `fhir.resource_type_mismatch`, `fhir.unsupported_type`,
+     * `fhir.missing_patient`, `fhir.invalid_reference`, `fhir.multiple_matches`, `fhir.invalid_search`.
      */
-    async create(principal: Principal, type: string, body: unknown): Promise<StoredResource> {
+    async create(principal: Principal, type: string, body: unknown, options: { ifNoneExist?: string | undefined } = {}): Promise<StoredResource & { created: boolean }> {
       const id = newId();
-      const entry = entryFor(principal, "fhir.create", type, id);
+      const entry = auditEntryFor(principal, "fhir.create", type, id);
+      let supported: SupportedType;
+      let input: FhirResource;
+      try {
+        supported = checkType(type);
+        input = validateResource(supported, body);
+      } catch (error) {
+        return refuse(entry, error);
+      }
+      if (options.ifNoneExist !== undefined) {
+        const existing = await api.findOne(principal, supported, options.ifNoneExist);
+        if (existing) return { ...existing, created: false };
+      }
+      const result = await write(principal, { kind: "create", type: supported, id, resource: input }, entry);
+      return { ...result.stored!, created: true };
+    },
+
+    /**
+     * The single visible resource matching a search query string, if any (conditional create and update).
+     * @throws {AppError} `fhir.multiple_matches`, `fhir.invalid_search`.
+     */
+    async findOne(principal: Principal, type: SupportedType, query: string): Promise<StoredResource | undefined> {
+      const params = [...new URLSearchParams(query)].filter(([name]) => !name.startsWith("_count"));
+      const parsed = search.parse(type, [...params, ["_count", "2"]]);
+      const { shown } = await searchVisible(principal, access.recordAuthorizer(principal), db.kysely, parsed, undefined);
+      if (shown.length > 1) throw new AppError("fhir.multiple_matches");
+      const match = shown[0];
+      if (!match) return undefined;
+      await auditShown(principal, "fhir.search", type, shown);
+      return stored(match.row, match.resource);
+    },
+
+    /**
+     * Reads the current version of a resource; answered only after the access is durably audited.
+     * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.gone`, `fhir.unsupported_type`.
+     */
+    async read(principal: Principal, type: string, id: string): Promise<StoredResource> {
+      return api.vread(principal, type, id, undefined);
+    },
+
+    /**
+     * Reads one version (or the current one when `version` is undefined).
+     * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.gone`, `fhir.unsupported_type`.
+     */
+    async vread(principal: Principal, type: string, id: string, version: number | undefined): Promise<StoredResource> {
+      const entry = auditEntryFor(principal, version === undefined ? "fhir.read" : "fhir.vread", type, id);
+      let result: StoredResource;
+      let permitted: { reasonCode: string; breakGlass: boolean };
+      let row: VersionRow | undefined;
       try {
         const supported = checkType(type);
-        const permittedBy = authorize(principal, "create", supported, id);
-        const input = validateResource(supported, body);
-        const lastUpdated = clock.now();
-        // The server assigns id and meta (FHIR R4 http.html#create: a client-supplied id is ignored).
-        const resource: FhirResource = { ...input, id, meta: { ...input.meta, versionId: "1", lastUpdated: lastUpdated.toISOString() } };
-        await db.kysely.transaction().execute(async (trx) => {
-          const store = createFhirStore(trx);
-          const dataKeyId = await keyring.createDataKey("patient", trx);
-          await store.insertPatientKey(id, dataKeyId);
-          const sealed = await keyring.encrypt(dataKeyId, Buffer.from(JSON.stringify(resource)), bodyContext(supported, id, 1));
-          await store.insertVersion({ resourceType: supported, id, version: 1, patientId: id, dataKeyId, body: sealed, isDeleted: false, lastUpdated, authorId: principal.accountId });
-          await audit.recordWithin(trx, { ...entry, reasonCode: permittedBy, resource: { type: supported, id, version: "1" } });
-        });
-        return { resource, versionId: "1", lastUpdated };
+        const store = createFhirStore(db.kysely);
+        row = version === undefined ? await store.currentVersion(supported, id) : await store.version(supported, id, version);
+        if (!row) throw new AppError("fhir.not_found");
+        permitted = await authorizeRecord(principal, access.recordAuthorizer(principal), "read", targetOf(supported, id, row.patientId, row));
+        if (row.isDeleted) throw new AppError("fhir.gone");
+        result = stored(row, await open(row));
+      } catch (error) {
+        return refuse({ ...entry, patientId: row?.patientId ?? entry.patientId }, error);
+      }
+      await audit.record({ ...entry, patientId: row.patientId ?? undefined, reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: result.versionId } });
+      return result;
+    },
+
+    /**
+     * Writes a new version. `ifMatch` is the version the client last saw; another writer's newer version refuses it.
+     * @throws {AppError} `access.denied`, `fhir.version_conflict`, `fhir.conflict`, `fhir.update_create_unsupported`,
+     * `fhir.id_mismatch`, `fhir.invalid_resource`, `fhir.patient_change`, `fhir.unsupported_type`.
+     */
+    async update(principal: Principal, type: string, id: string, body: unknown, options: { ifMatch?: number | undefined } = {}): Promise<StoredResource> {
+      const entry = auditEntryFor(principal, "fhir.update", type, id);
+      let supported: SupportedType;
+      let input: FhirResource;
+      try {
+        supported = checkType(type);
+        input = validateResource(supported, body);
+        // FHIR R4 http.html#update: the body must carry the id of the URL.
+        if (input.id !== id) throw new AppError("fhir.id_mismatch", { expression: [`${type}.id`] });
+      } catch (error) {
+        return refuse(entry, error);
+      }
+      const result = await write(principal, { kind: "update", type: supported, id, resource: input, ifMatch: options.ifMatch }, entry);
+      return result.stored!;
+    },
+
+    /**
+     * Deletes logically: a deletion version is added, reads answer 410 and every earlier version stays in history.
+     * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.unsupported_type`.
+     */
+    async delete(principal: Principal, type: string, id: string): Promise<void> {
+      const entry = auditEntryFor(principal, "fhir.delete", type, id);
+      let supported: SupportedType;
+      try {
+        supported = checkType(type);
+      } catch (error) {
+        return refuse(entry, error);
+      }
+      await write(principal, { kind: "delete", type: supported, id }, entry);
+    },
+
+    /**
+     * Every version of one resource, newest first, that the principal may read.
+     * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.unsupported_type`.
+     */
+    async history(principal: Principal, type: string, id: string): Promise<HistoryEntry[]> {
+      const entry = auditEntryFor(principal, "fhir.history", type, id);
+      let rows: VersionRow[];
+      let permitted: { reasonCode: string; breakGlass: boolean };
+      try {
+        const supported = checkType(type);
+        const authorizer = access.recordAuthorizer(principal);
+        rows = await createFhirStore(db.kysely).versions(supported, id, maxHistoryPage);
+        const current = rows[0];
+        if (!current) throw new AppError("fhir.not_found");
+        permitted = await authorizeRecord(principal, authorizer, "read", targetOf(supported, id, current.patientId, current));
+        const entries: HistoryEntry[] = [];
+        for (const row of rows) {
+          // A version labelled more restrictively than the principal may see is left out, not refused.
+          const allowed = await authorizer.decide("read", targetOf(supported, id, row.patientId, row));
+          if (!allowed.allowed) continue;
+          entries.push({ type, id, versionId: String(row.version), lastUpdated: row.lastUpdated, deleted: row.isDeleted, resource: row.isDeleted ? undefined : await open(row) });
+        }
+        await audit.record({ ...entry, patientId: current.patientId ?? undefined, reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined });
+        return entries;
       } catch (error) {
         return refuse(entry, error);
       }
     },
 
     /**
-     * Reads the current version of a resource; answered only after the access is durably audited.
-     * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.unsupported_type`.
+     * Versions of every resource of a type, newest first, that the principal may read; `before` continues a page.
+     * @throws {AppError} `fhir.unsupported_type`.
      */
-    async read(principal: Principal, type: string, id: string): Promise<StoredResource> {
-      const entry = entryFor(principal, "fhir.read", type, id);
-      let stored: StoredResource;
-      let permittedBy: string;
+    async typeHistory(principal: Principal, type: string, options: { since?: Date | undefined; count: number; before?: HistoryCursor | undefined }): Promise<{ entries: HistoryEntry[]; next: HistoryCursor | undefined }> {
+      const entry = auditEntryFor(principal, "fhir.history", type);
       try {
         const supported = checkType(type);
-        permittedBy = authorize(principal, "read", supported, id);
-        const row = await createFhirStore(db.kysely).currentVersion(supported, id);
-        if (!row || row.isDeleted) throw new AppError("fhir.not_found");
-        const resource = JSON.parse((await keyring.decrypt(row.body, bodyContext(supported, id, row.version))).toString("utf8")) as FhirResource;
-        stored = { resource, versionId: String(row.version), lastUpdated: row.lastUpdated };
+        const authorizer = access.recordAuthorizer(principal);
+        const count = Math.min(Math.max(options.count, 1), maxHistoryPage);
+        const rows = await createFhirStore(db.kysely).typeVersions(supported, { since: options.since, before: options.before, limit: count });
+        const shown: Array<{ row: VersionRow; breakGlass: boolean; entry: HistoryEntry }> = [];
+        for (const row of rows) {
+          const decision = await authorizeRecord(principal, authorizer, "read", targetOf(supported, row.id, row.patientId, row)).catch((error: unknown) => {
+            if (isAppError(error, "access.denied")) return undefined;
+            throw error;
+          });
+          if (!decision) continue;
+          shown.push({
+            row,
+            breakGlass: decision.breakGlass,
+            entry: { type, id: row.id, versionId: String(row.version), lastUpdated: row.lastUpdated, deleted: row.isDeleted, resource: row.isDeleted ? undefined : await open(row) },
+          });
+        }
+        await auditShown(principal, "fhir.history", type, shown);
+        const last = rows.at(-1);
+        return { entries: shown.map((item) => item.entry), next: rows.length === count && last ? { lastUpdated: last.lastUpdated, id: last.id, version: last.version } : undefined };
       } catch (error) {
         return refuse(entry, error);
       }
-      await audit.record({ ...entry, reasonCode: permittedBy, resource: { type, id, version: stored.versionId } });
-      return stored;
+    },
+
+    /**
+     * Searches current resources of a type. Only what the principal may see is returned, `_include`/`_revinclude`
+     * targets too; each patient shown gets an audit entry before the answer.
+     * @throws {AppError} `fhir.invalid_search`, `fhir.unsupported_type`.
+     */
+    async search(principal: Principal, type: string, params: ReadonlyArray<readonly [string, string]>, after?: string): Promise<SearchResult> {
+      const entry = auditEntryFor(principal, "fhir.search", type);
+      try {
+        const supported = checkType(type);
+        const parsed = search.parse(supported, params);
+        const authorizer = access.recordAuthorizer(principal);
+        const { shown, next } = await searchVisible(principal, authorizer, db.kysely, parsed, after);
+        const matchKeys = shown.map(({ row }) => ({ type: row.resourceType, id: row.id }));
+        const seen = new Set(matchKeys.map((key) => `${key.type}/${key.id}`));
+        const extraKeys = [...(await search.includes(db.kysely, parsed, matchKeys)), ...(await search.revincludes(db.kysely, parsed, matchKeys))].filter((key) => {
+          const name = `${key.type}/${key.id}`;
+          if (seen.has(name)) return false;
+          seen.add(name);
+          return true;
+        });
+        const included = await visible(authorizer, principal, "read", await currentRows(db.kysely, extraKeys));
+        await auditShown(principal, "fhir.search", supported, [...shown, ...included]);
+        return { matches: shown.map(({ row, resource }) => stored(row, resource)), included: included.map(({ row, resource }) => stored(row, resource)), next };
+      } catch (error) {
+        return refuse(entry, error);
+      }
+    },
+
+    /**
+     * Everything in one patient's record the principal may read (FHIR Patient/$everything), as a searchset Bundle.
+     * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.gone`.
+     */
+    async everything(principal: Principal, patientId: string): Promise<{ resourceType: "Bundle"; type: "searchset"; total: number; entry: Array<{ fullUrl: string; resource: FhirResource; search: { mode: "match" } }> }> {
+      await api.read(principal, "Patient", patientId);
+      const entry = auditEntryFor(principal, "fhir.everything", "Patient", patientId);
+      try {
+        const rows = await createFhirStore(db.kysely).patientCompartment(patientId);
+        const shown = await visible(access.recordAuthorizer(principal), principal, "read", rows);
+        await audit.record({ ...entry, reasonCode: shown.some((item) => item.breakGlass) ? "access.break_glass" : "access.permitted", breakGlass: shown.some((item) => item.breakGlass) || undefined });
+        return {
+          resourceType: "Bundle",
+          type: "searchset",
+          total: shown.length,
+          entry: shown.map(({ resource }) => ({ fullUrl: `${deps.baseUrl}/${resource.resourceType}/${resource.id}`, resource, search: { mode: "match" } })),
+        };
+      } catch (error) {
+        return refuse(entry, error);
+      }
+    },
+
+    /**
+     * Applies a transaction Bundle atomically: every entry or none. Entries are authorized and audited one by one
+     * inside the one database transaction.
+     * @throws {AppError} `fhir.invalid_bundle` and any error of an entry, its expression prefixed with the entry.
+     */
+    async transaction(principal: Principal, body: unknown): Promise<TransactionBundle> {
+      const entry = auditEntryFor(principal, "fhir.transaction", "Bundle");
+      try {
+        return await runTransaction({ db, writer, access, search, clock, validate: validateResource, baseUrl: deps.baseUrl }, principal, body);
+      } catch (error) {
+        return refuse(entry, error);
+      }
     },
   };
+  return api;
 }
 
 export type Records = ReturnType<typeof createRecords>;

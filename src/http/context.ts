@@ -6,7 +6,7 @@ import type { Incidents } from "../incidents/index.js";
 import type { Ids } from "../ids/index.js";
 import type { Identity, Oidc } from "../identity/index.js";
 import type { Clock } from "../kernel/index.js";
-import type { Records, Shredding } from "../fhir/index.js";
+import type { PageTokens, Records, Shredding } from "../fhir/index.js";
 import type { RateLimiter } from "../rate-limit/index.js";
 import type { Sessions } from "../session/index.js";
 import type { Uploads } from "../uploads/index.js";
@@ -24,6 +24,8 @@ export interface HttpServices {
   identity: Identity;
   sessions: Sessions;
   records: Records;
+  /** Sealed page links of FHIR searches and histories (no parameters in URLs). */
+  pageTokens: PageTokens;
   /** Uploaded files: sanitise, store, download, quarantine (authorizes and audits inside). */
   uploads: Uploads;
   /** The administrator's key status (authorizes `read_key_status` and audits inside). */

@@ -1,19 +1,31 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { capabilityStatement, type StoredResource } from "../../fhir/index.js";
+import { capabilityStatement, type HistoryEntry, type PageState, type StoredResource } from "../../fhir/index.js";
+import { AppError, type Principal } from "../../kernel/index.js";
 import type { HttpServices } from "../context.js";
 import { requireApiPrincipal } from "../plugins/authenticate.js";
-import type { FastifyReply } from "fastify";
 
 const base = "/fhir/R4";
 const resourceType = z.string().regex(/^[A-Z][A-Za-z]{1,63}$/);
 const logicalId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/);
+const versionId = z.string().regex(/^[1-9]\d{0,8}$/);
 const resourceBody = z.looseObject({ resourceType: z.string() });
+const operationOutcome = z.looseObject({ resourceType: z.literal("OperationOutcome") });
+const errors = { 400: operationOutcome, 401: operationOutcome, 403: operationOutcome, 404: operationOutcome, 405: operationOutcome, 409: operationOutcome, 410: operationOutcome, 412: operationOutcome, 422: operationOutcome, 503: operationOutcome };
 const fhirJson = "application/fhir+json; charset=utf-8";
+const weakEtag = /^W\/"(\d{1,9})"$/;
+/** Search parameters as FHIR allows them: a name may repeat (AND) and a value may list alternatives (OR, by comma). */
+const searchQuery = z.record(z.string().max(100), z.union([z.string().max(2000), z.array(z.string().max(2000)).max(20)]));
 
-/** The FHIR R4 REST API (https://hl7.org/fhir/R4/http.html). */
+function queryPairs(query: Record<string, string | string[]>): Array<[string, string]> {
+  return Object.entries(query).flatMap(([name, value]) => (Array.isArray(value) ? value.map((item): [string, string] => [name, item]) : [[name, value] as [string, string]]));
+}
+
+/** The FHIR R4 REST API (https://hl7.org/fhir/R4/http.html); every interaction authorizes and audits in the records module. */
 export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
   const baseUrl = new URL(base, services.config.publicUrl).toString();
+  const { records, pageTokens } = services;
 
   function sendResource(reply: FastifyReply, stored: StoredResource, status: 200 | 201) {
     reply
@@ -25,19 +37,153 @@ export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
     return reply.send(stored.resource);
   }
 
+  function historyBundle(entries: HistoryEntry[], selfUrl: string, nextUrl?: string) {
+    return {
+      resourceType: "Bundle",
+      type: "history",
+      link: [{ relation: "self", url: selfUrl }, ...(nextUrl ? [{ relation: "next", url: nextUrl }] : [])],
+      entry: entries.map((entry) => ({
+        fullUrl: `${baseUrl}/${entry.type}/${entry.id}`,
+        ...(entry.resource ? { resource: entry.resource } : {}),
+        request: { method: entry.deleted ? "DELETE" : entry.versionId === "1" ? "POST" : "PUT", url: entry.versionId === "1" && !entry.deleted ? entry.type : `${entry.type}/${entry.id}` },
+        response: { status: entry.deleted ? "204" : entry.versionId === "1" ? "201" : "200", etag: `W/"${entry.versionId}"`, lastModified: entry.lastUpdated.toISOString() },
+      })),
+    };
+  }
+
+  /** A search answer; its links carry only a sealed page token, never the parameters (they may name a patient). */
+  async function searchBundle(principal: Principal, type: string, params: Array<[string, string]>, after?: string) {
+    const result = await records.search(principal, type, params, after);
+    const link = [{ relation: "self", url: `${baseUrl}/${type}` + (after ? `?_page=${await pageTokens.seal({ kind: "search", type, params, after }, principal.accountId)}` : "") }];
+    if (result.next) link.push({ relation: "next", url: `${baseUrl}/${type}?_page=${await pageTokens.seal({ kind: "search", type, params, after: result.next }, principal.accountId)}` });
+    return {
+      resourceType: "Bundle",
+      type: "searchset",
+      link,
+      entry: [
+        ...result.matches.map((stored) => ({ fullUrl: `${baseUrl}/${type}/${stored.resource.id}`, resource: stored.resource, search: { mode: "match" } })),
+        ...result.included.map((stored) => ({ fullUrl: `${baseUrl}/${stored.resource.resourceType}/${stored.resource.id}`, resource: stored.resource, search: { mode: "include" } })),
+      ],
+    };
+  }
+
+  async function principalOf(request: FastifyRequest, reply: FastifyReply) {
+    return requireApiPrincipal(request, reply, services.oidc);
+  }
+
+  function ifMatchOf(request: FastifyRequest): number | undefined {
+    const header = request.headers["if-match"];
+    if (header === undefined) return undefined;
+    const match = weakEtag.exec(String(header).trim()) ?? /^"(\d{1,9})"$/.exec(String(header).trim());
+    if (!match) throw new AppError("http.bad_request", { detail: "If-Match must be a version ETag" });
+    return Number(match[1]);
+  }
+
   return async (app) => {
+    // POST _search sends the parameters as a form body, which keeps them out of URLs and logs (R4 http.html#search).
+    app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
+      done(null, Object.fromEntries([...new URLSearchParams(String(body)).keys()].map((name) => [name, new URLSearchParams(String(body)).getAll(name)])));
+    });
+
     app.get(`${base}/metadata`, { schema: { response: { 200: resourceBody } } }, async (_request, reply) =>
-      reply.type(fhirJson).send(capabilityStatement({ baseUrl, software: { name: "Mamori", version: services.version }, now: services.clock.now() })),
+      reply.type(fhirJson).send(capabilityStatement({
+          baseUrl,
+          software: { name: "Mamori", version: services.version },
+          now: services.clock.now(),
+          searchParamsOf: () => [],
+          includesOf: () => ({ include: [], revinclude: [] }),
+        })),
     );
 
-    app.post(`${base}/:type`, { schema: { params: z.object({ type: resourceType }), response: { 201: resourceBody } } }, async (request, reply) => {
-      const stored = await services.records.create(await requireApiPrincipal(request, reply, services.oidc), request.params.type, request.body);
-      return sendResource(reply, stored, 201);
+    app.post(`${base}`, { schema: { body: resourceBody, response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
+      const bundle = await records.transaction(await principalOf(request, reply), request.body);
+      return reply.type(fhirJson).send(bundle);
     });
 
-    app.get(`${base}/:type/:id`, { schema: { params: z.object({ type: resourceType, id: logicalId }), response: { 200: resourceBody } } }, async (request, reply) => {
-      const stored = await services.records.read(await requireApiPrincipal(request, reply, services.oidc), request.params.type, request.params.id);
+    app.get(`${base}/:type`, { schema: { params: z.object({ type: resourceType }), querystring: searchQuery, response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
+      const principal = await principalOf(request, reply);
+      const pairs = queryPairs(request.query);
+      const token = pairs.find(([name]) => name === "_page")?.[1];
+      if (token === undefined) return reply.type(fhirJson).send(await searchBundle(principal, request.params.type, pairs));
+      const state: PageState = await pageTokens.open(token, principal.accountId);
+      if (state.kind !== "search" || state.type !== request.params.type) throw new AppError("fhir.invalid_page");
+      return reply.type(fhirJson).send(await searchBundle(principal, state.type, state.params, state.after));
+    });
+
+    app.post(`${base}/:type/_search`, { schema: { params: z.object({ type: resourceType }), body: searchQuery.optional(), response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
+      const principal = await principalOf(request, reply);
+      const pairs = [...queryPairs(request.body ?? {})];
+      return reply.type(fhirJson).send(await searchBundle(principal, request.params.type, pairs));
+    });
+
+    app.post(`${base}/:type`, { schema: { params: z.object({ type: resourceType }), response: { 200: resourceBody, 201: resourceBody, ...errors } } }, async (request, reply) => {
+      const ifNoneExist = request.headers["if-none-exist"];
+      const stored = await records.create(await principalOf(request, reply), request.params.type, request.body, { ifNoneExist: typeof ifNoneExist === "string" ? ifNoneExist : undefined });
+      return sendResource(reply, stored, stored.created ? 201 : 200);
+    });
+
+    app.get(`${base}/:type/_history`, { schema: { params: z.object({ type: resourceType }), querystring: searchQuery, response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
+      const principal = await principalOf(request, reply);
+      const pairs = new Map(queryPairs(request.query));
+      const selfUrl = `${baseUrl}/${request.params.type}/_history`;
+      let since: string | undefined;
+      let count: number;
+      let before: Extract<PageState, { kind: "history" }>["before"] | undefined;
+      const token = pairs.get("_page");
+      if (token !== undefined) {
+        const state = await pageTokens.open(token, principal.accountId);
+        if (state.kind !== "history" || state.type !== request.params.type) throw new AppError("fhir.invalid_page");
+        ({ since, count, before } = state);
+      } else {
+        since = pairs.get("_since");
+        if (since !== undefined && Number.isNaN(Date.parse(since))) throw new AppError("fhir.invalid_search", { expression: ["_since"] });
+        count = Number(pairs.get("_count") ?? "50");
+        if (!Number.isInteger(count) || count < 1) throw new AppError("fhir.invalid_search", { expression: ["_count"] });
+      }
+      const page = await records.typeHistory(principal, request.params.type, {
+        since: since === undefined ? undefined : new Date(since),
+        count,
+        before: before ? { lastUpdated: new Date(before.lastUpdated), id: before.id, version: before.version } : undefined,
+      });
+      const next = page.next
+        ? `${selfUrl}?_page=${await pageTokens.seal({ kind: "history", type: request.params.type, since, count, before: { lastUpdated: page.next.lastUpdated.toISOString(), id: page.next.id, version: page.next.version } }, principal.accountId)}`
+        : undefined;
+      return reply.type(fhirJson).send(historyBundle(page.entries, selfUrl, next));
+    });
+
+    app.get(`${base}/Patient/:id/$everything`, { schema: { params: z.object({ id: logicalId }), response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
+      const bundle = await records.everything(await principalOf(request, reply), request.params.id);
+      return reply.type(fhirJson).send(bundle);
+    });
+
+    app.get(`${base}/:type/:id`, { schema: { params: z.object({ type: resourceType, id: logicalId }), response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
+      const stored = await records.read(await principalOf(request, reply), request.params.type, request.params.id);
       return sendResource(reply, stored, 200);
     });
+
+    app.put(`${base}/:type/:id`, { schema: { params: z.object({ type: resourceType, id: logicalId }), response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
+      const principal = await principalOf(request, reply);
+      const stored = await records.update(principal, request.params.type, request.params.id, request.body, { ifMatch: ifMatchOf(request) });
+      return sendResource(reply, stored, 200);
+    });
+
+    app.delete(`${base}/:type/:id`, { schema: { params: z.object({ type: resourceType, id: logicalId }), response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await records.delete(await principalOf(request, reply), request.params.type, request.params.id);
+      return reply.code(204).send(null);
+    });
+
+    app.get(`${base}/:type/:id/_history`, { schema: { params: z.object({ type: resourceType, id: logicalId }), response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
+      const entries = await records.history(await principalOf(request, reply), request.params.type, request.params.id);
+      return reply.type(fhirJson).send(historyBundle(entries, `${baseUrl}/${request.params.type}/${request.params.id}/_history`));
+    });
+
+    app.get(
+      `${base}/:type/:id/_history/:vid`,
+      { schema: { params: z.object({ type: resourceType, id: logicalId, vid: versionId }), response: { 200: resourceBody, ...errors } } },
+      async (request, reply) => {
+        const stored = await records.vread(await principalOf(request, reply), request.params.type, request.params.id, Number(request.params.vid));
+        return sendResource(reply, stored, 200);
+      },
+    );
   };
 }

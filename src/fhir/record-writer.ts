@@ -1,0 +1,173 @@
+import { scopesPermit, type Access, type RecordAction, type RecordAuthorizer, type RecordTarget } from "../access/index.js";
+import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
+import type { Keyring } from "../crypto/index.js";
+import { isUniqueViolation, type Executor } from "../db/index.js";
+import { AppError, type Principal } from "../kernel/index.js";
+import { categoryOf, confidentialityOf, patientIdOf, resourceTypes, type FhirResource, type SupportedType } from "./resources/index.js";
+import type { SearchPort } from "./search-port.js";
+import { createFhirStore, type VersionRow } from "./store.js";
+
+export interface StoredResource {
+  resource: FhirResource;
+  versionId: string;
+  lastUpdated: Date;
+}
+
+/** One change to a resource: a new resource, a new version of one, or its logical deletion. */
+export type WriteOperation =
+  | { kind: "create"; type: SupportedType; id: string; resource: FhirResource }
+  | { kind: "update"; type: SupportedType; id: string; resource: FhirResource; ifMatch?: number | undefined }
+  | { kind: "delete"; type: SupportedType; id: string };
+
+export interface WriteResult {
+  /** Absent for a delete. */
+  stored?: StoredResource | undefined;
+  /** False when a delete found the resource already deleted: nothing was written. */
+  changed: boolean;
+}
+
+/** Extension on `meta` naming the account that wrote the version, so who wrote what stays inside the signed body. */
+export const recordedByExtensionUrl = "urn:mamori:fhir:StructureDefinition:recorded-by";
+export const accountIdentifierSystem = "urn:mamori:account";
+
+export const bodyContext = (type: string, id: string, version: number) => `fhir:${type}/${id}/_history/${version}`;
+
+/** The policy view of a resource version: never its content. */
+export function targetOf(type: SupportedType, id: string, patientId: string | null | undefined, resource: FhirResource | { confidentiality: RecordTarget["confidentiality"] }): RecordTarget {
+  const confidentiality = "resourceType" in resource ? confidentialityOf(resource) : resource.confidentiality;
+  return { type, id, category: categoryOf(type), patientId: patientId ?? undefined, confidentiality };
+}
+
+/**
+ * Authorizes one interaction: a bearer token's SMART scopes narrow the account's own permissions (both must allow),
+ * then the Cedar policies decide. Returns the audit reason code.
+ * @throws {AppError} `access.denied` with the deciding reason.
+ */
+export async function authorizeRecord(principal: Principal, authorizer: RecordAuthorizer, action: RecordAction, target: RecordTarget): Promise<{ reasonCode: string; breakGlass: boolean }> {
+  if (principal.scopes && !scopesPermit(principal.scopes, { interaction: action, resourceType: target.type, patientId: target.patientId, launchPatient: principal.patientId })) {
+    throw new AppError("access.denied", { detail: "oauth.insufficient_scope" });
+  }
+  const decision = await authorizer.decide(action, target);
+  if (!decision.allowed) throw new AppError("access.denied", { detail: decision.reasonCode });
+  if (decision.breakGlassId) return { reasonCode: `access.break_glass:${decision.breakGlassId}`, breakGlass: true };
+  return { reasonCode: decision.policyIds.join(",") || decision.reasonCode, breakGlass: false };
+}
+
+export function auditEntryFor(principal: Principal, action: string, type: string, id?: string, patientId?: string | null): AuditEntry {
+  return {
+    action,
+    outcome: "success",
+    actor: actorOf(principal),
+    resource: { type, id },
+    patientId: patientId ?? (type === "Patient" ? id : undefined),
+    network: principal.network,
+  };
+}
+
+/**
+ * Writes versions inside a caller's transaction: checks the patient compartment and the version precondition,
+ * authorizes, encrypts under the right data key, appends the version, keeps the search index and the access side
+ * tables current, and records the audit entry — all in that transaction, so a failure leaves nothing behind.
+ */
+export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; access: Access; search: SearchPort }) {
+  const { keyring, audit, access, search } = deps;
+
+  /** The patient a new version belongs to, checked to exist. @throws {AppError} `fhir.missing_patient`, `fhir.invalid_reference`. */
+  async function compartmentOf(trx: Executor, type: SupportedType, id: string, resource: FhirResource): Promise<string | null> {
+    const category = categoryOf(type);
+    if (category === "directory") return null;
+    if (category === "demographic") return id;
+    const patientId = patientIdOf(type, resource);
+    const element = "patientElement" in resourceTypes[type] ? (resourceTypes[type] as { patientElement: string }).patientElement : "subject";
+    if (patientId === undefined) throw new AppError("fhir.missing_patient", { expression: [`${type}.${element}`] });
+    const patient = await createFhirStore(trx).currentVersion("Patient", patientId);
+    if (!patient || patient.isDeleted) throw new AppError("fhir.invalid_reference", { expression: [`${type}.${element}`] });
+    return patientId;
+  }
+
+  async function dataKeyFor(trx: Executor, type: SupportedType, patientId: string | null, isNewPatient: boolean): Promise<string> {
+    if (patientId === null) return keyring.systemDataKeyId();
+    const store = createFhirStore(trx);
+    if (isNewPatient) {
+      const dataKeyId = await keyring.createDataKey("patient", trx);
+      await store.insertPatientKey(patientId, dataKeyId);
+      return dataKeyId;
+    }
+    const dataKeyId = await store.patientKey(patientId);
+    if (!dataKeyId) throw new AppError("fhir.invalid_reference", { detail: `no data key for the patient of a ${type}` });
+    return dataKeyId;
+  }
+
+  return {
+    /**
+     * Applies one operation in `trx` for `principal`.
+     * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.version_conflict`, `fhir.conflict`,
+     * `fhir.missing_patient`, `fhir.invalid_reference`, `fhir.patient_change`, `fhir.update_create_unsupported`.
+     */
+    async apply(trx: Executor, principal: Principal, authorizer: RecordAuthorizer, operation: WriteOperation, now: Date): Promise<WriteResult> {
+      const store = createFhirStore(trx);
+      const { type, id } = operation;
+      const current: VersionRow | undefined = operation.kind === "create" ? undefined : await store.currentVersion(type, id);
+      const action = `fhir.${operation.kind}`;
+
+      if (operation.kind === "delete") {
+        if (!current) throw new AppError("fhir.not_found");
+        const permitted = await authorizeRecord(principal, authorizer, "delete", targetOf(type, id, current.patientId, current));
+        if (current.isDeleted) return { changed: false };
+        const version = current.version + 1;
+        // The deleted version keeps only the identity of the resource; earlier versions stay readable by vread.
+        const marker: FhirResource = { resourceType: type, id, meta: { versionId: String(version), lastUpdated: now.toISOString(), extension: [recordedBy(principal)] } };
+        const body = await keyring.encrypt(current.dataKeyId, Buffer.from(JSON.stringify(marker)), bodyContext(type, id, version));
+        await insert(store, { ...current, version, body, isDeleted: true, lastUpdated: now, authorId: principal.accountId }, false);
+        await search.remove(trx, type, id);
+        await access.recordWritten(trx, { resource: marker, patientId: current.patientId ?? undefined, deleted: true, authorAccountId: principal.accountId });
+        await audit.recordWithin(trx, { ...auditEntryFor(principal, action, type, id, current.patientId), reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: String(version) } });
+        return { changed: true };
+      }
+
+      if (operation.kind === "update") {
+        if (!current) throw new AppError("fhir.update_create_unsupported");
+        if (operation.ifMatch !== undefined && operation.ifMatch !== current.version) throw new AppError("fhir.version_conflict", { detail: `expected version ${operation.ifMatch}` });
+      }
+
+      const patientId = await compartmentOf(trx, type, id, operation.resource);
+      if (current && current.patientId !== patientId) throw new AppError("fhir.patient_change");
+      // An update must be allowed on what the resource is now and on what it becomes (e.g. a label added or removed).
+      if (current) await authorizeRecord(principal, authorizer, "update", targetOf(type, id, current.patientId, current));
+      const permitted = await authorizeRecord(principal, authorizer, operation.kind, targetOf(type, id, patientId, operation.resource));
+
+      const version = current ? current.version + 1 : 1;
+      const meta: Record<string, unknown> = { ...operation.resource.meta, versionId: String(version), lastUpdated: now.toISOString() };
+      const otherExtensions = Array.isArray(meta["extension"]) ? (meta["extension"] as Array<{ url?: unknown }>).filter((extension) => extension.url !== recordedByExtensionUrl) : [];
+      // The server assigns id and meta (FHIR R4 http.html#create: a client-supplied id is ignored on create).
+      const resource: FhirResource = { ...operation.resource, id, meta: { ...meta, extension: [...otherExtensions, recordedBy(principal)] } };
+      const dataKeyId = current ? current.dataKeyId : await dataKeyFor(trx, type, patientId, type === "Patient");
+      const body = await keyring.encrypt(dataKeyId, Buffer.from(JSON.stringify(resource)), bodyContext(type, id, version));
+      await insert(
+        store,
+        { resourceType: type, id, version, patientId, dataKeyId, body, isDeleted: false, lastUpdated: now, authorId: principal.accountId, confidentiality: confidentialityOf(resource) },
+        operation.kind === "update" && operation.ifMatch !== undefined,
+      );
+      await search.write(trx, { ...resource, id }, patientId ?? undefined);
+      await access.recordWritten(trx, { resource, patientId: patientId ?? undefined, deleted: false, authorAccountId: principal.accountId });
+      await audit.recordWithin(trx, { ...auditEntryFor(principal, action, type, id, patientId), reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: String(version) } });
+      return { stored: { resource, versionId: String(version), lastUpdated: now }, changed: true };
+    },
+  };
+}
+
+export type RecordWriter = ReturnType<typeof createRecordWriter>;
+
+function recordedBy(principal: Principal) {
+  return { url: recordedByExtensionUrl, valueIdentifier: { system: accountIdentifierSystem, value: principal.accountId } };
+}
+
+/** Appends a version; the primary key makes a concurrent writer of the same version lose. */
+async function insert(store: ReturnType<typeof createFhirStore>, row: VersionRow, hadPrecondition: boolean): Promise<void> {
+  try {
+    await store.insertVersion(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError(hadPrecondition ? "fhir.version_conflict" : "fhir.conflict", { cause: error });
+    throw error;
+  }
+}
