@@ -16,6 +16,8 @@ const marker = {
   patientNumber: "MRN-7Q4Z9X",
 };
 
+const clinical = { conditionText: "鏑木沢症候群の疑い", note: "夜間に咳嗽増悪MK9", allergyText: "ペニシリン系QZ8" };
+
 describe("records at rest (ENC-2)", () => {
   let app: TestApp;
   let doctor: SignedInUser;
@@ -25,14 +27,26 @@ describe("records at rest (ENC-2)", () => {
   });
   after(() => app.close());
 
-  it("stores a Patient so that no table holds its name, birth date or identifier in clear", async () => {
+  it("stores a patient's record so that no table holds a name, birth date, identifier, condition or note in clear", async () => {
     const created = await doctor.client.post("/fhir/R4/Patient", buildPatient(marker), fhir);
     assert.equal(created.status, 201);
     assert.equal((await doctor.client.get(`/fhir/R4/Patient/${created.json.id}`)).json.name[1].family, marker.familyKana);
+    const subject = { reference: `Patient/${created.json.id}` };
+    const condition = await doctor.client.post(
+      "/fhir/R4/Condition",
+      { resourceType: "Condition", subject, code: { coding: [{ system: "http://snomed.info/sct", code: "73211009" }], text: clinical.conditionText }, note: [{ text: clinical.note }] },
+      fhir,
+    );
+    assert.equal(condition.status, 201, condition.text);
+    const allergy = await doctor.client.post("/fhir/R4/AllergyIntolerance", { resourceType: "AllergyIntolerance", patient: subject, code: { text: clinical.allergyText } }, fhir);
+    assert.equal(allergy.status, 201, allergy.text);
+    // Searching leaves nothing in clear either (index rows, audit entries, page links).
+    const search = await doctor.client.post("/fhir/R4/Patient/_search", `family=${encodeURIComponent(marker.familyKana)}`, { contentType: "application/x-www-form-urlencoded" });
+    assert.equal(search.status, 200, search.text);
 
     const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`.execute(app.mamori.db.kysely);
     assert.ok(tables.rows.length >= 8);
-    const needles = [...Object.values(marker), marker.birthDate.replaceAll("-", ""), Buffer.from(marker.familyKanji).toString("hex")];
+    const needles = [...Object.values(marker), ...Object.values(clinical), marker.birthDate.replaceAll("-", ""), Buffer.from(marker.familyKanji).toString("hex")];
     for (const { table_name } of tables.rows) {
       // Every column as text, bytea as hex and as escaped bytes: a clear value cannot hide in any of them.
       const rows = await sql<{ dump: string }>`select t::text || encode(convert_to(t::text, 'UTF8'), 'escape') as dump from ${sql.table(table_name)} t`.execute(app.mamori.db.kysely);

@@ -77,7 +77,7 @@ export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; acces
     const category = categoryOf(type);
     if (category === "directory") return null;
     if (category === "demographic") return id;
-    const patientId = patientIdOf(type, resource);
+    const patientId = patientIdOf(type, resource) ?? (type === "Provenance" ? await patientOfTargets(trx, resource) : undefined);
     const element = "patientElement" in resourceTypes[type] ? (resourceTypes[type] as { patientElement: string }).patientElement : "subject";
     if (patientId === undefined) throw new AppError("fhir.missing_patient", { expression: [`${type}.${element}`] });
     const patient = await createFhirStore(trx).currentVersion("Patient", patientId);
@@ -157,6 +157,20 @@ export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; acces
 }
 
 export type RecordWriter = ReturnType<typeof createRecordWriter>;
+
+const versionedReference = /^([A-Z][A-Za-z]{1,63})\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/\d{1,9})?$/;
+
+/** A Provenance about another record belongs to that record's patient (CompartmentDefinition Patient: target). */
+async function patientOfTargets(trx: Executor, resource: FhirResource): Promise<string | undefined> {
+  const targets = Array.isArray(resource["target"]) ? (resource["target"] as Array<{ reference?: unknown }>) : [];
+  for (const target of targets) {
+    const match = typeof target.reference === "string" ? versionedReference.exec(target.reference) : null;
+    if (!match) continue;
+    const row = await createFhirStore(trx).currentVersion(match[1]!, match[2]!);
+    if (row?.patientId) return row.patientId;
+  }
+  return undefined;
+}
 
 function recordedBy(principal: Principal) {
   return { url: recordedByExtensionUrl, valueIdentifier: { system: accountIdentifierSystem, value: principal.accountId } };
