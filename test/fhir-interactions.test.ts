@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { sql } from "kysely";
+import { fhirVersioning } from "../src/compliance/checks/fhir-versioning.js";
 import { buildPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
 
 const fhir = { contentType: "application/fhir+json" };
@@ -167,5 +169,15 @@ describe("FHIR interactions on versioned, encrypted storage", () => {
     const everything = await doctor.client.get(`/fhir/R4/Patient/${patient}/$everything`);
     assert.equal(everything.status, 200);
     assert.deepEqual(everything.json.entry.map((entry: { resource: { resourceType: string } }) => entry.resource.resourceType).sort(), ["Observation", "Patient"]);
+  });
+
+  it("keeps versions append-only in the database itself, which the TRU-1 check proves live", async () => {
+    const created = await doctor.client.post("/fhir/R4/Observation", heartRate(patientId, 70), fhir);
+    const id = created.json.id as string;
+    await assert.rejects(sql`update fhir_resource_version set is_deleted = true where id = ${id}`.execute(app.mamori.db.kysely), /never changed/);
+    await assert.rejects(sql`delete from fhir_resource_version where id = ${id}`.execute(app.mamori.db.kysely), /never deleted/);
+    const result = await fhirVersioning.run(app.mamori.compliance.checkContext);
+    assert.equal(result.status, "met", result.reason);
+    assert.equal(result.evidence["brokenSequences"], 0);
   });
 });

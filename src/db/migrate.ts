@@ -47,10 +47,23 @@ export async function pendingMigrations(database: Database): Promise<string[]> {
   return files.filter((file) => !done.has(file));
 }
 
-/** Splits a migration on semicolons at line ends; our migrations keep to that form (no functions or DO blocks). */
+/**
+ * Splits a migration on semicolons at line ends, except inside `$$`-quoted bodies (functions), which run whole.
+ */
 function splitStatements(script: string): string[] {
-  return script
-    .split(/;\s*(?:\r?\n|$)/)
-    .map((statement) => statement.replace(/^\s*--.*$/gm, "").trim())
+  const statements: string[] = [];
+  let current: string[] = [];
+  let inBody = false;
+  for (const line of script.split(/\r?\n/)) {
+    current.push(line);
+    if ((line.match(/\$\$/g) ?? []).length % 2 === 1) inBody = !inBody;
+    if (!inBody && /;\s*$/.test(line)) {
+      statements.push(current.join("\n"));
+      current = [];
+    }
+  }
+  statements.push(current.join("\n"));
+  return statements
+    .map((statement) => statement.replace(/^\s*--.*$/gm, "").trim().replace(/;$/, ""))
     .filter((statement) => statement.length > 0);
 }

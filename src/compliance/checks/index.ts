@@ -36,6 +36,7 @@ import { wafEnabled } from "./waf-enabled.js";
 import { idsRulesEnabled } from "./ids-rules-enabled.js";
 import { idsAlertsHandled } from "./ids-alerts-handled.js";
 import { oidcTokenLifetimes } from "./oidc-token-lifetimes.js";
+import { fhirVersioning } from "./fhir-versioning.js";
 
 /**
  * Every live check, in report order. To add one: a file in this folder exporting a ComplianceCheck whose id the
@@ -58,6 +59,7 @@ export const allChecks: readonly ComplianceCheck[] = [
   siemExport,
   clockSkew,
   encryptionAtRest,
+  fhirVersioning,
   keyRotation,
   backupAge,
   backupGenerations,
