@@ -30,6 +30,14 @@ export { searchParamsOf, searchParameters } from "./parameters.js";
 export { sealPageToken, openPageToken, pageTokenLifetimeMs, type PageState } from "./page-token.js";
 export { normaliseName } from "./normalise.js";
 
+/**
+ * The search parameters of a query string or an `application/x-www-form-urlencoded` POST _search body, in order and
+ * with repeats kept (a parsed query object would lose both, and repeats mean AND).
+ */
+export function searchParamsFromQuery(text: string): Array<[string, string]> {
+  return [...new URLSearchParams(text.startsWith("?") ? text.slice(1) : text)];
+}
+
 /** The search index of the records module. */
 export interface SearchIndex {
   /** Replaces the rows of this type and id with those of `resource`; call in the write transaction of every create/update. */

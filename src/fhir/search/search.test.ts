@@ -9,7 +9,7 @@ import type { Database } from "../../db/index.js";
 import { createManualClock, isAppError } from "../../kernel/index.js";
 import type { FhirResource } from "../resources/index.js";
 import { buildPatient, openTestDatabase } from "../../testing/index.js";
-import { createSearchIndex, openPageToken, sealPageToken, searchParamsOf, type ResourceKey, type SearchIndex } from "./index.js";
+import { createSearchIndex, openPageToken, sealPageToken, searchParamsFromQuery, searchParamsOf, type ResourceKey, type SearchIndex } from "./index.js";
 
 const jpName = (code: "IDE" | "SYL" | "ABC", family: string, given: string) => ({
   use: "official",
@@ -79,6 +79,11 @@ describe("FHIR search index", () => {
     assert.deepEqual(await ids("Patient", [["name", "たろ,さと"]]), ["p1", "p3"], "comma is OR");
     assert.deepEqual(await ids("Patient", [["name", "やま"], ["given", "はな"]]), ["p2"], "repeated parameters are AND");
     assert.deepEqual(await ids("Patient", [["name", "田中"]]), []);
+    // Names are indexed to 32 characters: a longer search string matches on those.
+    const long = "Wolfeschlegelsteinhausenbergerdorff";
+    await put({ resourceType: "Patient", id: "p4", name: [{ family: long, given: ["Hubert"] }] });
+    assert.deepEqual(await ids("Patient", [["family", long.toUpperCase()]]), ["p4"]);
+    assert.deepEqual(await ids("Patient", [["family", `${long.slice(0, 31)}x`]]), []);
   });
 
   it("finds patients by identifier, telecom, gender and birth date at year, month and day", async () => {
@@ -96,6 +101,15 @@ describe("FHIR search index", () => {
     assert.deepEqual(await ids("Patient", [["telecom", "phone|03-1234-5678"]]), ["p1"]);
     assert.deepEqual(await ids("Patient", [["gender", "female"]]), ["p2", "p3"]);
     assert.deepEqual(await ids("Patient", [["_id", "p3,p1"]]), ["p1", "p3"]);
+  });
+
+  it("reads a POST _search form body as it reads the same query string", async () => {
+    await seedPatients();
+    const body = "family=%E3%82%84%E3%81%BE&gender=male&_count=5";
+    assert.deepEqual(searchParamsFromQuery(body), [["family", "やま"], ["gender", "male"], ["_count", "5"]]);
+    assert.deepEqual(searchParamsFromQuery(`?${body}`), searchParamsFromQuery(body));
+    assert.deepEqual(await ids("Patient", searchParamsFromQuery(body)), ["p1"]);
+    assert.deepEqual(searchParamsFromQuery("name=%E5%B1%B1+%E7%94%B0"), [["name", "山 田"]], "+ is a space in form bodies");
   });
 
   it("refuses unsupported parameters, modifiers, prefixes and sorts, naming the parameter", () => {

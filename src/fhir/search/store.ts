@@ -32,14 +32,21 @@ const missingSortDate = new Date(openHigh);
 export function createSearchStore(executor: Executor) {
   const db = executor.withTables<SearchTables>();
   return {
-    /** Replaces everything indexed for one resource (the child rows go with it, on delete cascade). */
+    /**
+     * Replaces everything indexed for one resource. The resource row is upserted first: its row lock makes two
+     * transactions writing the same resource take turns instead of colliding on the primary key.
+     */
     async replace(rows: IndexRows): Promise<void> {
       const { type, id } = rows.resource;
-      await db.deleteFrom("fhir_search_resource").where("resource_type", "=", type).where("id", "=", id).execute();
+      const values = { patient_id: rows.resource.patientId ?? null, last_updated: rows.resource.lastUpdated, sort_date: rows.resource.sortDate ?? null };
       await db
         .insertInto("fhir_search_resource")
-        .values({ resource_type: type, id, patient_id: rows.resource.patientId ?? null, last_updated: rows.resource.lastUpdated, sort_date: rows.resource.sortDate ?? null })
+        .values({ resource_type: type, id, ...values })
+        .onConflict((oc) => oc.columns(["resource_type", "id"]).doUpdateSet(values))
         .execute();
+      for (const table of ["fhir_search_token", "fhir_search_date", "fhir_search_reference"] as const) {
+        await db.deleteFrom(table).where("resource_type", "=", type).where("id", "=", id).execute();
+      }
       for (const chunk of chunks(rows.tokens)) {
         await db
           .insertInto("fhir_search_token")
