@@ -101,14 +101,15 @@ function choiceDates(resource: FhirResource, base: string): DateRange[] {
   return ranges;
 }
 
-/** Normalised HumanName parts: family, given (each and together), family+given and text. */
+/** HumanName parts to index: family, given (each and together), family+given, given+family and text. */
 function humanNameParts(value: unknown, part: "name" | "family" | "given"): string[] {
   return objects(value).flatMap((name) => {
     const family = strings(name["family"]).join("");
     const given = strings(name["given"]);
     if (part === "family") return family ? [family] : [];
     if (part === "given") return [...given, ...(given.length > 1 ? [given.join("")] : [])];
-    return [family, ...given, given.join(""), family + given.join(""), ...strings(name["text"])].filter((text) => text.length > 0);
+    // Both orders: family first as written in Japanese (山田太郎), given first as often typed in romaji (Taro Yamada).
+    return [family, ...given, given.join(""), family + given.join(""), given.join("") + family, ...strings(name["text"])].filter((text) => text.length > 0);
   });
 }
 

@@ -1,7 +1,7 @@
 import { AppError } from "../../kernel/index.js";
 import { dateRange, splitPrefix, type DatePrefix } from "./dates.js";
 import { nameQuery } from "./normalise.js";
-import { isBirthDateValue, normaliseContact, parameterOf, searchParameters, tokenKeys, type SearchParameter } from "./parameters.js";
+import { isBirthDateValue, normaliseContact, parameterOf, parseReference, searchParameters, tokenKeys, type SearchParameter } from "./parameters.js";
 
 /** One date test: the prefix and the interval [low, high) the search value stands for, in epoch milliseconds. */
 export interface DateTest {
@@ -209,9 +209,10 @@ function normaliseToken(param: string, system: string | undefined, value: string
 function referenceTarget(value: string, typeModifier: string | undefined): ReferenceTarget | undefined {
   const text = unescape(value);
   if (fhirId.test(text)) return { type: typeModifier, id: text };
-  const match = /^([A-Z][A-Za-z]{1,63})\/([A-Za-z0-9\-.]{1,64})$/.exec(text);
-  if (!match || (typeModifier !== undefined && typeModifier !== match[1])) return undefined;
-  return { type: match[1]!, id: match[2]! };
+  // Type/id, or an absolute URL of this or another server ending in Type/id (FHIR R4 search.html#reference).
+  const reference = parseReference(text);
+  if (!reference || (typeModifier !== undefined && typeModifier !== reference.type)) return undefined;
+  return reference;
 }
 
 function dateTest(value: string, param: string): DateTest {
@@ -271,7 +272,11 @@ function indexOfUnescaped(text: string, char: string, from = 0): number {
 
 const unescape = (text: string) => text.replace(/\\([\\,|$])/g, "$1");
 
-/** The 400 for a search this server cannot run; `detail` goes to logs only and never holds the value searched for. */
+/**
+ * The 400 for a search this server cannot run. It names the parameter but never the value searched for; a name
+ * that is not parameter syntax is not repeated either, since a client could put anything there.
+ */
 export function invalid(param: string, detail: string): AppError {
-  return new AppError("fhir.invalid_search", { expression: [param], detail: `${param}: ${detail}` });
+  const name = /^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$/.test(param) ? param : "(unreadable parameter name)";
+  return new AppError("fhir.invalid_search", { expression: [name], detail: `${name}: ${detail}` });
 }

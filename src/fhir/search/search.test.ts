@@ -74,6 +74,7 @@ describe("FHIR search index", () => {
     assert.deepEqual(await ids("Patient", [["name", "ヤマダ タロウ"]]), ["p1"], "family+given with a space");
     assert.deepEqual(await ids("Patient", [["name", "山田太"]]), ["p1"]);
     assert.deepEqual(await ids("Patient", [["name", "YAMA"]]), ["p1"], "romaji, case folded");
+    assert.deepEqual(await ids("Patient", [["name", "Taro Yam"]]), ["p1"], "romaji given name first");
     assert.deepEqual(await ids("Patient", [["given", "はな"]]), ["p2"]);
     assert.deepEqual(await ids("Patient", [["given", "山"]]), [], "given does not search family names");
     assert.deepEqual(await ids("Patient", [["name", "たろ,さと"]]), ["p1", "p3"], "comma is OR");
@@ -123,6 +124,7 @@ describe("FHIR search index", () => {
     refused("Observation", [["code:missing", "true"]], "code:missing");
     refused("Observation", [["patient.name", "山田"]], "patient.name");
     refused("Patient", [["_has:Observation:patient:code", "1234-5"]], "_has");
+    refused("Patient", [["山田", "x"]], "(unreadable parameter name)");
     refused("Observation", [["date", "2026-13-01"]], "date");
     refused("Observation", [["_count", "0"]], "_count");
     refused("Observation", [["_include", "Encounter:participant"]], "_include");
@@ -162,6 +164,7 @@ describe("FHIR search index", () => {
       assert.deepEqual(await ids("Observation", [["subject", value]]), ["o1", "o2"]);
     }
     assert.deepEqual(await ids("Observation", [["subject:Patient", "p2"]]), ["o3"]);
+    assert.deepEqual(await ids("Observation", [["subject", "https://mamori.example/fhir/R4/Patient/p2"]]), ["o3"]);
     assert.deepEqual(await ids("Observation", [["subject:Group", "p2"]]), []);
     assert.deepEqual(await ids("Observation", [["encounter", "Encounter/e1"], ["code", "718-7"]]), ["o2"]);
     // Zone-less dates are Japan time: 23:30 JST on 31 March is in March, not in April.
