@@ -8,8 +8,7 @@ import { createCompliance, type Compliance } from "./compliance/index.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
-import { createPageTokens, createRecords, createShredding, patientDataKeyId, type Shredding } from "./fhir/index.js";
-import { createSearchIndex } from "./fhir/search/index.js";
+import { createRecords, createSearchIndex, createShredding, openPageToken, patientDataKeyId, sealPageToken, type PageTokens, type Shredding } from "./fhir/index.js";
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, createOidc, type Identity, type Oidc } from "./identity/index.js";
 import { createIncidents, createServiceMode } from "./incidents/index.js";
@@ -97,14 +96,19 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     await audit.startRetention();
     const access = await createAccess({ networks: config.networks });
     const fhirBaseUrl = new URL("/fhir/R4", config.publicUrl).toString();
-    const records = createRecords({ db, keyring, audit, access, clock, search: createSearchIndex({ keyring }), baseUrl: fhirBaseUrl });
-    const pageTokens = createPageTokens({ keyring, clock });
+    const searchIndex = createSearchIndex({ keyring });
+    const records = createRecords({ db, keyring, audit, access, clock, search: searchIndex, baseUrl: fhirBaseUrl });
+    const pageTokens: PageTokens = {
+      seal: (accountId, state) => sealPageToken({ keyring, clock }, accountId, state),
+      open: (accountId, token) => openPageToken({ keyring, clock }, accountId, token),
+    };
     const shredding = createShredding({
       db,
       keyring,
       audit,
       clock,
       retentionYears: config.recordRetentionYears,
+      searchIndex,
       mayShred: (principal, action, patientId) => access.decide(principal, action, { type: "Patient", id: patientId }),
     });
     const identity = createIdentity({

@@ -76,7 +76,7 @@ describe("fhir-kit-client against the official R4 examples", () => {
     for (const { name, resource: example } of examples) {
       const resourceType = String(example["resourceType"]);
       const sent = remapReferences(example, created);
-      const response = (await client.create({ resourceType, body: sent }).catch((error: { response?: { status: number; data: unknown } }) => {
+      const response = (await client.create({ resourceType, body: sent as { resourceType: string } }).catch((error: { response?: { status: number; data: unknown } }) => {
         assert.fail(`${name}: ${error.response?.status} ${JSON.stringify(error.response?.data).slice(0, 400)}`);
       })) as Json;
       const id = String(response["id"]);

@@ -51,10 +51,20 @@ describe("HTTPS front door", () => {
     const response = await app.client().get("/fhir/R4/metadata");
     assert.equal(response.json.resourceType, "CapabilityStatement");
     assert.equal(response.json.fhirVersion, "4.0.1");
-    assert.deepEqual(response.json.rest[0].resource.map((r: { type: string }) => r.type), ["Patient", "AuditEvent"]);
-    assert.deepEqual(response.json.rest[0].resource[0].interaction, [{ code: "read" }, { code: "create" }]);
-    assert.deepEqual(response.json.rest[0].resource[1].interaction, [{ code: "read" }, { code: "search-type" }]);
-    assert.deepEqual(response.json.rest[0].resource[1].searchParam.map((p: { name: string }) => p.name), ["patient", "agent", "action", "outcome", "date"]);
+    const resources = response.json.rest[0].resource as Array<{ type: string; interaction: Array<{ code: string }>; searchParam?: Array<{ name: string }> }>;
+    assert.deepEqual(
+      resources.map((r) => r.type),
+      ["Patient", "Practitioner", "PractitionerRole", "Organization", "CareTeam", "Encounter", "Observation", "DiagnosticReport", "Condition", "AllergyIntolerance", "MedicationRequest", "DocumentReference", "Consent", "Provenance", "Binary", "AuditEvent"],
+    );
+    assert.deepEqual(
+      resources[0]!.interaction.map((i) => i.code),
+      ["read", "vread", "update", "delete", "history-instance", "history-type", "create", "search-type"],
+    );
+    assert.deepEqual(resources.find((r) => r.type === "Binary")!.interaction, [{ code: "read" }, { code: "create" }]);
+    const auditEvent = resources.find((r) => r.type === "AuditEvent")!;
+    assert.deepEqual(auditEvent.interaction, [{ code: "read" }, { code: "search-type" }]);
+    assert.deepEqual(auditEvent.searchParam!.map((p) => p.name), ["patient", "agent", "action", "outcome", "date"]);
+    assert.deepEqual(response.json.rest[0].interaction, [{ code: "transaction" }]);
   });
 
   it("sets the session cookie HttpOnly, Secure, SameSite=Strict with the __Host- prefix", async () => {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { createAccess } from "../access/index.js";
 import { createKeyring, openLocalKeyFile } from "../crypto/index.js";
-import { createShredding } from "../fhir/index.js";
+import { createSearchIndex, createShredding } from "../fhir/index.js";
 import { createManualClock, isAppError, type Principal } from "../kernel/index.js";
 import { buildPatient, openTestDatabase, startTestApp, type TestApp } from "../testing/index.js";
 import { archiveFileName, backupDatabase, drillRestore, generationsToKeep, hashTables, openBackupSigningKey, restoreDatabase, type BackupSigningKey } from "./index.js";
@@ -111,7 +111,7 @@ describe("backup and restore", () => {
   // KEY-4: crypto-shredding; retention (医師法 §24: 5 years) blocks it unless two administrators approve.
   it("makes a shredded patient unreadable in a backup taken afterwards, while others stay readable", async () => {
     const clock = createManualClock();
-    const shredding = createShredding({ db: app.mamori.db, keyring: app.mamori.keyring, audit: app.mamori.audit, clock, retentionYears: 5, mayShred });
+    const shredding = createShredding({ db: app.mamori.db, keyring: app.mamori.keyring, audit: app.mamori.audit, clock, retentionYears: 5, searchIndex: createSearchIndex({ keyring: app.mamori.keyring }), mayShred });
     const [victim, other] = patients as [string, string];
     const first = admin();
     await shredding.approve(first, victim, "patient request (個人情報保護法 §35)");
@@ -138,7 +138,7 @@ describe("backup and restore", () => {
 
   it("lets shredding through without approvals once the retention period has passed", async () => {
     const clock = createManualClock(new Date(Date.now() + 6 * 365 * 86_400_000));
-    const shredding = createShredding({ db: app.mamori.db, keyring: app.mamori.keyring, audit: app.mamori.audit, clock, retentionYears: 5, mayShred });
+    const shredding = createShredding({ db: app.mamori.db, keyring: app.mamori.keyring, audit: app.mamori.audit, clock, retentionYears: 5, searchIndex: createSearchIndex({ keyring: app.mamori.keyring }), mayShred });
     assert.equal((await shredding.shredPatient(admin(), patients[2]!)).reasonCode, "fhir.retention_expired");
   });
 });

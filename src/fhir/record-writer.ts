@@ -4,7 +4,7 @@ import type { Keyring } from "../crypto/index.js";
 import { isUniqueViolation, type Executor } from "../db/index.js";
 import { AppError, type Principal } from "../kernel/index.js";
 import { categoryOf, confidentialityOf, patientIdOf, resourceTypes, type FhirResource, type SupportedType } from "./resources/index.js";
-import type { SearchPort } from "./search-port.js";
+import type { SearchIndex } from "./search/index.js";
 import { createFhirStore, type VersionRow } from "./store.js";
 
 export interface StoredResource {
@@ -69,7 +69,7 @@ export function auditEntryFor(principal: Principal, action: string, type: string
  * authorizes, encrypts under the right data key, appends the version, keeps the search index and the access side
  * tables current, and records the audit entry — all in that transaction, so a failure leaves nothing behind.
  */
-export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; access: Access; search: SearchPort }) {
+export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; access: Access; search: SearchIndex }) {
   const { keyring, audit, access, search } = deps;
 
   /** The patient a new version belongs to, checked to exist. @throws {AppError} `fhir.missing_patient`, `fhir.invalid_reference`. */

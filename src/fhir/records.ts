@@ -5,7 +5,8 @@ import type { Database, Executor } from "../db/index.js";
 import { AppError, isAppError, newId, type Clock, type Principal } from "../kernel/index.js";
 import { auditEntryFor, authorizeRecord, bodyContext, createRecordWriter, targetOf, type StoredResource, type WriteOperation } from "./record-writer.js";
 import { isSupportedType, patientIdOf, type FhirResource, type SupportedType } from "./resources/index.js";
-import type { SearchPort } from "./search-port.js";
+import type { ParsedSearch, SearchIndex } from "./search/index.js";
+import { searchParamsFromQuery } from "./search/index.js";
 import { createFhirStore, type ResourceKey, type VersionRow } from "./store.js";
 import { runTransaction, type TransactionBundle } from "./transaction.js";
 import { validateResource } from "./validate.js";
@@ -46,7 +47,7 @@ const maxCandidatePages = 20;
  * encrypts or decrypts under the patient's data key, and writes the audit entry before returning: there is no path
  * to a record without all three (design.md, "make the wrong thing hard").
  */
-export function createRecords(deps: { db: Database; keyring: Keyring; audit: Audit; access: Access; clock: Clock; search: SearchPort; baseUrl: string }) {
+export function createRecords(deps: { db: Database; keyring: Keyring; audit: Audit; access: Access; clock: Clock; search: SearchIndex; baseUrl: string }) {
   const { db, keyring, audit, access, clock, search } = deps;
   const writer = createRecordWriter({ keyring, audit, access, search });
 
@@ -120,7 +121,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
    * Up to `count` resources matching a parsed search that the principal may see, reading candidate pages until the
    * page is full, and where to continue.
    */
-  async function searchVisible(principal: Principal, authorizer: RecordAuthorizer, executor: Executor, parsed: { type: string; count: number }, after: string | undefined) {
+  async function searchVisible(principal: Principal, authorizer: RecordAuthorizer, executor: Executor, parsed: ParsedSearch, after: string | undefined) {
     const shown: Array<{ row: VersionRow; resource: FhirResource; breakGlass: boolean }> = [];
     let cursor = after;
     for (let pages = 0; pages < maxCandidatePages && shown.length < parsed.count; pages++) {
@@ -170,7 +171,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
      * @throws {AppError} `fhir.multiple_matches`, `fhir.invalid_search`.
      */
     async findOne(principal: Principal, type: SupportedType, query: string): Promise<StoredResource | undefined> {
-      const params = [...new URLSearchParams(query)].filter(([name]) => !name.startsWith("_count"));
+      const params = searchParamsFromQuery(query).filter(([name]) => name !== "_count");
       const parsed = search.parse(type, [...params, ["_count", "2"]]);
       const { shown } = await searchVisible(principal, access.recordAuthorizer(principal), db.kysely, parsed, undefined);
       if (shown.length > 1) throw new AppError("fhir.multiple_matches");

@@ -2,6 +2,7 @@ import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import { AppError, type Clock, type Principal } from "../kernel/index.js";
+import type { SearchIndex } from "./search/index.js";
 import { createShredStore } from "./shred-store.js";
 
 /**
@@ -16,6 +17,8 @@ export function createShredding(deps: {
   audit: Audit;
   clock: Clock;
   retentionYears: number;
+  /** Its blind-index hashes would outlive the shredded records, so they go in the same transaction. */
+  searchIndex: Pick<SearchIndex, "removePatient">;
   /** Asks the access policy (Cedar `shred_patient` / `approve_shred` on the Patient, PHR-2) whether the principal may act. */
   mayShred: (principal: Principal, action: "shred_patient" | "approve_shred", patientId: string) => { allowed: boolean; reasonCode: string };
 }) {
@@ -66,6 +69,7 @@ export function createShredding(deps: {
       const dataKeys = await store.dataKeyIds(patientId);
       await db.kysely.transaction().execute(async (trx) => {
         for (const id of dataKeys) await keyring.shredDataKey(id, trx);
+        await deps.searchIndex.removePatient(trx, patientId);
         await audit.recordWithin(trx, { ...entry(principal, "fhir.shred", patientId), reasonCode });
       });
       return { reasonCode, dataKeys: dataKeys.length };

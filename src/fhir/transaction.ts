@@ -3,7 +3,8 @@ import type { Database } from "../db/index.js";
 import { AppError, isAppError, newId, type Clock, type Principal } from "../kernel/index.js";
 import type { RecordWriter, WriteOperation } from "./record-writer.js";
 import { isSupportedType, type FhirResource, type SupportedType } from "./resources/index.js";
-import type { SearchPort } from "./search-port.js";
+import type { SearchIndex } from "./search/index.js";
+import { searchParamsFromQuery } from "./search/index.js";
 
 /** A transaction with more entries than this is refused as a whole; larger loads go through import. */
 const maxEntries = 1000;
@@ -98,7 +99,7 @@ function withEntryPath(error: unknown, index: number): unknown {
  * rolls back every entry, and the error names the entry.
  */
 export async function runTransaction(
-  deps: { db: Database; writer: RecordWriter; access: Access; search: SearchPort; clock: Clock; validate: (type: SupportedType, body: unknown) => FhirResource; baseUrl: string },
+  deps: { db: Database; writer: RecordWriter; access: Access; search: SearchIndex; clock: Clock; validate: (type: SupportedType, body: unknown) => FhirResource; baseUrl: string },
   principal: Principal,
   body: unknown,
 ): Promise<TransactionBundle> {
@@ -111,7 +112,7 @@ export async function runTransaction(
     for (const entry of ordered) {
       try {
         if (entry.method === "POST" && entry.ifNoneExist !== undefined) {
-          const params = [...new URLSearchParams(entry.ifNoneExist), ["_count", "2"] as const];
+          const params = [...searchParamsFromQuery(entry.ifNoneExist).filter(([name]) => name !== "_count"), ["_count", "2"] as const];
           const page = await deps.search.page(trx, deps.search.parse(entry.type, params), undefined, 2);
           if (page.keys.length > 1) throw new AppError("fhir.multiple_matches");
           const existing = page.keys[0];

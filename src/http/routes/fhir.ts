@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { capabilityStatement, type HistoryEntry, type PageState, type StoredResource } from "../../fhir/index.js";
+import { capabilityStatement, searchParamsFromQuery, searchParamsOf, type HistoryEntry, type StoredResource } from "../../fhir/index.js";
 import { AppError, type Principal } from "../../kernel/index.js";
+import { resourceTypes } from "../../fhir/resources/index.js";
 import type { HttpServices } from "../context.js";
 import { requireApiPrincipal } from "../plugins/authenticate.js";
 
@@ -15,11 +16,18 @@ const operationOutcome = z.looseObject({ resourceType: z.literal("OperationOutco
 const errors = { 400: operationOutcome, 401: operationOutcome, 403: operationOutcome, 404: operationOutcome, 405: operationOutcome, 409: operationOutcome, 410: operationOutcome, 412: operationOutcome, 422: operationOutcome, 503: operationOutcome };
 const fhirJson = "application/fhir+json; charset=utf-8";
 const weakEtag = /^W\/"(\d{1,9})"$/;
-/** Search parameters as FHIR allows them: a name may repeat (AND) and a value may list alternatives (OR, by comma). */
-const searchQuery = z.record(z.string().max(100), z.union([z.string().max(2000), z.array(z.string().max(2000)).max(20)]));
+/** Parameters are read from the raw query (order and repeats matter: a repeated name is AND); this only bounds them. */
+const searchQuery = z.record(z.string().max(100), z.union([z.string().max(2000), z.array(z.string().max(2000)).max(50)]));
+const historyTokenType = (type: string) => `${type}/_history`;
 
-function queryPairs(query: Record<string, string | string[]>): Array<[string, string]> {
-  return Object.entries(query).flatMap(([name, value]) => (Array.isArray(value) ? value.map((item): [string, string] => [name, item]) : [[name, value] as [string, string]]));
+function rawQuery(request: FastifyRequest): string {
+  const index = request.url.indexOf("?");
+  return index === -1 ? "" : request.url.slice(index + 1);
+}
+
+function includesOf(type: string) {
+  const referenceParams = (of: string) => searchParamsOf(of).filter((param) => param.type === "reference").map((param) => `${of}:${param.name}`);
+  return { include: referenceParams(type), revinclude: Object.keys(resourceTypes).flatMap(referenceParams) };
 }
 
 /** The FHIR R4 REST API (https://hl7.org/fhir/R4/http.html); every interaction authorizes and audits in the records module. */
@@ -52,10 +60,11 @@ export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
   }
 
   /** A search answer; its links carry only a sealed page token, never the parameters (they may name a patient). */
-  async function searchBundle(principal: Principal, type: string, params: Array<[string, string]>, after?: string) {
-    const result = await records.search(principal, type, params, after);
-    const link = [{ relation: "self", url: `${baseUrl}/${type}` + (after ? `?_page=${await pageTokens.seal({ kind: "search", type, params, after }, principal.accountId)}` : "") }];
-    if (result.next) link.push({ relation: "next", url: `${baseUrl}/${type}?_page=${await pageTokens.seal({ kind: "search", type, params, after: result.next }, principal.accountId)}` });
+  async function searchBundle(principal: Principal, type: string, params: Array<[string, string]>, cursor?: string) {
+    const result = await records.search(principal, type, params, cursor);
+    const page = (at: string) => pageTokens.seal(principal.accountId, { type, params, cursor: at });
+    const link = [{ relation: "self", url: `${baseUrl}/${type}` + (cursor ? `?_page=${await page(cursor)}` : "") }];
+    if (result.next) link.push({ relation: "next", url: `${baseUrl}/${type}?_page=${await page(result.next)}` });
     return {
       resourceType: "Bundle",
       type: "searchset",
@@ -81,17 +90,15 @@ export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
 
   return async (app) => {
     // POST _search sends the parameters as a form body, which keeps them out of URLs and logs (R4 http.html#search).
-    app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
-      done(null, Object.fromEntries([...new URLSearchParams(String(body)).keys()].map((name) => [name, new URLSearchParams(String(body)).getAll(name)])));
-    });
+    app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => done(null, body));
 
     app.get(`${base}/metadata`, { schema: { response: { 200: resourceBody } } }, async (_request, reply) =>
       reply.type(fhirJson).send(capabilityStatement({
           baseUrl,
           software: { name: "Mamori", version: services.version },
           now: services.clock.now(),
-          searchParamsOf: () => [],
-          includesOf: () => ({ include: [], revinclude: [] }),
+          searchParamsOf,
+          includesOf,
         })),
     );
 
@@ -102,18 +109,19 @@ export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
 
     app.get(`${base}/:type`, { schema: { params: z.object({ type: resourceType }), querystring: searchQuery, response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
       const principal = await principalOf(request, reply);
-      const pairs = queryPairs(request.query);
-      const token = pairs.find(([name]) => name === "_page")?.[1];
-      if (token === undefined) return reply.type(fhirJson).send(await searchBundle(principal, request.params.type, pairs));
-      const state: PageState = await pageTokens.open(token, principal.accountId);
-      if (state.kind !== "search" || state.type !== request.params.type) throw new AppError("fhir.invalid_page");
-      return reply.type(fhirJson).send(await searchBundle(principal, state.type, state.params, state.after));
+      const params = searchParamsFromQuery(rawQuery(request));
+      const token = params.find(([name]) => name === "_page")?.[1];
+      if (token === undefined) return reply.type(fhirJson).send(await searchBundle(principal, request.params.type, params));
+      const state = await pageTokens.open(principal.accountId, token);
+      if (state.type !== request.params.type) throw new AppError("fhir.invalid_search", { expression: ["_page"] });
+      return reply.type(fhirJson).send(await searchBundle(principal, state.type, state.params, state.cursor));
     });
 
-    app.post(`${base}/:type/_search`, { schema: { params: z.object({ type: resourceType }), body: searchQuery.optional(), response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
+    app.post(`${base}/:type/_search`, { schema: { params: z.object({ type: resourceType }), body: z.string().max(65_536).optional(), response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
       const principal = await principalOf(request, reply);
-      const pairs = [...queryPairs(request.body ?? {})];
-      return reply.type(fhirJson).send(await searchBundle(principal, request.params.type, pairs));
+      // Parameters may come in the form body and in the URL; both apply (R4 http.html#search).
+      const params = [...searchParamsFromQuery(rawQuery(request)), ...searchParamsFromQuery(request.body ?? "")];
+      return reply.type(fhirJson).send(await searchBundle(principal, request.params.type, params));
     });
 
     app.post(`${base}/:type`, { schema: { params: z.object({ type: resourceType }), response: { 200: resourceBody, 201: resourceBody, ...errors } } }, async (request, reply) => {
@@ -124,29 +132,26 @@ export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
 
     app.get(`${base}/:type/_history`, { schema: { params: z.object({ type: resourceType }), querystring: searchQuery, response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
       const principal = await principalOf(request, reply);
-      const pairs = new Map(queryPairs(request.query));
-      const selfUrl = `${baseUrl}/${request.params.type}/_history`;
-      let since: string | undefined;
-      let count: number;
-      let before: Extract<PageState, { kind: "history" }>["before"] | undefined;
-      const token = pairs.get("_page");
+      const type = request.params.type;
+      const selfUrl = `${baseUrl}/${type}/_history`;
+      let params = new Map(searchParamsFromQuery(rawQuery(request)));
+      let before: { lastUpdated: Date; id: string; version: number } | undefined;
+      const token = params.get("_page");
       if (token !== undefined) {
-        const state = await pageTokens.open(token, principal.accountId);
-        if (state.kind !== "history" || state.type !== request.params.type) throw new AppError("fhir.invalid_page");
-        ({ since, count, before } = state);
-      } else {
-        since = pairs.get("_since");
-        if (since !== undefined && Number.isNaN(Date.parse(since))) throw new AppError("fhir.invalid_search", { expression: ["_since"] });
-        count = Number(pairs.get("_count") ?? "50");
-        if (!Number.isInteger(count) || count < 1) throw new AppError("fhir.invalid_search", { expression: ["_count"] });
+        const state = await pageTokens.open(principal.accountId, token);
+        if (state.type !== historyTokenType(type)) throw new AppError("fhir.invalid_search", { expression: ["_page"] });
+        params = new Map(state.params);
+        const [lastUpdated, version, id] = state.cursor.split("|");
+        before = { lastUpdated: new Date(lastUpdated!), version: Number(version), id: id! };
       }
-      const page = await records.typeHistory(principal, request.params.type, {
-        since: since === undefined ? undefined : new Date(since),
-        count,
-        before: before ? { lastUpdated: new Date(before.lastUpdated), id: before.id, version: before.version } : undefined,
-      });
+      const since = params.get("_since");
+      if (since !== undefined && Number.isNaN(Date.parse(since))) throw new AppError("fhir.invalid_search", { expression: ["_since"] });
+      const count = Number(params.get("_count") ?? "50");
+      if (!Number.isInteger(count) || count < 1) throw new AppError("fhir.invalid_search", { expression: ["_count"] });
+      const page = await records.typeHistory(principal, type, { since: since === undefined ? undefined : new Date(since), count, before });
+      const kept: Array<[string, string]> = [...(since === undefined ? [] : [["_since", since] as [string, string]]), ["_count", String(count)]];
       const next = page.next
-        ? `${selfUrl}?_page=${await pageTokens.seal({ kind: "history", type: request.params.type, since, count, before: { lastUpdated: page.next.lastUpdated.toISOString(), id: page.next.id, version: page.next.version } }, principal.accountId)}`
+        ? `${selfUrl}?_page=${await pageTokens.seal(principal.accountId, { type: historyTokenType(type), params: kept, cursor: `${page.next.lastUpdated.toISOString()}|${page.next.version}|${page.next.id}` })}`
         : undefined;
       return reply.type(fhirJson).send(historyBundle(page.entries, selfUrl, next));
     });
