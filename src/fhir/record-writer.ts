@@ -158,6 +158,7 @@ export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; acces
 
 export type RecordWriter = ReturnType<typeof createRecordWriter>;
 
+// oxlint-disable-next-line security/detect-unsafe-regex -- bounded repetitions and one optional group; linear.
 const versionedReference = /^([A-Z][A-Za-z]{1,63})\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/\d{1,9})?$/;
 
 /** A Provenance about another record belongs to that record's patient (CompartmentDefinition Patient: target). */

@@ -110,9 +110,9 @@ export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
     app.get(`${base}/:type`, { schema: { params: z.object({ type: resourceType }), querystring: searchQuery, response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
       const principal = await principalOf(request, reply);
       const params = searchParamsFromQuery(rawQuery(request));
-      const token = params.find(([name]) => name === "_page")?.[1];
-      if (token === undefined) return reply.type(fhirJson).send(await searchBundle(principal, request.params.type, params));
-      const state = await pageTokens.open(principal.accountId, token);
+      const pageToken = params.find(([name]) => name === "_page")?.[1];
+      if (pageToken === undefined) return reply.type(fhirJson).send(await searchBundle(principal, request.params.type, params));
+      const state = await pageTokens.open(principal.accountId, pageToken);
       if (state.type !== request.params.type) throw new AppError("fhir.invalid_search", { expression: ["_page"] });
       return reply.type(fhirJson).send(await searchBundle(principal, state.type, state.params, state.cursor));
     });
@@ -136,9 +136,9 @@ export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
       const selfUrl = `${baseUrl}/${type}/_history`;
       let params = new Map(searchParamsFromQuery(rawQuery(request)));
       let before: { lastUpdated: Date; id: string; version: number } | undefined;
-      const token = params.get("_page");
-      if (token !== undefined) {
-        const state = await pageTokens.open(principal.accountId, token);
+      const pageToken = params.get("_page");
+      if (pageToken !== undefined) {
+        const state = await pageTokens.open(principal.accountId, pageToken);
         if (state.type !== historyTokenType(type)) throw new AppError("fhir.invalid_search", { expression: ["_page"] });
         params = new Map(state.params);
         const [lastUpdated, version, id] = state.cursor.split("|");
