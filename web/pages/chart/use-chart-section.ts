@@ -20,10 +20,13 @@ export function useChartSection<T extends AnyResource>(type: T["resourceType"], 
 
   useEffect(() => {
     let isCurrent = true;
-    setError(undefined);
     const params: Array<readonly [string, string]> = [["patient", patientId], ["_count", "100"], ...(JSON.parse(extraKey) as Array<[string, string]>)];
     searchResources<T>(type, params).then(
-      (found) => isCurrent && setItems(found),
+      (found) => {
+        if (!isCurrent) return;
+        setError(undefined);
+        setItems(found);
+      },
       (failure: unknown) => isCurrent && setError(failure),
     );
     return () => {

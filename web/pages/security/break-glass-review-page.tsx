@@ -24,8 +24,10 @@ export function BreakGlassReviewPage() {
   const [items, setItems] = useState<BreakGlassReview[] | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const load = useCallback(() => {
-    setError(undefined);
-    fetchBreakGlassReviews(status).then(setItems, setError);
+    fetchBreakGlassReviews(status).then((found) => {
+      setError(undefined);
+      setItems(found);
+    }, setError);
   }, [status]);
   useEffect(load, [load]);
 
