@@ -4,15 +4,10 @@ import { conceptText, type DocumentReference } from "../../api/fhir-clinical-typ
 import { downloadBinary } from "../../api/uploads-api.js";
 import { DataTable } from "../../components/data-table.js";
 import { ErrorMessage } from "../../components/error-message.js";
+import { binaryIdOf } from "./binary-reference.js";
 import { ChartSectionCard } from "./chart-section-card.js";
 import { useFhirDateTime } from "./format.js";
 import type { ChartSection } from "./use-chart-section.js";
-
-/** The Binary id of an attachment url "Binary/<id>" (relative or absolute), if it points at our uploads. */
-export function binaryIdOf(url: string | undefined): string | undefined {
-  const match = url ? /(?:^|\/)Binary\/([A-Za-z0-9\-.]{1,64})$/.exec(url) : null;
-  return match?.[1];
-}
 
 /** Documents with a viewer for the sanitised file (images inline, PDFs as a download from memory). */
 export function DocumentList({ section }: { section: ChartSection<DocumentReference> }) {

@@ -1,25 +1,13 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { allergyClinicalSystem, codeIn, conceptText, conditionClinicalSystem, type AllergyIntolerance, type Condition } from "../../api/fhir-clinical-types.js";
+import { codeIn, conceptText } from "../../api/fhir-clinical-types.js";
+import { applyEdit, statuses, systemOf, type ClinicalStatus, type Editable } from "./clinical-edit.js";
 import { readResource, updateResource } from "../../api/fhir-api.js";
 import { RequestError } from "../../api/request-error.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { SelectField } from "../../components/select-field.js";
 import { TextField } from "../../components/text-field.js";
 import { useSubmit } from "../../components/use-submit.js";
-
-type Editable = AllergyIntolerance | Condition;
-const statuses = ["active", "inactive", "resolved"] as const;
-type ClinicalStatus = (typeof statuses)[number];
-
-function systemOf(resource: Editable): string {
-  return resource.resourceType === "AllergyIntolerance" ? allergyClinicalSystem : conditionClinicalSystem;
-}
-
-/** The edited copy: name (code.text) and clinical status changed, every other element kept as it was read. */
-export function applyEdit<T extends Editable>(resource: T, text: string, status: ClinicalStatus): T {
-  return { ...resource, code: { ...resource.code, text }, clinicalStatus: { coding: [{ system: systemOf(resource), code: status }] } };
-}
 
 /**
  * Edits an allergy or a condition with a version-aware update (If-Match). When someone saved a newer version in the

@@ -1,24 +1,11 @@
 import { useTranslation } from "react-i18next";
-import { codeIn, conceptText, interpretationSystem, type Observation, type ReferenceRange } from "../../api/fhir-clinical-types.js";
+import { conceptText, type Observation, type ReferenceRange } from "../../api/fhir-clinical-types.js";
+import { flagOf } from "./lab-flags.js";
 import { DataTable } from "../../components/data-table.js";
 import { ChartSectionCard } from "./chart-section-card.js";
 import { formatQuantity, useFhirDateTime } from "./format.js";
 import type { ChartSection } from "./use-chart-section.js";
 
-const flags = ["HH", "H", "L", "LL", "A", "N"] as const;
-type Flag = (typeof flags)[number];
-
-/** The H/L/HH/LL flag of a result: the server's interpretation when given, else computed from the reference range. */
-export function flagOf(observation: Observation): Flag | undefined {
-  const given = codeIn(observation.interpretation?.[0], interpretationSystem) ?? observation.interpretation?.[0]?.coding?.[0]?.code;
-  if (given && (flags as readonly string[]).includes(given)) return given as Flag;
-  const value = observation.valueQuantity?.value;
-  const range = observation.referenceRange?.[0];
-  if (value === undefined || !range) return undefined;
-  if (range.low?.value !== undefined && value < range.low.value) return "L";
-  if (range.high?.value !== undefined && value > range.high.value) return "H";
-  return "N";
-}
 
 function rangeText(range: ReferenceRange | undefined): string {
   if (!range) return "";

@@ -1,31 +1,11 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { loincSystem, observationCategorySystem, type Observation } from "../../api/fhir-clinical-types.js";
 import { createResource } from "../../api/fhir-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { SelectField } from "../../components/select-field.js";
 import { TextField } from "../../components/text-field.js";
 import { useSubmit } from "../../components/use-submit.js";
-import { vitalSigns, type VitalSignKey } from "./vital-signs.js";
-
-/** UCUM units as FHIR expects them, with what the UI shows. */
-const units: Record<string, string> = { "/min": "/min", "mm[Hg]": "mmHg", Cel: "℃", kg: "kg" };
-
-/** Builds the vital-signs Observation (blood pressure as the panel with systolic and diastolic components). */
-export function buildVitalSign(patientId: string, key: VitalSignKey, values: number[], at: Date): Observation {
-  const sign = vitalSigns.find((candidate) => candidate.key === key)!;
-  const quantity = (value: number) => ({ value, unit: units[sign.unit] ?? sign.unit, system: "http://unitsofmeasure.org", code: sign.unit });
-  const base: Observation = {
-    resourceType: "Observation",
-    status: "final",
-    subject: { reference: `Patient/${patientId}` },
-    category: [{ coding: [{ system: observationCategorySystem, code: "vital-signs" }] }],
-    code: { coding: [{ system: loincSystem, code: "panel" in sign ? sign.panel : sign.codes[0] }] },
-    effectiveDateTime: at.toISOString(),
-  };
-  if ("panel" in sign) return { ...base, component: sign.codes.map((code, index) => ({ code: { coding: [{ system: loincSystem, code }] }, valueQuantity: quantity(values[index]!) })) };
-  return { ...base, valueQuantity: quantity(values[0]!) };
-}
+import { buildVitalSign, units, vitalSigns, type VitalSignKey } from "./vital-sign-codes.js";
 
 /** Records one vital sign now; the chart reloads its vital-sign section afterwards. */
 export function RecordVitalForm({ patientId, onRecorded }: { patientId: string; onRecorded(): void }) {

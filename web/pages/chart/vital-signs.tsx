@@ -1,43 +1,11 @@
 import { useTranslation } from "react-i18next";
-import { codeIn, loincSystem, type Observation } from "../../api/fhir-clinical-types.js";
+import type { Observation } from "../../api/fhir-clinical-types.js";
+import { readingsOf, vitalSigns } from "./vital-sign-codes.js";
 import { DataTable } from "../../components/data-table.js";
 import { ChartSectionCard } from "./chart-section-card.js";
 import { formatQuantity, useFhirDateTime } from "./format.js";
 import { LineChart, type ChartSeries } from "./line-chart.js";
 import type { ChartSection } from "./use-chart-section.js";
-
-/** The vital signs charted, by LOINC code; blood pressure is one chart with its two components. */
-export const vitalSigns = [
-  { key: "heartRate", codes: ["8867-4"], unit: "/min" },
-  { key: "bloodPressure", codes: ["8480-6", "8462-4"], unit: "mm[Hg]", panel: "85354-9" },
-  { key: "temperature", codes: ["8310-5"], unit: "Cel" },
-  { key: "weight", codes: ["29463-7"], unit: "kg" },
-] as const;
-
-export type VitalSignKey = (typeof vitalSigns)[number]["key"];
-
-interface Reading {
-  at: number;
-  code: string;
-  value: number;
-  unit: string | undefined;
-}
-
-/** Flattens observations (and blood-pressure panel components) into timed readings per LOINC code. */
-export function readingsOf(observations: readonly Observation[]): Reading[] {
-  const readings: Reading[] = [];
-  for (const observation of observations) {
-    const at = observation.effectiveDateTime ? new Date(observation.effectiveDateTime).getTime() : Number.NaN;
-    if (Number.isNaN(at)) continue;
-    const code = codeIn(observation.code, loincSystem);
-    if (code && observation.valueQuantity?.value !== undefined) readings.push({ at, code, value: observation.valueQuantity.value, unit: observation.valueQuantity.unit });
-    for (const component of observation.component ?? []) {
-      const componentCode = codeIn(component.code, loincSystem);
-      if (componentCode && component.valueQuantity?.value !== undefined) readings.push({ at, code: componentCode, value: component.valueQuantity.value, unit: component.valueQuantity.unit });
-    }
-  }
-  return readings;
-}
 
 /** One chart plus its numbers for each vital sign that has readings. */
 export function VitalSigns({ section }: { section: ChartSection<Observation> }) {

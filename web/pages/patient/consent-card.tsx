@@ -2,34 +2,12 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Consent, Organization } from "../../api/fhir-clinical-types.js";
 import { createResource, searchResources, updateResource } from "../../api/fhir-api.js";
+import { buildDenyConsent, deniablePurposes, type Purpose } from "./portal-resources.js";
 import { DataTable } from "../../components/data-table.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { SelectField } from "../../components/select-field.js";
 import { useSubmit } from "../../components/use-submit.js";
 import { useFhirDateTime } from "../chart/format.js";
-
-const actReasonSystem = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
-const consentScopeSystem = "http://terminology.hl7.org/CodeSystem/consentscope";
-const consentCategorySystem = "http://loinc.org";
-/** Purposes a patient may refuse: research and marketing (v3-ActReason). Treatment is never refused here. */
-export const deniablePurposes = ["HRESCH", "HMARKT"] as const;
-type Purpose = (typeof deniablePurposes)[number];
-
-/** A "deny" privacy Consent for the patient: sharing with one organisation, or use for one purpose. */
-export function buildDenyConsent(patientId: string, target: { organizationId: string } | { purpose: Purpose }, now: Date): Consent {
-  return {
-    resourceType: "Consent",
-    status: "active",
-    scope: { coding: [{ system: consentScopeSystem, code: "patient-privacy" }] },
-    category: [{ coding: [{ system: consentCategorySystem, code: "59284-0" }] }],
-    patient: { reference: `Patient/${patientId}` },
-    dateTime: now.toISOString(),
-    provision:
-      "organizationId" in target
-        ? { type: "deny", actor: [{ role: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", code: "IRCP" }] }, reference: { reference: `Organization/${target.organizationId}` } }] }
-        : { type: "deny", purpose: [{ system: actReasonSystem, code: target.purpose }] },
-  };
-}
 
 /** The patient's own consent choices: lists them, adds a refusal, revokes one (status inactive, version-aware). */
 export function ConsentCard({ patientId }: { patientId: string }) {

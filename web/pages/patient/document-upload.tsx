@@ -1,23 +1,11 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { DocumentReference } from "../../api/fhir-clinical-types.js";
 import { createResource } from "../../api/fhir-api.js";
 import { uploadBinary, uploadTypes } from "../../api/uploads-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { TextField } from "../../components/text-field.js";
 import { useSubmit } from "../../components/use-submit.js";
-
-/** The DocumentReference that points at an uploaded (sanitised) Binary. */
-export function buildDocumentReference(patientId: string, binary: { id: string; contentType: string }, title: string, now: Date): DocumentReference {
-  return {
-    resourceType: "DocumentReference",
-    status: "current",
-    subject: { reference: `Patient/${patientId}` },
-    date: now.toISOString(),
-    description: title,
-    content: [{ attachment: { contentType: binary.contentType, url: `Binary/${binary.id}`, title } }],
-  };
-}
+import { buildDocumentReference } from "./portal-resources.js";
 
 /** Uploads a document (PDF or image); the server sanitises it, then a DocumentReference lists it in the chart. */
 export function DocumentUpload({ patientId }: { patientId: string }) {
