@@ -544,7 +544,8 @@ export const en: Messages = {
   breakGlass: {
     heading: "Emergency access (break-glass)",
     homeText: "Review each emergency access after the fact and judge whether it was justified.",
-    open: "Request emergency access",
+    open: "Review emergency access",
+    request: "Request emergency access",
     intro: "You are not allowed to see this patient's chart. Only when unavoidable, such as in an emergency, you may see it for a limited time after recording why.",
     dialogHeading: "Request emergency access",
     warning: "This is recorded and reviewed later by the security officer.",

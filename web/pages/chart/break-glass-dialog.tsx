@@ -32,7 +32,7 @@ export function BreakGlassRequest({ patientId, onGranted }: { patientId: string;
       <h2 id="break-glass-heading">{t("breakGlass.heading")}</h2>
       <p>{t("breakGlass.intro")}</p>
       <button type="button" data-testid="break-glass-open" onClick={() => setOpen(true)}>
-        {t("breakGlass.open")}
+        {t("breakGlass.request")}
       </button>
       <dialog
         ref={dialog}

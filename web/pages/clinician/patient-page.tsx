@@ -40,39 +40,39 @@ export function PatientPage({ id, canInvitePatient, roles = [] }: { id: string; 
   const none = t("patient.none");
   return (
     <>
-    <section className="card" aria-labelledby="patient-heading">
-      <h1 id="patient-heading">{t("patient.heading")}</h1>
-      <ErrorMessage error={error} />
-      {!patient && !error ? <p role="status">{t("patient.loading")}</p> : null}
-      {patient ? (
-        <dl className="facts" data-testid="patient-details">
-          <dt>{t("patient.nameKanji")}</dt>
-          <dd data-testid="patient-name-kanji">{formatName(findName(patient, "IDE")) ?? none}</dd>
-          <dt>{t("patient.nameKana")}</dt>
-          <dd data-testid="patient-name-kana">{formatName(findName(patient, "SYL")) ?? none}</dd>
-          <dt>{t("patient.gender")}</dt>
-          <dd data-testid="patient-gender">{patient.gender ? t(`gender.${patient.gender}`) : none}</dd>
-          <dt>{t("patient.birthDate")}</dt>
-          <dd data-testid="patient-birth-date">{formatFhirDate(patient.birthDate, i18n.language) ?? none}</dd>
-          <dt>{t("patient.patientNumber")}</dt>
-          <dd data-testid="patient-number">{findPatientNumber(patient) ?? none}</dd>
-          <dt>{t("patient.id")}</dt>
-          <dd data-testid="patient-id">{patient.id}</dd>
-          {patient.meta?.versionId ? (
-            <>
-              <dt>{t("patient.version")}</dt>
-              <dd>{patient.meta.versionId}</dd>
-            </>
-          ) : null}
-        </dl>
-      ) : null}
-      {error instanceof RequestError && error.status === 403 && clinician ? <BreakGlassRequest patientId={id} onGranted={() => setAttempt((value) => value + 1)} /> : null}
-      {patient && canInvitePatient ? <InvitePatientForm patientId={id} /> : null}
-      <p>
-        <Link to="/">{t("app.backHome")}</Link>
-      </p>
-    </section>
-    {patient && showsChart ? <ClinicalChart key={attempt} patientId={id} canEdit={clinician} /> : null}
+      <section className="card" aria-labelledby="patient-heading">
+        <h1 id="patient-heading">{t("patient.heading")}</h1>
+        <ErrorMessage error={error} />
+        {!patient && !error ? <p role="status">{t("patient.loading")}</p> : null}
+        {patient ? (
+          <dl className="facts" data-testid="patient-details">
+            <dt>{t("patient.nameKanji")}</dt>
+            <dd data-testid="patient-name-kanji">{formatName(findName(patient, "IDE")) ?? none}</dd>
+            <dt>{t("patient.nameKana")}</dt>
+            <dd data-testid="patient-name-kana">{formatName(findName(patient, "SYL")) ?? none}</dd>
+            <dt>{t("patient.gender")}</dt>
+            <dd data-testid="patient-gender">{patient.gender ? t(`gender.${patient.gender}`) : none}</dd>
+            <dt>{t("patient.birthDate")}</dt>
+            <dd data-testid="patient-birth-date">{formatFhirDate(patient.birthDate, i18n.language) ?? none}</dd>
+            <dt>{t("patient.patientNumber")}</dt>
+            <dd data-testid="patient-number">{findPatientNumber(patient) ?? none}</dd>
+            <dt>{t("patient.id")}</dt>
+            <dd data-testid="patient-id">{patient.id}</dd>
+            {patient.meta?.versionId ? (
+              <>
+                <dt>{t("patient.version")}</dt>
+                <dd>{patient.meta.versionId}</dd>
+              </>
+            ) : null}
+          </dl>
+        ) : null}
+        {error instanceof RequestError && error.status === 403 && clinician ? <BreakGlassRequest patientId={id} onGranted={() => setAttempt((value) => value + 1)} /> : null}
+        {patient && canInvitePatient ? <InvitePatientForm patientId={id} /> : null}
+        <p>
+          <Link to="/">{t("app.backHome")}</Link>
+        </p>
+      </section>
+      {patient && showsChart ? <ClinicalChart key={attempt} patientId={id} canEdit={clinician} /> : null}
     </>
   );
 }
