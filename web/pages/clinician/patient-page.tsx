@@ -72,7 +72,7 @@ export function PatientPage({ id, canInvitePatient, roles = [] }: { id: string; 
           <Link to="/">{t("app.backHome")}</Link>
         </p>
       </section>
-      {patient && showsChart ? <ClinicalChart key={attempt} patientId={id} canEdit={clinician} /> : null}
+      {patient && showsChart ? <ClinicalChart key={attempt} patientId={id} canEdit={clinician} onAccessGranted={() => setAttempt((value) => value + 1)} /> : null}
     </>
   );
 }
