@@ -28,6 +28,8 @@ export { allChecks } from "./checks/index.js";
 export { runChecks, type CheckResult } from "./runner.js";
 export { probeTls } from "./checks/tls-protocols.js";
 export { reportHtmlContentSecurityPolicy } from "./render-html.js";
+export { renderPdf } from "./render-pdf.js";
+export type { ReportDocument, ReportItem, ReportSection } from "./document.js";
 
 export type ReportFormat = "json" | "html" | "pdf";
 export type DocumentKind = "report" | "disclosure";

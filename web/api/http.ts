@@ -9,6 +9,10 @@ export interface RequestOptions {
   contentType?: string;
   /** False for session reads and logout, which must not be mistaken for user activity or a lost session. */
   reportsEvents?: boolean;
+  /** Extra request headers, e.g. If-Match for a FHIR update. */
+  headers?: Record<string, string>;
+  /** A body sent as is (form data, file bytes) instead of JSON; needs `contentType`. */
+  rawBody?: BodyInit;
 }
 
 /**
@@ -20,13 +24,14 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     Accept: "application/json, application/fhir+json",
     "Accept-Language": currentLanguage(),
   };
-  if (options.body !== undefined) headers["Content-Type"] = options.contentType ?? "application/json";
+  if (options.body !== undefined || options.rawBody !== undefined) headers["Content-Type"] = options.contentType ?? "application/json";
+  Object.assign(headers, options.headers);
   let response: Response;
   try {
     response = await fetch(path, {
       method: options.method ?? "GET",
       headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      body: options.rawBody ?? (options.body === undefined ? null : JSON.stringify(options.body)),
       credentials: "same-origin",
       cache: "no-store",
     });

@@ -13,6 +13,7 @@ import { AuditLogPage } from "../pages/security/audit-log-page.js";
 import { IncidentsPage } from "../pages/security/incidents-page.js";
 import { SecuritySettingsPage } from "../pages/settings/security-settings-page.js";
 import { IdsPage } from "../pages/security/ids-page.js";
+import { BreakGlassReviewPage } from "../pages/security/break-glass-review-page.js";
 import { canReviewAudit } from "../pages/security/audit-reviewer.js";
 import { CompliancePage } from "../pages/security/compliance-page.js";
 import { AcceptInvitationPage } from "../pages/sign-in/accept-invitation-page.js";
@@ -57,7 +58,7 @@ export function App({ initialToken }: { initialToken: string | undefined }) {
 
 function ActiveScreen({ route, roles, patientId }: { route: Route; roles: Parameters<typeof HomePage>[0]["roles"]; patientId: string | undefined }) {
   const { t } = useTranslation();
-  if (route.name === "patient") return <PatientPage key={route.id} id={route.id} canInvitePatient={roles.includes("doctor")} />;
+  if (route.name === "patient") return <PatientPage key={route.id} id={route.id} canInvitePatient={roles.includes("doctor")} roles={roles} />;
   if (route.name === "audit-log" && canReviewAudit(roles)) return <AuditLogPage />;
   if (route.name === "users" && roles.includes("admin")) return <UsersPage />;
   if (route.name === "access-review" && canReviewAudit(roles)) return <AccessReviewPage />;
@@ -66,7 +67,8 @@ function ActiveScreen({ route, roles, patientId }: { route: Route; roles: Parame
   if (route.name === "security-settings") return <SecuritySettingsPage />;
   if (route.name === "compliance" && roles.includes("security_officer")) return <CompliancePage />;
   if (route.name === "ids-alerts" && roles.includes("security_officer")) return <IdsPage />;
-  if (route.name === "not-found" || route.name === "audit-log" || route.name === "users" || route.name === "access-review" || route.name === "incidents" || route.name === "compliance" || route.name === "ids-alerts")
+  if (route.name === "break-glass-reviews" && roles.includes("security_officer")) return <BreakGlassReviewPage />;
+  if (route.name === "not-found" || route.name === "audit-log" || route.name === "users" || route.name === "access-review" || route.name === "incidents" || route.name === "compliance" || route.name === "ids-alerts" || route.name === "break-glass-reviews")
     return (
       <section className="card">
         <p>{t("app.notFound")}</p>

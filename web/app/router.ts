@@ -43,6 +43,7 @@ export type Route =
   | { name: "security-settings" }
   | { name: "compliance" }
   | { name: "ids-alerts" }
+  | { name: "break-glass-reviews" }
   | { name: "not-found" };
 
 /** Maps a path to a route. */
@@ -59,6 +60,7 @@ export function matchRoute(path: string): Route {
   if (path === "/settings/security") return { name: "security-settings" };
   if (path === "/security/compliance") return { name: "compliance" };
   if (path === "/security/alerts") return { name: "ids-alerts" };
+  if (path === "/security/break-glass") return { name: "break-glass-reviews" };
   const patient = /^\/patients\/([^/]+)$/.exec(path);
   if (patient?.[1]) return { name: "patient", id: decodeURIComponent(patient[1]) };
   return { name: "not-found" };

@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "./link.js";
 
 /** The i18n sections that describe an area reachable from the home page: each has heading, homeText and open. */
-export type HomeArea = "accounts" | "review" | "audit" | "incidents" | "compliance" | "ids";
+export type HomeArea = "accounts" | "review" | "audit" | "incidents" | "compliance" | "ids" | "breakGlass";
 
 /** The home page's way in to one area: its heading, a sentence on what it is for, and the link. */
 export function HomeLinkCard({ area, to, testId }: { area: HomeArea; to: string; testId: string }) {

@@ -1,0 +1,75 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { TestClient } from "../../src/testing/index.js";
+
+const chromiumPath = "/usr/bin/chromium";
+/** Node's test `skip` option: a reason when Chromium is missing, else false. */
+export const chromiumSkip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
+
+/** Screenshots of the main pages, kept as test artefacts (git-ignored). */
+export const screenshotDir = process.env["MAMORI_SCREENSHOT_DIR"] ?? join(process.cwd(), "test-artifacts", "screenshots");
+
+/** Headless Chromium as the other browser tests start it. */
+export async function launchChromium(): Promise<Browser> {
+  await mkdir(screenshotDir, { recursive: true });
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/**
+ * A Japanese browser context carrying the session cookie of a user signed in through the real flow, with a page
+ * that records CSP violations and page errors into `problems`.
+ */
+export async function signedInPage(browser: Browser, baseUrl: string, client: TestClient | undefined, problems: string[]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP", viewport: { width: 1024, height: 800 } });
+  context.setDefaultTimeout(15_000);
+  if (client) await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: baseUrl })));
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  return { context, page };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[] }>;
+}
+
+let axeSource: Promise<string> | undefined;
+
+/**
+ * Runs axe-core (WCAG 2.1 A/AA rules) on the page as it is now and returns the serious and critical violations.
+ * The script is evaluated through the DevTools protocol, which the page's strict CSP does not govern, so the page
+ * keeps its real CSP during the check.
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  axeSource ??= readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  const source = await axeSource;
+  const alreadyLoaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === "object");
+  if (!alreadyLoaded) await page.evaluate(source);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] });
+    return result.violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map(({ target }) => ({ target })) }));
+  });
+  return violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
+}
+
+/** A readable list for an assertion message. */
+export function describeViolations(violations: readonly AxeViolation[]): string {
+  return violations.map((violation) => `${violation.impact} ${violation.id}: ${violation.help} — ${violation.nodes.map((node) => JSON.stringify(node.target)).join(", ")}`).join("\n");
+}
+
+/** Saves a full-page screenshot as a test artefact. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}

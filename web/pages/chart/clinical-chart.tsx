@@ -1,0 +1,54 @@
+import { useState } from "react";
+import { observationCategorySystem, type AllergyIntolerance, type Condition, type DocumentReference, type Encounter, type MedicationRequest, type Observation } from "../../api/fhir-clinical-types.js";
+import { RequestError } from "../../api/request-error.js";
+import { AllergyBanner } from "./allergy-banner.js";
+import { BreakGlassRequest } from "./break-glass-dialog.js";
+import { ConditionList } from "./condition-list.js";
+import { DocumentList } from "./document-list.js";
+import { EditClinicalForm } from "./edit-clinical-form.js";
+import { EncounterTimeline } from "./encounter-timeline.js";
+import { LabTable } from "./lab-table.js";
+import { MedicationList } from "./medication-list.js";
+import { RecordVitalForm } from "./record-vital-form.js";
+import { useChartSection } from "./use-chart-section.js";
+import { VitalSigns } from "./vital-signs.js";
+
+/**
+ * The clinical chart of one patient: allergies first, then encounters, vital signs, laboratory results, conditions,
+ * medications and documents. `canEdit` adds the forms (clinicians); the patient portal shows it read-only.
+ * Every section is its own FHIR search, authorized and audited by the server. When a section is refused (403) a
+ * clinician may ask for emergency access; `onAccessGranted` then reloads the chart.
+ */
+export function ClinicalChart({ patientId, canEdit, onAccessGranted }: { patientId: string; canEdit: boolean; onAccessGranted?: (() => void) | undefined }) {
+  const allergies = useChartSection<AllergyIntolerance>("AllergyIntolerance", patientId);
+  const encounters = useChartSection<Encounter>("Encounter", patientId);
+  const vitals = useChartSection<Observation>("Observation", patientId, [["category", `${observationCategorySystem}|vital-signs`]]);
+  const labs = useChartSection<Observation>("Observation", patientId, [["category", `${observationCategorySystem}|laboratory`]]);
+  const conditions = useChartSection<Condition>("Condition", patientId);
+  const medications = useChartSection<MedicationRequest>("MedicationRequest", patientId);
+  const documents = useChartSection<DocumentReference>("DocumentReference", patientId);
+  const isRefused = [allergies, encounters, vitals, labs, conditions, medications, documents].some((section) => section.error instanceof RequestError && section.error.status === 403);
+  const [editing, setEditing] = useState<AllergyIntolerance | Condition | undefined>(undefined);
+
+  const finishEdit = (saved: boolean) => {
+    if (saved) (editing?.resourceType === "AllergyIntolerance" ? allergies : conditions).reload();
+    setEditing(undefined);
+  };
+  const editor = editing ? <EditClinicalForm key={`${editing.resourceType}/${editing.id}`} resource={editing} onSaved={() => finishEdit(true)} onCancel={() => finishEdit(false)} /> : null;
+
+  return (
+    <div className="chart" data-testid="clinical-chart">
+      {isRefused && canEdit && onAccessGranted ? <BreakGlassRequest patientId={patientId} onGranted={onAccessGranted} /> : null}
+      <AllergyBanner allergies={allergies.items} error={allergies.error} onEdit={canEdit ? setEditing : undefined} />
+      {editing?.resourceType === "AllergyIntolerance" ? editor : null}
+      <EncounterTimeline section={encounters} />
+      <VitalSigns section={vitals} />
+      {canEdit ? <RecordVitalForm patientId={patientId} onRecorded={vitals.reload} /> : null}
+      <LabTable section={labs} />
+      <ConditionList section={conditions} onEdit={canEdit ? setEditing : undefined} />
+      {editing?.resourceType === "Condition" ? editor : null}
+      <MedicationList section={medications} />
+      <DocumentList section={documents} />
+    </div>
+  );
+}
