@@ -4,9 +4,8 @@ import { PDFDocument } from "pdf-lib";
 import { createPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
 
 // The route is in src/http/routes/portal-export.ts; it is registered once the records module has everything().
-const skip = "needs services.records.everything(principal, patientId) and portalExportRoutes registered in src/http/routes/index.ts";
 
-describe("GET /api/portal/export.pdf: the patient's readable copy", { skip, timeout: 60_000 }, () => {
+describe("GET /api/portal/export.pdf: the patient's readable copy", { timeout: 60_000 }, () => {
   let app: TestApp;
   let doctor: SignedInUser;
   let patientId = "";

@@ -16,12 +16,13 @@ import { oauthClientRoutes } from "./oauth-clients.js";
 import { oidcRoutes, smartConfigurationRoutes } from "./oidc.js";
 import { operationsRoutes } from "./operations.js";
 import { patientPortalRoutes } from "./patient-portal.js";
+import { portalExportRoutes } from "./portal-export.js";
 import { sessionRoutes } from "./session.js";
 import { uploadRoutes } from "./uploads.js";
 
 /** Every route group, registered in this order. */
 export function routeGroups(services: HttpServices): FastifyPluginAsyncZod[] {
-  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), accountsAdminRoutes(services), incidentRoutes(services), accountRoutes(services), accessReviewRoutes(services), accountSecurityRoutes(services), complianceRoutes(services), idsRoutes(services), oidcRoutes(services), smartConfigurationRoutes(services), oauthClientRoutes(services), operationsRoutes(services)];
+  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), portalExportRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), accountsAdminRoutes(services), incidentRoutes(services), accountRoutes(services), accessReviewRoutes(services), accountSecurityRoutes(services), complianceRoutes(services), idsRoutes(services), oidcRoutes(services), smartConfigurationRoutes(services), oauthClientRoutes(services), operationsRoutes(services)];
 }
 
 export { oneTimeLink } from "./admin.js";

@@ -42,7 +42,7 @@ export function VitalSigns({ section }: { section: ChartSection<Observation> }) 
                   <tr key={`${reading.at}-${reading.code}`}>
                     <td className="nowrap">{formatAt(reading.at)}</td>
                     <td>{t(`vitals.${reading.code as (typeof vitalSigns)[number]["codes"][number]}`)}</td>
-                    <td data-testid="vital-value">{formatQuantity(reading.value, reading.unit)}</td>
+                    <td data-testid="vital-reading">{formatQuantity(reading.value, reading.unit)}</td>
                   </tr>
                 ))}
               </DataTable>
