@@ -2,20 +2,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { fhirVersioning } from "../src/compliance/checks/fhir-versioning.js";
-import { buildPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
+import { buildPatient, buildVitalSign, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
 
 const fhir = { contentType: "application/fhir+json" };
 
 function heartRate(patientId: string, value: number) {
-  return {
-    resourceType: "Observation",
-    status: "final",
-    category: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/observation-category", code: "vital-signs" }] }],
-    code: { coding: [{ system: "http://loinc.org", code: "8867-4", display: "Heart rate" }] },
-    subject: { reference: `Patient/${patientId}` },
-    effectiveDateTime: "2026-11-20T09:30:00+09:00",
-    valueQuantity: { value, unit: "/min", system: "http://unitsofmeasure.org", code: "/min" },
-  };
+  return buildVitalSign(patientId, { value });
 }
 
 async function auditActions(app: TestApp, patientId: string): Promise<string[]> {

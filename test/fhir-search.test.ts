@@ -1,20 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { buildPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
+import { buildPatient, buildVitalSign, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
 
 const fhir = { contentType: "application/fhir+json" };
 const form = { contentType: "application/x-www-form-urlencoded" };
 
 function observation(patientId: string, code: string, effective: string, encounterId?: string) {
-  return {
-    resourceType: "Observation",
-    status: "final",
-    code: { coding: [{ system: "http://loinc.org", code }] },
-    subject: { reference: `Patient/${patientId}` },
-    ...(encounterId ? { encounter: { reference: `Encounter/${encounterId}` } } : {}),
-    effectiveDateTime: effective,
-    valueQuantity: { value: 70, unit: "/min", system: "http://unitsofmeasure.org", code: "/min" },
-  };
+  return buildVitalSign(patientId, { code, effective, ...(encounterId ? { encounterId } : {}) });
 }
 
 type Bundle = { resourceType: string; type: string; link: Array<{ relation: string; url: string }>; entry?: Array<{ resource: { resourceType: string; id: string }; search: { mode: string } }> };

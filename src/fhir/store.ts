@@ -38,6 +38,9 @@ export interface ResourceKey {
 
 type Row = FhirTables["fhir_resource_version"];
 
+/** Keeps only the newest version of each resource (aliased `v` in the query). */
+const isCurrentVersion = sql<boolean>`v.version = (select max(w.version) from fhir_resource_version w where w.resource_type = v.resource_type and w.id = v.id)`;
+
 function toVersionRow(row: Row): VersionRow {
   return {
     resourceType: row.resource_type,
@@ -95,17 +98,7 @@ export function createFhirStore(executor: Executor) {
         .selectFrom("fhir_resource_version as v")
         .selectAll("v")
         .where((eb) => eb.or(keys.map((key) => eb.and([eb("v.resource_type", "=", key.type), eb("v.id", "=", key.id)]))))
-        .where((eb) =>
-          eb(
-            "v.version",
-            "=",
-            eb
-              .selectFrom("fhir_resource_version as w")
-              .select((w) => w.fn.max("w.version").as("latest"))
-              .whereRef("w.resource_type", "=", "v.resource_type")
-              .whereRef("w.id", "=", "v.id"),
-          ),
-        )
+        .where(isCurrentVersion)
         .execute();
       return rows.map(toVersionRow);
     },
@@ -157,17 +150,7 @@ export function createFhirStore(executor: Executor) {
         .selectFrom("fhir_resource_version as v")
         .selectAll("v")
         .where("v.patient_id", "=", patientId)
-        .where((eb) =>
-          eb(
-            "v.version",
-            "=",
-            eb
-              .selectFrom("fhir_resource_version as w")
-              .select((w) => w.fn.max("w.version").as("latest"))
-              .whereRef("w.resource_type", "=", "v.resource_type")
-              .whereRef("w.id", "=", "v.id"),
-          ),
-        )
+        .where(isCurrentVersion)
         .orderBy("v.resource_type")
         .orderBy("v.last_updated")
         .execute();

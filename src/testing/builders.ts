@@ -15,6 +15,20 @@ export function buildPatient(overrides: { familyKanji?: string; givenKanji?: str
   };
 }
 
+/** A synthetic vital sign (LOINC code, UCUM unit) of a patient, optionally within an encounter. */
+export function buildVitalSign(patientId: string, options: { code?: string; value?: number; effective?: string; encounterId?: string } = {}) {
+  return {
+    resourceType: "Observation",
+    status: "final",
+    category: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/observation-category", code: "vital-signs" }] }],
+    code: { coding: [{ system: "http://loinc.org", code: options.code ?? "8867-4" }] },
+    subject: { reference: `Patient/${patientId}` },
+    ...(options.encounterId ? { encounter: { reference: `Encounter/${options.encounterId}` } } : {}),
+    effectiveDateTime: options.effective ?? "2026-11-20T09:30:00+09:00",
+    valueQuantity: { value: options.value ?? 70, unit: "/min", system: "http://unitsofmeasure.org", code: "/min" },
+  };
+}
+
 /** A synthetic audit entry: a doctor's read of patient `p-<n>`. */
 export function buildAuditEntry(n: number): AuditEntry {
   return {
