@@ -1,0 +1,148 @@
+import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
+import type { Executor } from "../db/index.js";
+import type { Clock, Principal } from "../kernel/index.js";
+import { createAccessStore, type RelationshipSource, type StaffLink } from "./access-store.js";
+import type { NetworkContext } from "./networks.js";
+import type { LoadedPolicy } from "./policy-set.js";
+
+export type RecordAction = "read" | "search" | "create" | "update" | "delete";
+export type RecordCategory = "directory" | "demographic" | "clinical";
+export type Confidentiality = "N" | "R" | "V";
+
+export interface RecordTarget {
+  type: string;
+  id: string;
+  category: RecordCategory;
+  /** The Patient of the compartment; for a Patient its own id (assumed when absent). */
+  patientId?: string | undefined;
+  confidentiality: Confidentiality;
+}
+
+export interface RecordDecision {
+  allowed: boolean;
+  reasonCode: string;
+  policyIds: string[];
+  /** set when only an active break-glass grant allowed it */
+  breakGlassId?: string | undefined;
+}
+
+export interface RecordAuthorizer {
+  /** Decides one action on one record; never throws for a policy outcome, fails closed on an evaluation error. @throws {Error} when the database cannot be read. */
+  decide(action: RecordAction, target: RecordTarget): Promise<RecordDecision>;
+}
+
+/**
+ * Purpose of use (HL7 v3 ActReason) each role's requests serve; a Consent denying that purpose closes the record.
+ * Emergency access (ETREAT) is the break-glass override and is never refused by consent.
+ */
+const purposeOfRole: Partial<Record<string, string>> = { doctor: "TREAT", nurse: "TREAT", pharmacist: "TREAT", clerk: "HOPERAT" };
+
+/** Roles whose requests are checked against relationships, consent and break-glass grants. */
+const staffRoles = new Set(["doctor", "nurse", "pharmacist", "clerk"]);
+
+interface PatientFacts {
+  relationship: RelationshipSource[];
+  consentDenied: boolean;
+  breakGlassId: string | undefined;
+}
+
+let policySetCounter = 0;
+
+/**
+ * Builds the factory of per-request record authorizers over the loaded Cedar policies. Relationship, consent and
+ * break-glass facts are read from the access tables once per patient per authorizer (one request).
+ * @throws {Error} when the policies do not parse.
+ */
+export function createRecordAuthorizers(deps: {
+  policies: readonly LoadedPolicy[];
+  networkOf: (ip: string | undefined) => NetworkContext;
+  executor: Executor | undefined;
+  clock: Clock;
+}): (principal: Principal, executor?: Executor) => RecordAuthorizer {
+  // Own id per instance: tests build several deciders over different policy lists in one process.
+  const policySetId = `mamori-records-${++policySetCounter}`;
+  const staticPolicies = Object.fromEntries(deps.policies.map((policy) => [policy.id, policy.text]));
+  const parsed = cedar.preparsePolicySet(policySetId, { staticPolicies });
+  if (parsed.type === "failure") throw new Error(parsed.errors.map((error) => error.message).join("; "));
+  const byId = new Map(deps.policies.map((policy) => [policy.id, policy]));
+
+  function evaluate(principal: Principal, action: RecordAction, target: RecordTarget, patientId: string | undefined, facts: PatientFacts, breakGlass: boolean): RecordDecision {
+    const user = { type: "User", id: principal.accountId };
+    const resource = { type: "Record", id: `${target.type}/${target.id}` };
+    const answer = cedar.statefulIsAuthorized({
+      principal: user,
+      action: { type: "Action", id: action },
+      resource,
+      context: {
+        ...deps.networkOf(principal.network?.ip),
+        relationship: facts.relationship.length > 0,
+        relationshipSource: facts.relationship.join(","),
+        breakGlass,
+        consentDenied: facts.consentDenied,
+      },
+      preparsedPolicySetId: policySetId,
+      entities: [
+        { uid: user, attrs: principal.patientId ? { patientId: principal.patientId } : {}, parents: principal.roles.map((role) => ({ type: "Role", id: role })) },
+        ...principal.roles.map((role) => ({ uid: { type: "Role", id: role }, attrs: {}, parents: [] })),
+        {
+          uid: resource,
+          attrs: { fhirType: target.type, category: target.category, confidentiality: target.confidentiality, ...(patientId ? { patient: patientId } : {}) },
+          parents: [],
+        },
+      ],
+    });
+    if (answer.type === "failure") return { allowed: false, reasonCode: "access.policy_error", policyIds: [] };
+    const policyIds = answer.response.diagnostics.reason;
+    if (answer.response.diagnostics.errors.length > 0 && answer.response.decision !== "allow") return { allowed: false, reasonCode: "access.policy_error", policyIds };
+    if (answer.response.decision === "allow") return { allowed: true, reasonCode: "access.permitted", policyIds };
+    const reason = policyIds.map((id) => byId.get(id)?.annotations["reason"]).find(Boolean);
+    return { allowed: false, reasonCode: reason ?? "access.no_permission", policyIds };
+  }
+
+  return (principal, executor) => {
+    const database = executor ?? deps.executor;
+    const isStaff = principal.roles.some((role) => staffRoles.has(role));
+    const purposes = [...new Set(principal.roles.flatMap((role) => purposeOfRole[role] ?? []))];
+    let link: Promise<StaffLink | undefined> | undefined;
+    const factsByPatient = new Map<string, Promise<PatientFacts>>();
+    const none: PatientFacts = { relationship: [], consentDenied: false, breakGlassId: undefined };
+
+    async function factsOf(patientId: string | undefined): Promise<PatientFacts> {
+      // Patients, administrators and security officers are decided on role alone: no table is read for them.
+      if (!patientId || !isStaff) return none;
+      if (!database) throw new Error("record decisions need the database");
+      const store = createAccessStore(database);
+      link ??= store.staffLink(principal.accountId);
+      let facts = factsByPatient.get(patientId);
+      if (!facts) {
+        facts = (async () => {
+          const staffLink = await link;
+          const [relationship, consentDenied, breakGlassId] = await Promise.all([
+            store.relationshipSources(patientId, principal.accountId, staffLink),
+            store.consentDenies(patientId, staffLink?.departmentId, purposes),
+            store.activeBreakGlass(principal.accountId, patientId, deps.clock.now()),
+          ]);
+          return { relationship, consentDenied, breakGlassId };
+        })();
+        factsByPatient.set(patientId, facts);
+        // A failed lookup must not be cached as an answer for the rest of the request.
+        facts.catch(() => factsByPatient.delete(patientId));
+      }
+      return facts;
+    }
+
+    return {
+      async decide(action, target) {
+        const patientId = target.patientId ?? (target.type === "Patient" ? target.id : undefined);
+        const facts = await factsOf(target.category === "directory" ? undefined : patientId);
+        const plain = evaluate(principal, action, target, patientId, facts, false);
+        if (plain.allowed || !facts.breakGlassId) return plain;
+        const emergency = evaluate(principal, action, target, patientId, facts, true);
+        if (!emergency.allowed) return plain;
+        // Counted for the security officer's review: how much the grant was actually used.
+        await createAccessStore(database!).countBreakGlassUse(facts.breakGlassId);
+        return { ...emergency, reasonCode: "access.break_glass", breakGlassId: facts.breakGlassId };
+      },
+    };
+  };
+}
