@@ -7,7 +7,8 @@ import { applyRecordWritten, type RecordChange } from "./record-written.js";
 import { createRecordAuthorizers, type RecordAuthorizer } from "./records-authorizer.js";
 
 export type { AccessAction, AccessTarget, AccessSubject, Decision, LoadedPolicy, NetworkAllowLists };
-export type { Confidentiality, RecordAction, RecordAuthorizer, RecordCategory, RecordDecision, RecordTarget } from "./records-authorizer.js";
+export type { Confidentiality, RecordAction, RecordAuthorizer, RecordCategory, RecordDecision, RecordDecisionFacts, RecordPrincipal, RecordTarget } from "./records-authorizer.js";
+export { createRecordPolicyEvaluator } from "./records-authorizer.js";
 export type { RecordChange, WrittenResource } from "./record-written.js";
 
 export interface Access {

@@ -41,32 +41,43 @@ const purposeOfRole: Partial<Record<string, string>> = { doctor: "TREAT", nurse:
 const staffRoles = new Set(["doctor", "nurse", "pharmacist", "clerk"]);
 
 interface PatientFacts {
-  relationship: RelationshipSource[];
+  relationship: readonly RelationshipSource[];
   consentDenied: boolean;
   breakGlassId: string | undefined;
 }
 
 let policySetCounter = 0;
 
+/** The facts a record decision rests on besides role and record: what the access tables say for this patient. */
+export interface RecordDecisionFacts {
+  /** How the principal is related to the patient (empty: not related). */
+  relationship: readonly RelationshipSource[];
+  consentDenied: boolean;
+  /** Whether to evaluate as under an active break-glass grant. */
+  breakGlass: boolean;
+}
+
+/** Who asks, as far as the record policies look: account, roles, own Patient, network. */
+export type RecordPrincipal = Pick<Principal, "accountId" | "roles" | "patientId"> & { network?: { ip: string } | undefined };
+
 /**
- * Builds the factory of per-request record authorizers over the loaded Cedar policies. Relationship, consent and
- * break-glass facts are read from the access tables once per patient per authorizer (one request).
+ * The pure Cedar evaluation of record policies given the facts; the compliance checks probe it with synthetic
+ * principals. Never throws for an evaluation error: it denies (`access.policy_error`).
  * @throws {Error} when the policies do not parse.
  */
-export function createRecordAuthorizers(deps: {
-  policies: readonly LoadedPolicy[];
-  networkOf: (ip: string | undefined) => NetworkContext;
-  executor: Executor | undefined;
-  clock: Clock;
-}): (principal: Principal, executor?: Executor) => RecordAuthorizer {
+export function createRecordPolicyEvaluator(
+  policies: readonly LoadedPolicy[],
+  networkOf: (ip: string | undefined) => NetworkContext = () => ({ adminNetwork: true, securityNetwork: true }),
+): (principal: RecordPrincipal, action: RecordAction, target: RecordTarget, facts: RecordDecisionFacts) => RecordDecision {
   // Own id per instance: tests build several deciders over different policy lists in one process.
   const policySetId = `mamori-records-${++policySetCounter}`;
-  const staticPolicies = Object.fromEntries(deps.policies.map((policy) => [policy.id, policy.text]));
+  const staticPolicies = Object.fromEntries(policies.map((policy) => [policy.id, policy.text]));
   const parsed = cedar.preparsePolicySet(policySetId, { staticPolicies });
   if (parsed.type === "failure") throw new Error(parsed.errors.map((error) => error.message).join("; "));
-  const byId = new Map(deps.policies.map((policy) => [policy.id, policy]));
+  const byId = new Map(policies.map((policy) => [policy.id, policy]));
 
-  function evaluate(principal: Principal, action: RecordAction, target: RecordTarget, patientId: string | undefined, facts: PatientFacts, breakGlass: boolean): RecordDecision {
+  return (principal, action, target, facts) => {
+    const patientId = patientOf(target);
     const user = { type: "User", id: principal.accountId };
     const resource = { type: "Record", id: `${target.type}/${target.id}` };
     const answer = cedar.statefulIsAuthorized({
@@ -74,10 +85,10 @@ export function createRecordAuthorizers(deps: {
       action: { type: "Action", id: action },
       resource,
       context: {
-        ...deps.networkOf(principal.network?.ip),
+        ...networkOf(principal.network?.ip),
         relationship: facts.relationship.length > 0,
         relationshipSource: facts.relationship.join(","),
-        breakGlass,
+        breakGlass: facts.breakGlass,
         consentDenied: facts.consentDenied,
       },
       preparsedPolicySetId: policySetId,
@@ -97,7 +108,27 @@ export function createRecordAuthorizers(deps: {
     if (answer.response.decision === "allow") return { allowed: true, reasonCode: "access.permitted", policyIds };
     const reason = policyIds.map((id) => byId.get(id)?.annotations["reason"]).find(Boolean);
     return { allowed: false, reasonCode: reason ?? "access.no_permission", policyIds };
-  }
+  };
+}
+
+/** The Patient of a record's compartment: its own id for a Patient, none for the directory. */
+function patientOf(target: RecordTarget): string | undefined {
+  if (target.category === "directory") return undefined;
+  return target.patientId ?? (target.type === "Patient" ? target.id : undefined);
+}
+
+/**
+ * Builds the factory of per-request record authorizers over the loaded Cedar policies. Relationship, consent and
+ * break-glass facts are read from the access tables once per patient per authorizer (one request).
+ * @throws {Error} when the policies do not parse.
+ */
+export function createRecordAuthorizers(deps: {
+  policies: readonly LoadedPolicy[];
+  networkOf: (ip: string | undefined) => NetworkContext;
+  executor: Executor | undefined;
+  clock: Clock;
+}): (principal: Principal, executor?: Executor) => RecordAuthorizer {
+  const evaluate = createRecordPolicyEvaluator(deps.policies, deps.networkOf);
 
   return (principal, executor) => {
     const database = executor ?? deps.executor;
@@ -133,11 +164,10 @@ export function createRecordAuthorizers(deps: {
 
     return {
       async decide(action, target) {
-        const patientId = target.patientId ?? (target.type === "Patient" ? target.id : undefined);
-        const facts = await factsOf(target.category === "directory" ? undefined : patientId);
-        const plain = evaluate(principal, action, target, patientId, facts, false);
+        const facts = await factsOf(patientOf(target));
+        const plain = evaluate(principal, action, target, { ...facts, breakGlass: false });
         if (plain.allowed || !facts.breakGlassId) return plain;
-        const emergency = evaluate(principal, action, target, patientId, facts, true);
+        const emergency = evaluate(principal, action, target, { ...facts, breakGlass: true });
         if (!emergency.allowed) return plain;
         // Counted for the security officer's review: how much the grant was actually used.
         await createAccessStore(database!).countBreakGlassUse(facts.breakGlassId);
