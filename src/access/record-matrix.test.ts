@@ -309,6 +309,21 @@ describe("record access matrix (Cedar policies × database relationships)", () =
       assert.equal((await authorizer.decide("read", targetOf("Observation", "N", patientId))).allowed, false);
     });
 
+    it("reads absolute and versioned references, and ignores references to other types or void care teams", async () => {
+      const patientId = "p-references";
+      const accountId = await staffRelatedAs(["doctor"], "none", patientId, "references");
+      const careTeam = (member: string, status = "active") => ({ resourceType: "CareTeam", id: "ct-references", status, participant: [{ member: { reference: member } }] });
+      const write = (resource: Record<string, unknown> & { resourceType: string; id: string }) => access.recordWritten(db.kysely, { resource, patientId, deleted: false, authorAccountId: accountId });
+      await write(careTeam("https://fhir.example.test/R4/Practitioner/pr-references/_history/3"));
+      assert.deepEqual(await sourcesOf(accountId, patientId), ["care_team"]);
+      await write(careTeam("https://fhir.example.test/R4/Practitioner/pr-references/_history/3", "entered-in-error"));
+      assert.deepEqual(await sourcesOf(accountId, patientId), []);
+      await write(careTeam("RelatedPerson/pr-references"));
+      assert.deepEqual(await sourcesOf(accountId, patientId), []);
+      await write(careTeam("Practitioner/pr-references"));
+      assert.deepEqual(await sourcesOf(accountId, patientId), ["care_team"]);
+    });
+
     it("the registering clinician stays related when someone else edits the Patient", async () => {
       const patientId = "p-registered-kept";
       const registrar = await account(["doctor"], "staff");

@@ -97,15 +97,24 @@ function consentRulesOf(resource: WrittenResource, patientId: string): ConsentRu
   return rules;
 }
 
+const fhirIdPattern = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/** `Type/id` of a reference, relative or at the end of an absolute URL, with or without `/_history/<version>`. */
+function parseReference(text: string): { type: string; id: string } | undefined {
+  const parts = text.split("/");
+  if (parts.length >= 4 && parts.at(-2) === "_history") parts.splice(-2, 2);
+  const [type, id] = parts.slice(-2);
+  return type && id && fhirIdPattern.test(id) ? { type, id } : undefined;
+}
+
 /** Ids of `Type/<id>` references (relative, or absolute ending in it); other references are ignored. */
 function referencedIds(references: readonly unknown[], type: string): string[] {
   const ids: string[] = [];
-  const pattern = new RegExp(`(?:^|/)${type}/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?$`);
   for (const reference of references) {
     const text = isObject(reference) ? reference["reference"] : undefined;
     if (typeof text !== "string") continue;
-    const match = pattern.exec(text);
-    if (match) ids.push(match[1]!);
+    const parsed = parseReference(text);
+    if (parsed?.type === type) ids.push(parsed.id);
   }
   return ids;
 }
