@@ -49,7 +49,8 @@ function expectedAllowed(role: (typeof roles)[number], action: RecordAction, rel
   let base = false;
   switch (role) {
     case "doctor":
-      if (category === "clinical") base = reaches;
+      // Break-glass is for treating now: it never deletes what others recorded.
+      if (category === "clinical") base = action === "delete" ? related : reaches;
       else if (category === "demographic") base = action !== "delete";
       else base = reads;
       break;

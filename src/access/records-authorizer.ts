@@ -143,7 +143,12 @@ export function createRecordAuthorizers(deps: {
       if (!patientId || !isStaff) return none;
       if (!database) throw new Error("record decisions need the database");
       const store = createAccessStore(database);
-      link ??= store.staffLink(principal.accountId);
+      if (!link) {
+        link = store.staffLink(principal.accountId);
+        link.catch(() => {
+          link = undefined;
+        });
+      }
       let facts = factsByPatient.get(patientId);
       if (!facts) {
         facts = (async () => {
