@@ -112,7 +112,7 @@ describe("break-glass, review queue, care relationships and practitioner links (
     const controlStatus = async () => ((await officer.client.get("/api/compliance/report")).json.controls as Array<{ id: string; status: string }>).find((control) => control.id === "ACC-3")?.status;
     // 25 hours in two steps, every session used in between so none reaches the idle limit.
     clock.advance(13 * 60 * minuteMs);
-    for (const user of [admin, doctor, nurse, officer]) assert.equal((await user.client.get("/api/session")).status, 200);
+    for (const user of [admin, doctor, nurse, pharmacist, clerk, officer]) assert.equal((await user.client.get("/api/session")).status, 200);
     clock.advance(12 * 60 * minuteMs);
     assert.equal(await controlStatus(), "not_met");
     for (const item of (await officer.client.get("/api/break-glass/reviews?status=open")).json.items as Array<{ id: string }>) {
@@ -150,5 +150,13 @@ describe("break-glass, review queue, care relationships and practitioner links (
     // Moved to another department: the department relationship goes with the link, the care team stays.
     assert.equal((await admin.client.request("PUT", `/api/admin/accounts/${nurse.accountId}/practitioner`, { body: { practitionerId: "pr-nurse-1", departmentId: "org-surgery" } })).status, 204);
     assert.deepEqual((await nurse.client.get("/api/care/patients")).json.patients, [{ patientId, sources: ["care_team"] }]);
+  });
+
+  it("invites and re-roles nurses, pharmacists and clerks like any staff role", async () => {
+    const changed = await admin.client.request("PUT", `/api/admin/accounts/${clerk.accountId}/roles`, { body: { roles: ["clerk", "pharmacist"] } });
+    assert.equal(changed.status, 204);
+    assert.deepEqual((await clerk.client.get("/api/session")).json.account.roles, ["clerk", "pharmacist"]);
+    // Now a pharmacist too: a care-giving role may break the glass.
+    assert.equal((await clerk.client.post("/api/break-glass", { patientId, reason })).status, 201);
   });
 });
