@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
-import { createAccess, isScopeCovered, supportedSmartScopes } from "./access/index.js";
+import { createAccess, createAccessManagement, isScopeCovered, supportedSmartScopes } from "./access/index.js";
 import { actorOf, createAffectedPatients, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import { createCompliance, type Compliance } from "./compliance/index.js";
 import type { Config } from "./config/index.js";
@@ -94,7 +94,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     });
     audit.startCheckpoints();
     await audit.startRetention();
-    const access = await createAccess({ networks: config.networks });
+    const access = await createAccess({ networks: config.networks, db, clock });
     const fhirBaseUrl = new URL("/fhir/R4", config.publicUrl).toString();
     const searchIndex = createSearchIndex({ keyring });
     const records = createRecords({ db, keyring, audit, access, clock, search: searchIndex, baseUrl: fhirBaseUrl });
@@ -228,7 +228,15 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     const readiness = createReadiness({ db, audit, ...(redis ? { redisPing: () => redis.client().ping() } : {}) });
     const metrics = createMetrics({ db, audit, idsRules: ids.rules });
     const operations = { readiness, metrics };
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, pageTokens, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations }, tls, logger);
+    const accessManagement = createAccessManagement({
+      db,
+      audit,
+      clock,
+      decide: (principal, action, target) => access.decide(principal, action, target),
+      breakGlassMs: config.breakGlassMs,
+      patientExists: (patientId) => records.patientExists(patientId),
+    });
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, pageTokens, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations, accessManagement }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,

@@ -12,3 +12,4 @@ export * from "./mfa.js";
 export * from "./compliance.js";
 export * from "./ids.js";
 export * from "./oauth-clients.js";
+export * from "./break-glass.js";

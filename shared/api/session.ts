@@ -5,7 +5,7 @@ export const sessionStage = z.enum(["anonymous", "mfa_required", "enrolment_requ
 export type SessionStage = z.infer<typeof sessionStage>;
 
 /** Roles of staff accounts, which administrators invite. */
-export const staffRole = z.enum(["admin", "doctor", "security_officer"]);
+export const staffRole = z.enum(["admin", "doctor", "security_officer", "nurse", "pharmacist", "clerk"]);
 export type StaffRole = z.infer<typeof staffRole>;
 
 /** Every role; `patient` accounts are invited by a clinician for one Patient record (PHR portal). */

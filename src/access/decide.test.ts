@@ -38,6 +38,16 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["admin", "doctor"], "create", { type: "Binary", id: "b-1" }, false, "access.admin_no_clinical"],
   [["security_officer"], "read", { type: "Binary", id: "b-1" }, false, "access.no_permission"],
   [["security_officer"], "read_quarantine", system, true, "access.permitted"],
+  // ACC-3: emergency access is for care-giving roles; its review is the security officer's; links are the admin's.
+  [["doctor"], "break_glass", patient, true, "access.permitted"],
+  [["nurse"], "break_glass", patient, true, "access.permitted"],
+  [["pharmacist"], "break_glass", patient, true, "access.permitted"],
+  [["clerk"], "break_glass", patient, false, "access.no_permission"],
+  [["admin", "doctor"], "break_glass", patient, false, "access.admin_no_clinical"],
+  [["security_officer"], "review_break_glass", system, true, "access.permitted"],
+  [["doctor"], "review_break_glass", system, false, "access.no_permission"],
+  [["admin"], "link_practitioner", system, true, "access.permitted"],
+  [["security_officer"], "link_practitioner", system, false, "access.no_permission"],
   // NET-1 / LOG-4: only the security officer handles intrusion alerts, responses and the watch list.
   [["security_officer"], "manage_ids", system, true, "access.permitted"],
   [["security_officer"], "manage_watch_list", system, true, "access.permitted"],

@@ -1,47 +1,183 @@
+import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import type { Executor } from "../db/index.js";
-import type { Principal } from "../kernel/index.js";
-import type { AccessAction, AccessTarget, Decision } from "./decide.js";
+import type { Clock, Principal } from "../kernel/index.js";
+import { createAccessStore, type RelationshipSource, type StaffLink } from "./access-store.js";
+import type { NetworkContext } from "./networks.js";
+import type { LoadedPolicy } from "./policy-set.js";
 
 export type RecordAction = "read" | "search" | "create" | "update" | "delete";
 export type RecordCategory = "directory" | "demographic" | "clinical";
 export type Confidentiality = "N" | "R" | "V";
 
-/** A record as the policies see it: never its content, only what decides access. */
 export interface RecordTarget {
   type: string;
   id: string;
   category: RecordCategory;
+  /** The Patient of the compartment; for a Patient its own id (assumed when absent). */
   patientId?: string | undefined;
   confidentiality: Confidentiality;
 }
 
-export interface RecordDecision extends Decision {
-  /** Set when only an active break-glass grant allowed the access. */
+export interface RecordDecision {
+  allowed: boolean;
+  reasonCode: string;
+  policyIds: string[];
+  /** set when only an active break-glass grant allowed it */
   breakGlassId?: string | undefined;
 }
 
 export interface RecordAuthorizer {
+  /** Decides one action on one record; never throws for a policy outcome, fails closed on an evaluation error. @throws {Error} when the database cannot be read. */
   decide(action: RecordAction, target: RecordTarget): Promise<RecordDecision>;
 }
 
-/** What a record write changes for access: structural, so this module never imports the FHIR module. */
-export interface RecordChange {
-  resource: { resourceType: string; id?: string | undefined; [key: string]: unknown };
-  patientId?: string | undefined;
-  deleted: boolean;
-  authorAccountId: string;
+/**
+ * Purpose of use (HL7 v3 ActReason) each role's requests serve; a Consent denying that purpose closes the record.
+ * Emergency access (ETREAT) is the break-glass override and is never refused by consent.
+ */
+const purposeOfRole: Partial<Record<string, string>> = { doctor: "TREAT", nurse: "TREAT", pharmacist: "TREAT", clerk: "HOPERAT" };
+
+/** Roles whose requests are checked against relationships, consent and break-glass grants. */
+const staffRoles = new Set(["doctor", "nurse", "pharmacist", "clerk"]);
+
+interface PatientFacts {
+  relationship: readonly RelationshipSource[];
+  consentDenied: boolean;
+  breakGlassId: string | undefined;
 }
 
-/** Decides record access for one principal by the patient compartment the record belongs to. */
-export function createRecordAuthorizer(
-  decide: (subject: Principal, action: AccessAction, target: AccessTarget) => Decision,
-  principal: Principal,
-  _executor?: Executor,
-): RecordAuthorizer {
-  return {
-    async decide(action, target) {
-      if (target.patientId === undefined) return { allowed: false, reasonCode: "access.no_permission", policyIds: [] };
-      return decide(principal, action, { type: "Patient", id: target.patientId });
-    },
+let policySetCounter = 0;
+
+/** The facts a record decision rests on besides role and record: what the access tables say for this patient. */
+export interface RecordDecisionFacts {
+  /** How the principal is related to the patient (empty: not related). */
+  relationship: readonly RelationshipSource[];
+  consentDenied: boolean;
+  /** Whether to evaluate as under an active break-glass grant. */
+  breakGlass: boolean;
+}
+
+/** Who asks, as far as the record policies look: account, roles, own Patient, network. */
+export type RecordPrincipal = Pick<Principal, "accountId" | "roles" | "patientId"> & { network?: { ip: string } | undefined };
+
+/**
+ * The pure Cedar evaluation of record policies given the facts; the compliance checks probe it with synthetic
+ * principals. Never throws for an evaluation error: it denies (`access.policy_error`).
+ * @throws {Error} when the policies do not parse.
+ */
+export function createRecordPolicyEvaluator(
+  policies: readonly LoadedPolicy[],
+  networkOf: (ip: string | undefined) => NetworkContext = () => ({ adminNetwork: true, securityNetwork: true }),
+): (principal: RecordPrincipal, action: RecordAction, target: RecordTarget, facts: RecordDecisionFacts) => RecordDecision {
+  // Own id per instance: tests build several deciders over different policy lists in one process.
+  const policySetId = `mamori-records-${++policySetCounter}`;
+  const staticPolicies = Object.fromEntries(policies.map((policy) => [policy.id, policy.text]));
+  const parsed = cedar.preparsePolicySet(policySetId, { staticPolicies });
+  if (parsed.type === "failure") throw new Error(parsed.errors.map((error) => error.message).join("; "));
+  const byId = new Map(policies.map((policy) => [policy.id, policy]));
+
+  return (principal, action, target, facts) => {
+    const patientId = patientOf(target);
+    const user = { type: "User", id: principal.accountId };
+    const resource = { type: "Record", id: `${target.type}/${target.id}` };
+    const answer = cedar.statefulIsAuthorized({
+      principal: user,
+      action: { type: "Action", id: action },
+      resource,
+      context: {
+        ...networkOf(principal.network?.ip),
+        relationship: facts.relationship.length > 0,
+        relationshipSource: facts.relationship.join(","),
+        breakGlass: facts.breakGlass,
+        consentDenied: facts.consentDenied,
+      },
+      preparsedPolicySetId: policySetId,
+      entities: [
+        { uid: user, attrs: principal.patientId ? { patientId: principal.patientId } : {}, parents: principal.roles.map((role) => ({ type: "Role", id: role })) },
+        ...principal.roles.map((role) => ({ uid: { type: "Role", id: role }, attrs: {}, parents: [] })),
+        {
+          uid: resource,
+          attrs: { fhirType: target.type, category: target.category, confidentiality: target.confidentiality, ...(patientId ? { patient: patientId } : {}) },
+          parents: [],
+        },
+      ],
+    });
+    if (answer.type === "failure") return { allowed: false, reasonCode: "access.policy_error", policyIds: [] };
+    const policyIds = answer.response.diagnostics.reason;
+    if (answer.response.diagnostics.errors.length > 0 && answer.response.decision !== "allow") return { allowed: false, reasonCode: "access.policy_error", policyIds };
+    if (answer.response.decision === "allow") return { allowed: true, reasonCode: "access.permitted", policyIds };
+    const reason = policyIds.map((id) => byId.get(id)?.annotations["reason"]).find(Boolean);
+    return { allowed: false, reasonCode: reason ?? "access.no_permission", policyIds };
+  };
+}
+
+/** The Patient of a record's compartment: its own id for a Patient, none for the directory. */
+function patientOf(target: RecordTarget): string | undefined {
+  if (target.category === "directory") return undefined;
+  return target.patientId ?? (target.type === "Patient" ? target.id : undefined);
+}
+
+/**
+ * Builds the factory of per-request record authorizers over the loaded Cedar policies. Relationship, consent and
+ * break-glass facts are read from the access tables once per patient per authorizer (one request).
+ * @throws {Error} when the policies do not parse.
+ */
+export function createRecordAuthorizers(deps: {
+  policies: readonly LoadedPolicy[];
+  networkOf: (ip: string | undefined) => NetworkContext;
+  executor: Executor | undefined;
+  clock: Clock;
+}): (principal: Principal, executor?: Executor) => RecordAuthorizer {
+  const evaluate = createRecordPolicyEvaluator(deps.policies, deps.networkOf);
+
+  return (principal, executor) => {
+    const database = executor ?? deps.executor;
+    const isStaff = principal.roles.some((role) => staffRoles.has(role));
+    const purposes = [...new Set(principal.roles.flatMap((role) => purposeOfRole[role] ?? []))];
+    let link: Promise<StaffLink | undefined> | undefined;
+    const factsByPatient = new Map<string, Promise<PatientFacts>>();
+    const none: PatientFacts = { relationship: [], consentDenied: false, breakGlassId: undefined };
+
+    async function factsOf(patientId: string | undefined): Promise<PatientFacts> {
+      // Patients, administrators and security officers are decided on role alone: no table is read for them.
+      if (!patientId || !isStaff) return none;
+      if (!database) throw new Error("record decisions need the database");
+      const store = createAccessStore(database);
+      if (!link) {
+        link = store.staffLink(principal.accountId);
+        link.catch(() => {
+          link = undefined;
+        });
+      }
+      let facts = factsByPatient.get(patientId);
+      if (!facts) {
+        facts = (async () => {
+          const staffLink = await link;
+          const [relationship, consentDenied, breakGlassId] = await Promise.all([
+            store.relationshipSources(patientId, principal.accountId, staffLink),
+            store.consentDenies(patientId, staffLink?.departmentId, purposes),
+            store.activeBreakGlass(principal.accountId, patientId, deps.clock.now()),
+          ]);
+          return { relationship, consentDenied, breakGlassId };
+        })();
+        factsByPatient.set(patientId, facts);
+        // A failed lookup must not be cached as an answer for the rest of the request.
+        facts.catch(() => factsByPatient.delete(patientId));
+      }
+      return facts;
+    }
+
+    return {
+      async decide(action, target) {
+        const facts = await factsOf(patientOf(target));
+        const plain = evaluate(principal, action, target, { ...facts, breakGlass: false });
+        if (plain.allowed || !facts.breakGlassId) return plain;
+        const emergency = evaluate(principal, action, target, { ...facts, breakGlass: true });
+        if (!emergency.allowed) return plain;
+        // Counted for the security officer's review: how much the grant was actually used.
+        await createAccessStore(database!).countBreakGlassUse(facts.breakGlassId);
+        return { ...emergency, reasonCode: "access.break_glass", breakGlassId: facts.breakGlassId };
+      },
+    };
   };
 }

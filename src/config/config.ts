@@ -24,6 +24,8 @@ export interface Config {
   password: { minLength: number; argon2MemoryKiB: number; argon2Iterations: number };
   lockout: { threshold: number; ipThreshold: number; lockMs: number };
   dormantDays: number;
+  /** Lifetime of an emergency (break-glass) grant. */
+  breakGlassMs: number;
   audit: { batchWindowMs: number; retentionYears: number; checkpoints: { everyEntries: number; everyMs: number; exportDir: string | undefined } };
   /** SIEM export sinks; each is off when unset. */
   siem: { file?: string; syslog?: { host: string; port: number; caFile?: string } };
@@ -44,6 +46,7 @@ export interface Config {
     absoluteLimitMs: number;
     dormantDays: number;
     maxAdmins: number;
+    breakGlassReviewDays: number;
     checkpointMaxAgeMs: number;
     siemMaxLag: number;
     ntpServer: { host: string; port: number } | undefined;
@@ -153,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       argon2Iterations: e.MAMORI_ARGON2_ITERATIONS,
     },
     dormantDays: e.MAMORI_DORMANT_DAYS,
+    breakGlassMs: e.MAMORI_BREAK_GLASS_MINUTES * 60_000,
     lockout: { threshold: e.MAMORI_LOCKOUT_THRESHOLD, ipThreshold: e.MAMORI_LOCKOUT_IP_THRESHOLD, lockMs: e.MAMORI_LOCKOUT_MINUTES * 60_000 },
     audit: {
       batchWindowMs: e.MAMORI_AUDIT_BATCH_WINDOW_MS,
@@ -225,6 +229,7 @@ function complianceSettings(e: Environment): Config["compliance"] {
     absoluteLimitMs: e.MAMORI_COMPLIANCE_ABSOLUTE_LIMIT_HOURS * 3_600_000,
     dormantDays: e.MAMORI_COMPLIANCE_DORMANT_DAYS,
     maxAdmins: e.MAMORI_COMPLIANCE_MAX_ADMINS,
+    breakGlassReviewDays: e.MAMORI_COMPLIANCE_BREAK_GLASS_REVIEW_DAYS,
     checkpointMaxAgeMs: e.MAMORI_COMPLIANCE_CHECKPOINT_MAX_AGE_MINUTES * 60_000,
     siemMaxLag: e.MAMORI_COMPLIANCE_SIEM_MAX_LAG,
     // RFC 5905: NTP listens on UDP 123.

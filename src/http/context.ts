@@ -1,3 +1,4 @@
+import type { AccessManagement } from "../access/index.js";
 import type { Config } from "../config/index.js";
 import type { Audit, AuditQuery, PatientHistory } from "../audit/index.js";
 import type { Compliance } from "../compliance/index.js";
@@ -45,4 +46,6 @@ export interface HttpServices {
   incidents: Incidents;
   /** Readiness for the load balancer and this node's Prometheus metrics (GET /health/*, /metrics). */
   operations: { readiness: Readiness; metrics: Metrics };
+  /** Break-glass grants and reviews, care relationships, staff ↔ Practitioner links (authorizes and audits inside). */
+  accessManagement: AccessManagement;
 }

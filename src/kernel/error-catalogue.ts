@@ -34,6 +34,8 @@ export const errorCatalogue = {
   "identity.sign_in_delayed": { status: 429, issue: "throttled", ja: "失敗が続いたため、少し待ってからもう一度お試しください。", en: "After failed attempts, please wait a moment before trying again." },
   "identity.sign_in_locked": { status: 429, issue: "throttled", ja: "失敗が多すぎるため、ログインが一時的にロックされています。しばらくしてからお試しいただくか、管理者に連絡してください。", en: "Sign-in is temporarily locked after too many failed attempts. Try again later or contact your administrator." },
   "access.denied": { status: 403, issue: "forbidden", ja: "この操作の権限がありません。", en: "You do not have permission for this action." },
+  "access.break_glass_reason": { status: 422, issue: "invalid", ja: "緊急時アクセスの理由を10文字以上500文字以内で入力してください。", en: "Give the reason for emergency access in 10 to 500 characters." },
+  "access.review_not_found": { status: 404, issue: "not-found", ja: "未確認の緊急時アクセスが見つかりません（既に確認済みの可能性があります）。", en: "No open emergency-access review was found (it may already be closed)." },
   "fhir.invalid_resource": { status: 400, issue: "structure", ja: "リソースの形式が正しくありません。", en: "The resource is not valid FHIR." },
   "fhir.unprocessable": { status: 422, issue: "invalid", ja: "リソースの内容が正しくありません。", en: "The resource content is invalid." },
   "fhir.resource_type_mismatch": { status: 400, issue: "invalid", ja: "リソースの種類がURLと一致しません。", en: "The resource type does not match the URL." },

@@ -1,20 +1,27 @@
-import type { AccessAction, AccessSubject } from "../../access/index.js";
+import { createRecordPolicyEvaluator, type AccessAction, type AccessSubject, type RecordAction, type RecordTarget } from "../../access/index.js";
 import { outcome, type ComplianceCheck } from "../check.js";
 
 const clinicalActions: AccessAction[] = ["read", "search", "create", "update", "delete"];
+const recordActions: RecordAction[] = ["read", "search", "create", "update", "delete"];
+const recordProbes: RecordTarget[] = [
+  { type: "Observation", id: "compliance-probe", category: "clinical", patientId: "compliance-probe", confidentiality: "N" },
+  { type: "Patient", id: "compliance-probe", category: "demographic", patientId: "compliance-probe", confidentiality: "N" },
+];
 
 /**
  * ACC-2: asks the real policy engine whether synthetic administrators (alone, and also holding a clinical role)
- * may touch a patient's record or an uploaded file. Every answer must be a denial.
+ * may touch a patient's record or an uploaded file, and asks the record policies the same about clinical and
+ * demographic records even with a care relationship and a break-glass grant. Every answer must be a denial.
  */
 export const adminNoClinical: ComplianceCheck = {
   id: "access.admin_no_clinical",
   title: { ja: "管理者による診療情報アクセスの禁止", en: "Administrators cannot read clinical data" },
-  async run({ decide }) {
+  async run({ decide, policies }) {
     const subjects: AccessSubject[] = [
       { accountId: "00000000-0000-4000-8000-00000000c0de", roles: ["admin"] },
       { accountId: "00000000-0000-4000-8000-00000000c0df", roles: ["admin", "doctor"] },
     ];
+    const evaluateRecord = createRecordPolicyEvaluator(policies);
     const allowed: string[] = [];
     let asked = 0;
     for (const subject of subjects) {
@@ -23,6 +30,13 @@ export const adminNoClinical: ComplianceCheck = {
           asked += 1;
           const decision = decide(subject, action, target);
           if (decision.allowed) allowed.push(`${subject.roles.join("+")}:${action}:${target.type}`);
+        }
+      }
+      for (const action of recordActions) {
+        for (const target of recordProbes) {
+          asked += 1;
+          const decision = evaluateRecord(subject, action, target, { relationship: ["care_team"], consentDenied: false, breakGlass: true });
+          if (decision.allowed) allowed.push(`${subject.roles.join("+")}:${action}:Record/${target.type}`);
         }
       }
     }

@@ -102,6 +102,9 @@ describe("compliance checks on a running app", () => {
     const permissive = [...withoutForbids, { id: "admin-reads", file: "test.cedar", text: 'permit (principal in Role::"admin", action == Action::"read", resource is Patient);', annotations: {} }];
     assert.equal(await status(adminNoClinical, { ...context, decide: createDecider(permissive) }), "not_met");
     assert.equal(await status(policiesAnnotated, { ...context, policies: permissive }), "partial");
+    // The record policies too: without their forbid an administrator who is also a doctor would read the records.
+    const withoutRecordForbid = (await loadPolicies()).filter((policy) => policy.id !== "admin-never-reads-patient-records");
+    assert.equal(await status(adminNoClinical, { ...context, policies: withoutRecordForbid }), "not_met");
   });
 
   it("AUTH-2 / AUTH-7: a staff or admin account without a second factor turns the checks not met", async () => {

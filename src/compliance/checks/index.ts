@@ -37,6 +37,8 @@ import { idsRulesEnabled } from "./ids-rules-enabled.js";
 import { idsAlertsHandled } from "./ids-alerts-handled.js";
 import { oidcTokenLifetimes } from "./oidc-token-lifetimes.js";
 import { fhirVersioning } from "./fhir-versioning.js";
+import { breakGlassReviews } from "./break-glass-reviews.js";
+import { consentEnforced } from "./consent-enforced.js";
 
 /**
  * Every live check, in report order. To add one: a file in this folder exporting a ComplianceCheck whose id the
@@ -80,5 +82,7 @@ export const allChecks: readonly ComplianceCheck[] = [
   wafEnabled,
   idsRulesEnabled,
   idsAlertsHandled,
+  breakGlassReviews,
+  consentEnforced,
   oidcTokenLifetimes,
 ];

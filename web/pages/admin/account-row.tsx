@@ -6,7 +6,7 @@ import { ErrorMessage } from "../../components/error-message.js";
 import { useDateTime } from "../../components/use-date-time.js";
 import { AccountSessions } from "./account-sessions.js";
 
-const staffRoles: readonly StaffRole[] = ["doctor", "security_officer", "admin"];
+const staffRoles: readonly StaffRole[] = ["doctor", "nurse", "pharmacist", "clerk", "security_officer", "admin"];
 
 /** One account in the administrators' list, with its actions; the server authorizes and audits each. */
 export function AccountRow({ account, onChanged }: { account: AccountReviewRow; onChanged(): void }) {

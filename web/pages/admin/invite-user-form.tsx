@@ -8,7 +8,7 @@ import { SelectField } from "../../components/select-field.js";
 import { TextField } from "../../components/text-field.js";
 import { useSubmit } from "../../components/use-submit.js";
 
-const roles: readonly StaffRole[] = ["doctor", "security_officer", "admin"];
+const roles: readonly StaffRole[] = ["doctor", "nurse", "pharmacist", "clerk", "security_officer", "admin"];
 
 /** Creates a one-time invitation link for a doctor, a security officer or an administrator. */
 export function InviteUserForm() {

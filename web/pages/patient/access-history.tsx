@@ -4,7 +4,7 @@ import type { AccessHistoryItem } from "../../../shared/api/index.js";
 import { fetchAccessHistory } from "../../api/patient-portal-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
 
-const knownRoles = new Set(["admin", "doctor", "security_officer", "patient"]);
+const knownRoles = new Set(["admin", "doctor", "nurse", "pharmacist", "clerk", "security_officer", "patient"]);
 
 const kindKeys = {
   viewed: "portal.kindViewed",

@@ -46,7 +46,7 @@ export function AcceptInvitationPage({ token, isSetup, onAccepted }: { token: st
         <>
           <dl className="facts">
             <dt>{t("invitation.role")}</dt>
-            <dd data-testid="invitation-role">{invitation.role === "admin" || invitation.role === "doctor" ? t(`roles.${invitation.role}`) : invitation.role}</dd>
+            <dd data-testid="invitation-role">{t(`roles.${invitation.role}`)}</dd>
             <dt>{t("invitation.expiresAt")}</dt>
             <dd>{new Date(invitation.expiresAt).toLocaleString(i18n.language)}</dd>
           </dl>

@@ -1,0 +1,116 @@
+import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
+import type { Database } from "../db/index.js";
+import { AppError, newId, type Clock, type Principal } from "../kernel/index.js";
+import { createAccessStore, type BreakGlassRow, type RelationshipSource, type ReviewOutcome } from "./access-store.js";
+import type { AccessAction, AccessTarget, Decision } from "./decide.js";
+
+export interface BreakGlassGrant {
+  id: string;
+  patientId: string;
+  reason: string;
+  grantedAt: Date;
+  expiresAt: Date;
+}
+
+export interface AccessManagementDeps {
+  db: Database;
+  audit: Audit;
+  clock: Clock;
+  /** The Cedar decision point (`break_glass`, `review_break_glass`, `link_practitioner`). */
+  decide: (principal: Principal, action: AccessAction, target: AccessTarget) => Decision;
+  /** Lifetime of a break-glass grant (MAMORI_BREAK_GLASS_MINUTES). */
+  breakGlassMs: number;
+  /** Whether a Patient record exists (records module); a grant for an unknown patient is refused. */
+  patientExists: (patientId: string) => Promise<boolean>;
+}
+
+/** Longest list a page of the review queue or "my patients" returns. */
+const listLimit = 500;
+
+/**
+ * Emergency access (break-glass) and its review, staff ↔ Practitioner links, and the clinician's own care
+ * relationships. Every call is authorized by Cedar and audited (`access.*`); the grant itself is audited as
+ * `access.break_glass` with the break-glass flag, which the intrusion detection rule `break_glass` turns into an
+ * alert for the security officer.
+ */
+export function createAccessManagement(deps: AccessManagementDeps) {
+  const store = () => createAccessStore(deps.db.kysely);
+
+  async function authorize(principal: Principal, action: AccessAction, target: AccessTarget, entry: Pick<AuditEntry, "action" | "resource" | "patientId">): Promise<(extra?: Partial<AuditEntry>) => Promise<void>> {
+    const decision = deps.decide(principal, action, target);
+    const base = { ...entry, actor: actorOf(principal), network: principal.network };
+    if (!decision.allowed) {
+      await deps.audit.record({ ...base, outcome: "denied", reasonCode: decision.reasonCode });
+      throw new AppError("access.denied", { detail: decision.reasonCode });
+    }
+    return async (extra = {}) => {
+      await deps.audit.record({ ...base, outcome: "success", reasonCode: decision.reasonCode, ...extra });
+    };
+  }
+
+  return {
+    /**
+     * Grants the clinician emergency access to one patient for MAMORI_BREAK_GLASS_MINUTES.
+     * @throws {AppError} `access.denied` (not a care-giving role), `access.break_glass_reason` (reason not 10–500
+     * characters), `fhir.not_found` (no such Patient).
+     */
+    async grant(principal: Principal, input: { patientId: string; reason: string }): Promise<BreakGlassGrant> {
+      const id = newId();
+      const done = await authorize(principal, "break_glass", { type: "Patient", id: input.patientId }, { action: "access.break_glass", resource: { type: "BreakGlass", id }, patientId: input.patientId });
+      const reason = input.reason.trim();
+      if ([...reason].length < 10 || [...reason].length > 500) throw new AppError("access.break_glass_reason");
+      if (!(await deps.patientExists(input.patientId))) throw new AppError("fhir.not_found");
+      const grantedAt = deps.clock.now();
+      const grant = { id, patientId: input.patientId, reason, grantedAt, expiresAt: new Date(grantedAt.getTime() + deps.breakGlassMs) };
+      await store().insertBreakGlass({ ...grant, accountId: principal.accountId });
+      await done({ breakGlass: true });
+      return grant;
+    },
+
+    /** The caller's grants in force now. */
+    async mine(principal: Principal): Promise<BreakGlassGrant[]> {
+      const rows = await store().breakGlassGrants({ accountId: principal.accountId, activeAt: deps.clock.now() }, listLimit);
+      return rows.map(({ id, patientId, reason, grantedAt, expiresAt }) => ({ id, patientId, reason, grantedAt, expiresAt }));
+    },
+
+    /** The security officer's review queue, newest first. @throws {AppError} `access.denied`. */
+    async reviews(principal: Principal, status: "open" | "closed"): Promise<BreakGlassRow[]> {
+      const done = await authorize(principal, "review_break_glass", { type: "System" }, { action: "access.break_glass_reviews_read", resource: { type: "BreakGlass" } });
+      const rows = await store().breakGlassGrants({ status }, listLimit);
+      await done();
+      return rows;
+    },
+
+    /**
+     * Closes the review of one grant with its outcome and the officer's note; audited.
+     * @throws {AppError} `access.denied`, `access.review_not_found` (no such open review).
+     */
+    async closeReview(principal: Principal, id: string, input: { outcome: ReviewOutcome; note: string }): Promise<void> {
+      const [grant] = await store().breakGlassGrants({ id }, 1);
+      const done = await authorize(principal, "review_break_glass", { type: "System" }, { action: "access.break_glass_review", resource: { type: "BreakGlass", id }, patientId: grant?.patientId });
+      if (!grant) throw new AppError("access.review_not_found");
+      const closed = await store().closeReview(id, { ...input, by: principal.accountId, at: deps.clock.now() });
+      if (!closed) throw new AppError("access.review_not_found");
+      await done({ reasonCode: `access.review_${input.outcome}` });
+    },
+
+    /** The patients the caller is related to, and how (care team, encounter, department, registration). */
+    async myPatients(principal: Principal): Promise<Array<{ patientId: string; sources: RelationshipSource[] }>> {
+      const link = await store().staffLink(principal.accountId);
+      return store().relatedPatients(principal.accountId, link, listLimit);
+    },
+
+    /**
+     * Links a staff account to the Practitioner it acts as and its department Organization; audited.
+     * @throws {AppError} `access.denied`, `identity.account_not_found` (no such staff account).
+     */
+    async linkPractitioner(principal: Principal, accountId: string, input: { practitionerId: string; departmentId?: string | undefined }): Promise<void> {
+      const done = await authorize(principal, "link_practitioner", { type: "System" }, { action: "access.practitioner_link", resource: { type: "Account", id: accountId } });
+      if ((await store().accountKind(accountId)) !== "staff") throw new AppError("identity.account_not_found");
+      await store().putStaffLink(accountId, { practitionerId: input.practitionerId, departmentId: input.departmentId }, principal.accountId, deps.clock.now());
+      await done();
+    },
+  };
+}
+
+export type AccessManagement = ReturnType<typeof createAccessManagement>;

@@ -1,0 +1,271 @@
+import { sql, type Generated } from "kysely";
+import type { Executor } from "../db/index.js";
+
+export const relationshipSources = ["care_team", "encounter", "department", "registered"] as const;
+export type RelationshipSource = (typeof relationshipSources)[number];
+export type ReviewOutcome = "justified" | "unjustified";
+
+type AccessTables = {
+  access_staff_link: { account_id: string; practitioner_id: string; department_id: string | null; linked_at: Date; linked_by: string };
+  access_care_relationship: {
+    source_type: string;
+    source_id: string;
+    patient_id: string;
+    source: RelationshipSource;
+    practitioner_id: string | null;
+    organization_id: string | null;
+    account_id: string | null;
+  };
+  access_consent_rule: { consent_id: string; patient_id: string; organization_id: string | null; purpose: string | null };
+  access_break_glass: {
+    id: string;
+    account_id: string;
+    patient_id: string;
+    reason: string;
+    granted_at: Date;
+    expires_at: Date;
+    access_count: Generated<number>;
+    review_status: Generated<"open" | "closed">;
+    outcome: ReviewOutcome | null;
+    note: string | null;
+    reviewed_at: Date | null;
+    reviewed_by: string | null;
+  };
+  identity_account: { id: string; display_name: string; kind: "staff" | "patient" };
+};
+
+export interface StaffLink {
+  practitionerId: string;
+  departmentId: string | undefined;
+}
+
+/** One derived care-relationship row; exactly one of the three keys is set. */
+export interface RelationshipRow {
+  patientId: string;
+  source: RelationshipSource;
+  practitionerId?: string | undefined;
+  organizationId?: string | undefined;
+  accountId?: string | undefined;
+}
+
+export interface ConsentRuleRow {
+  patientId: string;
+  organizationId: string | undefined;
+  purpose: string | undefined;
+}
+
+export interface BreakGlassRow {
+  id: string;
+  accountId: string;
+  accountName: string;
+  patientId: string;
+  reason: string;
+  grantedAt: Date;
+  expiresAt: Date;
+  accessCount: number;
+  status: "open" | "closed";
+  outcome: ReviewOutcome | undefined;
+  note: string | undefined;
+  reviewedAt: Date | undefined;
+}
+
+/** SQL of the access module: staff links, derived care relationships and consent rules, break-glass grants. */
+export function createAccessStore(executor: Executor) {
+  const db = executor.withTables<AccessTables>();
+  return {
+    async staffLink(accountId: string): Promise<StaffLink | undefined> {
+      const row = await db.selectFrom("access_staff_link").select(["practitioner_id", "department_id"]).where("account_id", "=", accountId).executeTakeFirst();
+      return row ? { practitionerId: row.practitioner_id, departmentId: row.department_id ?? undefined } : undefined;
+    },
+
+    async accountKind(accountId: string): Promise<"staff" | "patient" | undefined> {
+      return (await db.selectFrom("identity_account").select("kind").where("id", "=", accountId).executeTakeFirst())?.kind;
+    },
+
+    async putStaffLink(accountId: string, link: StaffLink, by: string, at: Date): Promise<void> {
+      await db
+        .insertInto("access_staff_link")
+        .values({ account_id: accountId, practitioner_id: link.practitionerId, department_id: link.departmentId ?? null, linked_at: at, linked_by: by })
+        .onConflict((conflict) => conflict.column("account_id").doUpdateSet({ practitioner_id: link.practitionerId, department_id: link.departmentId ?? null, linked_at: at, linked_by: by }))
+        .execute();
+    },
+
+    /** Replaces every row derived from one resource (idempotent: the same resource twice gives the same rows). */
+    async replaceRelationships(sourceType: string, sourceId: string, rows: readonly RelationshipRow[]): Promise<void> {
+      await db.deleteFrom("access_care_relationship").where("source_type", "=", sourceType).where("source_id", "=", sourceId).execute();
+      if (rows.length === 0) return;
+      await db
+        .insertInto("access_care_relationship")
+        .values(
+          rows.map((row) => ({
+            source_type: sourceType,
+            source_id: sourceId,
+            patient_id: row.patientId,
+            source: row.source,
+            practitioner_id: row.practitionerId ?? null,
+            organization_id: row.organizationId ?? null,
+            account_id: row.accountId ?? null,
+          })),
+        )
+        .execute();
+    },
+
+    async hasRelationships(sourceType: string, sourceId: string): Promise<boolean> {
+      const row = await db.selectFrom("access_care_relationship").select("patient_id").where("source_type", "=", sourceType).where("source_id", "=", sourceId).limit(1).executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /** How the account is related to the patient: through its own id, its Practitioner or its department. */
+    async relationshipSources(patientId: string, accountId: string, link: StaffLink | undefined): Promise<RelationshipSource[]> {
+      const rows = await db
+        .selectFrom("access_care_relationship")
+        .select("source")
+        .distinct()
+        .where("patient_id", "=", patientId)
+        .where((eb) =>
+          eb.or([
+            eb("account_id", "=", accountId),
+            ...(link ? [eb("practitioner_id", "=", link.practitionerId)] : []),
+            ...(link?.departmentId ? [eb("organization_id", "=", link.departmentId)] : []),
+          ]),
+        )
+        .execute();
+      return rows.map((row) => row.source).sort();
+    },
+
+    /** Every patient the account is related to, with how. */
+    async relatedPatients(accountId: string, link: StaffLink | undefined, limit: number): Promise<Array<{ patientId: string; sources: RelationshipSource[] }>> {
+      const rows = await db
+        .selectFrom("access_care_relationship")
+        .select(["patient_id", sql<RelationshipSource[]>`array_agg(distinct source order by source)`.as("sources")])
+        .where((eb) =>
+          eb.or([
+            eb("account_id", "=", accountId),
+            ...(link ? [eb("practitioner_id", "=", link.practitionerId)] : []),
+            ...(link?.departmentId ? [eb("organization_id", "=", link.departmentId)] : []),
+          ]),
+        )
+        .groupBy("patient_id")
+        .orderBy("patient_id")
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({ patientId: row.patient_id, sources: row.sources }));
+    },
+
+    async replaceConsentRules(consentId: string, rules: readonly ConsentRuleRow[]): Promise<void> {
+      await db.deleteFrom("access_consent_rule").where("consent_id", "=", consentId).execute();
+      if (rules.length === 0) return;
+      await db
+        .insertInto("access_consent_rule")
+        .values(rules.map((rule) => ({ consent_id: consentId, patient_id: rule.patientId, organization_id: rule.organizationId ?? null, purpose: rule.purpose ?? null })))
+        .execute();
+    },
+
+    /** Whether an active consent of the patient denies this department or any of these purposes. */
+    async consentDenies(patientId: string, departmentId: string | undefined, purposes: readonly string[]): Promise<boolean> {
+      const rows = await db.selectFrom("access_consent_rule").select(["organization_id", "purpose"]).where("patient_id", "=", patientId).execute();
+      // A rule naming both an organization and a purpose denies only their combination.
+      return rows.some(
+        (rule) => (rule.organization_id === null || rule.organization_id === departmentId) && (rule.purpose === null || purposes.includes(rule.purpose)),
+      );
+    },
+
+    async countConsentRules(): Promise<{ rules: number; patients: number }> {
+      const row = await db
+        .selectFrom("access_consent_rule")
+        .select([sql<string>`count(*)`.as("rules"), sql<string>`count(distinct patient_id)`.as("patients")])
+        .executeTakeFirstOrThrow();
+      return { rules: Number(row.rules), patients: Number(row.patients) };
+    },
+
+    async insertBreakGlass(row: { id: string; accountId: string; patientId: string; reason: string; grantedAt: Date; expiresAt: Date }): Promise<void> {
+      await db
+        .insertInto("access_break_glass")
+        .values({ id: row.id, account_id: row.accountId, patient_id: row.patientId, reason: row.reason, granted_at: row.grantedAt, expires_at: row.expiresAt })
+        .execute();
+    },
+
+    /** The account's grant for this patient that is in force at `now`, latest expiry first. */
+    async activeBreakGlass(accountId: string, patientId: string, now: Date): Promise<string | undefined> {
+      const row = await db
+        .selectFrom("access_break_glass")
+        .select("id")
+        .where("account_id", "=", accountId)
+        .where("patient_id", "=", patientId)
+        .where("granted_at", "<=", now)
+        .where("expires_at", ">", now)
+        .orderBy("expires_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return row?.id;
+    },
+
+    async countBreakGlassUse(id: string): Promise<void> {
+      await db.updateTable("access_break_glass").set((eb) => ({ access_count: eb("access_count", "+", 1) })).where("id", "=", id).execute();
+    },
+
+    async breakGlassGrants(filter: { accountId?: string; activeAt?: Date; status?: "open" | "closed"; id?: string }, limit: number): Promise<BreakGlassRow[]> {
+      let query = db
+        .selectFrom("access_break_glass as g")
+        .leftJoin("identity_account as a", "a.id", "g.account_id")
+        .select([
+          "g.id",
+          "g.account_id",
+          "a.display_name",
+          "g.patient_id",
+          "g.reason",
+          "g.granted_at",
+          "g.expires_at",
+          "g.access_count",
+          "g.review_status",
+          "g.outcome",
+          "g.note",
+          "g.reviewed_at",
+        ]);
+      if (filter.id !== undefined) query = query.where("g.id", "=", filter.id);
+      if (filter.accountId !== undefined) query = query.where("g.account_id", "=", filter.accountId);
+      if (filter.activeAt !== undefined) query = query.where("g.granted_at", "<=", filter.activeAt).where("g.expires_at", ">", filter.activeAt);
+      if (filter.status !== undefined) query = query.where("g.review_status", "=", filter.status);
+      const rows = await query.orderBy("g.granted_at", "desc").orderBy("g.id").limit(limit).execute();
+      return rows.map((row) => ({
+        id: row.id,
+        accountId: row.account_id,
+        accountName: row.display_name ?? "",
+        patientId: row.patient_id,
+        reason: row.reason,
+        grantedAt: new Date(row.granted_at),
+        expiresAt: new Date(row.expires_at),
+        accessCount: Number(row.access_count),
+        status: row.review_status,
+        outcome: row.outcome ?? undefined,
+        note: row.note ?? undefined,
+        reviewedAt: row.reviewed_at ? new Date(row.reviewed_at) : undefined,
+      }));
+    },
+
+    /** Closes an open review; false when there is no such open review (already closed or unknown). */
+    async closeReview(id: string, review: { outcome: ReviewOutcome; note: string; by: string; at: Date }): Promise<boolean> {
+      const result = await db
+        .updateTable("access_break_glass")
+        .set({ review_status: "closed", outcome: review.outcome, note: review.note, reviewed_by: review.by, reviewed_at: review.at })
+        .where("id", "=", id)
+        .where("review_status", "=", "open")
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** Open reviews and the oldest grant among them (compliance ACC-3). */
+    async openReviews(grantedBefore: Date): Promise<{ open: number; overdue: number; oldest: Date | undefined; total: number }> {
+      const row = await db
+        .selectFrom("access_break_glass")
+        .select([
+          sql<string>`count(*) filter (where review_status = 'open')`.as("open"),
+          sql<string>`count(*) filter (where review_status = 'open' and granted_at < ${grantedBefore})`.as("overdue"),
+          sql<Date | null>`min(granted_at) filter (where review_status = 'open')`.as("oldest"),
+          sql<string>`count(*)`.as("total"),
+        ])
+        .executeTakeFirstOrThrow();
+      return { open: Number(row.open), overdue: Number(row.overdue), oldest: row.oldest ? new Date(row.oldest) : undefined, total: Number(row.total) };
+    },
+  };
+}
