@@ -108,8 +108,9 @@ export async function runTransaction(
   const now = deps.clock.now();
   const responses = new Map<number, TransactionBundle["entry"][number]>();
   await deps.db.kysely.transaction().execute(async (trx) => {
-    const authorizer = deps.access.recordAuthorizer(principal, trx);
     for (const entry of ordered) {
+      // A fresh authorizer per entry: an earlier entry may have created the care relationship a later one needs.
+      const authorizer = deps.access.recordAuthorizer(principal, trx);
       try {
         if (entry.method === "POST" && entry.ifNoneExist !== undefined) {
           const params = [...searchParamsFromQuery(entry.ifNoneExist).filter(([name]) => name !== "_count"), ["_count", "2"] as const];

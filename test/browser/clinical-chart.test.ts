@@ -10,11 +10,11 @@ const pending = {
   clinicalWrites: false,
   search: false,
   update: false,
-  care: "needs GET /api/care/patients (care relationships)",
-  breakGlass: "needs the break-glass API (/api/break-glass, reviews) and the care-relationship policy that refuses unrelated clinicians",
-  consent: "needs FHIR create/search/update of Consent and search of Organization on /fhir/R4",
+  care: false,
+  breakGlass: false,
+  consent: false,
   everything: false,
-  uploads: "needs the policy letting a patient add a DocumentReference to their own record",
+  uploads: false,
 };
 
 const patientNames = { familyKanji: "北条", givenKanji: "政子", familyKana: "ホウジョウ", givenKana: "マサコ" };
