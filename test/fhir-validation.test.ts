@@ -72,6 +72,8 @@ describe("validateResource (FHIR R4)", () => {
       { name: "a string where a boolean belongs", type: "Patient", body: () => ({ ...patient(), active: "true" }), code: "fhir.invalid_resource", expression: ["Patient.active"] },
       { name: "a number where a string belongs", type: "Observation", body: () => ({ ...observation(), subject: { reference: 42 } }), code: "fhir.invalid_resource", expression: ["Observation.subject.reference"] },
       { name: "a month 13", type: "Patient", body: () => ({ ...patient(), birthDate: "1974-13-25" }), code: "fhir.invalid_resource", expression: ["Patient.birthDate"] },
+      { name: "29 February of a common year", type: "Patient", body: () => ({ ...patient(), birthDate: "2023-02-29" }), code: "fhir.invalid_resource", expression: ["Patient.birthDate"] },
+      { name: "31 April in a choice dateTime", type: "Observation", body: () => ({ ...observation(), effectiveDateTime: "2024-04-31T10:30:00+09:00" }), code: "fhir.invalid_resource", expression: ["Observation.effectiveDateTime"] },
       { name: "a dateTime without its time zone", type: "Observation", body: () => ({ ...observation(), effectiveDateTime: "2024-05-01T10:30:00" }), code: "fhir.invalid_resource", expression: ["Observation.effectiveDateTime"] },
       { name: "a missing required primitive (Observation.status)", type: "Observation", body: () => ({ ...observation(), status: undefined }), code: "fhir.invalid_resource", expression: ["Observation.status"] },
       { name: "a missing required element (Observation.code)", type: "Observation", body: () => ({ ...observation(), code: undefined }), code: "fhir.invalid_resource", expression: ["Observation.code"] },
@@ -135,6 +137,10 @@ describe("validateResource (FHIR R4)", () => {
     const started = performance.now();
     assert.deepEqual(refusal("DiagnosticReport", hostile).expression, ["DiagnosticReport.presentedForm[0].data"]);
     assert.ok(performance.now() - started < 1000, `${performance.now() - started} ms`);
+  });
+
+  it("accepts 29 February of a leap year and partial dates", () => {
+    for (const birthDate of ["2024-02-29", "2000-02-29", "1984", "1984-07"]) assert.equal(validateResource("Patient", { ...buildPatient(), birthDate }).birthDate, birthDate);
   });
 
   it("accepts narrative made of formatting, links, tables and images", () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import type { FhirJsonSchema } from "./schema-subset.js";
+import { calendarDateFormat, type FhirJsonSchema } from "./schema-subset.js";
 import { validatedTypes, type ValidatedType } from "./types.js";
 
 /**
@@ -18,6 +18,7 @@ export function createSchemaChecker(): SchemaChecker {
   const schema = JSON.parse(readFileSync(new URL("./fhir-r4.schema.json", import.meta.url), "utf8")) as FhirJsonSchema;
   // strict: false because the FHIR schema uses draft-06 keywords ajv's strict mode does not know (e.g. discriminator).
   const ajv = new Ajv({ strict: false, allErrors: true });
+  ajv.addFormat(calendarDateFormat, { type: "string", validate: isCalendarDate });
   ajv.addSchema(schema);
   const validators = new Map<ValidatedType, ValidateFunction>();
   for (const type of validatedTypes) {
@@ -32,6 +33,18 @@ export function createSchemaChecker(): SchemaChecker {
       return (validate.errors ?? []).map((error) => expressionOf(type, error));
     },
   };
+}
+
+/**
+ * Whether the day of a FHIR date, dateTime or instant exists in its month (the pattern checks only 01–31). A value
+ * without a day, or that the pattern refuses anyway, passes here so that the pattern's own error names it.
+ */
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!match) return true;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  // Day 0 of the next month is the last day of this one; UTC keeps time zones out of it.
+  return month < 1 || month > 12 || day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /** `/name/0/family` → `Patient.name[0].family`, plus the unknown or missing property the error names. */

@@ -60,10 +60,15 @@ export function xmlSchemaPatternToJs(pattern: string): string {
   return result;
 }
 
+/** The format the schema checker registers for "Dates SHALL be valid dates" (R4 date, dateTime, instant). */
+export const calendarDateFormat = "fhir-calendar-date";
+const dateTypes = ["date", "dateTime", "instant"];
+
 /**
  * The part of the official FHIR R4 JSON schema that the given resource types reach through `$ref`, unchanged except
  * for `ResourceList` (see {@link containedResource}), base64Binary's pattern made linear ({@link linearPatterns}) and
- * patterns read as XML Schema does ({@link xmlSchemaPatternToJs}), with `id` renamed `$id` and `$schema` dropped so that ajv
+ * patterns read as XML Schema does ({@link xmlSchemaPatternToJs}), date, dateTime and instant values marked with
+ * {@link calendarDateFormat} (their patterns allow 31 February), with `id` renamed `$id` and `$schema` dropped so that ajv
  * (draft-07 by default) reads the draft-06 document.
  */
 export function schemaSubset(full: FhirJsonSchema, roots: readonly string[] = validatedTypes): FhirJsonSchema {
@@ -78,8 +83,16 @@ export function schemaSubset(full: FhirJsonSchema, roots: readonly string[] = va
     for (const match of JSON.stringify(definition).matchAll(/"\$ref":"#\/definitions\/([A-Za-z0-9_]+)"/g)) pending.push(match[1]!);
   }
   const sorted = Object.fromEntries(Object.keys(definitions).sort().map((name) => [name, definitions[name]]));
-  const translated = JSON.parse(JSON.stringify(sorted, (key, value: unknown) => (key === "pattern" && typeof value === "string" ? xmlSchemaPatternToJs(linearPatterns[value] ?? value) : value))) as Record<string, unknown>;
-  return { $id: full.id ?? full.$id, description: "Subset of the official FHIR R4 (4.0.1) JSON schema, CC0.", definitions: translated };
+  // Choice elements (effectiveDateTime) repeat their type's pattern inline instead of referring to the type.
+  const datePatterns = new Set(dateTypes.map((name) => (full.definitions[name] as { pattern?: string }).pattern));
+  const translated = JSON.parse(
+    JSON.stringify(sorted, (key, value: unknown) => {
+      if (key === "pattern" && typeof value === "string") return xmlSchemaPatternToJs(linearPatterns[value] ?? value);
+      const pattern = typeof value === "object" && value !== null ? (value as { pattern?: unknown }).pattern : undefined;
+      return typeof pattern === "string" && datePatterns.has(pattern) ? { ...(value as object), format: calendarDateFormat } : value;
+    }),
+  ) as Record<string, unknown>;
+  return { $id: full.id ?? full.$id, description: "Subset of the official FHIR R4 (4.0.1) JSON schema (CC0), adapted by src/fhir/validation/schema-subset.ts.", definitions: translated };
 }
 
 // Regenerates the carried schema: `node --import tsx src/fhir/validation/schema-subset.ts <fhir.schema.json.zip>`.
