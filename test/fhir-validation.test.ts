@@ -74,6 +74,7 @@ describe("validateResource (FHIR R4)", () => {
       { name: "a month 13", type: "Patient", body: () => ({ ...patient(), birthDate: "1974-13-25" }), code: "fhir.invalid_resource", expression: ["Patient.birthDate"] },
       { name: "29 February of a common year", type: "Patient", body: () => ({ ...patient(), birthDate: "2023-02-29" }), code: "fhir.invalid_resource", expression: ["Patient.birthDate"] },
       { name: "31 April in a choice dateTime", type: "Observation", body: () => ({ ...observation(), effectiveDateTime: "2024-04-31T10:30:00+09:00" }), code: "fhir.invalid_resource", expression: ["Observation.effectiveDateTime"] },
+      { name: "a choice dateTime in the wrong format, named once", type: "Observation", body: () => ({ ...observation(), effectiveDateTime: "2024/05/01" }), code: "fhir.invalid_resource", expression: ["Observation.effectiveDateTime"] },
       { name: "a dateTime without its time zone", type: "Observation", body: () => ({ ...observation(), effectiveDateTime: "2024-05-01T10:30:00" }), code: "fhir.invalid_resource", expression: ["Observation.effectiveDateTime"] },
       { name: "a missing required primitive (Observation.status)", type: "Observation", body: () => ({ ...observation(), status: undefined }), code: "fhir.invalid_resource", expression: ["Observation.status"] },
       { name: "a missing required element (Observation.code)", type: "Observation", body: () => ({ ...observation(), code: undefined }), code: "fhir.invalid_resource", expression: ["Observation.code"] },

@@ -36,7 +36,7 @@ export function validateResource(type: string, body: unknown): FhirResource {
   if (resource["resourceType"] !== type) throw new AppError("fhir.resource_type_mismatch", { expression: ["resourceType"] });
   if (!isValidatedType(type)) throw new AppError("fhir.invalid_resource", { expression: ["resourceType"], detail: "resource type not stored here" });
   prepareValidation();
-  const expressions = [...new Set([...checkers!.schema.check(type, resource), ...checkers!.structure.check(resource), ...conflictingChoices(resource, type)])];
+  const expressions = withoutChoiceDuplicates([...new Set([...checkers!.schema.check(type, resource), ...checkers!.structure.check(resource), ...conflictingChoices(resource, type)])]);
   if (expressions.length > 0) {
     throw new AppError("fhir.invalid_resource", { expression: expressions.slice(0, maxExpressions), detail: `${expressions.length} element(s) do not conform to FHIR R4 ${type}` });
   }
@@ -45,4 +45,13 @@ export function validateResource(type: string, body: unknown): FhirResource {
     if (active) throw new AppError("fhir.unprocessable", { expression: [narrative.expression], detail: `narrative refused: ${active}` });
   }
   return resource as FhirResource;
+}
+
+/** Drops `Observation.effective[x]` when `Observation.effectiveDateTime` names the same element more precisely. */
+function withoutChoiceDuplicates(expressions: string[]): string[] {
+  return expressions.filter((expression) => {
+    if (!expression.endsWith("[x]")) return true;
+    const base = expression.slice(0, -3);
+    return !expressions.some((other) => other.length > base.length && other.startsWith(base) && /^[A-Z]/.test(other.charAt(base.length)));
+  });
 }
