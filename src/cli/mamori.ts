@@ -6,6 +6,7 @@ import { createAudit } from "../audit/index.js";
 import { createKeyring, openKms } from "../crypto/index.js";
 import { systemClock } from "../kernel/index.js";
 import { createMamori } from "../main.js";
+import { prepareValidation } from "../fhir/validation/index.js";
 import { closeOnSignals } from "../ops/shutdown.js";
 import { complianceUsage, isComplianceCommand, runComplianceCommand } from "./compliance-commands.js";
 import { renderErrorCatalogueDoc } from "./error-doc.js";
@@ -48,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
 async function start(config: Readonly<Config>): Promise<number> {
   const startedAt = performance.now();
   const mamori = await createMamori(config);
+  // Before the first request, so the first FHIR write does not wait for the definitions to load.
+  prepareValidation();
   await mamori.app.listen({ host: config.host, port: config.port });
   const link = await mamori.issueSetupLink();
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);

@@ -1,9 +1,10 @@
-import { scopesPermit, type Access, type RecordAction, type RecordAuthorizer, type RecordTarget } from "../access/index.js";
+import { scopesPermit, type Access, type Confidentiality, type RecordAction, type RecordAuthorizer, type RecordTarget } from "../access/index.js";
 import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import { isUniqueViolation, type Executor } from "../db/index.js";
 import { AppError, type Principal } from "../kernel/index.js";
-import { categoryOf, confidentialityOf, patientIdOf, resourceTypes, type FhirResource, type SupportedType } from "./resources/index.js";
+import { categoryOf, resourceTypes, type FhirResource, type SupportedType } from "./resources/index.js";
+import { confidentialityOf, referencedPatientId } from "./validation/index.js";
 import type { SearchIndex } from "./search/index.js";
 import { createFhirStore, type VersionRow } from "./store.js";
 
@@ -33,7 +34,7 @@ export const accountIdentifierSystem = "urn:mamori:account";
 export const bodyContext = (type: string, id: string, version: number) => `fhir:${type}/${id}/_history/${version}`;
 
 /** The policy view of a resource version: never its content. */
-export function targetOf(type: SupportedType, id: string, patientId: string | null | undefined, resource: FhirResource | { confidentiality: RecordTarget["confidentiality"] }): RecordTarget {
+export function targetOf(type: SupportedType, id: string, patientId: string | null | undefined, resource: FhirResource | { confidentiality: Confidentiality }): RecordTarget {
   const confidentiality = "resourceType" in resource ? confidentialityOf(resource) : resource.confidentiality;
   return { type, id, category: categoryOf(type), patientId: patientId ?? undefined, confidentiality };
 }
@@ -77,7 +78,7 @@ export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; acces
     const category = categoryOf(type);
     if (category === "directory") return null;
     if (category === "demographic") return id;
-    const patientId = patientIdOf(type, resource) ?? (type === "Provenance" ? await patientOfTargets(trx, resource) : undefined);
+    const patientId = referencedPatientId(type, resource) ?? (type === "Provenance" ? await patientOfTargets(trx, resource) : undefined);
     const element = "patientElement" in resourceTypes[type] ? (resourceTypes[type] as { patientElement: string }).patientElement : "subject";
     if (patientId === undefined) throw new AppError("fhir.missing_patient", { expression: [`${type}.${element}`] });
     const patient = await createFhirStore(trx).currentVersion("Patient", patientId);

@@ -4,12 +4,12 @@ import type { Keyring } from "../crypto/index.js";
 import type { Database, Executor } from "../db/index.js";
 import { AppError, isAppError, newId, type Clock, type Principal } from "../kernel/index.js";
 import { auditEntryFor, authorizeRecord, bodyContext, createRecordWriter, targetOf, type StoredResource, type WriteOperation } from "./record-writer.js";
-import { isSupportedType, patientIdOf, type FhirResource, type SupportedType } from "./resources/index.js";
+import { isSupportedType, type FhirResource, type SupportedType } from "./resources/index.js";
 import type { ParsedSearch, SearchIndex } from "./search/index.js";
 import { searchParamsFromQuery } from "./search/index.js";
 import { createFhirStore, type ResourceKey, type VersionRow } from "./store.js";
 import { runTransaction, type TransactionBundle } from "./transaction.js";
-import { validateResource } from "./validate.js";
+import { referencedPatientId, validateResource } from "./validation/index.js";
 
 export type { StoredResource } from "./record-writer.js";
 
@@ -112,7 +112,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     } catch (error) {
       // The refusal belongs in the patient's access history too, so name the patient when it is known.
       const current = operation.kind === "create" ? undefined : await createFhirStore(db.kysely).currentVersion(operation.type, operation.id);
-      const patientId = operation.kind === "create" ? patientIdOf(operation.type, { ...operation.resource, id: operation.id }) : current?.patientId;
+      const patientId = operation.kind === "create" ? (operation.type === "Patient" ? operation.id : referencedPatientId(operation.type, operation.resource)) : current?.patientId;
       return refuse({ ...entry, patientId: patientId ?? entry.patientId }, error);
     }
   }

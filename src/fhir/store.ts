@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Executor } from "../db/index.js";
-import type { Confidentiality } from "./resources/index.js";
+import type { Confidentiality } from "./validation/index.js";
 
 type FhirTables = {
   fhir_resource_version: {
