@@ -38,7 +38,12 @@ describe("records at rest (ENC-2)", () => {
       fhir,
     );
     assert.equal(condition.status, 201, condition.text);
-    const allergy = await doctor.client.post("/fhir/R4/AllergyIntolerance", { resourceType: "AllergyIntolerance", patient: subject, code: { text: clinical.allergyText } }, fhir);
+    const allergy = await doctor.client.post("/fhir/R4/AllergyIntolerance", {
+        resourceType: "AllergyIntolerance",
+        clinicalStatus: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", code: "active" }] },
+        patient: subject,
+        code: { text: clinical.allergyText },
+      }, fhir);
     assert.equal(allergy.status, 201, allergy.text);
     // Searching leaves nothing in clear either (index rows, audit entries, page links).
     const search = await doctor.client.post("/fhir/R4/Patient/_search", `family=${encodeURIComponent(marker.familyKana)}`, { contentType: "application/x-www-form-urlencoded" });
