@@ -8,7 +8,7 @@ import { createCompliance, type Compliance } from "./compliance/index.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
-import { createRecords, createSearchIndex, createShredding, openPageToken, patientDataKeyId, sealPageToken, type PageTokens, type Shredding } from "./fhir/index.js";
+import { createRecords, createSearchIndex, createShredding, openPageToken, patientDataKeyId, sealPageToken, type PageTokens, type Records, type Shredding } from "./fhir/index.js";
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, createOidc, type Identity, type Oidc } from "./identity/index.js";
 import { createIncidents, createServiceMode } from "./incidents/index.js";
@@ -27,6 +27,8 @@ export interface Mamori {
   db: Database;
   audit: Audit;
   keyring: Keyring;
+  /** Medical records: every call authorizes the principal, encrypts or decrypts, and audits (in-process loads use it). */
+  records: Records;
   /** Crypto-shredding of a patient (retention rule, dual approval); administrators only. */
   shredding: Shredding;
   identity: Identity;
@@ -254,6 +256,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       db,
       audit,
       keyring,
+      records,
       shredding,
       identity,
       oidc,

@@ -13,6 +13,7 @@ import { renderErrorCatalogueDoc } from "./error-doc.js";
 import { isKeysBackupCommand, keysBackupUsage, runKeysBackupCommand } from "./keys-backup-commands.js";
 import { isSupplyChainCommand, runSupplyChainCommand, supplyChainUsage } from "./supply-chain-commands.js";
 import { isOidcCommand, oidcUsage, runOidcCommand } from "./oidc-commands.js";
+import { generateUsage, isGenerateCommand, runGenerateCommand } from "./generate-command.js";
 
 const usage = `mamori — medical records service
 
@@ -20,12 +21,12 @@ Usage:
   mamori start          run the HTTPS service (embedded defaults, or the environment's settings)
   mamori audit verify   check the audit trail's hash chain; exit 1 when it is broken
   mamori docs           regenerate docs/configuration.md and docs/errors.md
-${keysBackupUsage}${supplyChainUsage}${complianceUsage}${oidcUsage}`;
+${keysBackupUsage}${supplyChainUsage}${complianceUsage}${oidcUsage}${generateUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub] = argv;
   if (command === "docs") return writeDocs();
-  if (command !== "start" && !(command === "audit" && sub === "verify") && !isKeysBackupCommand(command) && !isSupplyChainCommand(command) && !isComplianceCommand(command) && !isOidcCommand(command, sub)) {
+  if (command !== "start" && !(command === "audit" && sub === "verify") && !isKeysBackupCommand(command) && !isSupplyChainCommand(command) && !isComplianceCommand(command) && !isOidcCommand(command, sub) && !isGenerateCommand(command)) {
     process.stderr.write(usage);
     return command === undefined || command === "help" || command === "--help" ? 0 : 2;
   }
@@ -43,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
   if (isSupplyChainCommand(command)) return runSupplyChainCommand(config, argv);
   if (isComplianceCommand(command)) return runComplianceCommand(config, argv);
   if (isOidcCommand(command, sub)) return runOidcCommand(config);
+  if (isGenerateCommand(command)) return runGenerateCommand(config, argv);
   return command === "start" ? start(config) : verifyAudit(config);
 }
 

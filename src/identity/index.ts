@@ -22,6 +22,7 @@ export type { LockoutPolicy, LockState } from "./lockout.js";
 export type { DeactivationListener, LifecycleAction } from "./lifecycle.js";
 export { accessReportCsv, type AccessReport, type AccountReviewRow, type ReviewAction } from "./access-review.js";
 export { hashToken } from "./token-hash.js";
+export { commandLinePrincipal } from "./command-principal.js";
 export { webAuthnTimeoutMs, type RelyingParty } from "./mfa/webauthn.js";
 export { recoveryCodeCount } from "./mfa/recovery-codes.js";
 export { createOidc, rotateOidcSigningKeys, oidcMountPath, escapeHtml, formPageCsp, formPageReferrerPolicy, page, isAcceptableRedirectUri, type Oidc, type OidcSettings, type ClientRegistration, type ClientView, type PendingInteraction } from "./oidc/index.js";
