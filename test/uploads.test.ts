@@ -142,6 +142,21 @@ describe("POST/GET /fhir/R4/Binary and GET /api/uploads/quarantine", () => {
     assert.equal((await app.client().get(`/fhir/R4/Binary/${created.json.id}`)).status, 401);
   });
 
+  it("lets a patient add files to their own record and read them back, and no one else's (PHR-1)", async () => {
+    const patient = await app.signedInPatient(doctor, patientId);
+    const other = await doctor.client.post("/fhir/R4/Patient", buildPatient(), { contentType: "application/fhir+json" });
+    const post = (bytes: Buffer, patient: string, client = doctor.client) => client.post("/fhir/R4/Binary", bytes, { contentType: "image/png", headers: { "x-mamori-patient": patient } });
+    const own = await post(await uploadCorpus.png(), patientId, patient.client);
+    assert.equal(own.status, 201, own.text);
+    assert.equal((await patient.client.get(`/fhir/R4/Binary/${own.json.id}`)).status, 200);
+    assert.equal((await post(await uploadCorpus.png(), other.json.id, patient.client)).status, 403);
+    const theirs = await post(await uploadCorpus.png(), other.json.id);
+    const refused = await patient.client.get(`/fhir/R4/Binary/${theirs.json.id}`);
+    assert.equal(refused.status, 403);
+    // An unknown id is refused exactly like someone else's file: existence does not leak.
+    assert.equal((await patient.client.get("/fhir/R4/Binary/00000000-0000-4000-8000-000000000404")).status, 403);
+  });
+
   it("encrypts stored files under the patient's data key: the database holds no clear bytes", async () => {
     const marker = "UNIQUE-CLEAR-MARKER-4711";
     const created = await upload(doctor, Buffer.from(marker), "text/plain");

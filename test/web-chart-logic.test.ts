@@ -58,7 +58,7 @@ describe("chart logic (web)", () => {
     assert.equal(condition.code?.text, "高血圧症", "the original stays untouched");
   });
 
-  it("builds deny consents for an organisation or a purpose", () => {
+  it("builds deny consents for an organisation or a purpose, each with the policy rule R4 requires (ppc-1)", () => {
     const now = new Date("2026-04-01T00:00:00Z");
     const organisation = buildDenyConsent("p1", { organizationId: "org-1" }, now);
     assert.equal(organisation.provision?.type, "deny");
@@ -67,6 +67,7 @@ describe("chart logic (web)", () => {
     const research = buildDenyConsent("p1", { purpose: "HRESCH" }, now);
     assert.deepEqual(research.provision?.purpose, [{ system: "http://terminology.hl7.org/CodeSystem/v3-ActReason", code: "HRESCH" }]);
     assert.equal(research.status, "active");
+    for (const consent of [organisation, research]) assert.equal(consent.policyRule?.coding?.[0]?.code, "OPTOUT");
   });
 
   it("links uploaded documents to their Binary and reads the id back", () => {

@@ -38,6 +38,12 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["admin", "doctor"], "create", { type: "Binary", id: "b-1" }, false, "access.admin_no_clinical"],
   [["security_officer"], "read", { type: "Binary", id: "b-1" }, false, "access.no_permission"],
   [["security_officer"], "read_quarantine", system, true, "access.permitted"],
+  // PHR-1: a patient adds and reads files of their own record only.
+  [["patient"], "create", { type: "Binary", id: "b-1", patientId: "p-own" }, true, "access.permitted"],
+  [["patient"], "read", { type: "Binary", id: "b-1", patientId: "p-own" }, true, "access.permitted"],
+  [["patient"], "create", { type: "Binary", id: "b-1", patientId: "p-1" }, false, "access.no_permission"],
+  [["patient"], "read", { type: "Binary", id: "b-1", patientId: "p-1" }, false, "access.no_permission"],
+  [["patient"], "read", { type: "Binary", id: "b-1" }, false, "access.no_permission"],
   // ACC-3: emergency access is for care-giving roles; its review is the security officer's; links are the admin's.
   [["doctor"], "break_glass", patient, true, "access.permitted"],
   [["nurse"], "break_glass", patient, true, "access.permitted"],
@@ -122,8 +128,11 @@ describe("access policy (Cedar)", () => {
   });
 
   for (const [roles, action, target, allowed, reasonCode] of matrix) {
-    it(`${allowed ? "allows" : "denies"} ${roles.join("+") || "no role"} to ${action} ${target.type} (${reasonCode})`, () => {
-      const decision = access.decide({ accountId: "00000000-0000-4000-8000-000000000001", roles }, action, target);
+    const owner = "patientId" in target && target.patientId ? ` of ${target.patientId}` : "";
+    it(`${allowed ? "allows" : "denies"} ${roles.join("+") || "no role"} to ${action} ${target.type}${owner} (${reasonCode})`, () => {
+      // A patient account is linked to its own record, p-own.
+      const subject = { accountId: "00000000-0000-4000-8000-000000000001", roles, ...(roles.includes("patient") ? { patientId: "p-own" } : {}) };
+      const decision = access.decide(subject, action, target);
       assert.equal(decision.allowed, allowed);
       assert.equal(decision.reasonCode, reasonCode);
     });

@@ -67,7 +67,7 @@ function expectedAllowed(role: (typeof roles)[number], action: RecordAction, rel
       break;
     case "patient":
       if (category === "directory") base = reads && type === "Organization";
-      else base = relationship === "own" && (reads || (action === "create" && ["Consent", "DocumentReference"].includes(type)));
+      else base = relationship === "own" && (reads || (action === "create" && ["Consent", "DocumentReference"].includes(type)) || (action === "update" && type === "Consent"));
       break;
     case "admin":
       base = category === "directory" && action !== "delete";

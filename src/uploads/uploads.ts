@@ -66,8 +66,8 @@ export function createUploads(deps: {
   }
 
   /** Returns the permitting policy for the audit entry. @throws {AppError} `access.denied`. */
-  function authorize(principal: Principal, action: "read" | "create" | "read_quarantine", id: string): string {
-    const decision = access.decide(principal, action, action === "read_quarantine" ? { type: "System" } : { type: "Binary", id });
+  function authorize(principal: Principal, action: "read" | "create" | "read_quarantine", id: string, patientId?: string): string {
+    const decision = access.decide(principal, action, action === "read_quarantine" ? { type: "System" } : { type: "Binary", id, patientId });
     if (!decision.allowed) throw new AppError("access.denied", { detail: decision.reasonCode });
     return decision.policyIds.join(",") || decision.reasonCode;
   }
@@ -128,7 +128,7 @@ export function createUploads(deps: {
       const entry = entryFor(principal, "upload.refuse", id, input.patientId);
       let permittedBy: string;
       try {
-        permittedBy = authorize(principal, "create", id);
+        permittedBy = authorize(principal, "create", id, input.patientId);
         if (input.bytes.length > settings.maxBytes) throw new AppError("uploads.too_large");
       } catch (error) {
         return fail(entry, error);
@@ -174,8 +174,9 @@ export function createUploads(deps: {
       let permittedBy: string;
       let result: StoredUpload & { bytes: Buffer };
       try {
-        permittedBy = authorize(principal, "read", id);
+        // The stored row says whose file it is; nothing of it is decrypted or answered before the decision.
         const row = await createUploadStore(db.kysely).blob(id);
+        permittedBy = authorize(principal, "read", id, row?.patientId);
         if (!row) throw new AppError("uploads.not_found");
         const bytes = await keyring.decrypt(row.body, blobContext(id));
         result = { id, patientId: row.patientId, contentType: row.contentType, size: row.size, bytes };

@@ -134,6 +134,7 @@ export interface Consent extends ResourceBase {
   category: CodeableConcept[];
   patient: Reference;
   dateTime?: string;
+  policyRule?: CodeableConcept;
   provision?: ConsentProvision;
 }
 

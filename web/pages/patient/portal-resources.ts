@@ -3,6 +3,11 @@ import type { Consent, DocumentReference } from "../../api/fhir-clinical-types.j
 const actReasonSystem = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
 const consentScopeSystem = "http://terminology.hl7.org/CodeSystem/consentscope";
 const consentCategorySystem = "http://loinc.org";
+/**
+ * FHIR R4 Consent invariant ppc-1 requires a policy or policyRule. The portal records refusals against a default of
+ * sharing for treatment, which v3-ActCode names OPTOUT.
+ */
+const optOutRule = { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v3-ActCode", code: "OPTOUT" }] };
 /** Purposes a patient may refuse: research and marketing (v3-ActReason). Treatment is never refused here. */
 export const deniablePurposes = ["HRESCH", "HMARKT"] as const;
 export type Purpose = (typeof deniablePurposes)[number];
@@ -16,6 +21,7 @@ export function buildDenyConsent(patientId: string, target: { organizationId: st
     category: [{ coding: [{ system: consentCategorySystem, code: "59284-0" }] }],
     patient: { reference: `Patient/${patientId}` },
     dateTime: now.toISOString(),
+    policyRule: optOutRule,
     provision:
       "organizationId" in target
         ? { type: "deny", actor: [{ role: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", code: "IRCP" }] }, reference: { reference: `Organization/${target.organizationId}` } }] }
