@@ -43,6 +43,11 @@ export const careRelationshipSource = z.enum(["care_team", "encounter", "departm
 export const myCarePatientsResponse = z.object({ patients: z.array(z.object({ patientId: z.string(), sources: z.array(careRelationshipSource) })) });
 export type MyCarePatientsResponse = z.infer<typeof myCarePatientsResponse>;
 
+/** How the caller stands with one patient: no sources and no grant mean the chart's records are hidden from it. */
+export const careStandingParams = z.object({ patientId: fhirId });
+export const careStandingResponse = z.object({ patientId: z.string(), sources: z.array(careRelationshipSource), breakGlassExpiresAt: z.string().optional() });
+export type CareStandingResponse = z.infer<typeof careStandingResponse>;
+
 /** An administrator links a staff account to the Practitioner it acts as and its department Organization. */
 export const linkPractitionerRequest = z.object({ practitionerId: fhirId, departmentId: fhirId.optional() });
 export type LinkPractitionerRequest = z.infer<typeof linkPractitionerRequest>;

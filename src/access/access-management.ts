@@ -101,6 +101,21 @@ export function createAccessManagement(deps: AccessManagementDeps) {
     },
 
     /**
+     * How the caller stands with one patient: its care relationships and the expiry of its emergency grant in force.
+     * The chart asks this because searches leave out what the caller may not see, so an empty answer alone cannot
+     * tell "nothing recorded" from "not in this patient's care". Reveals nothing of the record itself.
+     */
+    async careStanding(principal: Principal, patientId: string): Promise<{ sources: RelationshipSource[]; breakGlassExpiresAt: Date | undefined }> {
+      const link = await store().staffLink(principal.accountId);
+      const [sources, grants] = await Promise.all([
+        store().relationshipSources(patientId, principal.accountId, link),
+        store().breakGlassGrants({ accountId: principal.accountId, activeAt: deps.clock.now() }, listLimit),
+      ]);
+      const expiries = grants.filter((grant) => grant.patientId === patientId).map((grant) => grant.expiresAt.getTime());
+      return { sources, breakGlassExpiresAt: expiries.length > 0 ? new Date(Math.max(...expiries)) : undefined };
+    },
+
+    /**
      * Links a staff account to the Practitioner it acts as and its department Organization; audited.
      * @throws {AppError} `access.denied`, `identity.account_not_found` (no such staff account).
      */

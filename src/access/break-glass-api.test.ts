@@ -152,6 +152,17 @@ describe("break-glass, review queue, care relationships and practitioner links (
     assert.deepEqual((await nurse.client.get("/api/care/patients")).json.patients, [{ patientId, sources: ["care_team"] }]);
   });
 
+  it("tells a clinician how it stands with one patient: its relationships and the emergency grant in force", async () => {
+    const standing = async (user: SignedInUser, id = patientId) => (await user.client.get(`/api/care/patients/${id}`)).json;
+    assert.deepEqual(await standing(doctor), { patientId, sources: ["registered"] });
+    assert.deepEqual(await standing(pharmacist), { patientId, sources: [] });
+    const granted = await pharmacist.client.post("/api/break-glass", { patientId, reason });
+    assert.deepEqual(await standing(pharmacist), { patientId, sources: [], breakGlassExpiresAt: granted.json.expiresAt });
+    assert.deepEqual(await standing(pharmacist, "no-such-patient"), { patientId: "no-such-patient", sources: [] });
+    assert.equal((await pharmacist.client.get("/api/care/patients/bad%2Fid")).status, 400);
+    assert.equal((await app.client().get(`/api/care/patients/${patientId}`)).status, 401);
+  });
+
   it("invites and re-roles nurses, pharmacists and clerks like any staff role", async () => {
     const changed = await admin.client.request("PUT", `/api/admin/accounts/${clerk.accountId}/roles`, { body: { roles: ["clerk", "pharmacist"] } });
     assert.equal(changed.status, 204);

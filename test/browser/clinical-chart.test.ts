@@ -5,18 +5,6 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createPatient, startTestApp, type SignedInUser, type TestApp, type TestClient } from "../../src/testing/index.js";
 import { chromiumSkip, describeViolations, launchChromium, saveScreenshot, seriousAxeViolations, signedInPage } from "./browser-support.js";
 
-/** Missing server features, named so each skipped test says what it waits for. */
-const pending = {
-  clinicalWrites: false,
-  search: false,
-  update: false,
-  care: false,
-  breakGlass: false,
-  consent: false,
-  everything: false,
-  uploads: false,
-};
-
 const patientNames = { familyKanji: "北条", givenKanji: "政子", familyKana: "ホウジョウ", givenKana: "マサコ" };
 const namesOnScreen = Object.values(patientNames);
 
@@ -49,6 +37,13 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
 
   const chartPath = () => `/patients/${encodeURIComponent(patientId)}`;
 
+  // A record has one portal account, so the patient's tests share it.
+  let portalAccount: ReturnType<TestApp["signedInPatient"]> | undefined;
+  const patientPortal = async (): Promise<Page> => {
+    portalAccount ??= app.signedInPatient(doctor, patientId);
+    return (await signedInPage(browser, app.baseUrl, (await portalAccount).client, problems)).page;
+  };
+
   it("opens the chart by random id with demographics and every chart section, and no name in the URL or title", async () => {
     await page.goto(`${app.baseUrl}${chartPath()}`);
     await page.getByTestId("clinical-chart").waitFor();
@@ -78,7 +73,7 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     assert.ok(!decodeURIComponent(page.url()).includes("ホウジョウ"), "nor in the address bar");
   });
 
-  it("finds the patient by kanji and by kana and opens the chart by id", { skip: pending.search }, async () => {
+  it("finds the patient by kanji and by kana and opens the chart by id", async () => {
     for (const query of ["北条", "ホウジョウ"]) {
       await page.goto(`${app.baseUrl}/`);
       await page.getByTestId("patient-search-name").fill(query);
@@ -90,14 +85,14 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     await page.waitForURL(`**${chartPath()}`);
   });
 
-  it("lists the doctor's own patients", { skip: pending.care }, async () => {
+  it("lists the doctor's own patients", async () => {
     await page.goto(`${app.baseUrl}/`);
     await page.getByTestId("my-patient-row").first().waitFor();
     const rows = await page.getByTestId("my-patient-row").allTextContents();
     assert.ok(rows.some((row) => row.includes("北条 政子") && row.includes("登録者")), rows.join(" | "));
   });
 
-  it("shows allergies first, encounters, vital-sign charts, flagged labs, conditions, medications and documents", { skip: pending.clinicalWrites }, async () => {
+  it("shows allergies first, encounters, vital-sign charts, flagged labs, conditions, medications and documents", async () => {
     await seedChart(doctor.client, patientId);
     await page.goto(`${app.baseUrl}${chartPath()}`);
     await page.getByTestId("allergy").first().waitFor();
@@ -114,7 +109,7 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     assert.deepEqual(await seriousAxeViolations(page).then(describeViolations), "");
   });
 
-  it("records a heart rate and shows it in the chart", { skip: pending.clinicalWrites }, async () => {
+  it("records a heart rate and shows it in the chart", async () => {
     await page.goto(`${app.baseUrl}${chartPath()}`);
     await page.getByTestId("vital-value").fill("88");
     await page.getByTestId("vital-submit").click();
@@ -123,7 +118,7 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     await page.getByTestId("vital-heartRate").getByText("88 /min").waitFor();
   });
 
-  it("on a stale edit (412) shows the newer version, then saves on top of it", { skip: pending.update }, async () => {
+  it("on a stale edit (412) shows the newer version, then saves on top of it", async () => {
     await page.goto(`${app.baseUrl}${chartPath()}`);
     await page.getByTestId("condition-edit").first().click();
     // Someone else saves a newer version while the form is open.
@@ -149,16 +144,19 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     assert.match((await page.getByTestId("condition-table").textContent()) ?? "", /本態性高血圧症/);
   });
 
-  it("asks an unrelated clinician for a reason on 403, then opens the chart and queues it for review", { skip: pending.breakGlass }, async () => {
+  it("offers an unrelated clinician emergency access instead of empty sections, then opens the chart and queues it for review", async () => {
     const other = await app.signedInUser("doctor");
     const { page: otherPage } = await signedInPage(browser, app.baseUrl, other.client, problems);
     await otherPage.goto(`${app.baseUrl}${chartPath()}`);
+    await otherPage.getByTestId("break-glass-open").waitFor();
+    assert.equal(await otherPage.getByTestId("allergy-banner").count(), 0, "no section suggests there is nothing recorded");
     await otherPage.getByTestId("break-glass-open").click();
     await otherPage.getByTestId("break-glass-dialog").waitFor({ state: "visible" });
     await saveScreenshot(otherPage, "break-glass-dialog");
     await otherPage.getByTestId("break-glass-reason").fill("救急搬送、意識障害のため既往歴の確認が必要");
     await otherPage.getByTestId("break-glass-submit").click();
-    await otherPage.getByTestId("patient-name-kanji").waitFor();
+    await otherPage.getByTestId("break-glass-active").waitFor();
+    assert.match((await otherPage.getByTestId("allergy-banner").textContent()) ?? "", /ペニシリン/, "the grant opens the records");
 
     const officer = await app.signedInUser("security_officer");
     const { page: officerPage } = await signedInPage(browser, app.baseUrl, officer.client, problems);
@@ -168,13 +166,13 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     assert.match((await officerPage.getByTestId("break-glass-review").first().textContent()) ?? "", /救急搬送/);
     const row = officerPage.getByTestId("break-glass-review").first();
     await row.locator("select").selectOption("justified");
+    await row.locator("input[id^='review-note-']").fill("救急搬送、記録と一致");
     await row.getByTestId("break-glass-close").click();
     await officerPage.getByText("該当する記録はありません。").waitFor();
   });
 
-  it("lets the patient see the chart read-only, manage consent and download everything", { skip: `${pending.consent}; ${pending.everything}` }, async () => {
-    const patient = await app.signedInPatient(doctor, patientId);
-    const { page: portal } = await signedInPage(browser, app.baseUrl, patient.client, problems);
+  it("lets the patient see the chart read-only, manage consent and download everything", async () => {
+    const portal = await patientPortal();
     await portal.goto(`${app.baseUrl}/`);
     await portal.getByTestId("consent-choice").selectOption("purpose:HRESCH");
     await portal.getByTestId("consent-submit").click();
@@ -199,9 +197,8 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     assert.equal(await portal.getByTestId("condition-edit").count(), 0);
   });
 
-  it("lets the patient upload a document that appears in the chart", { skip: pending.uploads }, async () => {
-    const patient = await app.signedInPatient(doctor, patientId);
-    const { page: portal } = await signedInPage(browser, app.baseUrl, patient.client, problems);
+  it("lets the patient upload a document that appears in the chart", async () => {
+    const portal = await patientPortal();
     await portal.goto(`${app.baseUrl}/`);
     await portal.getByTestId("upload-file").setInputFiles({ name: "letter.png", mimeType: "image/png", buffer: onePixelPng });
     await portal.getByTestId("upload-title").fill("紹介状");

@@ -550,6 +550,7 @@ export const en: Messages = {
     open: "Review emergency access",
     request: "Request emergency access",
     intro: "You are not allowed to see this patient's chart. Only when unavoidable, such as in an emergency, you may see it for a limited time after recording why.",
+    activeUntil: "You are viewing under emergency access (until {{time}}). This is recorded and reviewed later.",
     dialogHeading: "Request emergency access",
     warning: "This is recorded and reviewed later by the security officer.",
     reason: "Reason (10–500 characters)",

@@ -8,6 +8,8 @@ import {
   breakGlassReviewList,
   breakGlassReviewParams,
   breakGlassReviewQuery,
+  careStandingParams,
+  careStandingResponse,
   closeBreakGlassReviewRequest,
   linkPractitionerRequest,
   myBreakGlassResponse,
@@ -62,6 +64,11 @@ export function breakGlassRoutes(services: HttpServices): FastifyPluginAsyncZod 
     app.get("/api/care/patients", { schema: { response: { 200: myCarePatientsResponse, ...errors } } }, async (request) => ({
       patients: await accessManagement.myPatients(requirePrincipal(request)),
     }));
+
+    app.get("/api/care/patients/:patientId", { schema: { params: careStandingParams, response: { 200: careStandingResponse, ...errors } } }, async (request) => {
+      const { sources, breakGlassExpiresAt } = await accessManagement.careStanding(requirePrincipal(request), request.params.patientId);
+      return { patientId: request.params.patientId, sources, ...(breakGlassExpiresAt ? { breakGlassExpiresAt: breakGlassExpiresAt.toISOString() } : {}) };
+    });
 
     app.put("/api/admin/accounts/:id/practitioner", { schema: { params: accountParams, body: linkPractitionerRequest, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
       await accessManagement.linkPractitioner(requirePrincipal(request), request.params.id, request.body);

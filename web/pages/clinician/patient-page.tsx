@@ -7,6 +7,7 @@ import { ErrorMessage } from "../../components/error-message.js";
 import { Link } from "../../components/link.js";
 import { RequestError } from "../../api/request-error.js";
 import { BreakGlassRequest } from "../chart/break-glass-dialog.js";
+import { CareGate } from "../chart/care-gate.js";
 import { ClinicalChart } from "../chart/clinical-chart.js";
 import { isClinician } from "./clinical-roles.js";
 import { InvitePatientForm } from "./invite-patient-form.js";
@@ -37,6 +38,7 @@ export function PatientPage({ id, canInvitePatient, roles = [] }: { id: string; 
     };
   }, [id, attempt]);
 
+  const grantAccess = () => setAttempt((value) => value + 1);
   const none = t("patient.none");
   return (
     <>
@@ -66,13 +68,18 @@ export function PatientPage({ id, canInvitePatient, roles = [] }: { id: string; 
             ) : null}
           </dl>
         ) : null}
-        {error instanceof RequestError && error.status === 403 && clinician ? <BreakGlassRequest patientId={id} onGranted={() => setAttempt((value) => value + 1)} /> : null}
+        {error instanceof RequestError && error.status === 403 && clinician ? <BreakGlassRequest patientId={id} onGranted={grantAccess} /> : null}
         {patient && canInvitePatient ? <InvitePatientForm patientId={id} /> : null}
         <p>
           <Link to="/">{t("app.backHome")}</Link>
         </p>
       </section>
-      {patient && showsChart ? <ClinicalChart key={attempt} patientId={id} canEdit={clinician} onAccessGranted={() => setAttempt((value) => value + 1)} /> : null}
+      {patient && clinician ? (
+        <CareGate key={attempt} patientId={id} onAccessGranted={grantAccess}>
+          <ClinicalChart patientId={id} canEdit onAccessGranted={grantAccess} />
+        </CareGate>
+      ) : null}
+      {patient && !clinician && showsChart ? <ClinicalChart patientId={id} canEdit={false} /> : null}
     </>
   );
 }

@@ -106,7 +106,7 @@ function CloseReviewForm({ id, onClosed }: { id: string; onClosed(): void }) {
           { value: "unjustified", label: t("breakGlass.outcome_unjustified") },
         ]}
       />
-      <TextField id={`review-note-${id}`} label={t("breakGlass.note")} maxLength={2000} value={note} onValueChange={setNote} />
+      <TextField id={`review-note-${id}`} label={t("breakGlass.note")} required maxLength={2000} value={note} onValueChange={setNote} />
       <ErrorMessage error={submit.error} />
       <button type="submit" data-testid="break-glass-close" disabled={submit.isBusy}>
         {t("breakGlass.close")}
