@@ -127,6 +127,65 @@ describe("FHIR interactions on versioned, encrypted storage", () => {
     assert.equal(Number(afterRefusal.n), Number(before.n));
   });
 
+  // ACC-1: a stored version's sensitivity label decides, not only the label of a body being written.
+  it("keeps a restricted (R) record from a doctor without a care relationship on read, vread, history and $everything", async () => {
+    const patient = (await doctor.client.post("/fhir/R4/Patient", buildPatient(), fhir)).json.id as string;
+    const restricted = { ...heartRate(patient, 70), meta: { security: [{ system: "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", code: "R" }] } };
+    const created = await doctor.client.post("/fhir/R4/Observation", restricted, fhir);
+    assert.equal(created.status, 201, created.text);
+    const id = created.json.id as string;
+    assert.equal((await doctor.client.get(`/fhir/R4/Observation/${id}`)).status, 200, "the registering doctor cares for the patient");
+
+    const stranger = await app.signedInUser("doctor");
+    for (const url of [`/fhir/R4/Observation/${id}`, `/fhir/R4/Observation/${id}/_history/1`, `/fhir/R4/Observation/${id}/_history`]) {
+      const refused = await stranger.client.get(url);
+      assert.equal(refused.status, 403, url);
+      assert.equal(refused.json.issue[0].details.coding[0].code, "access.denied", url);
+    }
+    const typeHistory = await stranger.client.get("/fhir/R4/Observation/_history?_count=100");
+    assert.ok(!typeHistory.text.includes(id), "type history leaves the restricted record out");
+    // The registration data itself is not labelled, so the stranger may identify the patient, but not see the record.
+    const everything = await stranger.client.get(`/fhir/R4/Patient/${patient}/$everything`);
+    assert.equal(everything.status, 200, everything.text);
+    assert.ok(!everything.text.includes(id));
+  });
+
+  // ACC-1: a conditional create inside a transaction must not show where a record the caller may not see lives.
+  it("counts only matches the caller may see for ifNoneExist in a transaction, as a plain conditional create does", async () => {
+    // Registered first (which relates the doctor to the patient), then labelled restricted (R).
+    const hiddenPatient = (await doctor.client.post("/fhir/R4/Patient", buildPatient({ patientNumber: "P-HIDDEN-1" }), fhir)).json.id as string;
+    const restricted = { ...buildPatient({ patientNumber: "P-HIDDEN-1" }), id: hiddenPatient, meta: { security: [{ system: "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", code: "R" }] } };
+    assert.equal((await doctor.client.request("PUT", `/fhir/R4/Patient/${hiddenPatient}`, { body: restricted, contentType: fhir.contentType })).status, 200);
+    const hiddenObservation = (await doctor.client.post("/fhir/R4/Observation", buildVitalSign(hiddenPatient, { code: "8302-2" }), fhir)).json.id as string;
+    const conditional = (url: string, resource: unknown, ifNoneExist: string) => ({ resourceType: "Bundle", type: "transaction", entry: [{ resource, request: { method: "POST", url, ifNoneExist } }] });
+
+    // The registering doctor cares for the patient and sees the match.
+    const related = await doctor.client.post("/fhir/R4", conditional("Patient", buildPatient({ patientNumber: "P-HIDDEN-1" }), "identifier=P-HIDDEN-1"), fhir);
+    assert.equal(related.status, 200, related.text);
+    assert.equal(related.json.entry[0].response.status, "200 OK");
+    assert.equal(related.json.entry[0].response.location, `Patient/${hiddenPatient}/_history/2`);
+
+    // A doctor without a relationship gets what a query matching nothing gives: a new Patient, never the hidden one.
+    const stranger = await app.signedInUser("doctor");
+    const unrelated = await stranger.client.post("/fhir/R4", conditional("Patient", buildPatient({ patientNumber: "P-HIDDEN-1" }), "identifier=P-HIDDEN-1"), fhir);
+    assert.equal(unrelated.status, 200, unrelated.text);
+    assert.equal(unrelated.json.entry[0].response.status, "201 Created", unrelated.text);
+    assert.ok(!unrelated.text.includes(hiddenPatient), unrelated.text);
+    // The plain conditional create agrees: the one match the stranger can see is the Patient just created (the
+    // hidden one would have made two, 412).
+    const plain = await stranger.client.post("/fhir/R4/Patient", buildPatient({ patientNumber: "P-HIDDEN-1" }), { ...fhir, headers: { "if-none-exist": "identifier=P-HIDDEN-1" } });
+    assert.equal(plain.status, 200, plain.text);
+    assert.equal(`Patient/${plain.json.id}/_history/1`, unrelated.json.entry[0].response.location);
+
+    // For a clinical record the refusal of the create is the same whether a hidden record matches or nothing does.
+    const observation = buildVitalSign(hiddenPatient, { code: "8302-2" });
+    const matchingHidden = await stranger.client.post("/fhir/R4", conditional("Observation", observation, `patient=${hiddenPatient}&code=8302-2`), fhir);
+    const matchingNothing = await stranger.client.post("/fhir/R4", conditional("Observation", observation, `patient=${hiddenPatient}&code=9999-9`), fhir);
+    assert.equal(matchingHidden.status, 403, matchingHidden.text);
+    assert.deepEqual(matchingHidden.json, matchingNothing.json);
+    assert.ok(!matchingHidden.text.includes(hiddenObservation));
+  });
+
   it("audits every interaction against the patient, refusals included", async () => {
     const patient = (await doctor.client.post("/fhir/R4/Patient", buildPatient(), fhir)).json.id as string;
     const created = await doctor.client.post("/fhir/R4/Observation", heartRate(patient, 70), fhir);

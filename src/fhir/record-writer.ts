@@ -33,9 +33,11 @@ export const accountIdentifierSystem = "urn:mamori:account";
 
 export const bodyContext = (type: string, id: string, version: number) => `fhir:${type}/${id}/_history/${version}`;
 
-/** The policy view of a resource version: never its content. */
-export function targetOf(type: SupportedType, id: string, patientId: string | null | undefined, resource: FhirResource | { confidentiality: Confidentiality }): RecordTarget {
-  const confidentiality = "resourceType" in resource ? confidentialityOf(resource) : resource.confidentiality;
+/**
+ * The policy view of a resource version: never its content. The label is passed explicitly: a stored version's is
+ * its `confidentiality` column, a resource about to be written has it in `meta.security` (`confidentialityOf`).
+ */
+export function targetOf(type: SupportedType, id: string, patientId: string | null | undefined, confidentiality: Confidentiality): RecordTarget {
   return { type, id, category: categoryOf(type), patientId: patientId ?? undefined, confidentiality };
 }
 
@@ -113,7 +115,7 @@ export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; acces
 
       if (operation.kind === "delete") {
         if (!current) throw new AppError("fhir.not_found");
-        const permitted = await authorizeRecord(principal, authorizer, "delete", targetOf(type, id, current.patientId, current));
+        const permitted = await authorizeRecord(principal, authorizer, "delete", targetOf(type, id, current.patientId, current.confidentiality));
         if (current.isDeleted) return { changed: false };
         const version = current.version + 1;
         // The deleted version keeps only the identity of the resource; earlier versions stay readable by vread.
@@ -134,8 +136,8 @@ export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; acces
       const patientId = await compartmentOf(trx, type, id, operation.resource);
       if (current && current.patientId !== patientId) throw new AppError("fhir.patient_change");
       // An update must be allowed on what the resource is now and on what it becomes (e.g. a label added or removed).
-      if (current) await authorizeRecord(principal, authorizer, "update", targetOf(type, id, current.patientId, current));
-      const permitted = await authorizeRecord(principal, authorizer, operation.kind, targetOf(type, id, patientId, operation.resource));
+      if (current) await authorizeRecord(principal, authorizer, "update", targetOf(type, id, current.patientId, current.confidentiality));
+      const permitted = await authorizeRecord(principal, authorizer, operation.kind, targetOf(type, id, patientId, confidentialityOf(operation.resource)));
 
       const version = current ? current.version + 1 : 1;
       const meta: Record<string, unknown> = { ...operation.resource.meta, versionId: String(version), lastUpdated: now.toISOString() };

@@ -1,15 +1,15 @@
-import type { Access, RecordAuthorizer } from "../access/index.js";
+import type { Access } from "../access/index.js";
 import type { Audit, AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
-import type { Database, Executor } from "../db/index.js";
+import type { Database } from "../db/index.js";
 import { AppError, isAppError, newId, type Clock, type Principal } from "../kernel/index.js";
-import { auditEntryFor, authorizeRecord, bodyContext, createRecordWriter, targetOf, type StoredResource, type WriteOperation } from "./record-writer.js";
+import { auditEntryFor, authorizeRecord, createRecordWriter, targetOf, type StoredResource, type WriteOperation } from "./record-writer.js";
 import { isSupportedType, type FhirResource, type SupportedType } from "./resources/index.js";
-import type { ParsedSearch, SearchIndex } from "./search/index.js";
-import { searchParamsFromQuery } from "./search/index.js";
-import { createFhirStore, type ResourceKey, type VersionRow } from "./store.js";
+import type { SearchIndex } from "./search/index.js";
+import { createFhirStore, type VersionRow } from "./store.js";
 import { runTransaction, type TransactionBundle } from "./transaction.js";
 import { referencedPatientId, validateResource } from "./validation/index.js";
+import { createVisibleRecords, storedOf } from "./visible-records.js";
 
 export type { StoredResource } from "./record-writer.js";
 
@@ -39,8 +39,6 @@ export interface SearchResult {
 
 /** History (instance and type) shows at most this many versions per page. */
 const maxHistoryPage = 100;
-/** A search gives up filling a page after reading this many candidate pages (the page is then short, not wrong). */
-const maxCandidatePages = 20;
 
 /**
  * The only way to read or write medical records. Each call authorizes the principal (SMART scopes and Cedar),
@@ -50,6 +48,8 @@ const maxCandidatePages = 20;
 export function createRecords(deps: { db: Database; keyring: Keyring; audit: Audit; access: Access; clock: Clock; search: SearchIndex; baseUrl: string }) {
   const { db, keyring, audit, access, clock, search } = deps;
   const writer = createRecordWriter({ keyring, audit, access, search });
+  const visibleRecords = createVisibleRecords({ keyring, audit, search });
+  const { open, visible, currentRows, searchVisible, visibleMatch, auditShown } = visibleRecords;
 
   /** Audits a refusal or failure, then rethrows it. */
   async function refuse(entry: AuditEntry, error: unknown): Promise<never> {
@@ -63,49 +63,6 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     return type;
   }
 
-  async function open(row: VersionRow): Promise<FhirResource> {
-    return JSON.parse((await keyring.decrypt(row.body, bodyContext(row.resourceType, row.id, row.version))).toString("utf8")) as FhirResource;
-  }
-
-  function stored(row: VersionRow, resource: FhirResource): StoredResource {
-    return { resource, versionId: String(row.version), lastUpdated: row.lastUpdated };
-  }
-
-  /**
-   * The rows among `rows` the principal may read for `action`, decrypted, in the given order; the others are left
-   * out silently (a search shows only what one may see). Returns which patients were shown, for the audit trail.
-   */
-  async function visible(authorizer: RecordAuthorizer, principal: Principal, action: "read" | "search", rows: VersionRow[]) {
-    const shown: Array<{ row: VersionRow; resource: FhirResource; breakGlass: boolean }> = [];
-    for (const row of rows) {
-      if (row.isDeleted || !isSupportedType(row.resourceType)) continue;
-      const permitted = await authorizeRecord(principal, authorizer, action, targetOf(row.resourceType, row.id, row.patientId, row)).catch((error: unknown) => {
-        if (isAppError(error, "access.denied")) return undefined;
-        throw error;
-      });
-      if (permitted) shown.push({ row, resource: await open(row), breakGlass: permitted.breakGlass });
-    }
-    return shown;
-  }
-
-  /** One audit entry per patient whose records were shown (so each patient's access history lists it), or one without. */
-  async function auditShown(principal: Principal, action: string, type: string, shown: Array<{ row: VersionRow; breakGlass: boolean }>): Promise<void> {
-    const byPatient = new Map<string | null, boolean>();
-    for (const { row, breakGlass } of shown) byPatient.set(row.patientId, (byPatient.get(row.patientId) ?? false) || breakGlass);
-    if (byPatient.size === 0) byPatient.set(null, false);
-    await Promise.all(
-      [...byPatient].map(([patientId, breakGlass]) =>
-        audit.record({ ...auditEntryFor(principal, action, type, undefined, patientId), reasonCode: breakGlass ? "access.break_glass" : "access.permitted", breakGlass: breakGlass || undefined }),
-      ),
-    );
-  }
-
-  async function currentRows(executor: Executor, keys: ResourceKey[]): Promise<VersionRow[]> {
-    const rows = await createFhirStore(executor).currentVersions(keys);
-    const byKey = new Map(rows.map((row) => [`${row.resourceType}/${row.id}`, row]));
-    return keys.map((key) => byKey.get(`${key.type}/${key.id}`)).filter((row): row is VersionRow => row !== undefined);
-  }
-
   async function write(principal: Principal, operation: WriteOperation, entry: AuditEntry) {
     try {
       return await db.kysely.transaction().execute(async (trx) => writer.apply(trx, principal, access.recordAuthorizer(principal, trx), operation, clock.now()));
@@ -115,23 +72,6 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
       const patientId = operation.kind === "create" ? (operation.type === "Patient" ? operation.id : referencedPatientId(operation.type, operation.resource)) : current?.patientId;
       return refuse({ ...entry, patientId: patientId ?? entry.patientId }, error);
     }
-  }
-
-  /**
-   * Up to `count` resources matching a parsed search that the principal may see, reading candidate pages until the
-   * page is full, and where to continue.
-   */
-  async function searchVisible(principal: Principal, authorizer: RecordAuthorizer, executor: Executor, parsed: ParsedSearch, after: string | undefined) {
-    const shown: Array<{ row: VersionRow; resource: FhirResource; breakGlass: boolean }> = [];
-    let cursor = after;
-    for (let pages = 0; pages < maxCandidatePages && shown.length < parsed.count; pages++) {
-      // Ask only for as many as are still missing, so a page is never cut in the middle and `next` stays exact.
-      const page = await search.page(executor, parsed, cursor, parsed.count - shown.length);
-      shown.push(...(await visible(authorizer, principal, "search", await currentRows(executor, page.keys))));
-      cursor = page.next;
-      if (cursor === undefined) break;
-    }
-    return { shown, next: cursor };
   }
 
   const api = {
@@ -171,14 +111,10 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
      * @throws {AppError} `fhir.multiple_matches`, `fhir.invalid_search`.
      */
     async findOne(principal: Principal, type: SupportedType, query: string): Promise<StoredResource | undefined> {
-      const params = searchParamsFromQuery(query).filter(([name]) => name !== "_count");
-      const parsed = search.parse(type, [...params, ["_count", "2"]]);
-      const { shown } = await searchVisible(principal, access.recordAuthorizer(principal), db.kysely, parsed, undefined);
-      if (shown.length > 1) throw new AppError("fhir.multiple_matches");
-      const match = shown[0];
+      const match = await visibleMatch(principal, access.recordAuthorizer(principal), db.kysely, type, query);
       if (!match) return undefined;
-      await auditShown(principal, "fhir.search", type, shown);
-      return stored(match.row, match.resource);
+      await auditShown(principal, "fhir.search", type, [match]);
+      return storedOf(match.row, match.resource);
     },
 
     /**
@@ -203,9 +139,9 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
         const store = createFhirStore(db.kysely);
         row = version === undefined ? await store.currentVersion(supported, id) : await store.version(supported, id, version);
         if (!row) throw new AppError("fhir.not_found");
-        permitted = await authorizeRecord(principal, access.recordAuthorizer(principal), "read", targetOf(supported, id, row.patientId, row));
+        permitted = await authorizeRecord(principal, access.recordAuthorizer(principal), "read", targetOf(supported, id, row.patientId, row.confidentiality));
         if (row.isDeleted) throw new AppError("fhir.gone");
-        result = stored(row, await open(row));
+        result = storedOf(row, await open(row));
       } catch (error) {
         return refuse({ ...entry, patientId: row?.patientId ?? entry.patientId }, error);
       }
@@ -263,11 +199,11 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
         rows = await createFhirStore(db.kysely).versions(supported, id, maxHistoryPage);
         const current = rows[0];
         if (!current) throw new AppError("fhir.not_found");
-        permitted = await authorizeRecord(principal, authorizer, "read", targetOf(supported, id, current.patientId, current));
+        permitted = await authorizeRecord(principal, authorizer, "read", targetOf(supported, id, current.patientId, current.confidentiality));
         const entries: HistoryEntry[] = [];
         for (const row of rows) {
           // A version labelled more restrictively than the principal may see is left out, not refused.
-          const allowed = await authorizer.decide("read", targetOf(supported, id, row.patientId, row));
+          const allowed = await authorizer.decide("read", targetOf(supported, id, row.patientId, row.confidentiality));
           if (!allowed.allowed) continue;
           entries.push({ type, id, versionId: String(row.version), lastUpdated: row.lastUpdated, deleted: row.isDeleted, resource: row.isDeleted ? undefined : await open(row) });
         }
@@ -291,7 +227,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
         const rows = await createFhirStore(db.kysely).typeVersions(supported, { since: options.since, before: options.before, limit: count });
         const shown: Array<{ row: VersionRow; breakGlass: boolean; entry: HistoryEntry }> = [];
         for (const row of rows) {
-          const decision = await authorizeRecord(principal, authorizer, "read", targetOf(supported, row.id, row.patientId, row)).catch((error: unknown) => {
+          const decision = await authorizeRecord(principal, authorizer, "read", targetOf(supported, row.id, row.patientId, row.confidentiality)).catch((error: unknown) => {
             if (isAppError(error, "access.denied")) return undefined;
             throw error;
           });
@@ -332,7 +268,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
         });
         const included = await visible(authorizer, principal, "read", await currentRows(db.kysely, extraKeys));
         await auditShown(principal, "fhir.search", supported, [...shown, ...included]);
-        return { matches: shown.map(({ row, resource }) => stored(row, resource)), included: included.map(({ row, resource }) => stored(row, resource)), next };
+        return { matches: shown.map(({ row, resource }) => storedOf(row, resource)), included: included.map(({ row, resource }) => storedOf(row, resource)), next };
       } catch (error) {
         return refuse(entry, error);
       }
@@ -368,7 +304,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     async transaction(principal: Principal, body: unknown): Promise<TransactionBundle> {
       const entry = auditEntryFor(principal, "fhir.transaction", "Bundle");
       try {
-        return await runTransaction({ db, writer, access, search, clock, validate: validateResource, baseUrl: deps.baseUrl }, principal, body);
+        return await runTransaction({ db, writer, access, visible: visibleRecords, clock, validate: validateResource, baseUrl: deps.baseUrl }, principal, body);
       } catch (error) {
         return refuse(entry, error);
       }

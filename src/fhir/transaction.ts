@@ -3,8 +3,7 @@ import type { Database } from "../db/index.js";
 import { AppError, isAppError, newId, type Clock, type Principal } from "../kernel/index.js";
 import type { RecordWriter, WriteOperation } from "./record-writer.js";
 import { isSupportedType, type FhirResource, type SupportedType } from "./resources/index.js";
-import type { SearchIndex } from "./search/index.js";
-import { searchParamsFromQuery } from "./search/index.js";
+import type { VisibleRecords } from "./visible-records.js";
 
 /** A transaction with more entries than this is refused as a whole; larger loads go through import. */
 const maxEntries = 1000;
@@ -99,7 +98,7 @@ function withEntryPath(error: unknown, index: number): unknown {
  * rolls back every entry, and the error names the entry.
  */
 export async function runTransaction(
-  deps: { db: Database; writer: RecordWriter; access: Access; search: SearchIndex; clock: Clock; validate: (type: SupportedType, body: unknown) => FhirResource; baseUrl: string },
+  deps: { db: Database; writer: RecordWriter; access: Access; visible: VisibleRecords; clock: Clock; validate: (type: SupportedType, body: unknown) => FhirResource; baseUrl: string },
   principal: Principal,
   body: unknown,
 ): Promise<TransactionBundle> {
@@ -113,12 +112,15 @@ export async function runTransaction(
       const authorizer = deps.access.recordAuthorizer(principal, trx);
       try {
         if (entry.method === "POST" && entry.ifNoneExist !== undefined) {
-          const params = [...searchParamsFromQuery(entry.ifNoneExist).filter(([name]) => name !== "_count"), ["_count", "2"] as const];
-          const page = await deps.search.page(trx, deps.search.parse(entry.type, params), undefined, 2);
-          if (page.keys.length > 1) throw new AppError("fhir.multiple_matches");
-          const existing = page.keys[0];
+          // As a plain conditional create: only a match the principal may see counts, and showing it is audited.
+          // A hidden match is treated as none, so the answer (create, or its refusal) is the same as for no match.
+          const existing = await deps.visible.visibleMatch(principal, authorizer, trx, entry.type, entry.ifNoneExist);
           if (existing) {
-            responses.set(entry.index, { response: { status: "200 OK", location: `${existing.type}/${existing.id}` } });
+            await deps.visible.auditShown(principal, "fhir.search", entry.type, [existing], trx);
+            const { row } = existing;
+            responses.set(entry.index, {
+              response: { status: "200 OK", location: `${row.resourceType}/${row.id}/_history/${row.version}`, etag: `W/"${row.version}"`, lastModified: row.lastUpdated.toISOString() },
+            });
             continue;
           }
         }
