@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { createAccess, createAccessManagement, isScopeCovered, supportedSmartScopes } from "./access/index.js";
 import { actorOf, createAffectedPatients, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
+import { createBackupStatusReader } from "./backup/index.js";
 import { createCompliance, type Compliance } from "./compliance/index.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
@@ -204,6 +205,13 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
         await audit.record({ action: "keys.status_read", outcome, reasonCode, actor: actorOf(principal), resource: { type: "KeyStatus" }, network: principal.network });
       },
     });
+    const backupStatus = createBackupStatusReader({
+      db,
+      audit,
+      dir: config.backup.dir,
+      minGenerations: config.compliance.backupMinGenerations,
+      mayReadBackupStatus: (principal) => access.decide(principal, "read_backup_status", { type: "System" }),
+    });
     let lastLimiterWarning = 0;
     const rateLimiter = createRateLimiter({
       store: redis ? createRedisCounterStore(() => redis.client()) : createDatabaseCounterStore(db.kysely),
@@ -238,7 +246,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       breakGlassMs: config.breakGlassMs,
       patientExists: (patientId) => records.patientExists(patientId),
     });
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, pageTokens, uploads, keyStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations, accessManagement }, tls, logger);
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, pageTokens, uploads, keyStatus, backupStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations, accessManagement }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
 
 // Keys-and-backups issue: master key id and rotation date visible to administrators (ENC-3), and crypto-shredding
 // of a patient with two different administrators' approval during the retention period (PHR-2, 医師法 §24).
-describe("admin routes for keys and crypto-shredding", () => {
+describe("admin routes for keys, backups and crypto-shredding", () => {
   let app: TestApp;
   let admin: SignedInUser;
   let secondAdmin: SignedInUser;
@@ -43,6 +45,39 @@ describe("admin routes for keys and crypto-shredding", () => {
     assert.equal(response.status, 403);
     assert.equal(response.json.code, "access.denied");
     const refused = await auditEntries(`accountId=${doctor.accountId}&action=keys.status_read`);
+    assert.deepEqual(refused[0], { ...refused[0], outcome: "denied", reasonCode: "access.no_permission" });
+  });
+
+  it("shows an administrator the newest backup, the generations kept and the last restore drill, audited (BAK-1, BAK-2)", async () => {
+    const empty = await admin.client.get("/api/admin/backups");
+    assert.equal(empty.status, 200);
+    assert.deepEqual(empty.json, { generations: 0, minGenerations: app.config.compliance.backupMinGenerations });
+
+    // Archive names carry their time; the drill is the audit entry `mamori backup drill` writes.
+    await mkdir(app.config.backup.dir, { recursive: true });
+    for (const name of ["mamori-20260401T010000Z.mbk", "mamori-20260402T010000Z.mbk", "notes.txt"]) await writeFile(path.join(app.config.backup.dir, name), "");
+    const drill = { action: "backup.drill", resource: { type: "Backup", id: "mamori-20260402T010000Z.mbk" }, actor: { accountId: "operator" }, network: { ip: "127.0.0.1", userAgent: "mamori-cli" } };
+    await app.mamori.audit.record({ ...drill, outcome: "success", reasonCode: "backup.drill_passed" });
+    await app.mamori.audit.record({ ...drill, outcome: "failure", reasonCode: "backup.drill_failed" });
+
+    const status = await admin.client.get("/api/admin/backups");
+    assert.equal(status.json.newestAt, "2026-04-02T01:00:00.000Z");
+    assert.equal(status.json.oldestAt, "2026-04-01T01:00:00.000Z");
+    assert.equal(status.json.generations, 2);
+    assert.equal(status.json.lastDrill.isPassed, false, "the newest drill counts, and it failed");
+    assert.ok(Math.abs(Date.parse(status.json.lastDrill.at) - Date.now()) < 60_000);
+    const read = await auditEntries(`accountId=${admin.accountId}&action=backup.status_read`);
+    assert.deepEqual(read[0], { ...read[0], action: "backup.status_read", outcome: "success" });
+  });
+
+  it("refuses the backup status to a doctor and a security officer with 403", async () => {
+    const officer = await app.signedInUser("security_officer");
+    for (const user of [doctor, officer]) {
+      const response = await user.client.get("/api/admin/backups");
+      assert.equal(response.status, 403);
+      assert.equal(response.json.code, "access.denied");
+    }
+    const refused = await auditEntries(`accountId=${doctor.accountId}&action=backup.status_read`);
     assert.deepEqual(refused[0], { ...refused[0], outcome: "denied", reasonCode: "access.no_permission" });
   });
 

@@ -6,6 +6,7 @@ export * from "./audit.js";
 export * from "./patient-portal.js";
 export * from "./uploads.js";
 export * from "./keys.js";
+export * from "./backups.js";
 export * from "./accounts.js";
 export * from "./incidents.js";
 export * from "./mfa.js";

@@ -73,6 +73,11 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["security_officer"], "read_key_status", system, false, "access.no_permission"],
   [["security_officer"], "shred_patient", patient, false, "access.no_permission"],
   [["security_officer"], "approve_shred", patient, false, "access.no_permission"],
+  // BAK-1 / BAK-2: administrators see the backup status.
+  [["admin"], "read_backup_status", system, true, "access.permitted"],
+  [["security_officer"], "read_backup_status", system, false, "access.no_permission"],
+  [["doctor"], "read_backup_status", system, false, "access.no_permission"],
+  [["patient"], "read_backup_status", system, false, "access.no_permission"],
   // AUTH-4: administrators and the security officer lift sign-in locks; nobody else does.
   [["admin"], "unlock_account", system, true, "access.permitted"],
   [["security_officer"], "unlock_account", system, true, "access.permitted"],

@@ -6,3 +6,5 @@ export { openBackupSigningKey, type BackupSigningKey } from "./signing-key.js";
 export { verifyArchive } from "./archive-reader.js";
 export { hashTables } from "./table-hashes.js";
 export type { TableManifest } from "./table-hash.js";
+export { listBackupArchives } from "./archives.js";
+export { createBackupStatusReader, type BackupStatus, type BackupStatusReader } from "./status.js";

@@ -83,5 +83,16 @@ export function createBackupStore(executor: Executor) {
     async deleteAll(table: string): Promise<void> {
       await sql`delete from ${sql.table(table)}`.execute(executor);
     },
+    /**
+     * The newest restore drill as the audit trail records it (`backup.drill`, written by `mamori backup drill`): its
+     * time and outcome only. Read from the audit table because that entry is the drill's one durable record.
+     */
+    async lastDrill(): Promise<{ at: Date; outcome: string } | undefined> {
+      const row = (
+        await sql<{ recorded_at: Date; outcome: string }>`
+          select recorded_at, entry->>'outcome' as outcome from audit_entry where entry->>'action' = 'backup.drill' order by seq desc limit 1`.execute(executor)
+      ).rows[0];
+      return row && { at: new Date(row.recorded_at), outcome: row.outcome };
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { AccessManagement } from "../access/index.js";
 import type { Config } from "../config/index.js";
 import type { Audit, AuditQuery, PatientHistory } from "../audit/index.js";
+import type { BackupStatusReader } from "../backup/index.js";
 import type { Compliance } from "../compliance/index.js";
 import type { KeyStatusReader } from "../crypto/index.js";
 import type { Incidents } from "../incidents/index.js";
@@ -31,6 +32,8 @@ export interface HttpServices {
   uploads: Uploads;
   /** The administrator's key status (authorizes `read_key_status` and audits inside). */
   keyStatus: KeyStatusReader;
+  /** The administrator's backup and restore drill status (authorizes `read_backup_status` and audits inside). */
+  backupStatus: BackupStatusReader;
   /** Crypto-shredding of a patient with dual approval (authorizes and audits inside). */
   shredding: Shredding;
   /** Compliance report, documents and attestations (authorizes `read_compliance` / `attest_control` and audits inside). */

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startTestApp, type SignedInUser, type TestApp } from "../../src/testing/index.js";
@@ -25,6 +27,10 @@ describe("account administration in the web UI (browser)", { skip, timeout: 120_
     app = await startTestApp({ clock: serverClock });
     admin = await app.signedInUser("admin");
     doctor = await app.signedInUser("doctor");
+    // Two backup generations and a passed restore drill, as `mamori backup` and `mamori backup drill` leave them.
+    await mkdir(app.config.backup.dir, { recursive: true });
+    for (const name of ["mamori-20260401T010000Z.mbk", "mamori-20260402T010000Z.mbk"]) await writeFile(path.join(app.config.backup.dir, name), "");
+    await app.mamori.audit.record({ action: "backup.drill", outcome: "success", reasonCode: "backup.drill_passed", actor: { accountId: "operator" }, network: { ip: "127.0.0.1", userAgent: "mamori-cli" } });
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -39,7 +45,7 @@ describe("account administration in the web UI (browser)", { skip, timeout: 120_
     await app?.close();
   });
 
-  it("deactivates a doctor from the accounts page, ending their session, and reactivates them", async () => {
+  it("shows the backup status on the home page, deactivates a doctor from the accounts page, ending their session, and reactivates them", async () => {
     serverClock.offsetMs += 30_000; // the enrolment code's time step cannot be used again
     await page.goto(`${app.baseUrl}/login`);
     await page.getByTestId("login-email").fill(admin.email);
@@ -47,6 +53,10 @@ describe("account administration in the web UI (browser)", { skip, timeout: 120_
     await page.getByTestId("login-submit").click();
     await page.getByTestId("totp-code").fill(await admin.totpCode());
     await page.getByTestId("totp-submit").click();
+    await page.getByTestId("backup-generations").waitFor();
+    assert.match((await page.getByTestId("backup-newest-at").textContent()) ?? "", /2026年4月2日/);
+    assert.match((await page.getByTestId("backup-generations").textContent()) ?? "", /^2世代/);
+    assert.match((await page.getByTestId("backup-last-drill").textContent()) ?? "", /成功$/);
     await page.getByTestId("open-users").click();
 
     const row = page.locator(`[data-testid="account-row"][data-account-id="${doctor.accountId}"]`);

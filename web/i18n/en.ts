@@ -161,6 +161,17 @@ export const en: Messages = {
     pendingRewrap: "Data keys awaiting re-wrap",
     never: "(none)",
   },
+  backups: {
+    heading: "Backups",
+    newestAt: "Newest backup",
+    oldestAt: "Oldest generation kept",
+    generations: "Generations kept",
+    generationsValue: "{{count}} (at least {{min}} required)",
+    lastDrill: "Last restore drill",
+    drillPassed: "passed",
+    drillFailed: "failed",
+    never: "(none)",
+  },
   shred: {
     heading: "Crypto-shredding of patient data",
     intro: "Destroys the keys of a patient's records so they can no longer be decrypted. This cannot be undone. During the legal retention period two different administrators must approve.",

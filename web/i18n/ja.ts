@@ -159,6 +159,17 @@ export const ja = {
     pendingRewrap: "再暗号化待ちのデータ鍵",
     never: "（なし）",
   },
+  backups: {
+    heading: "バックアップ",
+    newestAt: "最新のバックアップ",
+    oldestAt: "最も古い保管世代",
+    generations: "保管している世代数",
+    generationsValue: "{{count}}世代（必要数 {{min}}世代）",
+    lastDrill: "最後のリストア訓練",
+    drillPassed: "成功",
+    drillFailed: "失敗",
+    never: "（なし）",
+  },
   shred: {
     heading: "患者データの暗号消去",
     intro: "患者の記録の暗号鍵を消去し、復号できなくします。取り消せません。法定保存期間中は、異なる管理者2名の承認が必要です。",

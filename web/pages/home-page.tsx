@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import type { Role } from "../../shared/api/index.js";
 import { HomeLinkCard } from "../components/home-link-card.js";
 import { InviteUserForm } from "./admin/invite-user-form.js";
+import { BackupStatusCard } from "./admin/backup-status-card.js";
 import { KeyStatusCard } from "./admin/key-status-card.js";
 import { OauthClientsCard } from "./admin/oauth-clients-card.js";
 import { ShredPatientForm } from "./admin/shred-patient-form.js";
@@ -46,6 +47,7 @@ export function HomePage({ roles, patientId }: { roles: readonly Role[]; patient
           <HomeLinkCard area="accounts" to="/admin/users" testId="open-users" />
           <InviteUserForm />
           <KeyStatusCard />
+          <BackupStatusCard />
           <ShredPatientForm />
           <OauthClientsCard />
         </>

@@ -1,5 +1,5 @@
 import { outcome, type ComplianceCheck } from "../check.js";
-import { listBackupArchives } from "../backup-archives.js";
+import { listBackupArchives } from "../../backup/index.js";
 
 /** BAK-1: the newest backup archive is recent enough. */
 export const backupAge: ComplianceCheck = {

@@ -1,5 +1,5 @@
 import { outcome, type ComplianceCheck } from "../check.js";
-import { listBackupArchives } from "../backup-archives.js";
+import { listBackupArchives } from "../../backup/index.js";
 
 /** BAK-1: several backup generations are kept (the offline copy itself is attested by the security officer). */
 export const backupGenerations: ComplianceCheck = {
