@@ -31,15 +31,20 @@ export function createVisibleRecords(deps: { keyring: Keyring; audit: Audit; sea
     return JSON.parse((await keyring.decrypt(row.body, bodyContext(row.resourceType, row.id, row.version))).toString("utf8")) as FhirResource;
   }
 
+  /** Whether the principal may see `row` for `action`, and whether only a break-glass grant allows it; reads no content. */
+  async function permission(authorizer: RecordAuthorizer, principal: Principal, action: "read" | "search", row: VersionRow): Promise<{ breakGlass: boolean } | undefined> {
+    if (row.isDeleted || !isSupportedType(row.resourceType)) return undefined;
+    return authorizeRecord(principal, authorizer, action, targetOf(row.resourceType, row.id, row.patientId, row.confidentiality)).catch((error: unknown) => {
+      if (isAppError(error, "access.denied")) return undefined;
+      throw error;
+    });
+  }
+
   /** The rows among `rows` the principal may read for `action`, decrypted, in the given order. */
   async function visible(authorizer: RecordAuthorizer, principal: Principal, action: "read" | "search", rows: VersionRow[]): Promise<ShownRow[]> {
     const shown: ShownRow[] = [];
     for (const row of rows) {
-      if (row.isDeleted || !isSupportedType(row.resourceType)) continue;
-      const permitted = await authorizeRecord(principal, authorizer, action, targetOf(row.resourceType, row.id, row.patientId, row.confidentiality)).catch((error: unknown) => {
-        if (isAppError(error, "access.denied")) return undefined;
-        throw error;
-      });
+      const permitted = await permission(authorizer, principal, action, row);
       if (permitted) shown.push({ row, resource: await open(row), breakGlass: permitted.breakGlass });
     }
     return shown;
@@ -54,7 +59,7 @@ export function createVisibleRecords(deps: { keyring: Keyring; audit: Audit; sea
 
   /**
    * Up to `count` resources matching a parsed search that the principal may see, reading candidate pages until the
-   * page is full, and where to continue.
+   * page is full, and where to continue: nowhere when no visible match follows, so the last page is never empty.
    */
   async function searchVisible(principal: Principal, authorizer: RecordAuthorizer, executor: Executor, parsed: ParsedSearch, after: string | undefined) {
     const shown: ShownRow[] = [];
@@ -66,7 +71,22 @@ export function createVisibleRecords(deps: { keyring: Keyring; audit: Audit; sea
       cursor = page.next;
       if (cursor === undefined) break;
     }
+    if (cursor !== undefined && shown.length >= parsed.count && !(await isVisibleAfter(principal, authorizer, executor, parsed, cursor))) cursor = undefined;
     return { shown, next: cursor };
+  }
+
+  /**
+   * Whether any match after `cursor` is one the principal may see, deciding on the stored labels and relationships
+   * without decrypting. Gives up (answering yes) after as many candidate pages as a search reads.
+   */
+  async function isVisibleAfter(principal: Principal, authorizer: RecordAuthorizer, executor: Executor, parsed: ParsedSearch, cursor: string): Promise<boolean> {
+    let position: string | undefined = cursor;
+    for (let pages = 0; pages < maxCandidatePages && position !== undefined; pages++) {
+      const page = await search.page(executor, parsed, position, parsed.count);
+      for (const row of await currentRows(executor, page.keys)) if (await permission(authorizer, principal, "search", row)) return true;
+      position = page.next;
+    }
+    return position !== undefined;
   }
 
   /**
