@@ -73,3 +73,10 @@ export function describeViolations(violations: readonly AxeViolation[]): string 
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
 }
+
+/** The bytes of a Playwright download as text (or `binary` for a latin1 round trip into a Buffer). */
+export async function readDownload(download: { createReadStream(): Promise<NodeJS.ReadableStream> }, encoding: BufferEncoding = "utf8"): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString(encoding);
+}

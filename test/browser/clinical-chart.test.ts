@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { PDFDocument } from "pdf-lib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createPatient, startTestApp, type SignedInUser, type TestApp, type TestClient } from "../../src/testing/index.js";
-import { chromiumSkip, describeViolations, launchChromium, saveScreenshot, seriousAxeViolations, signedInPage } from "./browser-support.js";
+import { createPatient, startTestApp, type SignedInUser, type TestApp } from "../../src/testing/index.js";
+import { chromiumSkip, describeViolations, launchChromium, readDownload, saveScreenshot, seriousAxeViolations, signedInPage } from "./browser-support.js";
+import { joinCareTeam, onePixelPng, seedChart } from "./chart-fixtures.js";
 
 const patientNames = { familyKanji: "北条", givenKanji: "政子", familyKana: "ホウジョウ", givenKana: "マサコ" };
 const namesOnScreen = Object.values(patientNames);
@@ -144,6 +145,42 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     assert.match((await page.getByTestId("condition-table").textContent()) ?? "", /本態性高血圧症/);
   });
 
+  // ACC-1: a nurse reads the charts of the patients in their care, and nothing of anyone else's.
+  it("signs a nurse in, lists the patient of their care team, opens that chart and refuses another patient's", async () => {
+    const admin = await app.signedInUser("admin");
+    const nurse = await app.signedInUser("nurse");
+    await joinCareTeam(admin, doctor, nurse, patientId);
+    const otherId = await createPatient(doctor, { familyKanji: "源", givenKanji: "頼朝", familyKana: "ミナモト", givenKana: "ヨリトモ", patientNumber: "00077002" });
+    // The enrolment used this time step's code; signing in needs the next one. The doctor's browser clock keeps in
+    // step with the server's, as the idle test expects.
+    serverClock.offsetMs += 30_000;
+    await page.clock.fastForward(30_000);
+    const { page: nursePage } = await signedInPage(browser, app.baseUrl, undefined, problems);
+    await nursePage.goto(`${app.baseUrl}/login`);
+    await nursePage.getByTestId("login-email").fill(nurse.email);
+    await nursePage.getByTestId("login-password").fill(nurse.password);
+    await nursePage.getByTestId("login-submit").click();
+    await nursePage.getByTestId("totp-code").fill(await nurse.totpCode());
+    await nursePage.getByTestId("totp-submit").click();
+
+    await nursePage.getByTestId("my-patient-row").first().waitFor();
+    const rows = await nursePage.getByTestId("my-patient-row").allTextContents();
+    assert.deepEqual(rows.length, 1, rows.join(" | "));
+    assert.match(rows[0] ?? "", /北条 政子.*ケアチーム/);
+    await nursePage.getByTestId("my-patient-row").getByRole("link").click();
+    await nursePage.waitForURL(`**${chartPath()}`);
+    await nursePage.getByTestId("allergy").first().waitFor();
+    assert.match((await nursePage.getByTestId("allergy-banner").textContent()) ?? "", /ペニシリン/);
+    assert.equal(await nursePage.getByTestId("vital-submit").count(), 1, "nurses record vital signs");
+    await saveScreenshot(nursePage, "chart-nurse");
+
+    await nursePage.goto(`${app.baseUrl}/patients/${encodeURIComponent(otherId)}`);
+    await nursePage.getByTestId("break-glass-open").waitFor();
+    assert.match((await nursePage.locator("main").textContent()) ?? "", /この患者の診療録を閲覧する権限がありません/);
+    assert.equal(await nursePage.getByTestId("allergy-banner").count(), 0, "no chart section outside the care relationship");
+    assert.deepEqual(await seriousAxeViolations(nursePage).then(describeViolations), "");
+  });
+
   it("offers an unrelated clinician emergency access instead of empty sections, then opens the chart and queues it for review", async () => {
     const other = await app.signedInUser("doctor");
     const { page: otherPage } = await signedInPage(browser, app.baseUrl, other.client, problems);
@@ -237,46 +274,3 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     assert.deepEqual(problems, []);
   });
 });
-
-const onePixelPng = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
-
-async function readDownload(download: { createReadStream(): Promise<NodeJS.ReadableStream> }, encoding: BufferEncoding = "utf8"): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await download.createReadStream()) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString(encoding);
-}
-
-/** Synthetic chart data over the FHIR API, as the doctor. */
-async function seedChart(client: TestClient, patientId: string): Promise<void> {
-  const subject = { reference: `Patient/${patientId}` };
-  const loinc = (code: string) => ({ coding: [{ system: "http://loinc.org", code }] });
-  const category = (code: string) => [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/observation-category", code }] }];
-  const resources: Array<Record<string, unknown>> = [
-    { resourceType: "AllergyIntolerance", patient: subject, code: { text: "ペニシリン" }, criticality: "high", clinicalStatus: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", code: "active" }] } },
-    { resourceType: "Encounter", subject, status: "finished", class: { system: "http://terminology.hl7.org/CodeSystem/v3-ActCode", code: "AMB", display: "外来" }, period: { start: "2026-04-01T09:00:00+09:00" } },
-    { resourceType: "Condition", subject, code: { text: "高血圧症" }, clinicalStatus: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/condition-clinical", code: "active" }] }, onsetDateTime: "2020-01-01" },
-    { resourceType: "MedicationRequest", subject, status: "active", intent: "order", medicationCodeableConcept: { text: "アムロジピン錠5mg" }, dosageInstruction: [{ text: "1日1回朝食後" }], authoredOn: "2026-04-01" },
-    { resourceType: "Observation", subject, status: "final", category: category("laboratory"), code: { ...loinc("2345-7"), text: "血糖" }, effectiveDateTime: "2026-04-01T09:10:00+09:00", valueQuantity: { value: 130, unit: "mg/dL" }, referenceRange: [{ low: { value: 70 }, high: { value: 109 } }] },
-    { resourceType: "Observation", subject, status: "final", category: category("laboratory"), code: { ...loinc("2823-3"), text: "カリウム" }, effectiveDateTime: "2026-04-01T09:10:00+09:00", valueQuantity: { value: 2.4, unit: "mmol/L" }, interpretation: [{ coding: [{ system: "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", code: "LL" }] }] },
-  ];
-  for (const [day, pulse, systolic, diastolic] of [[1, 72, 128, 82], [2, 80, 135, 88], [3, 76, 124, 80]] as const) {
-    const effectiveDateTime = `2026-04-0${day}T08:00:00+09:00`;
-    resources.push({ resourceType: "Observation", subject, status: "final", category: category("vital-signs"), code: loinc("8867-4"), effectiveDateTime, valueQuantity: { value: pulse, unit: "/min" } });
-    resources.push({
-      resourceType: "Observation",
-      subject,
-      status: "final",
-      category: category("vital-signs"),
-      code: loinc("85354-9"),
-      effectiveDateTime,
-      component: [
-        { code: loinc("8480-6"), valueQuantity: { value: systolic, unit: "mmHg" } },
-        { code: loinc("8462-4"), valueQuantity: { value: diastolic, unit: "mmHg" } },
-      ],
-    });
-  }
-  for (const resource of resources) {
-    const created = await client.post(`/fhir/R4/${resource["resourceType"] as string}`, resource, { contentType: "application/fhir+json" });
-    if (created.status !== 201) throw new Error(`seeding ${resource["resourceType"] as string} failed: ${created.status}`);
-  }
-}
