@@ -1,27 +1,33 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { startTestApp, type TestApp } from "../../src/testing/index.js";
+import type { Browser, Page } from "playwright-core";
+import { createPatient, startTestApp, type SignedInUser, type TestApp } from "../../src/testing/index.js";
+import { chromiumSkip, describeViolations, launchChromium, readDownload, saveScreenshot, seriousAxeViolations, signedInPage } from "./browser-support.js";
 
-const chromiumPath = "/usr/bin/chromium";
-const skip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
+const patientNames = { familyKanji: "北条", givenKanji: "時宗", familyKana: "ホウジョウ", givenKana: "トキムネ" };
 
-describe("security officer's compliance dashboard (browser)", { skip, timeout: 120_000 }, () => {
+/** Real time plus an offset the step-up test moves past the step-up window. */
+const serverClock = { offsetMs: 0, now: () => new Date(Date.now() + serverClock.offsetMs) };
+
+describe("security officer's compliance dashboard and audit log (browser)", { skip: chromiumSkip, timeout: 120_000 }, () => {
   let app: TestApp;
   let browser: Browser;
   let page: Page;
+  let officer: SignedInUser;
+  let patientId = "";
+  const problems: string[] = [];
 
   before(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ clock: serverClock });
     await app.signedInUser("admin");
-    const officer = await app.signedInUser("security_officer");
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP" });
-    context.setDefaultTimeout(20_000);
+    const doctor = await app.signedInUser("doctor");
+    officer = await app.signedInUser("security_officer");
+    patientId = await createPatient(doctor, { ...patientNames, patientNumber: "00088001" });
+    assert.equal((await doctor.client.get(`/fhir/R4/Patient/${patientId}`)).status, 200);
+    browser = await launchChromium();
     // The officer signed in through the real flow; the browser carries the same session cookie.
-    await context.addCookies([...officer.client.cookies].map(([name, value]) => ({ name, value, url: app.baseUrl })));
-    page = await context.newPage();
+    ({ page } = await signedInPage(browser, app.baseUrl, officer.client, problems));
+    page.context().setDefaultTimeout(20_000);
   });
   after(async () => {
     await browser?.close();
@@ -33,8 +39,10 @@ describe("security officer's compliance dashboard (browser)", { skip, timeout: 1
     await page.getByTestId("open-compliance").click();
     await page.getByTestId("compliance-summary").waitFor();
     assert.equal(await page.getByTestId("status-ENC-1").textContent(), "適合");
-    // Break-glass access (ACC-3) has no live check yet: shown as not yet checked, never as met or not met.
-    assert.equal(await page.getByTestId("status-ACC-3").textContent(), "未確認");
+    // The patient's export (PHR-1) names a check that does not exist yet: shown as not yet checked, never as met
+    // or not met. Break-glass reviews (ACC-3) have their live check.
+    assert.equal(await page.getByTestId("status-PHR-1").textContent(), "未確認");
+    assert.equal(await page.getByTestId("status-ACC-3").textContent(), "適合");
     assert.equal(await page.getByTestId("status-AUTH-4").textContent(), "適合");
     assert.equal(await page.getByTestId("status-ORG-1").textContent(), "不適合");
     await page.getByTestId("attest-statement-ORG-1").fill("情報管理責任者を任命した");
@@ -44,5 +52,41 @@ describe("security officer's compliance dashboard (browser)", { skip, timeout: 1
     const pdf = await page.request.get(`${app.baseUrl}${await page.getByTestId("download-disclosure-pdf").getAttribute("href")}`);
     assert.equal(pdf.status(), 200);
     assert.equal(pdf.headers()["content-type"], "application/pdf");
+  });
+
+  // LOG-4: the officer reviews who touched a patient and takes the entries away as CSV, identifiers only.
+  it("searches the audit log by patient and downloads the CSV after a fresh second factor, with no patient name in it", async () => {
+    await page.goto(`${app.baseUrl}/`);
+    await page.getByTestId("open-audit-log").click();
+    await page.getByTestId("audit-patient-id").fill(patientId);
+    await page.getByTestId("audit-search").click();
+    await page.getByTestId("audit-entries").waitFor();
+    const rows = await page.getByTestId("audit-entry").allTextContents();
+    assert.ok(rows.some((row) => row.includes("fhir.create") && row.includes("成功")), rows.join(" | "));
+    assert.ok(rows.some((row) => row.includes("fhir.read") && row.includes("成功")), rows.join(" | "));
+    assert.deepEqual(await seriousAxeViolations(page).then(describeViolations), "");
+    await saveScreenshot(page, "audit-log-officer");
+
+    // Exporting is privileged (MAMORI_STEP_UP_SECONDS): past the window the officer verifies again first.
+    serverClock.offsetMs += app.config.stepUpMs + 1_000;
+    await page.getByTestId("audit-csv").click();
+    await page.getByTestId("step-up-dialog").waitFor({ state: "visible" });
+    await page.getByTestId("step-up-code").fill(await officer.totpCode());
+    const download = page.waitForEvent("download");
+    await page.getByTestId("step-up-submit").click();
+    const csv = await readDownload(await download);
+    await page.getByTestId("step-up-dialog").waitFor({ state: "hidden" });
+
+    const [header, ...lines] = csv.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+    const columns = ["seq", "recorded_at", "action", "outcome", "reason_code", "account_id", "roles", "session_id", "resource_type", "resource_id", "patient_id", "ip", "user_agent", "break_glass"];
+    assert.equal(header, columns.map((column) => `"${column}"`).join(","));
+    assert.ok(lines.length >= 2, `create and read of the patient: ${lines.length} rows`);
+    assert.ok(lines.every((line) => line.includes(patientId)), "only the patient's entries");
+    assert.ok(lines.some((line) => line.includes(`"fhir.read","success"`)), lines.join("\n"));
+    for (const name of Object.values(patientNames)) assert.ok(!csv.includes(name), `the CSV has no ${name}`);
+  });
+
+  it("met the Content Security Policy on every page", () => {
+    assert.deepEqual(problems, []);
   });
 });
