@@ -8,6 +8,7 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  databaseStatementTimeoutMs: number;
   host: string;
   port: number;
   publicUrl: URL;
@@ -124,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     dataDir,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.MAMORI_DATABASE_POOL_SIZE,
+    databaseStatementTimeoutMs: e.MAMORI_DATABASE_STATEMENT_TIMEOUT_MS,
     host: e.MAMORI_HOST,
     port: e.MAMORI_PORT,
     publicUrl: new URL(e.MAMORI_PUBLIC_URL ?? `https://localhost:${e.MAMORI_PORT}`),

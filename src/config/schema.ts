@@ -43,6 +43,13 @@ export const environmentSchema = z.object({
     .optional()
     .describe("PostgreSQL connection URL. When unset, an embedded PGlite database in MAMORI_DATA_DIR is used. Same migrations either way."),
   MAMORI_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10).describe("PostgreSQL connection pool size per node."),
+  MAMORI_DATABASE_STATEMENT_TIMEOUT_MS: z
+    .coerce.number()
+    .int()
+    .min(1000)
+    .max(3_600_000)
+    .default(30_000)
+    .describe("PostgreSQL statement_timeout per connection, in milliseconds: a slow statement fails instead of holding a pooled connection. Long operator jobs (backup, restore, key rotation) page their work, so they stay under it."),
   MAMORI_HOST: z.string().min(1).default("0.0.0.0").describe("Address the HTTPS server listens on."),
   MAMORI_PORT: z.coerce.number().int().min(0).max(65535).default(8443).describe("Port the HTTPS server listens on."),
   MAMORI_PUBLIC_URL: z

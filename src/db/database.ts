@@ -29,10 +29,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
  * `memory` opens a throw-away in-memory PGlite (tests).
  */
 export async function openDatabase(
-  config: Pick<Config, "dataDir" | "databaseUrl" | "databasePoolSize">,
+  config: Pick<Config, "dataDir" | "databaseUrl" | "databasePoolSize"> & Partial<Pick<Config, "databaseStatementTimeoutMs">>,
   options: { memory?: boolean } = {},
 ): Promise<Database> {
-  if (config.databaseUrl) return openPostgres(config.databaseUrl, config.databasePoolSize);
+  if (config.databaseUrl) return openPostgres(config.databaseUrl, config.databasePoolSize, config.databaseStatementTimeoutMs ?? defaultStatementTimeoutMs);
   let dataDir: string | undefined;
   if (!options.memory) {
     dataDir = path.join(config.dataDir, "pglite");
@@ -56,12 +56,15 @@ export async function openDatabase(
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+/** The schema's default, for callers that open a scratch or second database without the full settings. */
+const defaultStatementTimeoutMs = 30_000;
+
+async function openPostgres(url: string, poolSize: number, statementTimeoutMs: number): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     // Bounded work per statement: a slow query fails instead of holding a connection forever.
-    statement_timeout: 30_000,
+    statement_timeout: statementTimeoutMs,
     idle_in_transaction_session_timeout: 60_000,
   });
   // An idle connection the server drops (restart, failover, admin termination) must not crash the process: the
