@@ -42,6 +42,9 @@ describe("HTTPS front door", () => {
     assert.match(csp, /script-src 'self'/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     assert.match(csp, /frame-ancestors 'none'/);
+    // Only the chart's in-memory PDF viewer is framed.
+    assert.match(csp, /frame-src blob:;/);
+    assert.match(csp, /object-src 'none'/);
     assert.equal(response.headers["x-content-type-options"], "nosniff");
     assert.equal(response.headers["referrer-policy"], "no-referrer");
     assert.equal(response.headers["cache-control"], "no-store");

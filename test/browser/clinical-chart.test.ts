@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { PDFDocument } from "pdf-lib";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { createPatient, startTestApp, type SignedInUser, type TestApp } from "../../src/testing/index.js";
 import { chromiumSkip, describeViolations, launchChromium, readDownload, saveScreenshot, seriousAxeViolations, signedInPage } from "./browser-support.js";
 import { joinCareTeam, onePixelPng, seedChart } from "./chart-fixtures.js";
@@ -193,6 +193,7 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     await otherPage.getByTestId("break-glass-reason").fill("救急搬送、意識障害のため既往歴の確認が必要");
     await otherPage.getByTestId("break-glass-submit").click();
     await otherPage.getByTestId("break-glass-active").waitFor();
+    await otherPage.getByTestId("allergy").first().waitFor();
     assert.match((await otherPage.getByTestId("allergy-banner").textContent()) ?? "", /ペニシリン/, "the grant opens the records");
 
     const officer = await app.signedInUser("security_officer");
@@ -234,7 +235,7 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     assert.equal(await portal.getByTestId("condition-edit").count(), 0);
   });
 
-  it("lets the patient upload a document that appears in the chart", async () => {
+  it("lets the patient upload documents that appear in the chart, images and PDFs shown inline", async () => {
     const portal = await patientPortal();
     await portal.goto(`${app.baseUrl}/`);
     await portal.getByTestId("upload-file").setInputFiles({ name: "letter.png", mimeType: "image/png", buffer: onePixelPng });
@@ -245,6 +246,30 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     await portal.getByTestId("document-row").first().waitFor();
     await portal.getByTestId("document-open").first().click();
     await portal.getByTestId("binary-viewer").locator("img").waitFor();
+
+    // A PDF shows inline too, in a frame of the browser's own viewer over the sanitised copy held in memory.
+    const letter = await PDFDocument.create();
+    letter.addPage([595, 842]).drawText("Referral", { x: 50, y: 780, size: 24 });
+    await portal.goto(`${app.baseUrl}/`);
+    await portal.getByTestId("upload-file").setInputFiles({ name: "result.pdf", mimeType: "application/pdf", buffer: Buffer.from(await letter.save()) });
+    await portal.getByTestId("upload-title").fill("検査結果");
+    await portal.getByTestId("upload-submit").click();
+    await portal.getByText("アップロードしました。", { exact: false }).waitFor();
+    await portal.getByTestId("open-own-record").click();
+    await portal.getByTestId("document-row").filter({ hasText: "検査結果" }).getByTestId("document-open").click();
+    const viewer = portal.getByTestId("pdf-viewer");
+    await viewer.waitFor();
+    assert.match((await viewer.getAttribute("src")) ?? "", /^blob:https:\/\/127\.0\.0\.1:\d+\//);
+    const frame = await (await viewer.elementHandle())!.contentFrame();
+    // Chromium hosts its PDF viewer (an extension page) inside the frame once it accepted the file.
+    let pdfViewer: Frame | undefined;
+    for (const deadline = Date.now() + 10_000; !pdfViewer && Date.now() < deadline; await portal.waitForTimeout(100)) {
+      pdfViewer = frame?.childFrames().find((child) => child.url().startsWith("chrome-extension://"));
+    }
+    assert.ok(pdfViewer, "the browser's PDF viewer opened the file");
+    await pdfViewer.waitForLoadState();
+    assert.equal(await pdfViewer.evaluate(() => document.querySelector("pdf-viewer") !== null), true);
+    await saveScreenshot(portal, "chart-pdf-viewer");
   });
 
   // After an idle logout nothing of the patient may remain: not on screen, not in storage, not in the title.

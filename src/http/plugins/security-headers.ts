@@ -17,6 +17,8 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
         imgSrc: ["'self'", "data:", "blob:"],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
+        // blob: only, for the chart's viewer of sanitised PDF uploads held in memory; nothing else may be framed.
+        frameSrc: ["blob:"],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         formAction: ["'self'"],

@@ -9,7 +9,7 @@ import { ChartSectionCard } from "./chart-section-card.js";
 import { useFhirDateTime } from "./format.js";
 import type { ChartSection } from "./use-chart-section.js";
 
-/** Documents with a viewer for the sanitised file (images inline, PDFs as a download from memory). */
+/** Documents with a viewer for the sanitised file (images and PDFs inline, anything else as a download from memory). */
 export function DocumentList({ section }: { section: ChartSection<DocumentReference> }) {
   const { t } = useTranslation();
   const formatDate = useFhirDateTime();
@@ -70,6 +70,12 @@ export function BinaryViewer({ binaryId, title, onClose }: { binaryId: string; t
       <ErrorMessage error={error} />
       {!file && !error ? <p role="status">{t("app.loading")}</p> : null}
       {file?.type.startsWith("image/") ? <img src={file.url} alt={title} className="document-image" /> : null}
+      {/*
+        The browser's own PDF viewer in a frame (CSP frame-src blob: only). No sandbox attribute: Chromium refuses to
+        show a PDF in a sandboxed frame. What is shown is the server's rebuild of the file without scripts, actions,
+        forms or links, and the blob document inherits this page's CSP.
+      */}
+      {file?.type === "application/pdf" ? <iframe src={file.url} title={title} className="document-pdf" data-testid="pdf-viewer" /> : null}
       {file && !file.type.startsWith("image/") ? (
         <a className="button-link" href={file.url} download={`${binaryId}${file.type === "application/pdf" ? ".pdf" : ""}`} data-testid="binary-download">
           {t("chart.downloadDocument")}
