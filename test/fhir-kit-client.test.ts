@@ -4,10 +4,13 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Client } from "fhir-kit-client";
-import { createHttpsFetch, startTestApp, type TestApp } from "../src/testing/index.js";
+import sharp from "sharp";
+import { buildPatient, createHttpsFetch, startTestApp, type TestApp } from "../src/testing/index.js";
 import { registerClient, relyingParty, signInThroughProvider } from "./oidc-helpers.js";
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "fhir-r4");
+/** Binary examples sit apart: they are served by the uploads module, not validated and stored as records. */
+const binaryFixtures = path.join(fixtures, "binary");
 /** Created first, so the others can point at them. */
 const order = ["Organization", "Practitioner", "PractitionerRole", "Patient"];
 
@@ -48,6 +51,8 @@ describe("fhir-kit-client against the official R4 examples", () => {
   let directoryClient: InstanceType<typeof Client>;
   const directoryTypes = new Set(["Organization", "Practitioner", "PractitionerRole"]);
   const realFetch = globalThis.fetch;
+  let doctorToken: string;
+  let patientOnlyToken: string;
   before(async () => {
     app = await startTestApp();
     const admin = await app.signedInUser("admin");
@@ -55,6 +60,8 @@ describe("fhir-kit-client against the official R4 examples", () => {
     const relying = await relyingParty(app, await registerClient(admin));
     const tokens = await signInThroughProvider(doctor.client, relying, "openid user/*.cruds");
     const adminTokens = await signInThroughProvider(admin.client, relying, "openid user/*.cruds");
+    doctorToken = tokens.access_token;
+    patientOnlyToken = (await signInThroughProvider(doctor.client, relying, "openid user/Patient.r")).access_token;
     // The client calls the global fetch; route it through an agent that trusts only this app's certificate.
     const httpsFetch = createHttpsFetch(app.mamori.tls.cert);
     globalThis.fetch = (async (input: Request | string | URL, init?: RequestInit) => {
@@ -108,6 +115,48 @@ describe("fhir-kit-client against the official R4 examples", () => {
       [...types].sort(),
       ["AllergyIntolerance", "CareTeam", "Condition", "Consent", "DiagnosticReport", "DocumentReference", "Encounter", "MedicationRequest", "Observation", "Organization", "Patient", "Practitioner", "PractitionerRole", "Provenance"],
     );
+  });
+
+  // MAL-1: a file sent over the FHIR API goes through the same sanitiser as a browser upload.
+  it("creates the official Binary example (a JPEG with EXIF and GPS) and reads it back sanitised, as FHIR JSON and as the file", async () => {
+    const example = JSON.parse(await readFile(path.join(binaryFixtures, "binary-f006.json"), "utf8")) as Json;
+    const original = Buffer.from(String(example["data"]), "base64");
+    assert.ok((await sharp(original).metadata()).exif, "the example carries EXIF");
+    const patient = (await client.create({ resourceType: "Patient", body: buildPatient() })) as Json;
+    // The example belongs to no patient; here every file belongs to one, named as its securityContext.
+    const securityContext = { reference: `Patient/${String(patient["id"])}` };
+    const sent: Json = { ...example, securityContext };
+    const created = (await client.create({ resourceType: "Binary", body: sent as { resourceType: string } })) as Json;
+    assert.deepEqual({ ...created, id: undefined }, { resourceType: "Binary", id: undefined, contentType: "image/jpeg", securityContext });
+
+    const read = (await client.read({ resourceType: "Binary", id: String(created["id"]) })) as Json;
+    assert.deepEqual([read["resourceType"], read["id"], read["contentType"], read["securityContext"]], ["Binary", created["id"], "image/jpeg", securityContext]);
+    const stored = Buffer.from(String(read["data"]), "base64");
+    const meta = await sharp(stored).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height, meta.exif, meta.xmp], ["jpeg", 266, 325, undefined, undefined]);
+
+    // Asked for anything but FHIR JSON, the same read gives the file itself.
+    const file = await globalThis.fetch(`${app.baseUrl}/fhir/R4/Binary/${String(created["id"])}`, { headers: { authorization: `Bearer ${doctorToken}`, accept: "image/*" } });
+    assert.equal(file.status, 200);
+    assert.equal(file.headers.get("content-type"), "image/jpeg");
+    assert.deepEqual(Buffer.from(await file.arrayBuffer()), stored);
+  });
+
+  it("refuses a Binary to a token without a Binary scope, and a Binary without its patient or with data that is not base64", async () => {
+    const patient = (await client.create({ resourceType: "Patient", body: buildPatient() })) as Json;
+    const binary = { resourceType: "Binary", contentType: "text/plain", securityContext: { reference: `Patient/${String(patient["id"])}` }, data: Buffer.from("血圧 120/80\n").toString("base64") };
+    const refusal = (body: Json, token: string) =>
+      new Client({ baseUrl: `${app.baseUrl}/fhir/R4`, bearerToken: token }).create({ resourceType: "Binary", body: body as { resourceType: string } }).then(
+        () => assert.fail("accepted"),
+        (error: { response: { status: number; data: { issue: Array<{ details: { coding: Array<{ code: string }> }; expression?: string[] }> } } }) => ({
+          status: error.response.status,
+          code: error.response.data.issue[0]!.details.coding[0]!.code,
+          expression: error.response.data.issue[0]!.expression,
+        }),
+      );
+    assert.deepEqual(await refusal(binary, patientOnlyToken), { status: 403, code: "access.denied", expression: undefined });
+    assert.deepEqual(await refusal({ ...binary, securityContext: undefined }, doctorToken), { status: 400, code: "uploads.invalid_binary", expression: ["Binary.securityContext"] });
+    assert.deepEqual(await refusal({ ...binary, data: "not base64!" }, doctorToken), { status: 400, code: "uploads.invalid_binary", expression: ["Binary.data"] });
   });
 
   it("finds the created examples by search and reports errors as OperationOutcome", async () => {

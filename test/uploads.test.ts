@@ -38,6 +38,8 @@ describe("POST/GET /fhir/R4/Binary and GET /api/uploads/quarantine", () => {
 
   const upload = (user: SignedInUser, bytes: Buffer, contentType: string, patient = patientId) =>
     user.client.post("/fhir/R4/Binary", bytes, { contentType, headers: { "x-mamori-patient": patient } });
+  /** A browser's download: it names no FHIR format in Accept, so it gets the file itself (R4 binary.html). */
+  const download = (user: SignedInUser, id: string) => user.client.get(`/fhir/R4/Binary/${id}`, { accept: "*/*" });
 
   it("stores a sanitised JPEG as a Binary and serves it as an attachment the browser may not sniff or run", async () => {
     const created = await upload(doctor, await uploadCorpus.jpegWithGps(), "image/jpeg");
@@ -47,7 +49,7 @@ describe("POST/GET /fhir/R4/Binary and GET /api/uploads/quarantine", () => {
     assert.deepEqual(created.json.securityContext, { reference: `Patient/${patientId}` });
     assert.ok(String(created.headers.location).endsWith(`/fhir/R4/Binary/${created.json.id}`), String(created.headers.location));
 
-    const read = await doctor.client.get(`/fhir/R4/Binary/${created.json.id}`);
+    const read = await download(doctor, created.json.id);
     assert.equal(read.status, 200);
     assert.equal(read.headers["content-type"], "image/jpeg");
     assert.equal(read.headers["content-disposition"], `attachment; filename="${created.json.id}.jpg"`);
@@ -64,7 +66,7 @@ describe("POST/GET /fhir/R4/Binary and GET /api/uploads/quarantine", () => {
     const created = await upload(doctor, uploadCorpus.heicWithGps(), "image/heic");
     assert.equal(created.status, 201, created.text);
     assert.equal(created.json.contentType, "image/jpeg");
-    const read = await doctor.client.get(`/fhir/R4/Binary/${created.json.id}`);
+    const read = await download(doctor, created.json.id);
     assert.equal(read.status, 200);
     assert.equal(read.headers["content-type"], "image/jpeg");
     const meta = await sharp(read.body).metadata();
@@ -78,13 +80,13 @@ describe("POST/GET /fhir/R4/Binary and GET /api/uploads/quarantine", () => {
   it("stores a rebuilt PDF without its JavaScript, and plain text (with a charset parameter) as it is", async () => {
     const created = await upload(doctor, await uploadCorpus.hostilePdf("javascript-open-action"), "application/pdf");
     assert.equal(created.status, 201, created.text);
-    const read = await doctor.client.get(`/fhir/R4/Binary/${created.json.id}`);
+    const read = await download(doctor, created.json.id);
     assert.ok(!read.body.includes("/JavaScript") && !read.body.includes("/OpenAction"));
     assert.equal((await PDFDocument.load(read.body)).getPageCount(), 1);
 
     const text = await upload(doctor, Buffer.from("血圧 120/80\n"), "text/plain; charset=utf-8");
     assert.equal(text.status, 201, text.text);
-    const readText = await doctor.client.get(`/fhir/R4/Binary/${text.json.id}`);
+    const readText = await download(doctor, text.json.id);
     assert.equal(readText.text, "血圧 120/80\n");
     assert.equal(readText.headers["content-type"], "text/plain; charset=utf-8");
   });
@@ -129,6 +131,40 @@ describe("POST/GET /fhir/R4/Binary and GET /api/uploads/quarantine", () => {
     assert.ok(actions.includes("upload.refuse:uploads.malware"));
     assert.ok(actions.filter((action: string) => action.startsWith("upload.accept:")).length >= 3);
     assert.ok(actions.some((action: string) => action.startsWith("upload.read:")));
+  });
+
+  it("takes a FHIR Binary in JSON through the same sanitiser and quarantine, and answers FHIR JSON when asked for it", async () => {
+    const binary = (bytes: Buffer, contentType: string) => ({ resourceType: "Binary", contentType, securityContext: { reference: `Patient/${patientId}` }, data: bytes.toString("base64") });
+    const created = await doctor.client.post("/fhir/R4/Binary", binary(await uploadCorpus.jpegWithGps(), "image/jpeg"), { contentType: "application/fhir+json" });
+    assert.equal(created.status, 201, created.text);
+    assert.deepEqual(created.json, { resourceType: "Binary", id: created.json.id, contentType: "image/jpeg", securityContext: { reference: `Patient/${patientId}` } });
+
+    const read = await doctor.client.get(`/fhir/R4/Binary/${created.json.id}`, { accept: "application/fhir+json" });
+    assert.equal(read.status, 200, read.text);
+    assert.equal(read.headers["content-type"], "application/fhir+json; charset=utf-8");
+    assert.equal(read.headers["cache-control"], "no-store");
+    assert.equal(read.json.securityContext.reference, `Patient/${patientId}`);
+    const bytes = Buffer.from(read.json.data, "base64");
+    assert.equal((await sharp(bytes).metadata()).exif, undefined);
+    assert.deepEqual((await download(doctor, created.json.id)).body, bytes, "the JSON carries the same sanitised file");
+
+    const mismatch = await doctor.client.post("/fhir/R4/Binary", binary(await uploadCorpus.png(), "image/jpeg"), { contentType: "application/fhir+json" });
+    assert.equal(mismatch.status, 415, mismatch.text);
+    assert.equal(mismatch.json.issue[0].details.coding[0].code, "uploads.type_mismatch");
+    const quarantined = await officer.client.get("/api/uploads/quarantine");
+    assert.ok(quarantined.json.items.some((item: { reasonCode: string; declaredType: string; detectedType?: string }) => item.reasonCode === "uploads.type_mismatch" && item.declaredType === "image/jpeg" && item.detectedType === "image/png"));
+    const noPatient = await doctor.client.post("/fhir/R4/Binary", await uploadCorpus.png(), { contentType: "image/png" });
+    assert.equal(noPatient.status, 400);
+    assert.deepEqual(noPatient.json.issue[0].expression, ["X-Mamori-Patient"]);
+  });
+
+  it("states Binary in the CapabilityStatement as it is served: create and read only, with the accepted types", async () => {
+    const metadata = await doctor.client.get("/fhir/R4/metadata");
+    const entry = metadata.json.rest[0].resource.find((resource: { type: string }) => resource.type === "Binary");
+    assert.deepEqual(entry.interaction, [{ code: "read" }, { code: "create" }]);
+    assert.equal(entry.searchParam, undefined);
+    assert.equal(entry.conditionalCreate, false);
+    for (const type of ["image/jpeg", "image/heic", "application/pdf", "text/csv"]) assert.ok(entry.documentation.includes(type), type);
   });
 
   it("lets no administrator upload or read files, and no doctor read the quarantine", async () => {

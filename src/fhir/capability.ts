@@ -13,6 +13,8 @@ export function capabilityStatement(options: {
   searchParamsOf: (type: string) => ReadonlyArray<{ name: string; type: string; documentation?: string }>;
   /** `_include` / `_revinclude` values each type supports. */
   includesOf: (type: string) => { include: readonly string[]; revinclude: readonly string[] };
+  /** The file types a Binary may hold (the uploads module's sanitisers). */
+  binaryContentTypes: readonly string[];
 }) {
   return {
     resourceType: "CapabilityStatement",
@@ -46,8 +48,21 @@ export function capabilityStatement(options: {
             searchRevInclude: [...options.includesOf(type).revinclude],
             searchParam: options.searchParamsOf(type).map((param) => ({ ...param })),
           })),
-          // Uploaded files, sanitised by the uploads module.
-          { type: "Binary", versioning: "no-version", readHistory: false, updateCreate: false, interaction: [{ code: "read" }, { code: "create" }] },
+          // Uploaded files, sanitised by the uploads module: no versions, history, search, update or delete.
+          {
+            type: "Binary",
+            versioning: "no-version",
+            readHistory: false,
+            updateCreate: false,
+            conditionalCreate: false,
+            conditionalRead: "not-supported",
+            conditionalUpdate: false,
+            conditionalDelete: "not-supported",
+            interaction: [{ code: "read" }, { code: "create" }],
+            documentation:
+              `create: a Binary in JSON with contentType, data (base64) and securityContext referencing the Patient the file belongs to, or the file itself with its media type as Content-Type and the Patient id in X-Mamori-Patient. Accepted types: ${options.binaryContentTypes.join(", ")}; every file is scanned and sanitised (metadata removed, documents rebuilt), so what is stored may differ from what was sent, and a refused file is quarantined. ` +
+              "read: the Binary in JSON (data in base64) when the Accept header names application/fhir+json, otherwise the stored file as an attachment.",
+          },
           // The audit trail seen as FHIR: read-only, for those allowed to review it (read_audit).
           {
             type: "AuditEvent",

@@ -86,6 +86,7 @@ export const errorCatalogue = {
   "identity.last_factor": { status: 409, issue: "business-rule", ja: "最後の認証要素は削除できません。先に別の認証要素を追加してください。", en: "Your last second factor cannot be removed. Add another one first." },
   "identity.factor_not_found": { status: 404, issue: "not-found", ja: "認証要素が見つかりません。", en: "The second factor was not found." },
   "identity.factor_exists": { status: 409, issue: "duplicate", ja: "認証アプリは既に登録されています。", en: "An authenticator app is already enrolled." },
+  "uploads.invalid_binary": { status: 400, issue: "structure", ja: "Binaryリソースの形式が正しくありません（contentType、base64形式のdata、患者を指すsecurityContextが必要です）。", en: "The Binary resource is not valid: it needs contentType, base64 data and a securityContext naming the Patient." },
   "uploads.not_found": { status: 404, issue: "not-found", ja: "ファイルが見つかりません。", en: "The file was not found." },
   "incident.not_found": { status: 404, issue: "not-found", ja: "インシデントが見つかりません。", en: "The incident was not found." },
   "incident.detected_in_future": { status: 422, issue: "invalid", ja: "検知日時が未来になっています。", en: "The detection time lies in the future." },

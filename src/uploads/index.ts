@@ -4,3 +4,4 @@ export { sanitise, type SanitiseOutcome, type SanitiseLimits } from "./sanitise.
 export { acceptedContentTypes, isAcceptedContentType, type AcceptedContentType } from "./detect.js";
 export { eicarTestString } from "./eicar.js";
 export type { RefusalCode } from "./refusal.js";
+export { fhirBinaryOf, mediaTypeOf, uploadOfFhirBinary, type FhirBinary, type FhirBinaryInput } from "./fhir-binary.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Access } from "../access/index.js";
+import { scopesPermit, type Access } from "../access/index.js";
 import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Database, Executor } from "../db/index.js";
@@ -67,6 +67,10 @@ export function createUploads(deps: {
 
   /** Returns the permitting policy for the audit entry. @throws {AppError} `access.denied`. */
   function authorize(principal: Principal, action: "read" | "create" | "read_quarantine", id: string, patientId?: string): string {
+    // A bearer token's SMART scopes narrow what its account may do, as for records: both must allow.
+    if (principal.scopes && action !== "read_quarantine" && !scopesPermit(principal.scopes, { interaction: action, resourceType: "Binary", patientId, launchPatient: principal.patientId })) {
+      throw new AppError("access.denied", { detail: "oauth.insufficient_scope" });
+    }
     const decision = access.decide(principal, action, action === "read_quarantine" ? { type: "System" } : { type: "Binary", id, patientId });
     if (!decision.allowed) throw new AppError("access.denied", { detail: decision.reasonCode });
     return decision.policyIds.join(",") || decision.reasonCode;

@@ -27,10 +27,12 @@ const formType = "application/x-www-form-urlencoded";
  */
 const providerPath = /^\/oidc\/(?!interaction\/)/;
 
+const binaryPath = "/fhir/R4/Binary";
+
 /** Body media types per path: JSON everywhere, the upload types only for FHIR Binary (sanitised by the uploads module). */
 export const contentTypePolicy: ContentTypePolicy = {
   byPathPrefix: [
-    { prefix: "/fhir/R4/Binary", types: [...jsonTypes, ...acceptedContentTypes] },
+    { prefix: binaryPath, types: [...jsonTypes, ...acceptedContentTypes] },
     { prefix: "/", types: [...jsonTypes, formType] },
   ],
 };
@@ -42,8 +44,8 @@ export const contentTypePolicy: ContentTypePolicy = {
  * - preParsing: form bodies, read here because no route parses them (Fastify would answer 415 and the payload would
  *   go unseen); the buffered bytes are handed on unchanged.
  * - preValidation: parsed JSON bodies (after the strict, prototype-poisoning-safe parser, before schema
- *   validation and before the session is resolved in preHandler). Binary upload bodies are left to the uploads
- *   sanitiser, which is stricter for files than signatures can be.
+ *   validation and before the session is resolved in preHandler). Binary upload bodies, and the base64 file in a
+ *   FHIR Binary, are left to the uploads sanitiser, which is stricter for files than signatures can be.
  * Matched values are never logged or audited: the audit entry keeps rule ids, locations and SHA-256 digests.
  */
 export function registerRequestInspection(app: FastifyInstance, deps: { config: Readonly<Config>; audit: Audit; bodyLimit: number }): void {
@@ -101,6 +103,8 @@ export function registerRequestInspection(app: FastifyInstance, deps: { config: 
   app.addHook("preValidation", async (request) => {
     const body = request.body;
     if (body === undefined || body === null || Buffer.isBuffer(body) || typeof body !== "object") return;
-    await judge(request, inspector.inspectJsonBody(body));
+    // The file inside a FHIR Binary (base64 `data`) is left to the uploads sanitiser, as raw upload bodies are.
+    const isBinary = request.routeOptions.url === binaryPath && (body as { resourceType?: unknown }).resourceType === "Binary";
+    await judge(request, inspector.inspectJsonBody(isBinary ? { ...body, data: undefined } : body));
   });
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { capabilityStatement, searchParamsFromQuery, searchParamsOf, type HistoryEntry, type StoredResource } from "../../fhir/index.js";
 import { AppError, type Principal } from "../../kernel/index.js";
 import { resourceTypes } from "../../fhir/resources/index.js";
+import { acceptedContentTypes } from "../../uploads/index.js";
 import type { HttpServices } from "../context.js";
 import { requireApiPrincipal } from "../plugins/authenticate.js";
 
@@ -99,6 +100,7 @@ export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
           now: services.clock.now(),
           searchParamsOf,
           includesOf,
+          binaryContentTypes: acceptedContentTypes,
         })),
     );
 
