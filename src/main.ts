@@ -245,6 +245,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       decide: (principal, action, target) => access.decide(principal, action, target),
       breakGlassMs: config.breakGlassMs,
       patientExists: (patientId) => records.patientExists(patientId),
+      recordAuthorizer: (principal) => access.recordAuthorizer(principal),
     });
     const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, pageTokens, uploads, keyStatus, backupStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations, accessManagement }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.

@@ -43,9 +43,24 @@ export const careRelationshipSource = z.enum(["care_team", "encounter", "departm
 export const myCarePatientsResponse = z.object({ patients: z.array(z.object({ patientId: z.string(), sources: z.array(careRelationshipSource) })) });
 export type MyCarePatientsResponse = z.infer<typeof myCarePatientsResponse>;
 
+/** The clinical record types the chart shows and the writes the care standing reports on each. */
+export const chartRecordType = z.enum(["AllergyIntolerance", "Condition", "Observation", "Encounter", "MedicationRequest", "DocumentReference"]);
+export type ChartRecordType = z.infer<typeof chartRecordType>;
+export const recordWriteAction = z.enum(["create", "update"]);
+export type RecordWriteAction = z.infer<typeof recordWriteAction>;
+
 /** How the caller stands with one patient: no sources and no grant mean the chart's records are hidden from it. */
 export const careStandingParams = z.object({ patientId: fhirId });
-export const careStandingResponse = z.object({ patientId: z.string(), sources: z.array(careRelationshipSource), breakGlassExpiresAt: z.string().optional() });
+export const careStandingResponse = z.object({
+  patientId: z.string(),
+  sources: z.array(careRelationshipSource),
+  breakGlassExpiresAt: z.string().optional(),
+  /**
+   * The writes the caller may make in this patient's clinical record, per type, as the record policies decide for a
+   * record without a confidentiality label. The UI offers only these; the server still decides each request.
+   */
+  recordActions: z.record(chartRecordType, z.array(recordWriteAction)),
+});
 export type CareStandingResponse = z.infer<typeof careStandingResponse>;
 
 /** An administrator links a staff account to the Practitioner it acts as and its department Organization. */

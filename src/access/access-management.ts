@@ -3,6 +3,8 @@ import type { Database } from "../db/index.js";
 import { AppError, newId, type Clock, type Principal } from "../kernel/index.js";
 import { createAccessStore, type BreakGlassRow, type RelationshipSource, type ReviewOutcome } from "./access-store.js";
 import type { AccessAction, AccessTarget, Decision } from "./decide.js";
+import { recordActionsOf, type RecordActionQuestion } from "./record-actions.js";
+import type { RecordAction, RecordAuthorizer } from "./records-authorizer.js";
 
 export interface BreakGlassGrant {
   id: string;
@@ -22,6 +24,8 @@ export interface AccessManagementDeps {
   breakGlassMs: number;
   /** Whether a Patient record exists (records module); a grant for an unknown patient is refused. */
   patientExists: (patientId: string) => Promise<boolean>;
+  /** The record decision point for one request, which the care standing previews. */
+  recordAuthorizer: (principal: Principal) => RecordAuthorizer;
 }
 
 /** Longest list a page of the review queue or "my patients" returns. */
@@ -101,18 +105,25 @@ export function createAccessManagement(deps: AccessManagementDeps) {
     },
 
     /**
-     * How the caller stands with one patient: its care relationships and the expiry of its emergency grant in force.
-     * The chart asks this because searches leave out what the caller may not see, so an empty answer alone cannot
-     * tell "nothing recorded" from "not in this patient's care". Reveals nothing of the record itself.
+     * How the caller stands with one patient: its care relationships, the expiry of its emergency grant in force and
+     * what it may do with the records `question` names. The chart asks this because searches leave out what the
+     * caller may not see, so an empty answer alone cannot tell "nothing recorded" from "not in this patient's care",
+     * and so it offers only the forms the server would accept. Reveals nothing of the record itself.
+     * @throws {Error} when the database cannot be read.
      */
-    async careStanding(principal: Principal, patientId: string): Promise<{ sources: RelationshipSource[]; breakGlassExpiresAt: Date | undefined }> {
+    async careStanding<Type extends string, Action extends RecordAction>(
+      principal: Principal,
+      patientId: string,
+      question: RecordActionQuestion<Type, Action>,
+    ): Promise<{ sources: RelationshipSource[]; breakGlassExpiresAt: Date | undefined; recordActions: Record<Type, Action[]> }> {
       const link = await store().staffLink(principal.accountId);
-      const [sources, grants] = await Promise.all([
+      const [sources, grants, recordActions] = await Promise.all([
         store().relationshipSources(patientId, principal.accountId, link),
         store().breakGlassGrants({ accountId: principal.accountId, activeAt: deps.clock.now() }, listLimit),
+        recordActionsOf(deps.recordAuthorizer(principal), patientId, question),
       ]);
       const expiries = grants.filter((grant) => grant.patientId === patientId).map((grant) => grant.expiresAt.getTime());
-      return { sources, breakGlassExpiresAt: expiries.length > 0 ? new Date(Math.max(...expiries)) : undefined };
+      return { sources, breakGlassExpiresAt: expiries.length > 0 ? new Date(Math.max(...expiries)) : undefined, recordActions };
     },
 
     /**

@@ -152,15 +152,41 @@ describe("break-glass, review queue, care relationships and practitioner links (
     assert.deepEqual((await nurse.client.get("/api/care/patients")).json.patients, [{ patientId, sources: ["care_team"] }]);
   });
 
+  const writes = (allowed: Record<string, string[]>) => ({
+    AllergyIntolerance: [],
+    Condition: [],
+    Observation: [],
+    Encounter: [],
+    MedicationRequest: [],
+    DocumentReference: [],
+    ...allowed,
+  });
+  const everyWrite = ["create", "update"];
+
   it("tells a clinician how it stands with one patient: its relationships and the emergency grant in force", async () => {
     const standing = async (user: SignedInUser, id = patientId) => (await user.client.get(`/api/care/patients/${id}`)).json;
-    assert.deepEqual(await standing(doctor), { patientId, sources: ["registered"] });
-    assert.deepEqual(await standing(pharmacist), { patientId, sources: [] });
+    const doctorWrites = writes(Object.fromEntries(["AllergyIntolerance", "Condition", "Observation", "Encounter", "MedicationRequest", "DocumentReference"].map((type) => [type, everyWrite])));
+    assert.deepEqual(await standing(doctor), { patientId, sources: ["registered"], recordActions: doctorWrites });
+    assert.deepEqual(await standing(pharmacist), { patientId, sources: [], recordActions: writes({}) });
     const granted = await pharmacist.client.post("/api/break-glass", { patientId, reason });
-    assert.deepEqual(await standing(pharmacist), { patientId, sources: [], breakGlassExpiresAt: granted.json.expiresAt });
-    assert.deepEqual(await standing(pharmacist, "no-such-patient"), { patientId: "no-such-patient", sources: [] });
+    assert.deepEqual(await standing(pharmacist), { patientId, sources: [], breakGlassExpiresAt: granted.json.expiresAt, recordActions: writes({ MedicationRequest: ["update"] }) });
+    assert.deepEqual(await standing(pharmacist, "no-such-patient"), { patientId: "no-such-patient", sources: [], recordActions: writes({}) });
     assert.equal((await pharmacist.client.get("/api/care/patients/bad%2Fid")).status, 400);
     assert.equal((await app.client().get(`/api/care/patients/${patientId}`)).status, 401);
+  });
+
+  // ACC-1: the chart offers only the writes the record policies allow, decided by the same authorizer.
+  it("tells a clinician which clinical records it may create and update: a nurse nursing records, a doctor all", async () => {
+    const actions = async (user: SignedInUser) => (await user.client.get(`/api/care/patients/${patientId}`)).json.recordActions;
+    assert.deepEqual(await actions(nurse), writes({ AllergyIntolerance: everyWrite, Observation: everyWrite, DocumentReference: everyWrite }));
+    assert.deepEqual((await actions(doctor)).Condition, everyWrite);
+    // A preview is not a use: the pharmacist's grant counts none of these questions.
+    const pharmacistReview = async () =>
+      ((await officer.client.get("/api/break-glass/reviews")).json.items as Array<{ account: { id: string }; accessCount: number }>).find((item) => item.account.id === pharmacist.accountId);
+    const counted = (await pharmacistReview())?.accessCount;
+    assert.equal(typeof counted, "number");
+    await actions(pharmacist);
+    assert.equal((await pharmacistReview())?.accessCount, counted);
   });
 
   it("invites and re-roles nurses, pharmacists and clerks like any staff role", async () => {

@@ -29,6 +29,11 @@ export interface RecordDecision {
 export interface RecordAuthorizer {
   /** Decides one action on one record; never throws for a policy outcome, fails closed on an evaluation error. @throws {Error} when the database cannot be read. */
   decide(action: RecordAction, target: RecordTarget): Promise<RecordDecision>;
+  /**
+   * The same decision without acting on it: a break-glass grant it rests on is not counted as used, so the UI can be
+   * told what the caller may do before the caller does it. @throws {Error} when the database cannot be read.
+   */
+  preview(action: RecordAction, target: RecordTarget): Promise<RecordDecision>;
 }
 
 /**
@@ -167,16 +172,22 @@ export function createRecordAuthorizers(deps: {
       return facts;
     }
 
+    async function preview(action: RecordAction, target: RecordTarget): Promise<RecordDecision> {
+      const facts = await factsOf(patientOf(target));
+      const plain = evaluate(principal, action, target, { ...facts, breakGlass: false });
+      if (plain.allowed || !facts.breakGlassId) return plain;
+      const emergency = evaluate(principal, action, target, { ...facts, breakGlass: true });
+      if (!emergency.allowed) return plain;
+      return { ...emergency, reasonCode: "access.break_glass", breakGlassId: facts.breakGlassId };
+    }
+
     return {
+      preview,
       async decide(action, target) {
-        const facts = await factsOf(patientOf(target));
-        const plain = evaluate(principal, action, target, { ...facts, breakGlass: false });
-        if (plain.allowed || !facts.breakGlassId) return plain;
-        const emergency = evaluate(principal, action, target, { ...facts, breakGlass: true });
-        if (!emergency.allowed) return plain;
+        const decision = await preview(action, target);
         // Counted for the security officer's review: how much the grant was actually used.
-        await createAccessStore(database!).countBreakGlassUse(facts.breakGlassId);
-        return { ...emergency, reasonCode: "access.break_glass", breakGlassId: facts.breakGlassId };
+        if (decision.breakGlassId) await createAccessStore(database!).countBreakGlassUse(decision.breakGlassId);
+        return decision;
       },
     };
   };

@@ -105,6 +105,8 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     assert.ok(flags.some((flag) => flag.startsWith("H ")), flags.join(","));
     assert.ok(flags.some((flag) => flag.startsWith("LL ")), flags.join(","));
     assert.match((await page.getByTestId("condition-table").textContent()) ?? "", /高血圧症/);
+    assert.equal(await page.getByTestId("condition-edit").count(), 1, "the doctor may edit a diagnosis");
+    assert.equal(await page.getByTestId("allergy-edit").count(), 1);
     assert.match((await page.getByTestId("medication-table").textContent()) ?? "", /アムロジピン/);
     await saveScreenshot(page, "chart-full");
     assert.deepEqual(await seriousAxeViolations(page).then(describeViolations), "");
@@ -145,8 +147,9 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     assert.match((await page.getByTestId("condition-table").textContent()) ?? "", /本態性高血圧症/);
   });
 
-  // ACC-1: a nurse reads the charts of the patients in their care, and nothing of anyone else's.
-  it("signs a nurse in, lists the patient of their care team, opens that chart and refuses another patient's", async () => {
+  // ACC-1: a nurse reads the charts of the patients in their care, and nothing of anyone else's; the chart offers only
+  // the writes nursing may make.
+  it("signs a nurse in, lists the patient of their care team, opens that chart without diagnosis edits and refuses another patient's", async () => {
     const admin = await app.signedInUser("admin");
     const nurse = await app.signedInUser("nurse");
     await joinCareTeam(admin, doctor, nurse, patientId);
@@ -172,6 +175,10 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     await nursePage.getByTestId("allergy").first().waitFor();
     assert.match((await nursePage.getByTestId("allergy-banner").textContent()) ?? "", /ペニシリン/);
     assert.equal(await nursePage.getByTestId("vital-submit").count(), 1, "nurses record vital signs");
+    // Diagnoses are a physician's act: the nurse is offered to edit the allergy history, never the condition.
+    await nursePage.getByTestId("condition-row").first().waitFor();
+    assert.equal(await nursePage.getByTestId("condition-edit").count(), 0, "no Edit on a condition for a nurse");
+    assert.equal(await nursePage.getByTestId("allergy-edit").count(), 1, "nurses update allergy histories");
     await saveScreenshot(nursePage, "chart-nurse");
 
     await nursePage.goto(`${app.baseUrl}/patients/${encodeURIComponent(otherId)}`);

@@ -10,10 +10,12 @@ import {
   breakGlassReviewQuery,
   careStandingParams,
   careStandingResponse,
+  chartRecordType,
   closeBreakGlassReviewRequest,
   linkPractitionerRequest,
   myBreakGlassResponse,
   myCarePatientsResponse,
+  recordWriteAction,
 } from "../../../shared/api/index.js";
 import type { BreakGlassRow } from "../../access/index.js";
 import type { HttpServices } from "../context.js";
@@ -66,8 +68,9 @@ export function breakGlassRoutes(services: HttpServices): FastifyPluginAsyncZod 
     }));
 
     app.get("/api/care/patients/:patientId", { schema: { params: careStandingParams, response: { 200: careStandingResponse, ...errors } } }, async (request) => {
-      const { sources, breakGlassExpiresAt } = await accessManagement.careStanding(requirePrincipal(request), request.params.patientId);
-      return { patientId: request.params.patientId, sources, ...(breakGlassExpiresAt ? { breakGlassExpiresAt: breakGlassExpiresAt.toISOString() } : {}) };
+      const question = { types: chartRecordType.options, actions: recordWriteAction.options };
+      const { sources, breakGlassExpiresAt, recordActions } = await accessManagement.careStanding(requirePrincipal(request), request.params.patientId, question);
+      return { patientId: request.params.patientId, sources, ...(breakGlassExpiresAt ? { breakGlassExpiresAt: breakGlassExpiresAt.toISOString() } : {}), recordActions };
     });
 
     app.put("/api/admin/accounts/:id/practitioner", { schema: { params: accountParams, body: linkPractitionerRequest, response: { 204: z.null(), ...errors } } }, async (request, reply) => {

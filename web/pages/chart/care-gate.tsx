@@ -9,9 +9,10 @@ import { BreakGlassRequest } from "./break-glass-dialog.js";
 /**
  * Shows a clinician the chart only when in the patient's care or under an emergency grant. Searches leave out what
  * the caller may not see, so without this check an unrelated clinician would read empty sections as "nothing
- * recorded" (no allergies) instead of being offered emergency access.
+ * recorded" (no allergies) instead of being offered emergency access. The chart is given the standing, which says
+ * what the clinician may write.
  */
-export function CareGate({ patientId, onAccessGranted, children }: { patientId: string; onAccessGranted(): void; children: ReactNode }) {
+export function CareGate({ patientId, onAccessGranted, children }: { patientId: string; onAccessGranted(): void; children: (standing: CareStandingResponse) => ReactNode }) {
   const { t } = useTranslation();
   const formatDateTime = useDateTime();
   const [standing, setStanding] = useState<CareStandingResponse | undefined>(undefined);
@@ -38,7 +39,7 @@ export function CareGate({ patientId, onAccessGranted, children }: { patientId: 
           {t("breakGlass.activeUntil", { time: formatDateTime(Date.parse(standing.breakGlassExpiresAt)) })}
         </p>
       ) : null}
-      {children}
+      {children(standing)}
     </>
   );
 }

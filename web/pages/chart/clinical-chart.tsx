@@ -1,4 +1,5 @@
 import { useState } from "react";
+import type { CareStandingResponse, ChartRecordType, RecordWriteAction } from "../../../shared/api/index.js";
 import { observationCategorySystem, type AllergyIntolerance, type Condition, type DocumentReference, type Encounter, type MedicationRequest, type Observation } from "../../api/fhir-clinical-types.js";
 import { RequestError } from "../../api/request-error.js";
 import { AllergyBanner } from "./allergy-banner.js";
@@ -15,11 +16,13 @@ import { VitalSigns } from "./vital-signs.js";
 
 /**
  * The clinical chart of one patient: allergies first, then encounters, vital signs, laboratory results, conditions,
- * medications and documents. `canEdit` adds the forms (clinicians); the patient portal shows it read-only.
+ * medications and documents. `recordActions` (the clinician's care standing) adds the forms the server would accept,
+ * so a nurse is not offered to edit a diagnosis; without it (the patient portal) the chart is read-only.
  * Every section is its own FHIR search, authorized and audited by the server. When a section is refused (403) a
  * clinician may ask for emergency access; `onAccessGranted` then reloads the chart.
  */
-export function ClinicalChart({ patientId, canEdit, onAccessGranted }: { patientId: string; canEdit: boolean; onAccessGranted?: (() => void) | undefined }) {
+export function ClinicalChart({ patientId, recordActions, onAccessGranted }: { patientId: string; recordActions?: CareStandingResponse["recordActions"] | undefined; onAccessGranted?: (() => void) | undefined }) {
+  const may = (type: ChartRecordType, action: RecordWriteAction) => recordActions?.[type].includes(action) ?? false;
   const allergies = useChartSection<AllergyIntolerance>("AllergyIntolerance", patientId);
   const encounters = useChartSection<Encounter>("Encounter", patientId);
   const vitals = useChartSection<Observation>("Observation", patientId, [["category", `${observationCategorySystem}|vital-signs`]]);
@@ -38,14 +41,14 @@ export function ClinicalChart({ patientId, canEdit, onAccessGranted }: { patient
 
   return (
     <div className="chart" data-testid="clinical-chart">
-      {isRefused && canEdit && onAccessGranted ? <BreakGlassRequest patientId={patientId} onGranted={onAccessGranted} /> : null}
-      <AllergyBanner allergies={allergies.items} error={allergies.error} onEdit={canEdit ? setEditing : undefined} />
+      {isRefused && onAccessGranted ? <BreakGlassRequest patientId={patientId} onGranted={onAccessGranted} /> : null}
+      <AllergyBanner allergies={allergies.items} error={allergies.error} onEdit={may("AllergyIntolerance", "update") ? setEditing : undefined} />
       {editing?.resourceType === "AllergyIntolerance" ? editor : null}
       <EncounterTimeline section={encounters} />
       <VitalSigns section={vitals} />
-      {canEdit ? <RecordVitalForm patientId={patientId} onRecorded={vitals.reload} /> : null}
+      {may("Observation", "create") ? <RecordVitalForm patientId={patientId} onRecorded={vitals.reload} /> : null}
       <LabTable section={labs} />
-      <ConditionList section={conditions} onEdit={canEdit ? setEditing : undefined} />
+      <ConditionList section={conditions} onEdit={may("Condition", "update") ? setEditing : undefined} />
       {editing?.resourceType === "Condition" ? editor : null}
       <MedicationList section={medications} />
       <DocumentList section={documents} />

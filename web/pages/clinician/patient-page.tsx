@@ -15,7 +15,8 @@ import { findName, findPatientNumber, formatFhirDate, formatName } from "./jp-co
 
 /**
  * /patients/{id}: one patient's demographics and chart, read through the FHIR API (which authorizes and audits).
- * Clinicians may edit and, when refused, ask for emergency access; the patient sees their own chart read-only.
+ * Clinicians get the forms the server says they may use and, when refused, ask for emergency access; the patient
+ * sees their own chart read-only.
  */
 export function PatientPage({ id, canInvitePatient, roles = [] }: { id: string; canInvitePatient: boolean; roles?: readonly Role[] }) {
   const { t, i18n } = useTranslation();
@@ -76,10 +77,10 @@ export function PatientPage({ id, canInvitePatient, roles = [] }: { id: string; 
       </section>
       {patient && clinician ? (
         <CareGate key={attempt} patientId={id} onAccessGranted={grantAccess}>
-          <ClinicalChart patientId={id} canEdit onAccessGranted={grantAccess} />
+          {(standing) => <ClinicalChart patientId={id} recordActions={standing.recordActions} onAccessGranted={grantAccess} />}
         </CareGate>
       ) : null}
-      {patient && !clinician && showsChart ? <ClinicalChart patientId={id} canEdit={false} /> : null}
+      {patient && !clinician && showsChart ? <ClinicalChart patientId={id} /> : null}
     </>
   );
 }
