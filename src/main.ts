@@ -241,12 +241,15 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     const accessManagement = createAccessManagement({
       db,
       audit,
+      keyring,
       clock,
       decide: (principal, action, target) => access.decide(principal, action, target),
       breakGlassMs: config.breakGlassMs,
       patientExists: (patientId) => records.patientExists(patientId),
       recordAuthorizer: (principal) => access.recordAuthorizer(principal),
     });
+    // Break-glass reasons and notes written before they were encrypted (migration 0023) are sealed now.
+    await accessManagement.sealClearTexts();
     const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, pageTokens, uploads, keyStatus, backupStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations, accessManagement }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({

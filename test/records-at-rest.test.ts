@@ -16,7 +16,14 @@ const marker = {
   patientNumber: "MRN-7Q4Z9X",
 };
 
-const clinical = { conditionText: "鏑木沢症候群の疑い", note: "夜間に咳嗽増悪MK9", allergyText: "ペニシリン系QZ8" };
+const clinical = {
+  conditionText: "鏑木沢症候群の疑い",
+  note: "夜間に咳嗽増悪MK9",
+  allergyText: "ペニシリン系QZ8",
+  // Free text of emergency access: the clinician's reason and the security officer's review note.
+  breakGlassReason: "意識消失で搬送、抗凝固薬服用中BG7",
+  reviewNote: "救急外来での正当な対応RN5",
+};
 
 describe("records at rest (ENC-2)", () => {
   let app: TestApp;
@@ -45,6 +52,16 @@ describe("records at rest (ENC-2)", () => {
         code: { text: clinical.allergyText },
       }, fhir);
     assert.equal(allergy.status, 201, allergy.text);
+    // Emergency access by a doctor outside the patient's care, reviewed by the security officer: the review queue
+    // shows the reason and the note, the database only their ciphertext.
+    const emergencyDoctor = await app.signedInUser("doctor");
+    const grant = await emergencyDoctor.client.post("/api/break-glass", { patientId: created.json.id, reason: clinical.breakGlassReason });
+    assert.equal(grant.status, 201, grant.text);
+    const officer = await app.signedInUser("security_officer");
+    const review = await officer.client.post(`/api/break-glass/reviews/${grant.json.id}`, { outcome: "justified", note: clinical.reviewNote });
+    assert.equal(review.status, 200, review.text);
+    const closed = (await officer.client.get("/api/break-glass/reviews?status=closed")).json.items.find((item: { id: string }) => item.id === grant.json.id);
+    assert.deepEqual([closed?.reason, closed?.note], [clinical.breakGlassReason, clinical.reviewNote]);
     // Searching leaves nothing in clear either (index rows, audit entries, page links).
     const search = await doctor.client.post("/fhir/R4/Patient/_search", `family=${encodeURIComponent(marker.familyKana)}`, { contentType: "application/x-www-form-urlencoded" });
     assert.equal(search.status, 200, search.text);

@@ -1,7 +1,9 @@
 import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
+import type { Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import { AppError, newId, type Clock, type Principal } from "../kernel/index.js";
-import { createAccessStore, type BreakGlassRow, type RelationshipSource, type ReviewOutcome } from "./access-store.js";
+import { createAccessStore, type RelationshipSource, type ReviewOutcome, type StoredBreakGlassRow } from "./access-store.js";
+import { createBreakGlassText } from "./break-glass-text.js";
 import type { AccessAction, AccessTarget, Decision } from "./decide.js";
 import { recordActionsOf, type RecordActionQuestion } from "./record-actions.js";
 import type { RecordAction, RecordAuthorizer } from "./records-authorizer.js";
@@ -14,9 +16,14 @@ export interface BreakGlassGrant {
   expiresAt: Date;
 }
 
+/** A grant as the review queue shows it, reason and note decrypted. */
+export type BreakGlassRow = Omit<StoredBreakGlassRow, "reason" | "note" | "sealed"> & { reason: string; note: string | undefined };
+
 export interface AccessManagementDeps {
   db: Database;
   audit: Audit;
+  /** Seals the free text of grants and reviews (break-glass-text.ts). */
+  keyring: Keyring;
   clock: Clock;
   /** The Cedar decision point (`break_glass`, `review_break_glass`, `link_practitioner`). */
   decide: (principal: Principal, action: AccessAction, target: AccessTarget) => Decision;
@@ -30,6 +37,8 @@ export interface AccessManagementDeps {
 
 /** Longest list a page of the review queue or "my patients" returns. */
 const listLimit = 500;
+/** Grants sealed per query when start-up seals texts written before they were encrypted. */
+const sealBatch = 100;
 
 /**
  * Emergency access (break-glass) and its review, staff ↔ Practitioner links, and the clinician's own care
@@ -39,6 +48,16 @@ const listLimit = 500;
  */
 export function createAccessManagement(deps: AccessManagementDeps) {
   const store = () => createAccessStore(deps.db.kysely);
+  const text = createBreakGlassText(deps.keyring);
+
+  async function opened(row: StoredBreakGlassRow): Promise<BreakGlassRow> {
+    const { sealed, ...rest } = row;
+    return {
+      ...rest,
+      reason: await text.open(row.id, "reason", row.reason, sealed),
+      note: row.note === undefined ? undefined : await text.open(row.id, "note", row.note, sealed),
+    };
+  }
 
   async function authorize(principal: Principal, action: AccessAction, target: AccessTarget, entry: Pick<AuditEntry, "action" | "resource" | "patientId">): Promise<(extra?: Partial<AuditEntry>) => Promise<void>> {
     const decision = deps.decide(principal, action, target);
@@ -66,7 +85,7 @@ export function createAccessManagement(deps: AccessManagementDeps) {
       if (!(await deps.patientExists(input.patientId))) throw new AppError("fhir.not_found");
       const grantedAt = deps.clock.now();
       const grant = { id, patientId: input.patientId, reason, grantedAt, expiresAt: new Date(grantedAt.getTime() + deps.breakGlassMs) };
-      await store().insertBreakGlass({ ...grant, accountId: principal.accountId });
+      await store().insertBreakGlass({ ...grant, reason: await text.seal(id, "reason", reason), accountId: principal.accountId });
       await done({ breakGlass: true });
       return grant;
     },
@@ -74,13 +93,13 @@ export function createAccessManagement(deps: AccessManagementDeps) {
     /** The caller's grants in force now. */
     async mine(principal: Principal): Promise<BreakGlassGrant[]> {
       const rows = await store().breakGlassGrants({ accountId: principal.accountId, activeAt: deps.clock.now() }, listLimit);
-      return rows.map(({ id, patientId, reason, grantedAt, expiresAt }) => ({ id, patientId, reason, grantedAt, expiresAt }));
+      return Promise.all(rows.map(async (row) => ({ id: row.id, patientId: row.patientId, reason: (await opened(row)).reason, grantedAt: row.grantedAt, expiresAt: row.expiresAt })));
     },
 
     /** The security officer's review queue, newest first. @throws {AppError} `access.denied`. */
     async reviews(principal: Principal, status: "open" | "closed"): Promise<BreakGlassRow[]> {
       const done = await authorize(principal, "review_break_glass", { type: "System" }, { action: "access.break_glass_reviews_read", resource: { type: "BreakGlass" } });
-      const rows = await store().breakGlassGrants({ status }, listLimit);
+      const rows = await Promise.all((await store().breakGlassGrants({ status }, listLimit)).map(opened));
       await done();
       return rows;
     },
@@ -93,9 +112,28 @@ export function createAccessManagement(deps: AccessManagementDeps) {
       const [grant] = await store().breakGlassGrants({ id }, 1);
       const done = await authorize(principal, "review_break_glass", { type: "System" }, { action: "access.break_glass_review", resource: { type: "BreakGlass", id }, patientId: grant?.patientId });
       if (!grant) throw new AppError("access.review_not_found");
-      const closed = await store().closeReview(id, { ...input, by: principal.accountId, at: deps.clock.now() });
+      const closed = await store().closeReview(id, { outcome: input.outcome, note: await text.seal(id, "note", input.note), by: principal.accountId, at: deps.clock.now() });
       if (!closed) throw new AppError("access.review_not_found");
       await done({ reasonCode: `access.review_${input.outcome}` });
+    },
+
+    /**
+     * Encrypts the reasons and notes of grants written before they were encrypted (migration 0023); run at start,
+     * so a dump holds them in clear no longer than until the first start after the upgrade. Returns how many.
+     * @throws {Error} when the database refuses the change.
+     */
+    async sealClearTexts(): Promise<number> {
+      let count = 0;
+      for (;;) {
+        const rows = await store().breakGlassGrants({ sealed: false }, sealBatch);
+        for (const row of rows) {
+          const clear = await opened(row);
+          const reason = await text.seal(row.id, "reason", clear.reason);
+          const note = clear.note === undefined ? undefined : await text.seal(row.id, "note", clear.note);
+          if (await store().sealBreakGlass(row.id, { reason, note })) count += 1;
+        }
+        if (rows.length < sealBatch) return count;
+      }
     },
 
     /** The patients the caller is related to, and how (care team, encounter, department, registration). */

@@ -21,15 +21,16 @@ type AccessTables = {
     id: string;
     account_id: string;
     patient_id: string;
-    reason: string;
+    reason: Buffer;
     granted_at: Date;
     expires_at: Date;
     access_count: Generated<number>;
     review_status: Generated<"open" | "closed">;
     outcome: ReviewOutcome | null;
-    note: string | null;
+    note: Buffer | null;
     reviewed_at: Date | null;
     reviewed_by: string | null;
+    sealed: Generated<boolean>;
   };
   identity_account: { id: string; display_name: string; kind: "staff" | "patient" };
 };
@@ -54,19 +55,22 @@ export interface ConsentRuleRow {
   purpose: string | undefined;
 }
 
-export interface BreakGlassRow {
+/** A break-glass grant as stored: its reason and review note are sealed (see break-glass-text.ts). */
+export interface StoredBreakGlassRow {
   id: string;
   accountId: string;
   accountName: string;
   patientId: string;
-  reason: string;
+  reason: Buffer;
   grantedAt: Date;
   expiresAt: Date;
   accessCount: number;
   status: "open" | "closed";
   outcome: ReviewOutcome | undefined;
-  note: string | undefined;
+  note: Buffer | undefined;
   reviewedAt: Date | undefined;
+  /** False for a row written before reason and note were encrypted (migration 0023): its bytes are UTF-8. */
+  sealed: boolean;
 }
 
 /** SQL of the access module: staff links, derived care relationships and consent rules, break-glass grants. */
@@ -178,7 +182,7 @@ export function createAccessStore(executor: Executor) {
       return { rules: Number(row.rules), patients: Number(row.patients) };
     },
 
-    async insertBreakGlass(row: { id: string; accountId: string; patientId: string; reason: string; grantedAt: Date; expiresAt: Date }): Promise<void> {
+    async insertBreakGlass(row: { id: string; accountId: string; patientId: string; reason: Buffer; grantedAt: Date; expiresAt: Date }): Promise<void> {
       await db
         .insertInto("access_break_glass")
         .values({ id: row.id, account_id: row.accountId, patient_id: row.patientId, reason: row.reason, granted_at: row.grantedAt, expires_at: row.expiresAt })
@@ -204,7 +208,7 @@ export function createAccessStore(executor: Executor) {
       await db.updateTable("access_break_glass").set((eb) => ({ access_count: eb("access_count", "+", 1) })).where("id", "=", id).execute();
     },
 
-    async breakGlassGrants(filter: { accountId?: string; activeAt?: Date; status?: "open" | "closed"; id?: string }, limit: number): Promise<BreakGlassRow[]> {
+    async breakGlassGrants(filter: { accountId?: string; activeAt?: Date; status?: "open" | "closed"; id?: string; sealed?: boolean }, limit: number): Promise<StoredBreakGlassRow[]> {
       let query = db
         .selectFrom("access_break_glass as g")
         .leftJoin("identity_account as a", "a.id", "g.account_id")
@@ -221,35 +225,52 @@ export function createAccessStore(executor: Executor) {
           "g.outcome",
           "g.note",
           "g.reviewed_at",
+          "g.sealed",
         ]);
       if (filter.id !== undefined) query = query.where("g.id", "=", filter.id);
       if (filter.accountId !== undefined) query = query.where("g.account_id", "=", filter.accountId);
       if (filter.activeAt !== undefined) query = query.where("g.granted_at", "<=", filter.activeAt).where("g.expires_at", ">", filter.activeAt);
       if (filter.status !== undefined) query = query.where("g.review_status", "=", filter.status);
+      if (filter.sealed !== undefined) query = query.where("g.sealed", "=", filter.sealed);
       const rows = await query.orderBy("g.granted_at", "desc").orderBy("g.id").limit(limit).execute();
       return rows.map((row) => ({
         id: row.id,
         accountId: row.account_id,
         accountName: row.display_name ?? "",
         patientId: row.patient_id,
-        reason: row.reason,
+        reason: Buffer.from(row.reason),
         grantedAt: new Date(row.granted_at),
         expiresAt: new Date(row.expires_at),
         accessCount: Number(row.access_count),
         status: row.review_status,
         outcome: row.outcome ?? undefined,
-        note: row.note ?? undefined,
+        note: row.note ? Buffer.from(row.note) : undefined,
         reviewedAt: row.reviewed_at ? new Date(row.reviewed_at) : undefined,
+        sealed: row.sealed,
       }));
     },
 
     /** Closes an open review; false when there is no such open review (already closed or unknown). */
-    async closeReview(id: string, review: { outcome: ReviewOutcome; note: string; by: string; at: Date }): Promise<boolean> {
+    async closeReview(id: string, review: { outcome: ReviewOutcome; note: Buffer; by: string; at: Date }): Promise<boolean> {
       const result = await db
         .updateTable("access_break_glass")
         .set({ review_status: "closed", outcome: review.outcome, note: review.note, reviewed_by: review.by, reviewed_at: review.at })
         .where("id", "=", id)
         .where("review_status", "=", "open")
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /**
+     * Replaces a grant's reason and note written before they were encrypted with their sealed forms; false when
+     * the row was sealed meanwhile (another node got there first).
+     */
+    async sealBreakGlass(id: string, sealed: { reason: Buffer; note: Buffer | undefined }): Promise<boolean> {
+      const result = await db
+        .updateTable("access_break_glass")
+        .set({ reason: sealed.reason, note: sealed.note ?? null, sealed: true })
+        .where("id", "=", id)
+        .where("sealed", "=", false)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },

@@ -53,5 +53,5 @@ export async function createAccess(options: { networks?: NetworkAllowLists; db?:
 export { createDecider, loadPolicies };
 export { blockListOf, isInside } from "./networks.js";
 export { isScopeCovered, parseSmartScope, scopesPermit, supportedSmartScopes, scopedResourceTypes, type ParsedScope, type ScopedInteraction } from "./smart-scopes.js";
-export { createAccessManagement, type AccessManagement, type BreakGlassGrant } from "./access-management.js";
-export { createAccessStore, relationshipSources, type RelationshipSource, type ReviewOutcome, type BreakGlassRow } from "./access-store.js";
+export { createAccessManagement, type AccessManagement, type BreakGlassGrant, type BreakGlassRow } from "./access-management.js";
+export { createAccessStore, relationshipSources, type RelationshipSource, type ReviewOutcome, type StoredBreakGlassRow } from "./access-store.js";

@@ -158,10 +158,10 @@ describe("record access matrix (Cedar policies × database relationships)", () =
     const store = createAccessStore(db.kysely);
     const now = clock.now().getTime();
     if (relationship === "break_glass") {
-      await store.insertBreakGlass({ id: newId(), accountId, patientId, reason: "Unconscious patient in the emergency room", grantedAt: new Date(now - 60_000), expiresAt: new Date(now + 3_540_000) });
+      await store.insertBreakGlass({ id: newId(), accountId, patientId, reason: Buffer.from("ciphertext"), grantedAt: new Date(now - 60_000), expiresAt: new Date(now + 3_540_000) });
     }
     if (relationship === "break_glass_expired") {
-      await store.insertBreakGlass({ id: newId(), accountId, patientId, reason: "Unconscious patient in the emergency room", grantedAt: new Date(now - 7_200_000), expiresAt: new Date(now - 3_600_000) });
+      await store.insertBreakGlass({ id: newId(), accountId, patientId, reason: Buffer.from("ciphertext"), grantedAt: new Date(now - 7_200_000), expiresAt: new Date(now - 3_600_000) });
     }
     return accountId;
   }

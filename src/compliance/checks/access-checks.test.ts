@@ -31,14 +31,14 @@ describe("compliance checks of record access (ACC-3, ACC-4)", () => {
     await sql`insert into identity_account (id, email, display_name, kind, roles, password_hash, created_at)
       values (${accountId}, ${"nurse@example.test"}, ${"試験 看護師"}, ${"staff"}, ${["nurse"]}, ${"x"}, ${clock.now()})`.execute(db.kysely);
     const grantId = newId();
-    await createAccessStore(db.kysely).insertBreakGlass({ id: grantId, accountId, patientId: "p-1", reason: "Emergency admission at night", grantedAt: clock.now(), expiresAt: new Date(clock.now().getTime() + 3_600_000) });
+    await createAccessStore(db.kysely).insertBreakGlass({ id: grantId, accountId, patientId: "p-1", reason: Buffer.from("ciphertext"), grantedAt: clock.now(), expiresAt: new Date(clock.now().getTime() + 3_600_000) });
     clock.advance(6 * dayMs);
     const young = await breakGlassReviews.run(context());
     assert.deepEqual([young.status, young.evidence["openReviews"], young.evidence["overdueReviews"]], ["met", 1, 0]);
     clock.advance(2 * dayMs);
     const overdue = await breakGlassReviews.run(context());
     assert.deepEqual([overdue.status, overdue.evidence["overdueReviews"]], ["not_met", 1]);
-    assert.equal(await createAccessStore(db.kysely).closeReview(grantId, { outcome: "justified", note: "ok", by: accountId, at: clock.now() }), true);
+    assert.equal(await createAccessStore(db.kysely).closeReview(grantId, { outcome: "justified", note: Buffer.from("ciphertext"), by: accountId, at: clock.now() }), true);
     assert.equal((await breakGlassReviews.run(context())).status, "met");
   });
 
