@@ -56,6 +56,11 @@ export const careStandingResponse = z.object({
   sources: z.array(careRelationshipSource),
   breakGlassExpiresAt: z.string().optional(),
   /**
+   * True while the patient's active Consent refuses the caller's department or purpose of use and no emergency grant
+   * overrides it: the records are closed by the patient's choice, not missing.
+   */
+  isConsentRefused: z.boolean(),
+  /**
    * The writes the caller may make in this patient's clinical record, per type, as the record policies decide for a
    * record without a confidentiality label. The UI offers only these; the server still decides each request.
    */

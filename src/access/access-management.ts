@@ -5,7 +5,7 @@ import { AppError, newId, type Clock, type Principal } from "../kernel/index.js"
 import { createAccessStore, type RelationshipSource, type ReviewOutcome, type StoredBreakGlassRow } from "./access-store.js";
 import { createBreakGlassText } from "./break-glass-text.js";
 import type { AccessAction, AccessTarget, Decision } from "./decide.js";
-import { recordActionsOf, type RecordActionQuestion } from "./record-actions.js";
+import { isRefusedByConsent, recordActionsOf, type RecordActionQuestion } from "./record-actions.js";
 import type { RecordAction, RecordAuthorizer } from "./records-authorizer.js";
 
 export interface BreakGlassGrant {
@@ -143,25 +143,28 @@ export function createAccessManagement(deps: AccessManagementDeps) {
     },
 
     /**
-     * How the caller stands with one patient: its care relationships, the expiry of its emergency grant in force and
-     * what it may do with the records `question` names. The chart asks this because searches leave out what the
-     * caller may not see, so an empty answer alone cannot tell "nothing recorded" from "not in this patient's care",
-     * and so it offers only the forms the server would accept. Reveals nothing of the record itself.
+     * How the caller stands with one patient: its care relationships, the expiry of its emergency grant in force,
+     * whether the patient's consent refuses it, and what it may do with the records `question` names. The chart asks
+     * this because searches leave out what the caller may not see, so an empty answer alone cannot tell "nothing
+     * recorded" from "not in this patient's care" or "refused by the patient", and so it offers only the forms the
+     * server would accept. Reveals nothing of the record itself.
      * @throws {Error} when the database cannot be read.
      */
     async careStanding<Type extends string, Action extends RecordAction>(
       principal: Principal,
       patientId: string,
       question: RecordActionQuestion<Type, Action>,
-    ): Promise<{ sources: RelationshipSource[]; breakGlassExpiresAt: Date | undefined; recordActions: Record<Type, Action[]> }> {
+    ): Promise<{ sources: RelationshipSource[]; breakGlassExpiresAt: Date | undefined; isConsentRefused: boolean; recordActions: Record<Type, Action[]> }> {
       const link = await store().staffLink(principal.accountId);
-      const [sources, grants, recordActions] = await Promise.all([
+      const authorizer = deps.recordAuthorizer(principal);
+      const [sources, grants, isConsentRefused, recordActions] = await Promise.all([
         store().relationshipSources(patientId, principal.accountId, link),
         store().breakGlassGrants({ accountId: principal.accountId, activeAt: deps.clock.now() }, listLimit),
-        recordActionsOf(deps.recordAuthorizer(principal), patientId, question),
+        isRefusedByConsent(authorizer, patientId),
+        recordActionsOf(authorizer, patientId, question),
       ]);
       const expiries = grants.filter((grant) => grant.patientId === patientId).map((grant) => grant.expiresAt.getTime());
-      return { sources, breakGlassExpiresAt: expiries.length > 0 ? new Date(Math.max(...expiries)) : undefined, recordActions };
+      return { sources, breakGlassExpiresAt: expiries.length > 0 ? new Date(Math.max(...expiries)) : undefined, isConsentRefused, recordActions };
     },
 
     /**

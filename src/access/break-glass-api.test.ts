@@ -166,11 +166,11 @@ describe("break-glass, review queue, care relationships and practitioner links (
   it("tells a clinician how it stands with one patient: its relationships and the emergency grant in force", async () => {
     const standing = async (user: SignedInUser, id = patientId) => (await user.client.get(`/api/care/patients/${id}`)).json;
     const doctorWrites = writes(Object.fromEntries(["AllergyIntolerance", "Condition", "Observation", "Encounter", "MedicationRequest", "DocumentReference"].map((type) => [type, everyWrite])));
-    assert.deepEqual(await standing(doctor), { patientId, sources: ["registered"], recordActions: doctorWrites });
-    assert.deepEqual(await standing(pharmacist), { patientId, sources: [], recordActions: writes({}) });
+    assert.deepEqual(await standing(doctor), { patientId, sources: ["registered"], isConsentRefused: false, recordActions: doctorWrites });
+    assert.deepEqual(await standing(pharmacist), { patientId, sources: [], isConsentRefused: false, recordActions: writes({}) });
     const granted = await pharmacist.client.post("/api/break-glass", { patientId, reason });
-    assert.deepEqual(await standing(pharmacist), { patientId, sources: [], breakGlassExpiresAt: granted.json.expiresAt, recordActions: writes({ MedicationRequest: ["update"] }) });
-    assert.deepEqual(await standing(pharmacist, "no-such-patient"), { patientId: "no-such-patient", sources: [], recordActions: writes({}) });
+    assert.deepEqual(await standing(pharmacist), { patientId, sources: [], breakGlassExpiresAt: granted.json.expiresAt, isConsentRefused: false, recordActions: writes({ MedicationRequest: ["update"] }) });
+    assert.deepEqual(await standing(pharmacist, "no-such-patient"), { patientId: "no-such-patient", sources: [], isConsentRefused: false, recordActions: writes({}) });
     assert.equal((await pharmacist.client.get("/api/care/patients/bad%2Fid")).status, 400);
     assert.equal((await app.client().get(`/api/care/patients/${patientId}`)).status, 401);
   });
@@ -187,6 +187,38 @@ describe("break-glass, review queue, care relationships and practitioner links (
     assert.equal(typeof counted, "number");
     await actions(pharmacist);
     assert.equal((await pharmacistReview())?.accessCount, counted);
+  });
+
+  // ACC-4: a refusal by the patient's consent is reported as such, so the chart does not read as "nothing recorded".
+  it("reports that the patient's active consent refuses the clinician's purpose, until an emergency grant overrides it", async () => {
+    const refusedId = await createPatient(doctor);
+    const portal = await app.signedInPatient(doctor, refusedId);
+    const standing = async () => (await doctor.client.get(`/api/care/patients/${refusedId}`)).json;
+    const deny = (provision: Record<string, unknown>) => ({
+      resourceType: "Consent",
+      status: "active",
+      scope: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/consentscope", code: "patient-privacy" }] },
+      category: [{ coding: [{ system: "http://loinc.org", code: "59284-0" }] }],
+      patient: { reference: `Patient/${refusedId}` },
+      policy: [{ uri: "https://mamori.example/policies/consent" }],
+      provision: { type: "permit", provision: [{ type: "deny", ...provision }] },
+    });
+    const consent = async (provision: Record<string, unknown>) => {
+      const created = await portal.client.post("/fhir/R4/Consent", deny(provision), { contentType: "application/fhir+json" });
+      assert.equal(created.status, 201, created.text);
+    };
+    // Another organization refused: this doctor is not concerned.
+    await consent({ actor: [{ role: { text: "recipient" }, reference: { reference: "Organization/org-elsewhere" } }] });
+    assert.equal((await standing()).isConsentRefused, false);
+
+    await consent({ purpose: [{ system: "http://terminology.hl7.org/CodeSystem/v3-ActReason", code: "TREAT" }] });
+    assert.deepEqual(await standing(), { patientId: refusedId, sources: ["registered"], isConsentRefused: true, recordActions: writes({}) });
+    assert.equal((await doctor.client.get(`/fhir/R4/Patient/${refusedId}`)).status, 403);
+
+    assert.equal((await doctor.client.post("/api/break-glass", { patientId: refusedId, reason })).status, 201);
+    const overridden = await standing();
+    assert.equal(overridden.isConsentRefused, false);
+    assert.deepEqual(overridden.recordActions.Condition, everyWrite);
   });
 
   it("invites and re-roles nurses, pharmacists and clerks like any staff role", async () => {

@@ -26,3 +26,14 @@ export async function recordActionsOf<Type extends string, Action extends Record
   );
   return Object.fromEntries(entries) as Record<Type, Action[]>;
 }
+
+/**
+ * Whether the patient's consent is what keeps the caller out now: an active Consent refusing its department or
+ * purpose of use, with no emergency grant overriding it. The refusal closes every record of the patient, the Patient
+ * itself included, so asking about that one answers for all.
+ * @throws {Error} when the database cannot be read.
+ */
+export async function isRefusedByConsent(authorizer: RecordAuthorizer, patientId: string): Promise<boolean> {
+  const decision = await authorizer.preview("read", { type: "Patient", id: patientId, category: "demographic", patientId, confidentiality: "N" });
+  return !decision.allowed && decision.reasonCode === "access.consent_denied";
+}

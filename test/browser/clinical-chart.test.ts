@@ -216,6 +216,27 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     await officerPage.getByText("該当する記録はありません。").waitFor();
   });
 
+  // ACC-4: a chart closed by the patient's consent says so, rather than showing a record with nothing in it.
+  it("tells the doctor when the patient's consent refuses treatment access, and offers emergency access", async () => {
+    const refusedId = await createPatient(doctor, { familyKanji: "足利", givenKanji: "尊氏", familyKana: "アシカガ", givenKana: "タカウジ", patientNumber: "00077003" });
+    const portal = await app.signedInPatient(doctor, refusedId);
+    const consent = {
+      resourceType: "Consent",
+      status: "active",
+      scope: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/consentscope", code: "patient-privacy" }] },
+      category: [{ coding: [{ system: "http://loinc.org", code: "59284-0" }] }],
+      patient: { reference: `Patient/${refusedId}` },
+      policy: [{ uri: "https://mamori.example/policies/consent" }],
+      provision: { type: "permit", provision: [{ type: "deny", purpose: [{ system: "http://terminology.hl7.org/CodeSystem/v3-ActReason", code: "TREAT" }] }] },
+    };
+    assert.equal((await portal.client.post("/fhir/R4/Consent", consent, { contentType: "application/fhir+json" })).status, 201);
+    await page.goto(`${app.baseUrl}/patients/${encodeURIComponent(refusedId)}`);
+    await page.getByTestId("break-glass-open").waitFor();
+    assert.match((await page.getByTestId("break-glass-intro").textContent()) ?? "", /同意の設定で.*拒否しています/);
+    assert.equal(await page.getByTestId("allergy-banner").count(), 0, "no empty chart sections");
+    assert.equal(await page.getByTestId("error-message").count(), 0, "the refusal is explained, not shown as a bare error");
+  });
+
   it("lets the patient see the chart read-only, manage consent and download everything", async () => {
     const portal = await patientPortal();
     await portal.goto(`${app.baseUrl}/`);

@@ -561,6 +561,7 @@ export const en: Messages = {
     open: "Review emergency access",
     request: "Request emergency access",
     intro: "You are not allowed to see this patient's chart. Only when unavoidable, such as in an emergency, you may see it for a limited time after recording why.",
+    consentRefused: "This patient's consent refuses their records to your department or for this purpose (such as treatment); the chart is closed, not empty. Only when unavoidable, such as in an emergency, you may see it for a limited time after recording why.",
     activeUntil: "You are viewing under emergency access (until {{time}}). This is recorded and reviewed later.",
     dialogHeading: "Request emergency access",
     warning: "This is recorded and reviewed later by the security officer.",

@@ -69,8 +69,8 @@ export function breakGlassRoutes(services: HttpServices): FastifyPluginAsyncZod 
 
     app.get("/api/care/patients/:patientId", { schema: { params: careStandingParams, response: { 200: careStandingResponse, ...errors } } }, async (request) => {
       const question = { types: chartRecordType.options, actions: recordWriteAction.options };
-      const { sources, breakGlassExpiresAt, recordActions } = await accessManagement.careStanding(requirePrincipal(request), request.params.patientId, question);
-      return { patientId: request.params.patientId, sources, ...(breakGlassExpiresAt ? { breakGlassExpiresAt: breakGlassExpiresAt.toISOString() } : {}), recordActions };
+      const { sources, breakGlassExpiresAt, isConsentRefused, recordActions } = await accessManagement.careStanding(requirePrincipal(request), request.params.patientId, question);
+      return { patientId: request.params.patientId, sources, ...(breakGlassExpiresAt ? { breakGlassExpiresAt: breakGlassExpiresAt.toISOString() } : {}), isConsentRefused, recordActions };
     });
 
     app.put("/api/admin/accounts/:id/practitioner", { schema: { params: accountParams, body: linkPractitionerRequest, response: { 204: z.null(), ...errors } } }, async (request, reply) => {

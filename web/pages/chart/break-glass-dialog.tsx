@@ -6,9 +6,10 @@ import { useSubmit } from "../../components/use-submit.js";
 
 /**
  * Emergency access when the chart answers 403: the clinician states why (10–500 characters), the server grants
- * time-limited access that the security officer reviews later, and the chart is read again.
+ * time-limited access that the security officer reviews later, and the chart is read again. `intro` says why the
+ * chart is closed when more is known than "not permitted" (the patient's consent).
  */
-export function BreakGlassRequest({ patientId, onGranted }: { patientId: string; onGranted(): void }) {
+export function BreakGlassRequest({ patientId, intro, onGranted }: { patientId: string; intro?: string | undefined; onGranted(): void }) {
   const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   const [isOpen, setOpen] = useState(false);
@@ -30,7 +31,7 @@ export function BreakGlassRequest({ patientId, onGranted }: { patientId: string;
   return (
     <section className="card" aria-labelledby="break-glass-heading">
       <h2 id="break-glass-heading">{t("breakGlass.heading")}</h2>
-      <p>{t("breakGlass.intro")}</p>
+      <p data-testid="break-glass-intro">{intro ?? t("breakGlass.intro")}</p>
       <button type="button" data-testid="break-glass-open" onClick={() => setOpen(true)}>
         {t("breakGlass.request")}
       </button>

@@ -25,6 +25,8 @@ export function PatientPage({ id, canInvitePatient, roles = [] }: { id: string; 
   const [attempt, setAttempt] = useState(0);
   const clinician = isClinician(roles);
   const showsChart = clinician || roles.includes("patient");
+  // A clinician refused the record is told why, and offered emergency access, by the care standing below.
+  const isExplainedBelow = clinician && error instanceof RequestError && error.status === 403;
 
   useEffect(() => {
     let isCurrent = true;
@@ -45,7 +47,7 @@ export function PatientPage({ id, canInvitePatient, roles = [] }: { id: string; 
     <>
       <section className="card" aria-labelledby="patient-heading">
         <h1 id="patient-heading">{t("patient.heading")}</h1>
-        <ErrorMessage error={error} />
+        <ErrorMessage error={isExplainedBelow ? undefined : error} />
         {!patient && !error ? <p role="status">{t("patient.loading")}</p> : null}
         {patient ? (
           <dl className="facts" data-testid="patient-details">
@@ -69,15 +71,14 @@ export function PatientPage({ id, canInvitePatient, roles = [] }: { id: string; 
             ) : null}
           </dl>
         ) : null}
-        {error instanceof RequestError && error.status === 403 && clinician ? <BreakGlassRequest patientId={id} onGranted={grantAccess} /> : null}
         {patient && canInvitePatient ? <InvitePatientForm patientId={id} /> : null}
         <p>
           <Link to="/">{t("app.backHome")}</Link>
         </p>
       </section>
-      {patient && clinician ? (
+      {(patient || isExplainedBelow) && clinician ? (
         <CareGate key={attempt} patientId={id} onAccessGranted={grantAccess}>
-          {(standing) => <ClinicalChart patientId={id} recordActions={standing.recordActions} onAccessGranted={grantAccess} />}
+          {(standing) => (patient ? <ClinicalChart patientId={id} recordActions={standing.recordActions} onAccessGranted={grantAccess} /> : <BreakGlassRequest patientId={id} onGranted={grantAccess} />)}
         </CareGate>
       ) : null}
       {patient && !clinician && showsChart ? <ClinicalChart patientId={id} /> : null}
