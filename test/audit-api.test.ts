@@ -117,6 +117,27 @@ describe("audit review API (/api/audit, /fhir/R4/AuditEvent)", () => {
     assert.equal((await doctor.client.get("/fhir/R4/AuditEvent/1")).status, 403);
   });
 
+  // LOG-1: the trail is written by the service alone; the FHIR API offers no way to add, change or remove an entry.
+  it("refuses to create, update, patch or delete an AuditEvent with 405 OperationOutcome naming the allowed methods", async () => {
+    const event = { resourceType: "AuditEvent", type: { code: "rest" }, recorded: "2026-01-01T00:00:00Z", agent: [{ requestor: true }], source: { observer: { display: "x" } } };
+    const attempts = [
+      () => officer.client.post("/fhir/R4/AuditEvent", event, { contentType: "application/fhir+json" }),
+      () => officer.client.request("PUT", "/fhir/R4/AuditEvent/1", { body: { ...event, id: "1" }, contentType: "application/fhir+json" }),
+      () => officer.client.request("PATCH", "/fhir/R4/AuditEvent/1", { body: { ...event, id: "1" }, contentType: "application/fhir+json" }),
+      () => officer.client.request("DELETE", "/fhir/R4/AuditEvent/1"),
+      () => app.client().request("DELETE", "/fhir/R4/AuditEvent/1", { headers: { origin: app.config.publicUrl.origin } }),
+    ];
+    for (const attempt of attempts) {
+      const response = await attempt();
+      assert.equal(response.status, 405, response.text);
+      assert.equal(response.headers["allow"], "GET, HEAD");
+      assert.equal(response.json.resourceType, "OperationOutcome");
+      assert.equal(response.json.issue[0].code, "not-supported");
+      assert.equal(response.json.issue[0].details.coding[0].code, "http.method_not_allowed");
+    }
+    assert.equal((await officer.client.get("/fhir/R4/AuditEvent/1")).status, 200, "reading still works");
+  });
+
   it("answers an unreadable date with a 400 OperationOutcome", async () => {
     const response = await officer.client.get("/fhir/R4/AuditEvent?date=2026-02-30");
     assert.equal(response.status, 400);
