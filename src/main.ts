@@ -131,6 +131,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       mayInvitePatient: (principal, patientId) => access.decide(principal, "invite_patient", { type: "Patient", id: patientId }),
       patientExists: (patientId) => records.patientExists(patientId),
       mayAcceptInvitation: (role, origin) => access.decide({ accountId: "invitee", roles: [role], network: origin }, "accept_invitation", { type: "System" }),
+      mayManageInvitations: (principal, action) => access.decide(principal, action, { type: "System" }),
       relyingParty: { id: config.publicUrl.hostname, origin: config.publicUrl.origin, name: config.organisationName },
       patientMfaRequired: config.patientPortal.mfaRequired,
     });

@@ -31,6 +31,11 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["security_officer"], "search", patient, false, "access.no_permission"],
   [["security_officer"], "create", patient, false, "access.no_permission"],
   [["security_officer"], "invite_user", system, false, "access.no_permission"],
+  // AUTH-6: the administrators who invite see and revoke pending invitations; nobody else.
+  [["admin"], "read_invitations", system, true, "access.permitted"],
+  [["admin"], "revoke_invitation", system, true, "access.permitted"],
+  [["security_officer"], "read_invitations", system, false, "access.no_permission"],
+  [["doctor"], "revoke_invitation", system, false, "access.no_permission"],
   // ACC-1 / ACC-2 / MAL-1: uploaded files (Binary) are clinical content; refused files are the security officer's.
   [["doctor"], "create", { type: "Binary", id: "b-1" }, true, "access.permitted"],
   [["doctor"], "read", { type: "Binary", id: "b-1" }, true, "access.permitted"],

@@ -3,7 +3,7 @@ import type { Role } from "../../shared/api/session.js";
 import type { NetworkContext } from "./networks.js";
 import type { LoadedPolicy } from "./policy-set.js";
 
-export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit" | "invite_patient" | "read_access_history" | "read_quarantine" | "read_key_status" | "read_backup_status" | "shred_patient" | "approve_shred" | "unlock_account" | "read_accounts" | "deactivate_account" | "reactivate_account" | "change_roles" | "manage_sessions" | "read_access_review" | "record_access_review" | "accept_invitation" | "manage_incidents" | "read_compliance" | "attest_control" | "manage_ids" | "manage_watch_list" | "manage_oauth_clients" | "break_glass" | "review_break_glass" | "link_practitioner";
+export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit" | "invite_patient" | "read_access_history" | "read_quarantine" | "read_key_status" | "read_backup_status" | "shred_patient" | "approve_shred" | "unlock_account" | "read_accounts" | "deactivate_account" | "reactivate_account" | "change_roles" | "manage_sessions" | "read_access_review" | "record_access_review" | "accept_invitation" | "read_invitations" | "revoke_invitation" | "manage_incidents" | "read_compliance" | "attest_control" | "manage_ids" | "manage_watch_list" | "manage_oauth_clients" | "break_glass" | "review_break_glass" | "link_practitioner";
 
 /** What is being acted on: a record of a type, or the system itself (administration). */
 export type AccessTarget = { type: "Patient"; id: string } | { type: "Binary"; id: string; /** whose record the file belongs to, when known */ patientId?: string | undefined } | { type: "System" };

@@ -5,7 +5,7 @@ import type { Role } from "../../shared/api/session.js";
 import type { Clock, Principal, RequestOrigin } from "../kernel/index.js";
 import { createAccounts } from "./accounts.js";
 import { createAccessReview, type ReviewAction } from "./access-review.js";
-import { createInvitations } from "./invitations.js";
+import { createInvitations, type InvitationAdminAction } from "./invitations.js";
 import { createLifecycle, type LifecycleAction } from "./lifecycle.js";
 import { createLockout, type LockoutPolicy } from "./lockout.js";
 import { createFactors } from "./mfa/factors.js";
@@ -17,7 +17,8 @@ import { createPasswords, type PasswordPolicy } from "./passwords.js";
 import { createIdentityStore } from "./store.js";
 
 export type { AccountRow } from "./store.js";
-export type { IssuedInvitation } from "./invitations.js";
+export type { InvitationAdminAction, IssuedInvitation } from "./invitations.js";
+export type { PendingInvitationRow } from "./store.js";
 export type { LockoutPolicy, LockState } from "./lockout.js";
 export type { DeactivationListener, LifecycleAction } from "./lifecycle.js";
 export { accessReportCsv, type AccessReport, type AccountReviewRow, type ReviewAction } from "./access-review.js";
@@ -48,6 +49,8 @@ export interface IdentityDeps {
   mayInvitePatient: (principal: Principal, patientId: string) => { allowed: boolean; reasonCode: string };
   patientExists: (patientId: string) => Promise<boolean>;
   mayAcceptInvitation: (role: Role, origin: RequestOrigin) => { allowed: boolean; reasonCode: string };
+  /** Asks the access policy whether the principal may list or revoke pending invitations. */
+  mayManageInvitations: (principal: Principal, action: InvitationAdminAction) => { allowed: boolean; reasonCode: string };
   /** WebAuthn relying party (from the public URL). */
   relyingParty: RelyingParty;
   /** Whether patients must keep a second factor (staff always must). */

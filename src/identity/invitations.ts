@@ -3,7 +3,7 @@ import { actorOf, type Audit } from "../audit/index.js";
 import type { Database } from "../db/index.js";
 import { AppError, newId, newSecretToken, type Clock, type Principal, type RequestOrigin } from "../kernel/index.js";
 import type { Passwords } from "./passwords.js";
-import { createIdentityStore } from "./store.js";
+import { createIdentityStore, type PendingInvitationRow } from "./store.js";
 import { hashToken } from "./token-hash.js";
 
 export interface InvitationDeps {
@@ -21,7 +21,14 @@ export interface InvitationDeps {
   patientExists: (patientId: string) => Promise<boolean>;
   /** Asks the access policy whether an invitation to this role may be accepted from this address (NET-1). */
   mayAcceptInvitation: (role: Role, origin: RequestOrigin) => { allowed: boolean; reasonCode: string };
+  /** Asks the access policy whether the principal may list or revoke pending invitations. */
+  mayManageInvitations: (principal: Principal, action: InvitationAdminAction) => { allowed: boolean; reasonCode: string };
 }
+
+export type InvitationAdminAction = "read_invitations" | "revoke_invitation";
+
+/** Longest list of pending invitations returned. */
+const pendingLimit = 500;
 
 export interface IssuedInvitation {
   token: string;
@@ -55,6 +62,17 @@ export function createInvitations(deps: InvitationDeps) {
       throw new AppError("access.denied", { detail: decision.reasonCode });
     }
     await audit.record({ ...entry, outcome: "success" });
+  }
+
+  /** Authorizes a management action on invitations; the denial is audited here, the outcome by the caller. */
+  async function authorizeManagement(principal: Principal, action: InvitationAdminAction, entry: { action: string; resource: { type: "Invitation"; id?: string } }) {
+    const decision = deps.mayManageInvitations(principal, action);
+    const base = { ...entry, actor: actorOf(principal), network: principal.network, reasonCode: decision.reasonCode };
+    if (!decision.allowed) {
+      await audit.record({ ...base, outcome: "denied" });
+      throw new AppError("access.denied", { detail: decision.reasonCode });
+    }
+    return () => audit.record({ ...base, outcome: "success" });
   }
 
   async function openInvitation(token: string) {
@@ -93,6 +111,25 @@ export function createInvitations(deps: InvitationDeps) {
       if (!(await deps.patientExists(input.patientId))) throw new AppError("fhir.not_found");
       if (await store().accountByPatient(input.patientId)) throw new AppError("identity.email_taken");
       return issue("patient", input.email, principal.accountId, deps.invitationMs, input.patientId);
+    },
+    /**
+     * Staff invitations not yet used, expired or revoked, soonest to expire first; audited. No token leaves here.
+     * @throws {AppError} `access.denied`.
+     */
+    async pending(principal: Principal): Promise<PendingInvitationRow[]> {
+      const done = await authorizeManagement(principal, "read_invitations", { action: "identity.invitations_read", resource: { type: "Invitation" } });
+      const rows = await store().pendingStaffInvitations(clock.now(), pendingLimit);
+      await done();
+      return rows;
+    },
+    /**
+     * Withdraws a pending staff invitation, so its link no longer works; audited.
+     * @throws {AppError} `access.denied`; `identity.invitation_invalid` when it was already used, expired or revoked.
+     */
+    async revoke(principal: Principal, id: string): Promise<void> {
+      const done = await authorizeManagement(principal, "revoke_invitation", { action: "identity.invitation_revoke", resource: { type: "Invitation", id } });
+      if (!(await store().revokeStaffInvitation(id, clock.now()))) throw new AppError("identity.invitation_invalid");
+      await done();
     },
     /** What an invitation offers, for the acceptance page. @throws {AppError} `identity.invitation_invalid`. */
     async lookup(token: string): Promise<{ role: Role; email?: string; expiresAt: Date }> {

@@ -1,5 +1,5 @@
 import type { Executor } from "../db/index.js";
-import type { Role } from "../../shared/api/session.js";
+import type { Role, StaffRole } from "../../shared/api/session.js";
 
 type IdentityTables = {
   identity_account: {
@@ -49,6 +49,15 @@ export interface InvitationRow {
   usedAt: Date | null;
   /** For a patient invitation: the Patient record the account will belong to. */
   patientId: string | null;
+}
+
+/** An open staff invitation as administrators list it (no token, not even its hash). */
+export interface PendingInvitationRow {
+  id: string;
+  email: string;
+  role: StaffRole;
+  expiresAt: Date;
+  invitedBy: { id: string; displayName: string };
 }
 
 const accountColumns = ["id", "email", "display_name", "kind", "roles", "password_hash", "status", "patient_id"] as const;
@@ -164,6 +173,36 @@ export function createIdentityStore(executor: Executor) {
         .set({ used_at: at, account_id: accountId })
         .where("id", "=", id)
         .where("used_at", "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /**
+     * Staff invitations still open at `now`, soonest to expire first, with who issued each. Setup links (issued by
+     * nobody) and patient invitations (a clinician's, for one record) are not the administrators' to manage.
+     */
+    async pendingStaffInvitations(now: Date, limit: number): Promise<PendingInvitationRow[]> {
+      const rows = await db
+        .selectFrom("identity_invitation as invitation")
+        .innerJoin("identity_account as inviter", "inviter.id", "invitation.invited_by")
+        .select(["invitation.id", "invitation.email", "invitation.role", "invitation.expires_at", "inviter.id as inviter_id", "inviter.display_name as inviter_name"])
+        .where("invitation.used_at", "is", null)
+        .where("invitation.expires_at", ">", now)
+        .where("invitation.role", "!=", "patient")
+        .orderBy("invitation.expires_at")
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({ id: row.id, email: row.email ?? "", role: row.role as StaffRole, expiresAt: row.expires_at, invitedBy: { id: row.inviter_id, displayName: row.inviter_name } }));
+    },
+    /** Ends one open staff invitation now; false when it is not open (unknown, used, expired, or not staff). */
+    async revokeStaffInvitation(id: string, at: Date): Promise<boolean> {
+      const result = await db
+        .updateTable("identity_invitation")
+        .set({ expires_at: at })
+        .where("id", "=", id)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", at)
+        .where("invited_by", "is not", null)
+        .where("role", "!=", "patient")
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },

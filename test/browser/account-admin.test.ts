@@ -75,6 +75,27 @@ describe("account administration in the web UI (browser)", { skip, timeout: 120_
     assert.equal(login.json.stage, "mfa_required");
   });
 
+  // AUTH-6: an invitation is a way in until used; the administrator sees the open ones and withdraws one at once.
+  it("lists a new invitation among those not yet used, with its inviter, and revokes it so its link stops working", async () => {
+    await page.goto(`${app.baseUrl}/`);
+    await page.getByTestId("pending-invitations").waitFor();
+    await page.getByTestId("invite-email").fill("invitee@example.test");
+    await page.getByTestId("invite-role").selectOption("nurse");
+    await page.getByTestId("invite-submit").click();
+    const link = (await page.getByTestId("invitation-url").textContent()) ?? "";
+    const token = new URL(link).hash.replace("#token=", "");
+    const row = page.getByTestId("pending-invitation").filter({ hasText: "invitee@example.test" });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? "", /看護師/);
+    assert.ok(!((await page.getByTestId("pending-invitations").textContent()) ?? "").includes(token), "no token in the list");
+    assert.equal((await app.client().post("/api/invitations/lookup", { token })).status, 200);
+
+    await row.getByTestId("invitation-revoke").click();
+    await page.getByTestId("invitation-revoked").waitFor();
+    await row.waitFor({ state: "detached" });
+    assert.equal((await app.client().post("/api/invitations/lookup", { token })).status, 404, "the revoked link no longer works");
+  });
+
   it("shows the administrator's own sessions on the account page", async () => {
     await page.getByTestId("open-my-account").click();
     const current = page.getByTestId("session-row").filter({ hasText: "この端末" });

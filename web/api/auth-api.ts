@@ -5,6 +5,7 @@ import type {
   EnrolmentCompleted,
   InvitationView,
   LoginRequest,
+  PendingInvitationList,
   SessionView,
   TotpEnrolmentStart,
 } from "../../shared/api/index.js";
@@ -52,4 +53,14 @@ export function acceptInvitation(body: AcceptInvitationRequest): Promise<Session
 export function createInvitation(body: CreateInvitationRequest): Promise<CreateInvitationResponse> {
   // Inviting is privileged: a stale second factor is re-verified in a dialog, then the invitation is retried.
   return withStepUp(() => request<CreateInvitationResponse>("/api/admin/invitations", { method: "POST", body }));
+}
+
+/** Staff invitations not yet used, expired or revoked (administrators; `read_invitations`). No tokens. */
+export function fetchPendingInvitations(): Promise<PendingInvitationList> {
+  return request<PendingInvitationList>("/api/admin/invitations");
+}
+
+/** Withdraws a pending invitation so its link stops working (administrators; `revoke_invitation`). */
+export function revokeInvitation(id: string): Promise<void> {
+  return request<void>(`/api/admin/invitations/${encodeURIComponent(id)}`, { method: "DELETE" });
 }

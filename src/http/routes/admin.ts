@@ -1,9 +1,16 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { apiError, createInvitationRequest, createInvitationResponse } from "../../../shared/api/index.js";
+import { z } from "zod";
+import { apiError, createInvitationRequest, createInvitationResponse, invitationParams, pendingInvitationList } from "../../../shared/api/index.js";
 import type { HttpServices } from "../context.js";
+import { requirePrincipal } from "../plugins/authenticate.js";
 import { stepUpGuardOf } from "../plugins/step-up.js";
 
-/** Administration: inviting users. Authorization happens in the identity module, against the Cedar policy. */
+const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError };
+
+/**
+ * Administration: inviting users, listing the invitations not yet used and revoking one. Authorization and audit
+ * happen in the identity module, against the Cedar policy.
+ */
 export function adminRoutes(services: HttpServices): FastifyPluginAsyncZod {
   const requireRecentMfa = stepUpGuardOf(services);
   return async (app) => {
@@ -15,6 +22,15 @@ export function adminRoutes(services: HttpServices): FastifyPluginAsyncZod {
         return { invitationUrl: oneTimeLink(services.config.publicUrl, "invite", issued.token), expiresAt: issued.expiresAt.getTime() };
       },
     );
+
+    app.get("/api/admin/invitations", { schema: { response: { 200: pendingInvitationList, ...errors } } }, async (request) => ({
+      invitations: (await services.identity.invitations.pending(requirePrincipal(request))).map((invitation) => ({ ...invitation, expiresAt: invitation.expiresAt.getTime() })),
+    }));
+
+    app.delete("/api/admin/invitations/:id", { schema: { params: invitationParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      await services.identity.invitations.revoke(requirePrincipal(request), request.params.id);
+      return reply.code(204).send(null);
+    });
   };
 }
 

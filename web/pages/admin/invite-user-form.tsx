@@ -4,13 +4,14 @@ import type { CreateInvitationResponse, StaffRole } from "../../../shared/api/in
 import { createInvitation } from "../../api/auth-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { InvitationResult } from "../../components/invitation-result.js";
+import { PendingInvitations } from "./pending-invitations.js";
 import { SelectField } from "../../components/select-field.js";
 import { TextField } from "../../components/text-field.js";
 import { useSubmit } from "../../components/use-submit.js";
 
 const roles: readonly StaffRole[] = ["doctor", "nurse", "pharmacist", "clerk", "security_officer", "admin"];
 
-/** Creates a one-time invitation link for a doctor, a security officer or an administrator. */
+/** Creates a one-time invitation link for a staff role, above the invitations still waiting to be used. */
 export function InviteUserForm() {
   const { t } = useTranslation();
   const [email, setEmail] = useState("");
@@ -34,6 +35,7 @@ export function InviteUserForm() {
         </button>
       </form>
       {created ? <InvitationResult created={created} message={t("invite.result")} testId="invitation-url" /> : null}
+      <PendingInvitations refreshKey={created} />
     </section>
   );
 }
