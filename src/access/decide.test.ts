@@ -36,19 +36,8 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["admin"], "revoke_invitation", system, true, "access.permitted"],
   [["security_officer"], "read_invitations", system, false, "access.no_permission"],
   [["doctor"], "revoke_invitation", system, false, "access.no_permission"],
-  // ACC-1 / ACC-2 / MAL-1: uploaded files (Binary) are clinical content; refused files are the security officer's.
-  [["doctor"], "create", { type: "Binary", id: "b-1" }, true, "access.permitted"],
-  [["doctor"], "read", { type: "Binary", id: "b-1" }, true, "access.permitted"],
-  [["admin"], "read", { type: "Binary", id: "b-1" }, false, "access.admin_no_clinical"],
-  [["admin", "doctor"], "create", { type: "Binary", id: "b-1" }, false, "access.admin_no_clinical"],
-  [["security_officer"], "read", { type: "Binary", id: "b-1" }, false, "access.no_permission"],
+  // MAL-1: refused files are the security officer's. Uploaded files themselves are records (record-matrix.test.ts).
   [["security_officer"], "read_quarantine", system, true, "access.permitted"],
-  // PHR-1: a patient adds and reads files of their own record only.
-  [["patient"], "create", { type: "Binary", id: "b-1", patientId: "p-own" }, true, "access.permitted"],
-  [["patient"], "read", { type: "Binary", id: "b-1", patientId: "p-own" }, true, "access.permitted"],
-  [["patient"], "create", { type: "Binary", id: "b-1", patientId: "p-1" }, false, "access.no_permission"],
-  [["patient"], "read", { type: "Binary", id: "b-1", patientId: "p-1" }, false, "access.no_permission"],
-  [["patient"], "read", { type: "Binary", id: "b-1" }, false, "access.no_permission"],
   // ACC-3: emergency access is for care-giving roles; its review is the security officer's; links are the admin's.
   [["doctor"], "break_glass", patient, true, "access.permitted"],
   [["nurse"], "break_glass", patient, true, "access.permitted"],
@@ -138,8 +127,7 @@ describe("access policy (Cedar)", () => {
   });
 
   for (const [roles, action, target, allowed, reasonCode] of matrix) {
-    const owner = "patientId" in target && target.patientId ? ` of ${target.patientId}` : "";
-    it(`${allowed ? "allows" : "denies"} ${roles.join("+") || "no role"} to ${action} ${target.type}${owner} (${reasonCode})`, () => {
+    it(`${allowed ? "allows" : "denies"} ${roles.join("+") || "no role"} to ${action} ${target.type} (${reasonCode})`, () => {
       // A patient account is linked to its own record, p-own.
       const subject = { accountId: "00000000-0000-4000-8000-000000000001", roles, ...(roles.includes("patient") ? { patientId: "p-own" } : {}) };
       const decision = access.decide(subject, action, target);

@@ -5,8 +5,11 @@ import type { LoadedPolicy } from "./policy-set.js";
 
 export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit" | "invite_patient" | "read_access_history" | "read_quarantine" | "read_key_status" | "read_backup_status" | "shred_patient" | "approve_shred" | "unlock_account" | "read_accounts" | "deactivate_account" | "reactivate_account" | "change_roles" | "manage_sessions" | "read_access_review" | "record_access_review" | "accept_invitation" | "read_invitations" | "revoke_invitation" | "manage_incidents" | "read_compliance" | "attest_control" | "manage_ids" | "manage_watch_list" | "manage_oauth_clients" | "break_glass" | "review_break_glass" | "link_practitioner";
 
-/** What is being acted on: a record of a type, or the system itself (administration). */
-export type AccessTarget = { type: "Patient"; id: string } | { type: "Binary"; id: string; /** whose record the file belongs to, when known */ patientId?: string | undefined } | { type: "System" };
+/**
+ * What is being acted on: a Patient (portal, invitations, break-glass, shredding), or the system itself
+ * (administration). Records and uploaded files are decided by the record authorizer instead.
+ */
+export type AccessTarget = { type: "Patient"; id: string } | { type: "System" };
 
 export interface AccessSubject {
   accountId: string;
@@ -55,7 +58,7 @@ export function createDecider(
           parents: subject.roles.map((role) => ({ type: "Role", id: role })),
         },
         ...subject.roles.map((role) => ({ uid: { type: "Role", id: role }, attrs: {}, parents: [] })),
-        { uid: resource, attrs: target.type === "Binary" && target.patientId ? { patient: { __entity: { type: "Patient", id: target.patientId } } } : {}, parents: [] },
+        { uid: resource, attrs: {}, parents: [] },
       ],
     });
     // Fail closed: an evaluation error is a denial.

@@ -9,6 +9,7 @@ import { createRecordAuthorizers, type RecordAuthorizer } from "./records-author
 export type { AccessAction, AccessTarget, AccessSubject, Decision, LoadedPolicy, NetworkAllowLists };
 export type { Confidentiality, RecordAction, RecordAuthorizer, RecordCategory, RecordDecision, RecordDecisionFacts, RecordPrincipal, RecordTarget } from "./records-authorizer.js";
 export { createRecordPolicyEvaluator } from "./records-authorizer.js";
+export { authorizeRecord, type RecordPermission } from "./authorize-record.js";
 export type { RecordChange, WrittenResource } from "./record-written.js";
 
 export interface Access {

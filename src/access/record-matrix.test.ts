@@ -31,6 +31,8 @@ const typeCategory: Record<string, RecordCategory> = {
   CareTeam: "clinical",
   Consent: "clinical",
   Provenance: "clinical",
+  // Uploaded files: stored by the uploads module, decided as a clinical record of their patient like the others.
+  Binary: "clinical",
   Patient: "demographic",
   Organization: "directory",
   Practitioner: "directory",
@@ -67,7 +69,7 @@ function expectedAllowed(role: (typeof roles)[number], action: RecordAction, rel
       break;
     case "patient":
       if (category === "directory") base = reads && type === "Organization";
-      else base = relationship === "own" && (reads || (action === "create" && ["Consent", "DocumentReference"].includes(type)) || (action === "update" && type === "Consent"));
+      else base = relationship === "own" && (reads || (action === "create" && ["Consent", "DocumentReference", "Binary"].includes(type)) || (action === "update" && type === "Consent"));
       break;
     case "admin":
       base = category === "directory" && action !== "delete";
@@ -178,8 +180,8 @@ describe("record access matrix (Cedar policies × database relationships)", () =
     const authorizer = access.recordAuthorizer(principal);
     const mismatches: string[] = [];
     const rows = rowsFor(role, relationship);
-    // 11 patient-data types × 3 labels + 3 directory types × N, each × 5 actions: a shrinking matrix must fail too.
-    assert.equal(rows.length, (11 * 3 + 3) * 5);
+    // 12 patient-data types × 3 labels + 3 directory types × N, each × 5 actions: a shrinking matrix must fail too.
+    assert.equal(rows.length, (12 * 3 + 3) * 5);
     for (const row of rows) {
       const started = performance.now();
       const decision = await authorizer.decide(row.action, targetOf(row.type, row.label, patientId));
@@ -272,7 +274,7 @@ describe("record access matrix (Cedar policies × database relationships)", () =
             const denies = ["deny_department", "deny_purpose", "deny_department_and_purpose"].includes(kind);
             const authorizer = access.recordAuthorizer(principalOf(accountId, [role]));
             const mismatches: string[] = [];
-            for (const type of ["Observation", "MedicationRequest", "Encounter", "Patient"]) {
+            for (const type of ["Observation", "MedicationRequest", "Encounter", "Binary", "Patient"]) {
               for (const label of ["N", "R"] as const) {
                 for (const action of ["read", "update"] as const) {
                   const base = expectedAllowed(role, action, relationship, label, type);

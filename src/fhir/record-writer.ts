@@ -1,4 +1,4 @@
-import { scopesPermit, type Access, type Confidentiality, type RecordAction, type RecordAuthorizer, type RecordTarget } from "../access/index.js";
+import { authorizeRecord, type Access, type Confidentiality, type RecordAuthorizer, type RecordTarget } from "../access/index.js";
 import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import { isUniqueViolation, type Executor } from "../db/index.js";
@@ -39,21 +39,6 @@ export const bodyContext = (type: string, id: string, version: number) => `fhir:
  */
 export function targetOf(type: SupportedType, id: string, patientId: string | null | undefined, confidentiality: Confidentiality): RecordTarget {
   return { type, id, category: categoryOf(type), patientId: patientId ?? undefined, confidentiality };
-}
-
-/**
- * Authorizes one interaction: a bearer token's SMART scopes narrow the account's own permissions (both must allow),
- * then the Cedar policies decide. Returns the audit reason code.
- * @throws {AppError} `access.denied` with the deciding reason.
- */
-export async function authorizeRecord(principal: Principal, authorizer: RecordAuthorizer, action: RecordAction, target: RecordTarget): Promise<{ reasonCode: string; breakGlass: boolean }> {
-  if (principal.scopes && !scopesPermit(principal.scopes, { interaction: action, resourceType: target.type, patientId: target.patientId, launchPatient: principal.patientId })) {
-    throw new AppError("access.denied", { detail: "oauth.insufficient_scope" });
-  }
-  const decision = await authorizer.decide(action, target);
-  if (!decision.allowed) throw new AppError("access.denied", { detail: decision.reasonCode });
-  if (decision.breakGlassId) return { reasonCode: `access.break_glass:${decision.breakGlassId}`, breakGlass: true };
-  return { reasonCode: decision.policyIds.join(",") || decision.reasonCode, breakGlass: false };
 }
 
 export function auditEntryFor(principal: Principal, action: string, type: string, id?: string, patientId?: string | null): AuditEntry {

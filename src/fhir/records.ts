@@ -1,9 +1,9 @@
-import type { Access } from "../access/index.js";
+import { authorizeRecord, type Access } from "../access/index.js";
 import type { Audit, AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import { AppError, isAppError, newId, type Clock, type Principal } from "../kernel/index.js";
-import { auditEntryFor, authorizeRecord, createRecordWriter, targetOf, type StoredResource, type WriteOperation } from "./record-writer.js";
+import { auditEntryFor, createRecordWriter, targetOf, type StoredResource, type WriteOperation } from "./record-writer.js";
 import { isSupportedType, type FhirResource, type SupportedType } from "./resources/index.js";
 import type { SearchIndex } from "./search/index.js";
 import { createFhirStore, type VersionRow } from "./store.js";

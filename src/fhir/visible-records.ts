@@ -1,9 +1,9 @@
-import type { RecordAuthorizer } from "../access/index.js";
+import { authorizeRecord, type RecordAuthorizer } from "../access/index.js";
 import type { Audit } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Executor } from "../db/index.js";
 import { AppError, isAppError, type Principal } from "../kernel/index.js";
-import { auditEntryFor, authorizeRecord, bodyContext, targetOf, type StoredResource } from "./record-writer.js";
+import { auditEntryFor, bodyContext, targetOf, type StoredResource } from "./record-writer.js";
 import { isSupportedType, type FhirResource, type SupportedType } from "./resources/index.js";
 import type { ParsedSearch, SearchIndex } from "./search/index.js";
 import { searchParamsFromQuery } from "./search/index.js";

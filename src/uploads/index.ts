@@ -1,4 +1,4 @@
-export { createUploads, type Uploads, type StoredUpload, type QuarantineItem, type UploadSettings } from "./uploads.js";
+export { createUploads, type Uploads, type StoredUpload, type UploadInput, type QuarantineItem, type UploadSettings } from "./uploads.js";
 export { createSanitiserPool, type SanitiserPool } from "./worker-pool.js";
 export { sanitise, type SanitiseOutcome, type SanitiseLimits } from "./sanitise.js";
 export { acceptedContentTypes, isAcceptedContentType, type AcceptedContentType } from "./detect.js";

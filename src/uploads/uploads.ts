@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { scopesPermit, type Access } from "../access/index.js";
+import { authorizeRecord, type Access, type RecordPermission, type RecordTarget } from "../access/index.js";
 import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Database, Executor } from "../db/index.js";
@@ -8,7 +8,7 @@ import { scanWithClamd } from "./clamav.js";
 import { containsEicar } from "./eicar.js";
 import { Refusal } from "./refusal.js";
 import type { SanitiserPool } from "./worker-pool.js";
-import { createUploadStore } from "./store.js";
+import { createUploadStore, type BlobRow } from "./store.js";
 
 export interface UploadSettings {
   maxBytes: number;
@@ -23,6 +23,15 @@ export interface StoredUpload {
   size: number;
 }
 
+/** One file to add to a patient's record. */
+export interface UploadInput {
+  patientId: string;
+  declaredType: string;
+  bytes: Buffer;
+  /** Where the request named the patient, for the error's expression; `Binary.securityContext` unless given. */
+  patientNamedBy?: string | undefined;
+}
+
 export interface QuarantineItem {
   id: string;
   reasonCode: string;
@@ -35,9 +44,11 @@ export interface QuarantineItem {
 }
 
 /**
- * Uploaded files, principal first: each call authorizes (Cedar, resource `Binary`), and audits every outcome
- * (`upload.accept`, `upload.refuse`, `upload.read`, `upload.quarantine_read`) before answering. Accepted files
- * are stored sanitised and encrypted under the patient's data key; refused files go to the encrypted quarantine.
+ * Uploaded files, principal first: each call authorizes and audits every outcome (`upload.accept`, `upload.refuse`,
+ * `upload.read`, `upload.quarantine_read`) before answering. A file is a clinical record of its patient, so the
+ * record authorizer decides it exactly as it decides the patient's other records (care relationship, consent,
+ * break-glass; administrators and security officers never). Accepted files are stored sanitised and encrypted under
+ * the patient's data key; refused files go to the encrypted quarantine, which only the security officer lists.
  */
 export function createUploads(deps: {
   db: Database;
@@ -47,7 +58,7 @@ export function createUploads(deps: {
   clock: Clock;
   pool: SanitiserPool;
   settings: UploadSettings;
-  /** The data key protecting a patient's records, when that patient exists (wired to the fhir module). */
+  /** The data key protecting a patient's records, when that Patient exists and is not deleted (wired to the fhir module). */
   patientDataKey: (patientId: string, executor: Executor) => Promise<string | undefined>;
 }) {
   const { db, keyring, audit, access, clock, pool, settings } = deps;
@@ -65,13 +76,37 @@ export function createUploads(deps: {
     };
   }
 
-  /** Returns the permitting policy for the audit entry. @throws {AppError} `access.denied`. */
-  function authorize(principal: Principal, action: "read" | "create" | "read_quarantine", id: string, patientId?: string): string {
-    // A bearer token's SMART scopes narrow what its account may do, as for records: both must allow.
-    if (principal.scopes && action !== "read_quarantine" && !scopesPermit(principal.scopes, { interaction: action, resourceType: "Binary", patientId, launchPatient: principal.patientId })) {
-      throw new AppError("access.denied", { detail: "oauth.insufficient_scope" });
+  /** The policy view of a file: clinical content of its patient, unlabelled (files carry no meta.security). */
+  function fileTarget(id: string, patientId: string | undefined): RecordTarget {
+    return { type: "Binary", id, category: "clinical", patientId, confidentiality: "N" };
+  }
+
+  function missingPatient(input: UploadInput): AppError {
+    return new AppError("fhir.invalid_reference", { expression: [input.patientNamedBy ?? "Binary.securityContext"] });
+  }
+
+  /**
+   * Adding a file is creating a clinical record of its patient, and like a record it needs a Patient that exists
+   * and is not deleted. Whether it exists is told only to whom that Patient is readable (reading it would tell them
+   * anyway), decided without counting a break-glass use since nothing is written; anyone else is refused exactly as
+   * for an existing patient who is not theirs.
+   * @throws {AppError} `access.denied`, `fhir.invalid_reference`.
+   */
+  async function authorizeUpload(principal: Principal, id: string, input: UploadInput): Promise<RecordPermission> {
+    const authorizer = access.recordAuthorizer(principal);
+    const exists = (await deps.patientDataKey(input.patientId, db.kysely)) !== undefined;
+    if (!exists) {
+      const patient = { type: "Patient", id: input.patientId, category: "demographic", patientId: input.patientId, confidentiality: "N" } as const;
+      if ((await authorizer.preview("read", patient)).allowed) throw missingPatient(input);
     }
-    const decision = access.decide(principal, action, action === "read_quarantine" ? { type: "System" } : { type: "Binary", id, patientId });
+    const permitted = await authorizeRecord(principal, authorizer, "create", fileTarget(id, input.patientId));
+    if (!exists) throw missingPatient(input);
+    return permitted;
+  }
+
+  /** Quarantined files are refusals for the security officer's review, not any patient's record. @throws {AppError} `access.denied`. */
+  function authorizeQuarantine(principal: Principal): string {
+    const decision = access.decide(principal, "read_quarantine", { type: "System" });
     if (!decision.allowed) throw new AppError("access.denied", { detail: decision.reasonCode });
     return decision.policyIds.join(",") || decision.reasonCode;
   }
@@ -97,7 +132,7 @@ export function createUploads(deps: {
   }
 
   /** Keeps the refused file encrypted under the system key, audits the refusal with it, and throws its code. */
-  async function quarantine(principal: Principal, input: { patientId: string; declaredType: string; bytes: Buffer }, refusal: Refusal, detected: string | undefined): Promise<never> {
+  async function quarantine(principal: Principal, input: UploadInput, refusal: Refusal, detected: string | undefined): Promise<never> {
     const id = newId();
     const body = await keyring.encrypt(keyring.systemDataKeyId(), input.bytes, quarantineContext(id));
     await db.kysely.transaction().execute(async (trx) => {
@@ -125,14 +160,15 @@ export function createUploads(deps: {
   return {
     /**
      * Scans, sanitises and stores one uploaded file for a patient; a refused file is quarantined.
-     * @throws {AppError} `access.denied`, any `uploads.*` refusal code, `uploads.scanner_unavailable`.
+     * @throws {AppError} `access.denied`, `fhir.invalid_reference`, any `uploads.*` refusal code,
+     * `uploads.scanner_unavailable`.
      */
-    async upload(principal: Principal, input: { patientId: string; declaredType: string; bytes: Buffer }): Promise<StoredUpload> {
+    async upload(principal: Principal, input: UploadInput): Promise<StoredUpload> {
       const id = newId();
       const entry = entryFor(principal, "upload.refuse", id, input.patientId);
-      let permittedBy: string;
+      let permitted: RecordPermission;
       try {
-        permittedBy = authorize(principal, "create", id, input.patientId);
+        permitted = await authorizeUpload(principal, id, input);
         if (input.bytes.length > settings.maxBytes) throw new AppError("uploads.too_large");
       } catch (error) {
         return fail(entry, error);
@@ -149,7 +185,9 @@ export function createUploads(deps: {
       const bytes = Buffer.from(outcome.bytes.buffer, outcome.bytes.byteOffset, outcome.bytes.byteLength);
       try {
         await db.kysely.transaction().execute(async (trx) => {
-          const dataKeyId = (await deps.patientDataKey(input.patientId, trx)) ?? (await keyring.createDataKey("patient", trx));
+          // Checked again where the file is written: the Patient may have been deleted while the file was sanitised.
+          const dataKeyId = await deps.patientDataKey(input.patientId, trx);
+          if (!dataKeyId) throw missingPatient(input);
           await createUploadStore(trx).insertBlob({
             id,
             patientId: input.patientId,
@@ -161,7 +199,7 @@ export function createUploads(deps: {
             uploaderId: principal.accountId,
             createdAt: clock.now(),
           });
-          await audit.recordWithin(trx, { ...entry, action: "upload.accept", reasonCode: permittedBy });
+          await audit.recordWithin(trx, { ...entry, action: "upload.accept", reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined });
         });
       } catch (error) {
         return fail(entry, error);
@@ -171,23 +209,26 @@ export function createUploads(deps: {
 
     /**
      * The sanitised bytes of an accepted file; answered only after the access is audited.
-     * @throws {AppError} `access.denied`, `uploads.not_found`.
+     * @throws {AppError} `access.denied` (also for an unknown id).
      */
     async download(principal: Principal, id: string): Promise<StoredUpload & { bytes: Buffer }> {
       const entry = entryFor(principal, "upload.read", id);
-      let permittedBy: string;
+      let row: BlobRow | undefined;
+      let permitted: RecordPermission;
       let result: StoredUpload & { bytes: Buffer };
       try {
-        // The stored row says whose file it is; nothing of it is decrypted or answered before the decision.
-        const row = await createUploadStore(db.kysely).blob(id);
-        permittedBy = authorize(principal, "read", id, row?.patientId);
+        // The stored row says whose file it is; nothing of it is decrypted or answered before the decision. An
+        // unknown id has no patient, which no policy permits, so it is refused exactly like someone else's file.
+        row = await createUploadStore(db.kysely).blob(id);
+        permitted = await authorizeRecord(principal, access.recordAuthorizer(principal), "read", fileTarget(id, row?.patientId));
         if (!row) throw new AppError("uploads.not_found");
         const bytes = await keyring.decrypt(row.body, blobContext(id));
         result = { id, patientId: row.patientId, contentType: row.contentType, size: row.size, bytes };
       } catch (error) {
-        return fail(entry, error);
+        // A refusal belongs in the patient's access history too, as for records.
+        return fail({ ...entry, patientId: row?.patientId }, error);
       }
-      await audit.record({ ...entry, patientId: result.patientId, reasonCode: permittedBy });
+      await audit.record({ ...entry, patientId: result.patientId, reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined });
       return result;
     },
 
@@ -199,7 +240,7 @@ export function createUploads(deps: {
       const entry = entryFor(principal, "upload.quarantine_read", undefined);
       let permittedBy: string;
       try {
-        permittedBy = authorize(principal, "read_quarantine", "");
+        permittedBy = authorizeQuarantine(principal);
       } catch (error) {
         return fail(entry, error);
       }

@@ -6,12 +6,14 @@ const recordActions: RecordAction[] = ["read", "search", "create", "update", "de
 const recordProbes: RecordTarget[] = [
   { type: "Observation", id: "compliance-probe", category: "clinical", patientId: "compliance-probe", confidentiality: "N" },
   { type: "Patient", id: "compliance-probe", category: "demographic", patientId: "compliance-probe", confidentiality: "N" },
+  // An uploaded file is decided as a clinical record of its patient.
+  { type: "Binary", id: "compliance-probe", category: "clinical", patientId: "compliance-probe", confidentiality: "N" },
 ];
 
 /**
  * ACC-2: asks the real policy engine whether synthetic administrators (alone, and also holding a clinical role)
- * may touch a patient's record or an uploaded file, and asks the record policies the same about clinical and
- * demographic records even with a care relationship and a break-glass grant. Every answer must be a denial.
+ * may touch a Patient, and asks the record policies the same about clinical and demographic records and uploaded
+ * files even with a care relationship and a break-glass grant. Every answer must be a denial.
  */
 export const adminNoClinical: ComplianceCheck = {
   id: "access.admin_no_clinical",
@@ -26,11 +28,8 @@ export const adminNoClinical: ComplianceCheck = {
     let asked = 0;
     for (const subject of subjects) {
       for (const action of clinicalActions) {
-        for (const target of [{ type: "Patient" as const, id: "compliance-probe" }, { type: "Binary" as const, id: "compliance-probe" }]) {
-          asked += 1;
-          const decision = decide(subject, action, target);
-          if (decision.allowed) allowed.push(`${subject.roles.join("+")}:${action}:${target.type}`);
-        }
+        asked += 1;
+        if (decide(subject, action, { type: "Patient", id: "compliance-probe" }).allowed) allowed.push(`${subject.roles.join("+")}:${action}:Patient`);
       }
       for (const action of recordActions) {
         for (const target of recordProbes) {

@@ -98,7 +98,7 @@ describe("compliance checks on a running app", () => {
 
   it("ACC-2: the real policy denies administrators clinical data, and a policy set without the forbid is caught", async () => {
     assert.equal(await status(adminNoClinical, context), "met");
-    const withoutForbids = (await loadPolicies()).filter((policy) => policy.id !== "admin-never-reads-clinical" && policy.id !== "admin-never-touches-uploads");
+    const withoutForbids = (await loadPolicies()).filter((policy) => policy.id !== "admin-never-reads-clinical");
     const permissive = [...withoutForbids, { id: "admin-reads", file: "test.cedar", text: 'permit (principal in Role::"admin", action == Action::"read", resource is Patient);', annotations: {} }];
     assert.equal(await status(adminNoClinical, { ...context, decide: createDecider(permissive) }), "not_met");
     assert.equal(await status(policiesAnnotated, { ...context, policies: permissive }), "partial");

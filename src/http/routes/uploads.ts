@@ -78,7 +78,7 @@ export function uploadRoutes(services: HttpServices): FastifyPluginAsyncZod {
         const body = request.body;
         const patientId = request.headers["x-mamori-patient"];
         if (Buffer.isBuffer(body) && patientId === undefined) throw new AppError("http.bad_request", { expression: ["X-Mamori-Patient"], detail: "raw uploads name their patient in X-Mamori-Patient" });
-        const input = Buffer.isBuffer(body) ? { patientId: patientId!, declaredType: mediaTypeOf(request.headers["content-type"] ?? ""), bytes: body } : uploadOfFhirBinary(body);
+        const input = Buffer.isBuffer(body) ? { patientId: patientId!, declaredType: mediaTypeOf(request.headers["content-type"] ?? ""), bytes: body, patientNamedBy: "X-Mamori-Patient" } : uploadOfFhirBinary(body);
         const stored = await services.uploads.upload(principal, input);
         return reply.code(201).type(fhirJson).header("location", `${baseUrl}/${stored.id}`).send(fhirBinaryOf(stored));
       },
