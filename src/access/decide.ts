@@ -1,4 +1,4 @@
-import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
+import { cedar } from "./cedar-runtime.js";
 import type { Role } from "../../shared/api/session.js";
 import type { NetworkContext } from "./networks.js";
 import type { LoadedPolicy } from "./policy-set.js";

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
+import { cedar } from "./cedar-runtime.js";
 
 const policiesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "policies");
 

@@ -1,4 +1,4 @@
-import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
+import { cedar } from "./cedar-runtime.js";
 import type { Executor } from "../db/index.js";
 import type { Clock, Principal } from "../kernel/index.js";
 import { createAccessStore, type RelationshipSource, type StaffLink } from "./access-store.js";
