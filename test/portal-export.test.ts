@@ -16,7 +16,13 @@ describe("GET /api/portal/export.pdf: the patient's readable copy", { timeout: 6
     patientId = await createPatient(doctor, { familyKanji: "源", givenKanji: "頼朝", birthDate: "1947-05-09" });
     const allergy = await doctor.client.post(
       "/fhir/R4/AllergyIntolerance",
-      { resourceType: "AllergyIntolerance", patient: { reference: `Patient/${patientId}` }, code: { text: "ペニシリン" } },
+      {
+        resourceType: "AllergyIntolerance",
+        patient: { reference: `Patient/${patientId}` },
+        code: { text: "ペニシリン" },
+        // R4 ait-1: a clinical status unless the entry was entered in error.
+        clinicalStatus: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", code: "active" }] },
+      },
       { contentType: "application/fhir+json" },
     );
     assert.equal(allergy.status, 201, allergy.text);
