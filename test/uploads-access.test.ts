@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createPatient, startTestApp, uploadCorpus, type SignedInUser, type TestApp, type TestClient } from "../src/testing/index.js";
+import { buildDenyingConsent, createPatient, startTestApp, treatmentPurpose, uploadCorpus, type SignedInUser, type TestApp, type TestClient } from "../src/testing/index.js";
 
 const fhir = { contentType: "application/fhir+json" };
 const reason = "Unconscious patient brought to the emergency room";
@@ -127,15 +127,7 @@ describe("FHIR Binary access follows the patient's record rules", () => {
     const earlier = await upload(registrar.client, consentingId);
     assert.equal(earlier.status, 201, earlier.text);
     const portal = await app.signedInPatient(registrar, consentingId);
-    const consent = {
-      resourceType: "Consent",
-      status: "active",
-      scope: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/consentscope", code: "patient-privacy" }] },
-      category: [{ coding: [{ system: "http://loinc.org", code: "59284-0" }] }],
-      patient: { reference: `Patient/${consentingId}` },
-      policy: [{ uri: "https://mamori.example/policies/consent" }],
-      provision: { type: "permit", provision: [{ type: "deny", purpose: [{ system: "http://terminology.hl7.org/CodeSystem/v3-ActReason", code: "TREAT" }] }] },
-    };
+    const consent = buildDenyingConsent(consentingId, { purpose: [treatmentPurpose] });
     assert.equal((await portal.client.post("/fhir/R4/Consent", consent, fhir)).status, 201);
     assert.equal((await read(registrar.client, earlier.json.id)).status, 403);
     assert.equal((await upload(registrar.client, consentingId)).status, 403);

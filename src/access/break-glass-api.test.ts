@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createManualClock } from "../kernel/index.js";
-import { createPatient, startTestApp, type SignedInUser, type TestApp } from "../testing/index.js";
+import { buildDenyingConsent, createPatient, startTestApp, treatmentPurpose, type SignedInUser, type TestApp } from "../testing/index.js";
 import { createAccess, type Access } from "./index.js";
 
 const minuteMs = 60_000;
@@ -194,15 +194,7 @@ describe("break-glass, review queue, care relationships and practitioner links (
     const refusedId = await createPatient(doctor);
     const portal = await app.signedInPatient(doctor, refusedId);
     const standing = async () => (await doctor.client.get(`/api/care/patients/${refusedId}`)).json;
-    const deny = (provision: Record<string, unknown>) => ({
-      resourceType: "Consent",
-      status: "active",
-      scope: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/consentscope", code: "patient-privacy" }] },
-      category: [{ coding: [{ system: "http://loinc.org", code: "59284-0" }] }],
-      patient: { reference: `Patient/${refusedId}` },
-      policy: [{ uri: "https://mamori.example/policies/consent" }],
-      provision: { type: "permit", provision: [{ type: "deny", ...provision }] },
-    });
+    const deny = (provision: Record<string, unknown>) => buildDenyingConsent(refusedId, provision);
     const consent = async (provision: Record<string, unknown>) => {
       const created = await portal.client.post("/fhir/R4/Consent", deny(provision), { contentType: "application/fhir+json" });
       assert.equal(created.status, 201, created.text);
@@ -211,7 +203,7 @@ describe("break-glass, review queue, care relationships and practitioner links (
     await consent({ actor: [{ role: { text: "recipient" }, reference: { reference: "Organization/org-elsewhere" } }] });
     assert.equal((await standing()).isConsentRefused, false);
 
-    await consent({ purpose: [{ system: "http://terminology.hl7.org/CodeSystem/v3-ActReason", code: "TREAT" }] });
+    await consent({ purpose: [treatmentPurpose] });
     assert.deepEqual(await standing(), { patientId: refusedId, sources: ["registered"], isConsentRefused: true, recordActions: writes({}) });
     assert.equal((await doctor.client.get(`/fhir/R4/Patient/${refusedId}`)).status, 403);
 

@@ -3,3 +3,4 @@ export { errorCatalogue, describeError, type ErrorCode, type ErrorText } from ".
 export { systemClock, createManualClock, type Clock } from "./clock.js";
 export type { Principal, RequestOrigin } from "./principal.js";
 export { newId, newSecretToken, newIncidentId } from "./ids.js";
+export { seededRandom } from "./seeded-random.js";

@@ -40,3 +40,19 @@ export function buildAuditEntry(n: number): AuditEntry {
     network: { ip: "127.0.0.1", userAgent: "test" },
   };
 }
+
+/** The v3-ActReason purpose a clinician's treatment access carries (a deny of it closes the chart to treating staff). */
+export const treatmentPurpose = { system: "http://terminology.hl7.org/CodeSystem/v3-ActReason", code: "TREAT" };
+
+/** A synthetic active privacy Consent of a patient: permits by default and denies what `deny` names (actor, purpose). */
+export function buildDenyingConsent(patientId: string, deny: Record<string, unknown>) {
+  return {
+    resourceType: "Consent",
+    status: "active",
+    scope: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/consentscope", code: "patient-privacy" }] },
+    category: [{ coding: [{ system: "http://loinc.org", code: "59284-0" }] }],
+    patient: { reference: `Patient/${patientId}` },
+    policy: [{ uri: "https://mamori.example/policies/consent" }],
+    provision: { type: "permit", provision: [{ type: "deny", ...deny }] },
+  };
+}

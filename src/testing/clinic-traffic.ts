@@ -1,5 +1,5 @@
 import type { Audit, AuditEntry } from "../audit/index.js";
-import type { Clock } from "../kernel/index.js";
+import { seededRandom, type Clock } from "../kernel/index.js";
 
 /** The hospital's own network, where staff normally work from. */
 export const hospitalNetwork = "10.20.30";
@@ -74,16 +74,4 @@ export async function simulateClinicTraffic(deps: { audit: Pick<Audit, "record">
 /** Midnight (JST) at the start of the day after `ms`, as epoch milliseconds. */
 function startOfNextJstDay(ms: number): number {
   return Math.floor((ms + jstOffsetMs) / dayMs) * dayMs - jstOffsetMs + dayMs;
-}
-
-/** A small deterministic generator (mulberry32), so a failing run can be repeated exactly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

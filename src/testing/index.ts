@@ -1,6 +1,6 @@
 export { startTestApp, type TestApp, type SignedInUser } from "./test-app.js";
 export { createTestClient, type TestClient, type TestResponse } from "./http-client.js";
-export { buildAuditEntry, buildPatient, buildVitalSign } from "./builders.js";
+export { buildAuditEntry, buildDenyingConsent, buildPatient, buildVitalSign, treatmentPurpose } from "./builders.js";
 export { openTestDatabase } from "./test-database-handle.js";
 export { uploadCorpus } from "./upload-corpus.js";
 export { startFakeClamd } from "./fake-clamd.js";

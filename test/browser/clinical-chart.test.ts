@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { PDFDocument } from "pdf-lib";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
-import { createPatient, startTestApp, type SignedInUser, type TestApp } from "../../src/testing/index.js";
+import { buildDenyingConsent, createPatient, startTestApp, treatmentPurpose, type SignedInUser, type TestApp } from "../../src/testing/index.js";
 import { chromiumSkip, describeViolations, launchChromium, readDownload, saveScreenshot, seriousAxeViolations, signedInPage } from "./browser-support.js";
 import { joinCareTeam, onePixelPng, seedChart } from "./chart-fixtures.js";
 
@@ -220,15 +220,7 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
   it("tells the doctor when the patient's consent refuses treatment access, and offers emergency access", async () => {
     const refusedId = await createPatient(doctor, { familyKanji: "足利", givenKanji: "尊氏", familyKana: "アシカガ", givenKana: "タカウジ", patientNumber: "00077003" });
     const portal = await app.signedInPatient(doctor, refusedId);
-    const consent = {
-      resourceType: "Consent",
-      status: "active",
-      scope: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/consentscope", code: "patient-privacy" }] },
-      category: [{ coding: [{ system: "http://loinc.org", code: "59284-0" }] }],
-      patient: { reference: `Patient/${refusedId}` },
-      policy: [{ uri: "https://mamori.example/policies/consent" }],
-      provision: { type: "permit", provision: [{ type: "deny", purpose: [{ system: "http://terminology.hl7.org/CodeSystem/v3-ActReason", code: "TREAT" }] }] },
-    };
+    const consent = buildDenyingConsent(refusedId, { purpose: [treatmentPurpose] });
     assert.equal((await portal.client.post("/fhir/R4/Consent", consent, { contentType: "application/fhir+json" })).status, 201);
     await page.goto(`${app.baseUrl}/patients/${encodeURIComponent(refusedId)}`);
     await page.getByTestId("break-glass-open").waitFor();

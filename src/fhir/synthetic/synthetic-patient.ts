@@ -1,3 +1,4 @@
+import { seededRandom } from "../../kernel/index.js";
 import { familyNames, femaleGivenNames, maleGivenNames, type NamePart } from "./japanese-names.js";
 
 /**
@@ -36,18 +37,6 @@ const measures: readonly Measure[] = [
   { code: "2823-3", display: "Potassium [Moles/volume] in Serum or Plasma", category: "laboratory", unit: "mmol/L", low: 3.6, high: 4.8, decimals: 1 },
   { code: "2160-0", display: "Creatinine [Mass/volume] in Serum or Plasma", category: "laboratory", unit: "mg/dL", low: 0.46, high: 1.07, decimals: 2 },
 ];
-
-/** A small deterministic generator (mulberry32): the same patient number always gives the same patient. */
-function randomFrom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -89,7 +78,7 @@ function observation(measure: Measure, value: number, effective: string, encount
  * `observations` results taken during it (vital signs and laboratory tests in turn).
  */
 export function syntheticPatientBundle(index: number, observations: number): { resourceType: "Bundle"; type: "transaction"; entry: unknown[] } {
-  const random = randomFrom(index * 2654435761);
+  const random = seededRandom(index * 2654435761);
   const female = random() < 0.5;
   const family = pick(random, familyNames);
   const given = pick(random, female ? femaleGivenNames : maleGivenNames);
