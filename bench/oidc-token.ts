@@ -3,19 +3,18 @@
  *   token   refresh-grant requests/s at concurrency 10 (rotation: each request stores a new refresh token, consumes
  *           the old one, issues an access token, audits) vs a bare Fastify endpoint answering an HMAC of the body
  *   login   median latency of a password + TOTP sign-in vs a bare Fastify endpoint doing the same argon2id verify
- *           and TOTP check
+ *           and TOTP check (bench/sign-in.ts)
  * Run: npx tsx bench/oidc-token.ts (DATABASE_URL=… for PostgreSQL). BENCH_OIDC_SECONDS (default 10).
  */
 import { createHmac } from "node:crypto";
 import https from "node:https";
-import argon2 from "argon2";
 import Fastify from "fastify";
-import { generate, verify } from "otplib";
 import { createManualClock } from "../src/kernel/index.js";
 import { freePort } from "../src/testing/free-port.js";
 import { startTestApp } from "../src/testing/index.js";
 import { authorize, registerClient, relyingParty } from "../test/oidc-helpers.js";
 import * as oidcClient from "openid-client";
+import { measureSignIns } from "./sign-in.js";
 
 const seconds = Number(process.env["BENCH_OIDC_SECONDS"] ?? 10);
 const concurrency = 10;
@@ -50,8 +49,6 @@ async function rate(run: (worker: number) => Promise<void>): Promise<number> {
   return done / ((performance.now() - started) / 1000);
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 // A bare Fastify over the same TLS material: the floor any endpoint pays for HTTPS, routing and a body.
 const bare = Fastify({ https: { key: app.mamori.tls.key, cert: app.mamori.tls.cert } });
 bare.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => done(null, body));
@@ -74,12 +71,6 @@ try {
     refreshTokens.push(tokens.refresh_token!);
   }
 
-  const hash = await argon2.hash(doctor.password, { type: argon2.argon2id, memoryCost: app.config.password.argon2MemoryKiB, timeCost: app.config.password.argon2Iterations });
-  bare.post("/login", async (request) => {
-    const form = new URLSearchParams(String(request.body));
-    const ok = (await argon2.verify(hash, form.get("password") ?? "")) && (await verify({ secret: doctor.totpSecret, token: form.get("code") ?? "", epoch: Math.floor(clock.now().getTime() / 1000) })).valid;
-    return { ok };
-  });
   await bare.listen({ host: "127.0.0.1", port: barePort });
 
   const providerRate = await rate(async (worker) => {
@@ -92,29 +83,12 @@ try {
     if (response.status !== 200) throw new Error(`bare failed: ${response.status}`);
   });
 
-  // Sign-ins: a fresh TOTP time step each (a code is accepted once), so the manual clock moves 30 s per sign-in.
-  const signIns = 30;
-  const mamoriLatencies: number[] = [];
-  const bareLatencies: number[] = [];
-  for (let i = 0; i < signIns; i += 1) {
-    clock.advance(30_000);
-    const browser = app.client();
-    const started = performance.now();
-    const login = await browser.post("/api/auth/login", { email: doctor.email, password: doctor.password });
-    const totp = await browser.post("/api/auth/totp/verify", { code: await doctor.totpCode() });
-    mamoriLatencies.push(performance.now() - started);
-    if (login.status !== 200 || totp.json?.stage !== "active") throw new Error(`sign-in failed: ${login.status} ${totp.status} ${totp.text}`);
-    const code = await generate({ secret: doctor.totpSecret, epoch: Math.floor(clock.now().getTime() / 1000) });
-    const bareStarted = performance.now();
-    const bareLogin = await post(bareUrl, "/login", `password=${encodeURIComponent(doctor.password)}&code=${code}`);
-    bareLatencies.push(performance.now() - bareStarted);
-    if (!bareLogin.text.includes("true")) throw new Error("bare sign-in failed");
-  }
+  const signIns = await measureSignIns(app, doctor, clock, 30);
 
   console.log(`\nOpenID Connect provider, ${app.config.databaseUrl ? "postgresql" : "pglite"}, ${seconds} s per rate, argon2id ${app.config.password.argon2MemoryKiB} KiB × ${app.config.password.argon2Iterations}\n`);
   console.log("figure                                   | Mamori      | baseline    | ratio");
   console.log(`token endpoint, refresh grant, c=10 req/s | ${providerRate.toFixed(0).padStart(11)} | ${hmacRate.toFixed(0).padStart(11)} | ${(providerRate / hmacRate).toFixed(3)}`);
-  console.log(`sign-in password + TOTP, median ms        | ${median(mamoriLatencies).toFixed(1).padStart(11)} | ${median(bareLatencies).toFixed(1).padStart(11)} | ${(median(mamoriLatencies) / median(bareLatencies)).toFixed(2)}`);
+  console.log(`sign-in password + TOTP, median ms        | ${signIns.ours.medianMs.toFixed(1).padStart(11)} | ${signIns.bare.medianMs.toFixed(1).padStart(11)} | ${(signIns.ours.medianMs / signIns.bare.medianMs).toFixed(2)}`);
 } finally {
   agent.destroy();
   await bare.close();
