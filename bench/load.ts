@@ -9,6 +9,8 @@ export interface LoadResult {
   failures: number;
   /** Status and start of the body of the first failed request, to say why when `failures` is not 0. */
   firstFailure: string | undefined;
+  /** Every latency, ascending, so runs in segments can be merged (mergeResults). */
+  latenciesMs: number[];
 }
 
 /** One request of a load run: a GET unless a method is given; `body` is sent as is, with the headers given. */
@@ -23,7 +25,8 @@ export interface LoadRequest {
  * Sends `total` requests over `concurrency` keep-alive HTTPS connections to loopback and measures each one, body
  * included. A request fails when its status is not `expect` (default 200), when `check` refuses its body, when the
  * connection breaks, or when no answer comes within `timeoutMs` (default 30 s), so a stalled server ends the run
- * with failures instead of hanging it. Bounded in count; the target is always this machine.
+ * with failures instead of hanging it. With `maxSeconds`, no request starts after that time, so fewer than `total`
+ * may be sent (see `requests`). Bounded in count; the target is always this machine.
  */
 export async function measureRequests(options: {
   next: () => LoadRequest;
@@ -33,6 +36,7 @@ export async function measureRequests(options: {
   expect?: number;
   check?: (body: string) => boolean;
   timeoutMs?: number;
+  maxSeconds?: number;
 }): Promise<LoadResult> {
   const agent = new https.Agent({ keepAlive: true, maxSockets: options.concurrency, ca: options.ca, servername: "localhost" });
   const expect = options.expect ?? 200;
@@ -41,8 +45,9 @@ export async function measureRequests(options: {
   let firstFailure: string | undefined;
   let issued = 0;
   const started = performance.now();
+  const stopAt = started + (options.maxSeconds ?? Number.POSITIVE_INFINITY) * 1000;
   async function worker(): Promise<void> {
-    while (issued < options.total) {
+    while (issued < options.total && performance.now() < stopAt) {
       issued += 1;
       const begin = performance.now();
       const response = await send(options.next(), agent, options.timeoutMs ?? 30_000, (status) => options.check !== undefined || status !== expect).catch((error: Error) => ({ status: 0, body: error.message }));
@@ -57,7 +62,19 @@ export async function measureRequests(options: {
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, seconds, perSecond: latencies.length / seconds, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), failures, firstFailure };
+  return summarise(latencies, seconds, failures, firstFailure);
+}
+
+/** One result from runs measured in segments: their requests over the sum of their durations. */
+export function mergeResults(results: readonly LoadResult[]): LoadResult {
+  const latencies = results.flatMap((result) => result.latenciesMs).sort((a, b) => a - b);
+  const seconds = results.reduce((sum, result) => sum + result.seconds, 0);
+  const failures = results.reduce((sum, result) => sum + result.failures, 0);
+  return summarise(latencies, seconds, failures, results.find((result) => result.firstFailure)?.firstFailure);
+}
+
+function summarise(latencies: number[], seconds: number, failures: number, firstFailure: string | undefined): LoadResult {
+  return { requests: latencies.length, seconds, perSecond: latencies.length / seconds, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), failures, firstFailure, latenciesMs: latencies };
 }
 
 /** Sends `total` GET requests expecting 200 (see measureRequests). */
