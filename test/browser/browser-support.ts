@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from "playwright-core";
 import type { TestClient } from "../../src/testing/index.js";
 
 const chromiumPath = "/usr/bin/chromium";
@@ -30,6 +30,7 @@ export async function signedInPage(browser: Browser, baseUrl: string, client: Te
   context.setDefaultTimeout(15_000);
   if (client) await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: baseUrl })));
   const page = await context.newPage();
+  trackRequests(page);
   page.on("console", (message) => {
     if (message.type() === "error" && /Content Security Policy/i.test(message.text())) problems.push(message.text());
   });
@@ -79,4 +80,35 @@ export async function readDownload(download: { createReadStream(): Promise<NodeJ
   const chunks: Buffer[] = [];
   for await (const chunk of await download.createReadStream()) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks).toString(encoding);
+}
+
+const inFlight = new WeakMap<Page, { requests: Set<Request>; lastChange: number }>();
+
+/** Starts counting the page's requests in flight, for `waitForQuiet`. Call once, right after creating the page. */
+export function trackRequests(page: Page): void {
+  const state = { requests: new Set<Request>(), lastChange: Date.now() };
+  inFlight.set(page, state);
+  const change = (add: boolean) => (request: Request) => {
+    if (add) state.requests.add(request);
+    else state.requests.delete(request);
+    state.lastChange = Date.now();
+  };
+  page.on("request", change(true));
+  // A response means the server has handled the request; its body may be left unread.
+  page.on("response", (response) => change(false)(response.request()));
+  page.on("requestfailed", change(false));
+}
+
+/**
+ * Waits until the page has had no request in flight for `quietMs`. A test that moves the clocks waits for this first:
+ * a request still on its way would otherwise reach the server after the jump and count as fresh activity.
+ */
+export async function waitForQuiet(page: Page, quietMs = 250, timeoutMs = 10_000): Promise<void> {
+  const state = inFlight.get(page);
+  if (!state) throw new Error("waitForQuiet needs trackRequests on the page");
+  const deadline = Date.now() + timeoutMs;
+  while (state.requests.size > 0 || Date.now() - state.lastChange < quietMs) {
+    if (Date.now() > deadline) throw new Error(`still in flight after ${timeoutMs} ms: ${[...state.requests].map((request) => `${request.method()} ${new URL(request.url()).pathname}`).join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { PDFDocument } from "pdf-lib";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { buildDenyingConsent, createPatient, startTestApp, treatmentPurpose, type SignedInUser, type TestApp } from "../../src/testing/index.js";
-import { chromiumSkip, describeViolations, launchChromium, readDownload, saveScreenshot, seriousAxeViolations, signedInPage } from "./browser-support.js";
+import { chromiumSkip, describeViolations, launchChromium, readDownload, saveScreenshot, seriousAxeViolations, signedInPage, waitForQuiet } from "./browser-support.js";
 import { joinCareTeam, onePixelPng, seedChart } from "./chart-fixtures.js";
 
 const patientNames = { familyKanji: "北条", givenKanji: "政子", familyKana: "ホウジョウ", givenKana: "マサコ" };
@@ -96,18 +96,23 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
   it("shows allergies first, encounters, vital-sign charts, flagged labs, conditions, medications and documents", async () => {
     await seedChart(doctor.client, patientId);
     await page.goto(`${app.baseUrl}${chartPath()}`);
+    // Each section loads on its own: wait for each before reading it.
     await page.getByTestId("allergy").first().waitFor();
     assert.match((await page.getByTestId("allergy-banner").textContent()) ?? "", /ペニシリン.*重篤/);
+    await page.getByTestId("encounter").first().waitFor();
     assert.equal(await page.getByTestId("encounter").count(), 1);
     await page.getByTestId("vital-heartRate").locator("svg").waitFor();
     assert.equal(await page.getByTestId("vital-bloodPressure").locator("polyline").count(), 2, "systolic and diastolic lines");
+    await page.getByTestId("lab-flag").first().waitFor();
     const flags = await page.getByTestId("lab-flag").allTextContents();
     assert.ok(flags.some((flag) => flag.startsWith("H ")), flags.join(","));
     assert.ok(flags.some((flag) => flag.startsWith("LL ")), flags.join(","));
-    assert.match((await page.getByTestId("condition-table").textContent()) ?? "", /高血圧症/);
+    await page.getByTestId("condition-table").getByText("高血圧症").waitFor();
+    await page.getByTestId("condition-edit").first().waitFor();
     assert.equal(await page.getByTestId("condition-edit").count(), 1, "the doctor may edit a diagnosis");
+    await page.getByTestId("allergy-edit").first().waitFor();
     assert.equal(await page.getByTestId("allergy-edit").count(), 1);
-    assert.match((await page.getByTestId("medication-table").textContent()) ?? "", /アムロジピン/);
+    await page.getByTestId("medication-table").getByText("アムロジピン").waitFor();
     await saveScreenshot(page, "chart-full");
     assert.deepEqual(await seriousAxeViolations(page).then(describeViolations), "");
   });
@@ -117,8 +122,11 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     await page.getByTestId("vital-value").fill("88");
     await page.getByTestId("vital-submit").click();
     await page.getByText("保存しました。").waitFor();
+    // The readings reload after the save; the table of values sits in a closed <details> until its summary is opened.
+    const reading = page.getByTestId("vital-heartRate").getByText("88 /min");
+    await reading.waitFor({ state: "attached" });
     await page.getByTestId("vital-heartRate").locator("summary").click();
-    await page.getByTestId("vital-heartRate").getByText("88 /min").waitFor();
+    await reading.waitFor();
   });
 
   it("on a stale edit (412) shows the newer version, then saves on top of it", async () => {
@@ -144,7 +152,8 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     await page.getByTestId("conflict-retry").click();
     await page.getByTestId("edit-save").click();
     await page.getByTestId("edit-clinical").waitFor({ state: "detached" });
-    assert.match((await page.getByTestId("condition-table").textContent()) ?? "", /本態性高血圧症/);
+    // The list reloads after the form closes.
+    await page.getByTestId("condition-table").getByText("本態性高血圧症").waitFor();
   });
 
   // ACC-1: a nurse reads the charts of the patients in their care, and nothing of anyone else's; the chart offers only
@@ -156,6 +165,7 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     const otherId = await createPatient(doctor, { familyKanji: "源", givenKanji: "頼朝", familyKana: "ミナモト", givenKana: "ヨリトモ", patientNumber: "00077002" });
     // The enrolment used this time step's code; signing in needs the next one. The doctor's browser clock keeps in
     // step with the server's, as the idle test expects.
+    await waitForQuiet(page);
     serverClock.offsetMs += 30_000;
     await page.clock.fastForward(30_000);
     const { page: nursePage } = await signedInPage(browser, app.baseUrl, undefined, problems);
@@ -297,6 +307,7 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     await page.goto(`${app.baseUrl}${chartPath()}`);
     await page.getByTestId("patient-name-kanji").filter({ hasText: "北条" }).waitFor();
     const idleMs = app.config.session.idleMs;
+    await waitForQuiet(page);
     serverClock.offsetMs += idleMs + 1_000;
     await page.clock.fastForward(idleMs + 1_000);
     await page.getByTestId("session-expired").waitFor();

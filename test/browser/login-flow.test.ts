@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { generate } from "otplib";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startTestApp } from "../../src/testing/index.js";
+import { trackRequests, waitForQuiet } from "./browser-support.js";
 
 const chromiumPath = "/usr/bin/chromium";
 const skip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
@@ -271,6 +272,7 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip, timeout: 12
   });
 
   async function jumpBothClocks(ms: number): Promise<void> {
+    await waitForQuiet(admin);
     serverClock.offsetMs += ms;
     await admin.clock.fastForward(ms);
   }
@@ -288,6 +290,7 @@ async function newContext(browser: Browser): Promise<BrowserContext> {
 
 async function newPage(context: BrowserContext, cspViolations: string[]): Promise<Page> {
   const page = await context.newPage();
+  trackRequests(page);
   page.on("console", (message) => {
     if (message.type() === "error" && /Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });

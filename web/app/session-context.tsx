@@ -33,14 +33,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [idleWarningMs, setIdleWarningMs] = useState<number | undefined>(undefined);
   const viewRef = useRef(view);
   viewRef.current = view;
+  // Counts the times a session ended here: an answer to a session read sent before the end is stale and must not
+  // bring the signed-in screens back.
+  const endings = useRef(0);
 
   const update = useCallback((next: SessionView) => {
     if (next.stage === "active" && resumeProviderInteraction()) return;
+    if (next.stage === "active" && hasPassed(next)) return;
     setView(next);
     if (next.stage !== "anonymous") setNotice(undefined);
   }, []);
 
   const expire = useCallback(() => {
+    endings.current += 1;
     // Unmounting the signed-in screens drops every piece of patient data they held.
     setView(anonymous);
     setIdleWarningMs(undefined);
@@ -55,17 +60,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [update]);
 
   useIdleClock(view, setIdleWarningMs, expire);
-  useRequestEvents(viewRef, update, expire);
+  useRequestEvents(viewRef, endings, update, expire);
 
   const stayActive = useCallback(async () => {
+    const ending = endings.current;
     try {
-      update(await keepSessionAlive());
+      const next = await keepSessionAlive();
+      if (ending === endings.current) update(next);
     } catch {
-      expire();
+      if (ending === endings.current) expire();
     }
   }, [update, expire]);
 
   const signOut = useCallback(async () => {
+    endings.current += 1;
     await logout().catch(() => undefined);
     setView(anonymous);
     setIdleWarningMs(undefined);
@@ -103,6 +111,7 @@ function useIdleClock(view: SessionView | undefined, setWarning: (ms: number | u
  */
 function useRequestEvents(
   viewRef: { current: SessionView | undefined },
+  endings: { current: number },
   update: (view: SessionView) => void,
   expire: () => void,
 ) {
@@ -112,16 +121,24 @@ function useRequestEvents(
       onRequestEvent((event) => {
         if (viewRef.current?.stage !== "active" || pending.current) return;
         pending.current = true;
+        const ending = endings.current;
+        const isCurrent = () => ending === endings.current;
         fetchSession()
           // oxlint-disable-next-line promise/no-callback-in-promise -- update/expire are state setters, not Node-style callbacks.
-          .then((next) => (next.stage === "active" ? update(next) : expire()))
-          .catch(() => (event.kind === "unauthenticated" ? expire() : undefined))
+          .then((next) => (!isCurrent() ? undefined : next.stage === "active" ? update(next) : expire()))
+          .catch(() => (isCurrent() && event.kind === "unauthenticated" ? expire() : undefined))
           .finally(() => {
             pending.current = false;
           });
       }),
-    [viewRef, update, expire],
+    [viewRef, endings, update, expire],
   );
+}
+
+/** Whether an active view's idle or absolute limit is already behind this browser's clock (a late answer). */
+function hasPassed(view: SessionView): boolean {
+  if (view.stage !== "active") return false;
+  return Date.now() >= Math.min(view.idleExpiresAt ?? Infinity, view.absoluteExpiresAt ?? Infinity);
 }
 
 /** The session state; only inside SessionProvider. */
