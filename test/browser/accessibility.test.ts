@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { createPatient, startTestApp, type TestApp } from "../../src/testing/index.js";
-import { chromiumSkip, describeViolations, launchChromium, saveScreenshot, seriousAxeViolations, signedInPage } from "./browser-support.js";
+import { chromiumSkip, describeViolations, launchChromium, saveScreenshot, seriousAxeViolations, signedInPage, waitForQuiet } from "./browser-support.js";
 
 /**
  * Accessibility (WCAG 2.1 AA through axe-core) of the main pages as each role sees them, in Japanese: a serious or
@@ -35,12 +35,15 @@ describe("accessibility of the main pages (browser, axe-core)", { skip: chromium
     await app?.close();
   });
 
-  /** Opens a path, waits for the page's own marker (and for loading texts to go), then checks and photographs it. */
+  /** Opens a path, waits for the page's own marker and for every section's load to finish, then checks and photographs it. */
   async function check(role: string, path: string, ready: string, name: string): Promise<void> {
     const page = pagesByRole.get(role)!;
     await page.goto(`${app.baseUrl}${path}`);
     await page.locator(ready).first().waitFor();
-    await page.waitForFunction(() => !document.querySelector("[role=status]")?.textContent?.includes("読み込み中"), undefined, { timeout: 10_000 }).catch(() => undefined);
+    // The sections load on their own after the marker: axe reads the page once all of them have answered, not while
+    // React is still replacing their loading texts.
+    await waitForQuiet(page);
+    await page.waitForFunction(() => !document.body.textContent?.includes("読み込み中"));
     await saveScreenshot(page, name);
     const violations = await seriousAxeViolations(page);
     assert.equal(violations.length, 0, `${name}:\n${describeViolations(violations)}`);

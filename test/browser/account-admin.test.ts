@@ -5,6 +5,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startTestApp, type SignedInUser, type TestApp } from "../../src/testing/index.js";
+import { trackRequests, waitForQuiet } from "./browser-support.js";
 
 const chromiumPath = "/usr/bin/chromium";
 const skip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
@@ -38,6 +39,7 @@ describe("account administration in the web UI (browser)", { skip, timeout: 120_
     const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP", viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
+    trackRequests(page);
   });
 
   after(async () => {
@@ -70,6 +72,7 @@ describe("account administration in the web UI (browser)", { skip, timeout: 120_
 
     await row.getByTestId("account-reactivate").click();
     await row.getByTestId("account-status").filter({ hasText: "有効" }).waitFor();
+    await waitForQuiet(page);
     serverClock.offsetMs += 30_000;
     const login = await doctor.client.post("/api/auth/login", { email: doctor.email, password: doctor.password });
     assert.equal(login.json.stage, "mfa_required");
@@ -79,6 +82,8 @@ describe("account administration in the web UI (browser)", { skip, timeout: 120_
   it("lists a new invitation among those not yet used, with its inviter, and revokes it so its link stops working", async () => {
     await page.goto(`${app.baseUrl}/`);
     await page.getByTestId("pending-invitations").waitFor();
+    // The list loads on its own: an answer to that first load arriving after the new invitation's reload would hide it.
+    await page.getByTestId("pending-invitations").getByText("読み込み中…").waitFor({ state: "detached" });
     await page.getByTestId("invite-email").fill("invitee@example.test");
     await page.getByTestId("invite-role").selectOption("nurse");
     await page.getByTestId("invite-submit").click();

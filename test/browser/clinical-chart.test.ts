@@ -242,6 +242,9 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
   it("lets the patient see the chart read-only, manage consent and download everything", async () => {
     const portal = await patientPortal();
     await portal.goto(`${app.baseUrl}/`);
+    // The consent list loads on its own: an answer to that first load arriving after the save's reload would hide
+    // the new refusal.
+    await portal.getByTestId("consent-card").getByText("指定はありません").waitFor();
     await portal.getByTestId("consent-choice").selectOption("purpose:HRESCH");
     await portal.getByTestId("consent-submit").click();
     await portal.getByTestId("consent-row").first().waitFor();
@@ -262,6 +265,8 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     await portal.getByTestId("open-own-record").click();
     await portal.getByTestId("clinical-chart").waitFor();
     assert.equal(await portal.getByTestId("vital-submit").count(), 0, "read-only for the patient");
+    // No Edit once the conditions are there, not merely before they load.
+    await portal.getByTestId("condition-row").first().waitFor();
     assert.equal(await portal.getByTestId("condition-edit").count(), 0);
   });
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { createPatient, startTestApp, type SignedInUser, type TestApp } from "../../src/testing/index.js";
-import { chromiumSkip, describeViolations, launchChromium, readDownload, saveScreenshot, seriousAxeViolations, signedInPage } from "./browser-support.js";
+import { chromiumSkip, describeViolations, launchChromium, readDownload, saveScreenshot, seriousAxeViolations, signedInPage, waitForQuiet } from "./browser-support.js";
 
 const patientNames = { familyKanji: "北条", givenKanji: "時宗", familyKana: "ホウジョウ", givenKana: "トキムネ" };
 
@@ -68,6 +68,7 @@ describe("security officer's compliance dashboard and audit log (browser)", { sk
     await saveScreenshot(page, "audit-log-officer");
 
     // Exporting is privileged (MAMORI_STEP_UP_SECONDS): past the window the officer verifies again first.
+    await waitForQuiet(page);
     serverClock.offsetMs += app.config.stepUpMs + 1_000;
     await page.getByTestId("audit-csv").click();
     await page.getByTestId("step-up-dialog").waitFor({ state: "visible" });

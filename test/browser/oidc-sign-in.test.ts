@@ -6,6 +6,7 @@ import { generate } from "otplib";
 import { chromium, type Browser } from "playwright-core";
 import { startTestApp, type TestApp } from "../../src/testing/index.js";
 import { postLogoutRedirectUri, redirectUri, registerClient, relyingParty } from "../oidc-helpers.js";
+import { trackRequests, waitForQuiet } from "./browser-support.js";
 
 const chromiumPath = "/usr/bin/chromium";
 const skip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
@@ -39,6 +40,7 @@ describe("signing in to an OAuth client through the web UI (browser)", { skip, t
     const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP" });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
+    trackRequests(page);
     const problems: string[] = [];
     page.on("console", (message) => {
       if (message.type() === "error" && /Content Security Policy/i.test(message.text())) problems.push(message.text());
@@ -54,6 +56,7 @@ describe("signing in to an OAuth client through the web UI (browser)", { skip, t
     await page.getByTestId("login-password").fill(doctor.password);
     await page.getByTestId("login-submit").click();
     await page.getByTestId("totp-code").waitFor();
+    await waitForQuiet(page);
     serverClock.offsetMs += 30_000;
     await page.getByTestId("totp-code").fill(await generate({ secret: doctor.totpSecret, epoch: Math.floor(serverClock.now().getTime() / 1000) }));
     await page.getByTestId("totp-submit").click();
@@ -84,11 +87,15 @@ describe("signing in to an OAuth client through the web UI (browser)", { skip, t
     const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP" });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
+    trackRequests(page);
     const callbackRequest = page.waitForRequest((request) => request.url().startsWith(redirectUri), { timeout: 30_000 });
     await page.goto(url.href);
     await page.getByTestId("login-email").fill(doctor.email);
     await page.getByTestId("login-password").fill(doctor.password);
     await page.getByTestId("login-submit").click();
+    // The password step is answered before the server's clock moves on to a fresh TOTP step.
+    await page.getByTestId("totp-code").waitFor();
+    await waitForQuiet(page);
     serverClock.offsetMs += 30_000;
     await page.getByTestId("totp-code").fill(await generate({ secret: doctor.totpSecret, epoch: Math.floor(serverClock.now().getTime() / 1000) }));
     await page.getByTestId("totp-submit").click();
@@ -105,13 +112,20 @@ describe("signing in to an OAuth client through the web UI (browser)", { skip, t
     const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP" });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
+    trackRequests(page);
     await page.goto(`${app.baseUrl}/`);
     await page.getByTestId("login-email").fill(admin.email);
     await page.getByTestId("login-password").fill(admin.password);
     await page.getByTestId("login-submit").click();
+    await page.getByTestId("totp-code").waitFor();
+    await waitForQuiet(page);
     serverClock.offsetMs += 30_000;
     await page.getByTestId("totp-code").fill(await generate({ secret: admin.totpSecret, epoch: Math.floor(serverClock.now().getTime() / 1000) }));
     await page.getByTestId("totp-submit").click();
+    await page.getByTestId("oauth-client-name").waitFor();
+    // The client list loads on its own, with no loading text: an answer to that first load arriving after the
+    // registration's reload would hide the new client.
+    await waitForQuiet(page);
     await page.getByTestId("oauth-client-name").fill("画面登録アプリ");
     await page.getByTestId("oauth-client-redirect").fill("https://app.example.test/callback");
     await page.getByTestId("oauth-client-submit").click();
