@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { fhirVersioning } from "../src/compliance/checks/fhir-versioning.js";
-import { buildPatient, buildVitalSign, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
+import { buildDenyingConsent, buildPatient, buildVitalSign, startTestApp, treatmentPurpose, type SignedInUser, type TestApp } from "../src/testing/index.js";
 
 const fhir = { contentType: "application/fhir+json" };
 
@@ -125,6 +125,32 @@ describe("FHIR interactions on versioned, encrypted storage", () => {
     assert.deepEqual(refused.json.issue[0].expression, ["Bundle.entry[1].resource.subject"]);
     const afterRefusal = await app.mamori.db.kysely.withTables<{ fhir_resource_version: { id: string } }>().selectFrom("fhir_resource_version").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
     assert.equal(Number(afterRefusal.n), Number(before.n));
+  });
+
+  // ACC-4: an entry that changes who may see the record governs the entries after it in the same Bundle; each
+  // written entry has its own audit entry, and a refused Bundle leaves none.
+  it("applies a Consent written earlier in a transaction to the entries after it, and audits each entry written", async () => {
+    const patient = (await doctor.client.post("/fhir/R4/Patient", buildPatient(), fhir)).json.id as string;
+    const two = { resourceType: "Bundle", type: "transaction", entry: [heartRate(patient, 61), heartRate(patient, 62)].map((resource) => ({ resource, request: { method: "POST", url: "Observation" } })) };
+    const written = await doctor.client.post("/fhir/R4", two, fhir);
+    assert.equal(written.status, 200, written.text);
+    const creates = (await auditActions(app, patient)).filter((action) => action === "fhir.create:success");
+    assert.equal(creates.length, 3, "the Patient and both Observations");
+
+    const closing = {
+      resourceType: "Bundle",
+      type: "transaction",
+      entry: [
+        { resource: buildDenyingConsent(patient, { purpose: [treatmentPurpose] }), request: { method: "POST", url: "Consent" } },
+        { resource: heartRate(patient, 63), request: { method: "POST", url: "Observation" } },
+      ],
+    };
+    const refused = await doctor.client.post("/fhir/R4", closing, fhir);
+    assert.equal(refused.status, 403, refused.text);
+    assert.deepEqual(refused.json.issue[0].expression, ["Bundle.entry[1]"]);
+    const after = await auditActions(app, patient);
+    assert.equal(after.filter((action) => action === "fhir.create:success").length, 3, "nothing of the refused Bundle is audited as written");
+    assert.equal((await doctor.client.get(`/fhir/R4/Consent?patient=${patient}`)).json.total ?? 0, 0, "the Consent rolled back with the refused entry");
   });
 
   // ACC-1: a stored version's sensitivity label decides, not only the label of a body being written.

@@ -11,6 +11,7 @@ export type { Confidentiality, RecordAction, RecordAuthorizer, RecordCategory, R
 export { createRecordPolicyEvaluator } from "./records-authorizer.js";
 export { authorizeRecord, type RecordPermission } from "./authorize-record.js";
 export type { RecordChange, WrittenResource } from "./record-written.js";
+export { changesAccessFacts } from "./record-written.js";
 
 export interface Access {
   /** Decides one request; never throws, fails closed. */

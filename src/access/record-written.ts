@@ -21,6 +21,14 @@ const activeEncounterStates = new Set(["planned", "arrived", "triaged", "in-prog
 // Resources entered in error or withdrawn give no relationship.
 const voidStates = new Set(["entered-in-error", "cancelled", "inactive"]);
 
+/** Resource types whose writes change the facts record decisions rest on (relationships, consent). */
+const factTypes = new Set(["Patient", "CareTeam", "Encounter", "Consent"]);
+
+/** Whether writing a resource of this type can change a later record decision in the same transaction. */
+export function changesAccessFacts(resourceType: string): boolean {
+  return factTypes.has(resourceType);
+}
+
 /**
  * Keeps the care-relationship and consent side tables in step with one written resource: every row derived from
  * the resource is replaced, so calling it again for the same version changes nothing, and a deletion removes them.
@@ -32,6 +40,7 @@ export async function applyRecordWritten(executor: Executor, change: RecordChang
   const id = resource.id;
   if (!id) return;
   const store = createAccessStore(executor);
+  // The cases are the types of `factTypes`.
   switch (resource.resourceType) {
     case "Patient":
       // The registering clinician keeps the relationship across later edits by others: only the first write of the

@@ -13,6 +13,7 @@ import { verifyChain, type VerifyReport } from "./verifier.js";
 import { createAuditWriter, type AuditWriter } from "./writer.js";
 
 export type { AuditEntry, AuditOutcome, InspectionFinding, RecordedAuditEntry } from "./entry.js";
+export type { AuditBatch } from "./writer.js";
 export { createAuditQuery, type AuditQuery, type AuditFilter, type AuditPage } from "./query.js";
 export { csvByteOrderMark, csvCell, csvHeader, csvRow } from "./csv-export.js";
 export { toFhirAuditEvent, type FhirAuditEvent } from "./fhir-audit-event.js";

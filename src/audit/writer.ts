@@ -11,11 +11,23 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** Audit entries of one caller transaction, appended together as its last step (`AuditWriter.transaction`). */
+export interface AuditBatch {
+  /** Keeps an entry for the append at the end of the transaction; its time is taken now. */
+  add(entry: AuditEntry): void;
+}
+
 export interface AuditWriter {
   /** Appends an entry; resolves once it is committed (group commit with concurrent callers). */
   record(entry: AuditEntry): Promise<number>;
   /** Appends an entry inside the caller's transaction, so the change and its audit entry commit or fail together. */
   recordWithin(executor: Executor, entry: AuditEntry): Promise<number>;
+  /**
+   * Runs `work` in a database transaction and appends the entries it adds to the batch as the transaction's last
+   * step, in one insert. The chain head row is then locked only from that append to the commit, not for the whole
+   * transaction, so concurrent writers of many records do not queue behind each other's work.
+   */
+  transaction<T>(work: (trx: Executor, batch: AuditBatch) => Promise<T>): Promise<T>;
   /** Waits for every accepted entry to be committed. */
   flush(): Promise<void>;
   onAppend(listener: (entries: readonly RecordedAuditEntry[]) => void): void;
@@ -119,6 +131,14 @@ export function createAuditWriter(deps: { db: Database; clock: Clock; batchWindo
       // Announced before the caller's commit; listeners only observe, so a later rollback costs a false alarm at most.
       announce([recorded!]);
       return recorded!.seq;
+    },
+    transaction(work) {
+      return db.kysely.transaction().execute(async (trx) => {
+        const gathered: Array<{ entry: AuditEntry; at: Date }> = [];
+        const result = await work(trx, { add: (entry) => gathered.push({ entry, at: clock.now() }) });
+        if (gathered.length > 0) announce(await appendRows(trx, gathered));
+        return result;
+      });
     },
     async flush() {
       while (running) await running;

@@ -1,5 +1,5 @@
 import { authorizeRecord, type Access, type Confidentiality, type RecordAuthorizer, type RecordTarget } from "../access/index.js";
-import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
+import { actorOf, type AuditBatch, type AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import { isUniqueViolation, type Executor } from "../db/index.js";
 import { AppError, type Principal } from "../kernel/index.js";
@@ -55,10 +55,19 @@ export function auditEntryFor(principal: Principal, action: string, type: string
 /**
  * Writes versions inside a caller's transaction: checks the patient compartment and the version precondition,
  * authorizes, encrypts under the right data key, appends the version, keeps the search index and the access side
- * tables current, and records the audit entry — all in that transaction, so a failure leaves nothing behind.
+ * tables current, and adds the audit entry to the transaction's batch (`Audit.transaction`) — all in that
+ * transaction, so a failure leaves nothing behind.
  */
-export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; access: Access; search: SearchIndex }) {
-  const { keyring, audit, access, search } = deps;
+export function createRecordWriter(deps: { keyring: Keyring; access: Access; search: SearchIndex }) {
+  const { keyring, access, search } = deps;
+  // Per transaction, the patients found current there and their data keys: the entries of one Bundle about one
+  // patient read them once. A transaction is a fresh executor object, so nothing outlives it.
+  const patientKeys = new WeakMap<Executor, Map<string, string>>();
+  const keysIn = (trx: Executor) => {
+    let keys = patientKeys.get(trx);
+    if (!keys) patientKeys.set(trx, (keys = new Map()));
+    return keys;
+  };
 
   /** The patient a new version belongs to, checked to exist. @throws {AppError} `fhir.missing_patient`, `fhir.invalid_reference`. */
   async function compartmentOf(trx: Executor, type: SupportedType, id: string, resource: FhirResource): Promise<string | null> {
@@ -68,6 +77,7 @@ export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; acces
     const patientId = referencedPatientId(type, resource) ?? (type === "Provenance" ? await patientOfTargets(trx, resource) : undefined);
     const element = "patientElement" in resourceTypes[type] ? (resourceTypes[type] as { patientElement: string }).patientElement : "subject";
     if (patientId === undefined) throw new AppError("fhir.missing_patient", { expression: [`${type}.${element}`] });
+    if (keysIn(trx).has(patientId)) return patientId;
     const patient = await createFhirStore(trx).currentVersion("Patient", patientId);
     if (!patient || patient.isDeleted) throw new AppError("fhir.invalid_reference", { expression: [`${type}.${element}`] });
     return patientId;
@@ -76,13 +86,16 @@ export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; acces
   async function dataKeyFor(trx: Executor, type: SupportedType, patientId: string | null, isNewPatient: boolean): Promise<string> {
     if (patientId === null) return keyring.systemDataKeyId();
     const store = createFhirStore(trx);
+    const known = keysIn(trx);
     if (isNewPatient) {
       const dataKeyId = await keyring.createDataKey("patient", trx);
       await store.insertPatientKey(patientId, dataKeyId);
+      known.set(patientId, dataKeyId);
       return dataKeyId;
     }
-    const dataKeyId = await store.patientKey(patientId);
+    const dataKeyId = known.get(patientId) ?? (await store.patientKey(patientId));
     if (!dataKeyId) throw new AppError("fhir.invalid_reference", { detail: `no data key for the patient of a ${type}` });
+    known.set(patientId, dataKeyId);
     return dataKeyId;
   }
 
@@ -92,7 +105,7 @@ export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; acces
      * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.version_conflict`, `fhir.conflict`,
      * `fhir.missing_patient`, `fhir.invalid_reference`, `fhir.patient_change`, `fhir.update_create_unsupported`.
      */
-    async apply(trx: Executor, principal: Principal, authorizer: RecordAuthorizer, operation: WriteOperation, now: Date): Promise<WriteResult> {
+    async apply(trx: Executor, audit: AuditBatch, principal: Principal, authorizer: RecordAuthorizer, operation: WriteOperation, now: Date): Promise<WriteResult> {
       const store = createFhirStore(trx);
       const { type, id } = operation;
       const current: VersionRow | undefined = operation.kind === "create" ? undefined : await store.currentVersion(type, id);
@@ -102,6 +115,7 @@ export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; acces
         if (!current) throw new AppError("fhir.not_found");
         const permitted = await authorizeRecord(principal, authorizer, "delete", targetOf(type, id, current.patientId, current.confidentiality));
         if (current.isDeleted) return { changed: false };
+        if (type === "Patient") keysIn(trx).delete(id);
         const version = current.version + 1;
         // The deleted version keeps only the identity of the resource; earlier versions stay readable by vread.
         const marker: FhirResource = { resourceType: type, id, meta: { versionId: String(version), lastUpdated: now.toISOString(), extension: [recordedBy(principal)] } };
@@ -109,7 +123,7 @@ export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; acces
         await insert(store, { ...current, version, body, isDeleted: true, lastUpdated: now, authorId: principal.accountId }, false);
         await search.remove(trx, type, id);
         await access.recordWritten(trx, { resource: marker, patientId: current.patientId ?? undefined, deleted: true, authorAccountId: principal.accountId });
-        await audit.recordWithin(trx, { ...auditEntryFor(principal, action, type, id, current.patientId), reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: String(version) } });
+        audit.add({ ...auditEntryFor(principal, action, type, id, current.patientId), reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: String(version) } });
         return { changed: true };
       }
 
@@ -136,9 +150,9 @@ export function createRecordWriter(deps: { keyring: Keyring; audit: Audit; acces
         { resourceType: type, id, version, patientId, dataKeyId, body, isDeleted: false, lastUpdated: now, authorId: principal.accountId, confidentiality: confidentialityOf(resource) },
         operation.kind === "update" && operation.ifMatch !== undefined,
       );
-      await search.write(trx, { ...resource, id }, patientId ?? undefined);
+      await search.write(trx, { ...resource, id }, patientId ?? undefined, { isNew: current === undefined });
       await access.recordWritten(trx, { resource, patientId: patientId ?? undefined, deleted: false, authorAccountId: principal.accountId });
-      await audit.recordWithin(trx, { ...auditEntryFor(principal, action, type, id, patientId), reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: String(version) } });
+      audit.add({ ...auditEntryFor(principal, action, type, id, patientId), reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: String(version) } });
       return { stored: { resource, versionId: String(version), lastUpdated: now }, changed: true };
     },
   };

@@ -47,7 +47,7 @@ const maxHistoryPage = 100;
  */
 export function createRecords(deps: { db: Database; keyring: Keyring; audit: Audit; access: Access; clock: Clock; search: SearchIndex; baseUrl: string }) {
   const { db, keyring, audit, access, clock, search } = deps;
-  const writer = createRecordWriter({ keyring, audit, access, search });
+  const writer = createRecordWriter({ keyring, access, search });
   const visibleRecords = createVisibleRecords({ keyring, audit, search });
   const { open, visible, currentRows, searchVisible, visibleMatch, auditShown } = visibleRecords;
 
@@ -65,7 +65,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
 
   async function write(principal: Principal, operation: WriteOperation, entry: AuditEntry) {
     try {
-      return await db.kysely.transaction().execute(async (trx) => writer.apply(trx, principal, access.recordAuthorizer(principal, trx), operation, clock.now()));
+      return await audit.transaction((trx, batch) => writer.apply(trx, batch, principal, access.recordAuthorizer(principal, trx), operation, clock.now()));
     } catch (error) {
       // The refusal belongs in the patient's access history too, so name the patient when it is known.
       const current = operation.kind === "create" ? undefined : await createFhirStore(db.kysely).currentVersion(operation.type, operation.id);
@@ -304,7 +304,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     async transaction(principal: Principal, body: unknown): Promise<TransactionBundle> {
       const entry = auditEntryFor(principal, "fhir.transaction", "Bundle");
       try {
-        return await runTransaction({ db, writer, access, visible: visibleRecords, clock, validate: validateResource, baseUrl: deps.baseUrl }, principal, body);
+        return await runTransaction({ audit, writer, access, visible: visibleRecords, clock, validate: validateResource, baseUrl: deps.baseUrl }, principal, body);
       } catch (error) {
         return refuse(entry, error);
       }

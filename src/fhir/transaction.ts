@@ -1,5 +1,5 @@
-import type { Access } from "../access/index.js";
-import type { Database } from "../db/index.js";
+import { changesAccessFacts, type Access, type RecordAuthorizer } from "../access/index.js";
+import type { Audit } from "../audit/index.js";
 import { AppError, isAppError, newId, type Clock, type Principal } from "../kernel/index.js";
 import type { RecordWriter, WriteOperation } from "./record-writer.js";
 import { isSupportedType, type FhirResource, type SupportedType } from "./resources/index.js";
@@ -98,7 +98,7 @@ function withEntryPath(error: unknown, index: number): unknown {
  * rolls back every entry, and the error names the entry.
  */
 export async function runTransaction(
-  deps: { db: Database; writer: RecordWriter; access: Access; visible: VisibleRecords; clock: Clock; validate: (type: SupportedType, body: unknown) => FhirResource; baseUrl: string },
+  deps: { audit: Pick<Audit, "transaction">; writer: RecordWriter; access: Access; visible: VisibleRecords; clock: Clock; validate: (type: SupportedType, body: unknown) => FhirResource; baseUrl: string },
   principal: Principal,
   body: unknown,
 ): Promise<TransactionBundle> {
@@ -106,10 +106,14 @@ export async function runTransaction(
   const ordered = [...entries].sort((a, b) => processingOrder[a.method] - processingOrder[b.method] || a.index - b.index);
   const now = deps.clock.now();
   const responses = new Map<number, TransactionBundle["entry"][number]>();
-  await deps.db.kysely.transaction().execute(async (trx) => {
+  // The entries' audit records are appended together at the end, in the same transaction.
+  await deps.audit.transaction(async (trx, batch) => {
+    // An authorizer reads the access facts of a patient once. An entry that changes them (a Patient, an Encounter, a
+    // CareTeam, a Consent) may grant or close what a later entry needs, so the next entry gets a fresh authorizer.
+    let shared: RecordAuthorizer | undefined;
     for (const entry of ordered) {
-      // A fresh authorizer per entry: an earlier entry may have created the care relationship a later one needs.
-      const authorizer = deps.access.recordAuthorizer(principal, trx);
+      const authorizer = shared ?? deps.access.recordAuthorizer(principal, trx);
+      shared = changesAccessFacts(entry.type) ? undefined : authorizer;
       try {
         if (entry.method === "POST" && entry.ifNoneExist !== undefined) {
           // As a plain conditional create: only a match the principal may see counts, and showing it is audited.
@@ -131,7 +135,7 @@ export async function runTransaction(
             : entry.method === "POST"
               ? { kind: "create", type: entry.type, id: entry.id, resource: resource! }
               : { kind: "update", type: entry.type, id: entry.id, resource: resource!, ifMatch: entry.ifMatch };
-        const result = await deps.writer.apply(trx, principal, authorizer, operation, now);
+        const result = await deps.writer.apply(trx, batch, principal, authorizer, operation, now);
         const stored = result.stored;
         responses.set(
           entry.index,

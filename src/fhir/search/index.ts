@@ -41,7 +41,7 @@ export function searchParamsFromQuery(text: string): Array<[string, string]> {
 /** The search index of the records module. */
 export interface SearchIndex {
   /** Replaces the rows of this type and id with those of `resource`; call in the write transaction of every create/update. */
-  write(executor: Executor, resource: FhirResource & { id: string }, patientId: string | undefined): Promise<void>;
+  write(executor: Executor, resource: FhirResource & { id: string }, patientId: string | undefined, options?: { isNew?: boolean }): Promise<void>;
   /** Removes the rows of this type and id; call in the delete's transaction. */
   remove(executor: Executor, type: string, id: string): Promise<void>;
   /** Removes every row of one patient's records (and of the Patient), e.g. with crypto-shredding, so no hash outlives the data. */
@@ -68,8 +68,8 @@ export function createSearchIndex(deps: { keyring: Keyring }): SearchIndex {
     return keys.filter((key) => !matched.has(`${key.type}/${key.id}`));
   };
   return {
-    async write(executor, resource, patientId) {
-      await createSearchStore(executor).replace(indexRowsOf(blindIndex, resource, patientId));
+    async write(executor, resource, patientId, options) {
+      await createSearchStore(executor).replace(indexRowsOf(blindIndex, resource, patientId), options?.isNew ?? false);
     },
     async remove(executor, type, id) {
       await createSearchStore(executor).remove(type, id);

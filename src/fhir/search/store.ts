@@ -36,7 +36,8 @@ export function createSearchStore(executor: Executor) {
      * Replaces everything indexed for one resource. The resource row is upserted first: its row lock makes two
      * transactions writing the same resource take turns instead of colliding on the primary key.
      */
-    async replace(rows: IndexRows): Promise<void> {
+    /** Replaces the index rows of a resource; `isNew` (its first version) skips removing rows it cannot have. */
+    async replace(rows: IndexRows, isNew: boolean): Promise<void> {
       const { type, id } = rows.resource;
       const values = { patient_id: rows.resource.patientId ?? null, last_updated: rows.resource.lastUpdated, sort_date: rows.resource.sortDate ?? null };
       await db
@@ -44,7 +45,7 @@ export function createSearchStore(executor: Executor) {
         .values({ resource_type: type, id, ...values })
         .onConflict((oc) => oc.columns(["resource_type", "id"]).doUpdateSet(values))
         .execute();
-      for (const table of ["fhir_search_token", "fhir_search_date", "fhir_search_reference"] as const) {
+      for (const table of isNew ? [] : (["fhir_search_token", "fhir_search_date", "fhir_search_reference"] as const)) {
         await db.deleteFrom(table).where("resource_type", "=", type).where("id", "=", id).execute();
       }
       for (const chunk of chunks(rows.tokens)) {
