@@ -76,7 +76,7 @@ export interface StoredBreakGlassRow {
 /** SQL of the access module: staff links, derived care relationships and consent rules, break-glass grants. */
 export function createAccessStore(executor: Executor) {
   const db = executor.withTables<AccessTables>();
-  return {
+  const store = {
     async staffLink(accountId: string): Promise<StaffLink | undefined> {
       const row = await db.selectFrom("access_staff_link").select(["practitioner_id", "department_id"]).where("account_id", "=", accountId).executeTakeFirst();
       return row ? { practitionerId: row.practitioner_id, departmentId: row.department_id ?? undefined } : undefined;
@@ -121,11 +121,18 @@ export function createAccessStore(executor: Executor) {
 
     /** How the account is related to the patient: through its own id, its Practitioner or its department. */
     async relationshipSources(patientId: string, accountId: string, link: StaffLink | undefined): Promise<RelationshipSource[]> {
+      return (await store.relationshipSourcesOf([patientId], accountId, link)).get(patientId) ?? [];
+    },
+
+    /** `relationshipSources` for many patients at once: patients without a relationship are absent from the map. */
+    async relationshipSourcesOf(patientIds: readonly string[], accountId: string, link: StaffLink | undefined): Promise<Map<string, RelationshipSource[]>> {
+      const sources = new Map<string, RelationshipSource[]>();
+      if (patientIds.length === 0) return sources;
       const rows = await db
         .selectFrom("access_care_relationship")
-        .select("source")
+        .select(["patient_id", "source"])
         .distinct()
-        .where("patient_id", "=", patientId)
+        .where("patient_id", "in", patientIds)
         .where((eb) =>
           eb.or([
             eb("account_id", "=", accountId),
@@ -134,7 +141,9 @@ export function createAccessStore(executor: Executor) {
           ]),
         )
         .execute();
-      return rows.map((row) => row.source).sort();
+      for (const row of rows) sources.set(row.patient_id, [...(sources.get(row.patient_id) ?? []), row.source]);
+      for (const list of sources.values()) list.sort();
+      return sources;
     },
 
     /** Every patient the account is related to, with how. */
@@ -167,10 +176,16 @@ export function createAccessStore(executor: Executor) {
 
     /** Whether an active consent of the patient denies this department or any of these purposes. */
     async consentDenies(patientId: string, departmentId: string | undefined, purposes: readonly string[]): Promise<boolean> {
-      const rows = await db.selectFrom("access_consent_rule").select(["organization_id", "purpose"]).where("patient_id", "=", patientId).execute();
+      return (await store.consentDeniedAmong([patientId], departmentId, purposes)).has(patientId);
+    },
+
+    /** `consentDenies` for many patients at once: the patients whose consent refuses. */
+    async consentDeniedAmong(patientIds: readonly string[], departmentId: string | undefined, purposes: readonly string[]): Promise<Set<string>> {
+      if (patientIds.length === 0) return new Set();
+      const rows = await db.selectFrom("access_consent_rule").select(["patient_id", "organization_id", "purpose"]).where("patient_id", "in", patientIds).execute();
       // A rule naming both an organization and a purpose denies only their combination.
-      return rows.some(
-        (rule) => (rule.organization_id === null || rule.organization_id === departmentId) && (rule.purpose === null || purposes.includes(rule.purpose)),
+      return new Set(
+        rows.filter((rule) => (rule.organization_id === null || rule.organization_id === departmentId) && (rule.purpose === null || purposes.includes(rule.purpose))).map((rule) => rule.patient_id),
       );
     },
 
@@ -191,17 +206,24 @@ export function createAccessStore(executor: Executor) {
 
     /** The account's grant for this patient that is in force at `now`, latest expiry first. */
     async activeBreakGlass(accountId: string, patientId: string, now: Date): Promise<string | undefined> {
-      const row = await db
+      return (await store.activeBreakGlassOf(accountId, [patientId], now)).get(patientId);
+    },
+
+    /** `activeBreakGlass` for many patients at once: the grant in force per patient that has one. */
+    async activeBreakGlassOf(accountId: string, patientIds: readonly string[], now: Date): Promise<Map<string, string>> {
+      const grants = new Map<string, string>();
+      if (patientIds.length === 0) return grants;
+      const rows = await db
         .selectFrom("access_break_glass")
-        .select("id")
+        .select(["patient_id", "id"])
         .where("account_id", "=", accountId)
-        .where("patient_id", "=", patientId)
+        .where("patient_id", "in", patientIds)
         .where("granted_at", "<=", now)
         .where("expires_at", ">", now)
         .orderBy("expires_at", "desc")
-        .limit(1)
-        .executeTakeFirst();
-      return row?.id;
+        .execute();
+      for (const row of rows) if (!grants.has(row.patient_id)) grants.set(row.patient_id, row.id);
+      return grants;
     },
 
     async countBreakGlassUse(id: string): Promise<void> {
@@ -289,4 +311,5 @@ export function createAccessStore(executor: Executor) {
       return { open: Number(row.open), overdue: Number(row.overdue), oldest: row.oldest ? new Date(row.oldest) : undefined, total: Number(row.total) };
     },
   };
+  return store;
 }

@@ -238,6 +238,59 @@ describe("record access matrix (Cedar policies × database relationships)", () =
     total += 2;
   });
 
+  // A page of search results prefetches the facts of all its patients in one query per table; the decisions must be
+  // those of facts read patient by patient.
+  it("decides the same with facts prefetched for many patients as with facts read one patient at a time", async () => {
+    const tag = "prefetch";
+    const related = "p-prefetch-care";
+    const accountId = await staffRelatedAs(["doctor"], "care_team", related, tag);
+    const written = (resource: Record<string, unknown> & { resourceType: string; id: string }, patientId: string) =>
+      access.recordWritten(db.kysely, { resource, patientId, deleted: false, authorAccountId: accountId });
+    const registered = "p-prefetch-registered";
+    await written({ resourceType: "Patient", id: registered }, registered);
+    const refusing = "p-prefetch-consent";
+    await written({ resourceType: "CareTeam", id: "ct-prefetch-consent", status: "active", participant: [{ member: { reference: `Practitioner/pr-${tag}` } }] }, refusing);
+    const purpose = [{ system: "http://terminology.hl7.org/CodeSystem/v3-ActReason", code: "TREAT" }];
+    await written({ resourceType: "Consent", id: "consent-prefetch", status: "active", provision: { type: "permit", provision: [{ type: "deny", purpose }] } }, refusing);
+    const emergency = "p-prefetch-emergency";
+    const now = clock.now().getTime();
+    await createAccessStore(db.kysely).insertBreakGlass({ id: newId(), accountId, patientId: emergency, reason: Buffer.from("ciphertext"), grantedAt: new Date(now - 60_000), expiresAt: new Date(now + 600_000) });
+    const stranger = "p-prefetch-stranger";
+    const patients = [related, registered, refusing, emergency, stranger];
+
+    const describeAll = async (prefetch: boolean) => {
+      const authorizer = access.recordAuthorizer(principalOf(accountId, ["doctor"]));
+      if (prefetch) await authorizer.prefetch(patients);
+      const answers: string[] = [];
+      for (const patientId of patients) {
+        for (const type of ["Observation", "Patient", "Consent"]) {
+          for (const label of labels) {
+            for (const action of actions) {
+              const decision = await authorizer.preview(action, targetOf(type, label, patientId));
+              answers.push(`${patientId} ${action} ${type}[${label}]: ${decision.allowed} ${decision.reasonCode}${decision.breakGlassId ? " break-glass" : ""}`);
+            }
+          }
+        }
+      }
+      return answers;
+    };
+    const oneByOne = await describeAll(false);
+    assert.deepEqual(await describeAll(true), oneByOne);
+    // The five patients differ, so a prefetch that mixed them up would show.
+    const readsOf = (patientId: string) => oneByOne.find((answer) => answer.startsWith(`${patientId} read Observation[N]`));
+    assert.deepEqual(
+      patients.map(readsOf),
+      [
+        `${related} read Observation[N]: true access.permitted`,
+        `${registered} read Observation[N]: true access.permitted`,
+        `${refusing} read Observation[N]: false access.consent_denied`,
+        `${emergency} read Observation[N]: true access.break_glass break-glass`,
+        `${stranger} read Observation[N]: false access.no_permission`,
+      ],
+    );
+    total += oneByOne.length;
+  });
+
   describe("consent", () => {
     // Consent kinds × care-giving roles × (relationship | break-glass) × records: a denial for the department or the
     // request's purpose closes the records unless break-glass; other denials and withdrawn consents do not.

@@ -12,6 +12,8 @@ import { createFhirStore, type ResourceKey, type VersionRow } from "./store.js";
 /** A search gives up filling a page after reading this many candidate pages (the page is then short, not wrong). */
 const maxCandidatePages = 20;
 
+const patientsOf = (rows: readonly VersionRow[]) => rows.flatMap((row) => (row.patientId ? [row.patientId] : []));
+
 /** A row the principal may see, decrypted, and whether only a break-glass grant allowed it. */
 export interface ShownRow {
   row: VersionRow;
@@ -42,12 +44,15 @@ export function createVisibleRecords(deps: { keyring: Keyring; audit: Audit; sea
 
   /** The rows among `rows` the principal may read for `action`, decrypted, in the given order. */
   async function visible(authorizer: RecordAuthorizer, principal: Principal, action: "read" | "search", rows: VersionRow[]): Promise<ShownRow[]> {
-    const shown: ShownRow[] = [];
-    for (const row of rows) {
-      const permitted = await permission(authorizer, principal, action, row);
-      if (permitted) shown.push({ row, resource: await open(row), breakGlass: permitted.breakGlass });
-    }
-    return shown;
+    // A page of matches often spans many patients: their access facts are read together, not patient by patient.
+    await authorizer.prefetch(patientsOf(rows));
+    const decided = await Promise.all(
+      rows.map(async (row) => {
+        const permitted = await permission(authorizer, principal, action, row);
+        return permitted ? { row, resource: await open(row), breakGlass: permitted.breakGlass } : undefined;
+      }),
+    );
+    return decided.filter((shown): shown is ShownRow => shown !== undefined);
   }
 
   /** The current versions of `keys`, in the order of `keys`. */
@@ -83,7 +88,9 @@ export function createVisibleRecords(deps: { keyring: Keyring; audit: Audit; sea
     let position: string | undefined = cursor;
     for (let pages = 0; pages < maxCandidatePages && position !== undefined; pages++) {
       const page = await search.page(executor, parsed, position, parsed.count);
-      for (const row of await currentRows(executor, page.keys)) if (await permission(authorizer, principal, "search", row)) return true;
+      const rows = await currentRows(executor, page.keys);
+      await authorizer.prefetch(patientsOf(rows));
+      for (const row of rows) if (await permission(authorizer, principal, "search", row)) return true;
       position = page.next;
     }
     return position !== undefined;
