@@ -1,38 +1,36 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { SessionListItem } from "../../../shared/api/index.js";
 import { fetchMySessions, logOutEverywhere, revokeMySession } from "../../api/accounts-api.js";
 import { navigate } from "../../app/router.js";
 import { useSession } from "../../app/session-context.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { Link } from "../../components/link.js";
+import { useReloadable } from "../../components/use-reloadable.js";
 import { ChangePasswordForm } from "./change-password-form.js";
 import { SessionTable } from "./session-table.js";
+
+const loadSessions = () => fetchMySessions().then((list) => list.sessions);
 
 /** /account: every signed-in user's own sessions (end one, log out everywhere) and password change. */
 export function MyAccountPage() {
   const { t } = useTranslation();
   const { update } = useSession();
-  const [sessions, setSessions] = useState<SessionListItem[] | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
+  const { value: sessions, error: loadError, reload } = useReloadable(loadSessions);
+  const [actionError, setActionError] = useState<unknown>(undefined);
+  const error = loadError ?? actionError;
   const [isBusy, setBusy] = useState(false);
-
-  const load = useCallback(() => {
-    fetchMySessions().then((list) => setSessions(list.sessions), setError);
-  }, []);
-  useEffect(load, [load]);
 
   async function run(action: () => Promise<void>, endsThisSession: boolean) {
     setBusy(true);
-    setError(undefined);
+    setActionError(undefined);
     try {
       await action();
       if (endsThisSession) {
         update({ stage: "anonymous" });
         navigate("/login", { replace: true });
-      } else load();
+      } else void reload();
     } catch (failure) {
-      setError(failure);
+      setActionError(failure);
     } finally {
       setBusy(false);
     }

@@ -1,29 +1,25 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { OauthClientView } from "../../../shared/api/index.js";
 import { disableOauthClient, fetchOauthClients, registerOauthClient } from "../../api/oauth-clients-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { TextField } from "../../components/text-field.js";
+import { useReloadable } from "../../components/use-reloadable.js";
 import { useSubmit } from "../../components/use-submit.js";
 
 const words = (value: string) => value.split(/\s+/).filter(Boolean);
+const noClients: OauthClientView[] = [];
 
 /** OAuth / SMART client applications: register (the secret is shown once), list, disable. */
 export function OauthClientsCard() {
   const { t } = useTranslation();
-  const [clients, setClients] = useState<OauthClientView[]>([]);
-  const [loadError, setLoadError] = useState<unknown>(undefined);
+  const { value: clients = noClients, error: loadError, reload } = useReloadable(fetchOauthClients);
   const [name, setName] = useState("");
   const [redirectUri, setRedirectUri] = useState("");
   const [scopes, setScopes] = useState("openid offline_access launch/patient patient/*.rs");
   const [isConfidential, setConfidential] = useState(true);
   const [isFirstParty, setFirstParty] = useState(false);
   const [registered, setRegistered] = useState<{ clientId: string; clientSecret?: string } | undefined>(undefined);
-
-  const reload = useCallback(() => fetchOauthClients().then(setClients, setLoadError), []);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
 
   const submit = useSubmit(async () => {
     setRegistered(undefined);

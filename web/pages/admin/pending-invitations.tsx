@@ -1,10 +1,13 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { PendingInvitation } from "../../../shared/api/index.js";
 import { fetchPendingInvitations, revokeInvitation } from "../../api/auth-api.js";
 import { DataTable } from "../../components/data-table.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { useDateTime } from "../../components/use-date-time.js";
+import { useReloadable } from "../../components/use-reloadable.js";
+
+const loadInvitations = () => fetchPendingInvitations().then((list) => list.invitations);
 
 /**
  * The staff invitations still open, each revocable: a link sent to the wrong address or no longer needed stops
@@ -13,33 +16,29 @@ import { useDateTime } from "../../components/use-date-time.js";
 export function PendingInvitations({ refreshKey }: { refreshKey: unknown }) {
   const { t } = useTranslation();
   const formatDateTime = useDateTime();
-  const [invitations, setInvitations] = useState<PendingInvitation[] | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
+  const { value: invitations, error: loadError, reload } = useReloadable(loadInvitations, refreshKey);
+  const [revokeError, setRevokeError] = useState<unknown>(undefined);
   const [revoked, setRevoked] = useState<string | undefined>(undefined);
-  const reload = useCallback(() => fetchPendingInvitations().then((list) => setInvitations(list.invitations), setError), []);
-  useEffect(() => {
-    void reload();
-  }, [reload, refreshKey]);
 
   const revoke = (invitation: PendingInvitation) => {
-    setError(undefined);
+    setRevokeError(undefined);
     setRevoked(undefined);
     revokeInvitation(invitation.id).then(() => {
       setRevoked(invitation.email);
       return reload();
-    }, setError);
+    }, setRevokeError);
   };
 
   return (
     <div data-testid="pending-invitations">
       <h3>{t("invite.pendingHeading")}</h3>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={loadError ?? revokeError} />
       {revoked ? (
         <p className="notice" role="status" data-testid="invitation-revoked">
           {t("invite.revoked", { email: revoked })}
         </p>
       ) : null}
-      {invitations === undefined && !error ? <p role="status">{t("app.loading")}</p> : null}
+      {invitations === undefined && !loadError ? <p role="status">{t("app.loading")}</p> : null}
       {invitations?.length === 0 ? <p className="hint">{t("invite.noPending")}</p> : null}
       {invitations?.length ? (
         <DataTable testId="pending-invitation-table" columns={[t("invite.address"), t("invite.role"), t("invite.expires"), t("invite.invitedBy"), t("accounts.actions")]}>

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback } from "react";
 import type { AnyResource } from "../../api/fhir-clinical-types.js";
 import { searchResources } from "../../api/fhir-api.js";
+import { useReloadable } from "../../components/use-reloadable.js";
 
 export interface ChartSection<T> {
   items: T[] | undefined;
@@ -13,27 +14,11 @@ export interface ChartSection<T> {
  * own so one refused or failed search leaves the others readable. Data lives in component state only.
  */
 export function useChartSection<T extends AnyResource>(type: T["resourceType"], patientId: string, extra: ReadonlyArray<readonly [string, string]> = []): ChartSection<T> {
-  const [items, setItems] = useState<T[] | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [generation, setGeneration] = useState(0);
   const extraKey = JSON.stringify(extra);
-
-  useEffect(() => {
-    let isCurrent = true;
-    const params: Array<readonly [string, string]> = [["patient", patientId], ["_count", "100"], ...(JSON.parse(extraKey) as Array<[string, string]>)];
-    searchResources<T>(type, params).then(
-      (found) => {
-        if (!isCurrent) return;
-        setError(undefined);
-        setItems(found);
-      },
-      (failure: unknown) => isCurrent && setError(failure),
-    );
-    return () => {
-      isCurrent = false;
-    };
-  }, [type, patientId, extraKey, generation]);
-
-  const reload = useCallback(() => setGeneration((value) => value + 1), []);
+  const load = useCallback(
+    () => searchResources<T>(type, [["patient", patientId], ["_count", "100"], ...(JSON.parse(extraKey) as Array<[string, string]>)]),
+    [type, patientId, extraKey],
+  );
+  const { value: items, error, reload } = useReloadable(load);
   return { items, error, reload };
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Consent, Organization } from "../../api/fhir-clinical-types.js";
 import { createResource, searchResources, updateResource } from "../../api/fhir-api.js";
@@ -6,39 +6,37 @@ import { buildDenyConsent, deniablePurposes, type Purpose } from "./portal-resou
 import { DataTable } from "../../components/data-table.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { SelectField } from "../../components/select-field.js";
+import { useReloadable } from "../../components/use-reloadable.js";
 import { useSubmit } from "../../components/use-submit.js";
 import { useFhirDateTime } from "../chart/format.js";
+
+// Without the organisations the card still works: a refusal names the organisation by its reference instead.
+const loadOrganizations = () => searchResources<Organization>("Organization", [["_count", "100"]]).catch((): Organization[] => []);
+const noOrganizations: Organization[] = [];
 
 /** The patient's own consent choices: lists them, adds a refusal, revokes one (status inactive, version-aware). */
 export function ConsentCard({ patientId }: { patientId: string }) {
   const { t } = useTranslation();
   const formatDate = useFhirDateTime();
-  const [consents, setConsents] = useState<Consent[] | undefined>(undefined);
-  const [organizations, setOrganizations] = useState<Organization[]>([]);
-  const [error, setError] = useState<unknown>(undefined);
+  const loadConsents = useCallback(() => searchResources<Consent>("Consent", [["patient", patientId]]), [patientId]);
+  const { value: consents, error, reload } = useReloadable(loadConsents);
+  const { value: organizations = noOrganizations } = useReloadable(loadOrganizations);
   const [choice, setChoice] = useState("");
-  const load = useCallback(() => {
-    searchResources<Consent>("Consent", [["patient", patientId]]).then(setConsents, setError);
-  }, [patientId]);
-  useEffect(() => {
-    load();
-    searchResources<Organization>("Organization", [["_count", "100"]]).then(setOrganizations, () => setOrganizations([]));
-  }, [load]);
   const add = useSubmit(async () => {
     if (!choice) throw t("consent.chooseFirst");
     const [kind, value = ""] = choice.split(":");
     await createResource(buildDenyConsent(patientId, kind === "org" ? { organizationId: value } : { purpose: value as Purpose }, new Date()));
     setChoice("");
-    load();
+    void reload();
   });
   const [revokeError, setRevokeError] = useState<unknown>(undefined);
   const revokeOne = (consent: Consent) => {
     if (!consent.meta?.versionId) return;
     setRevokeError(undefined);
     // A 412 means the consent changed meanwhile: the reload shows its current state before the next try.
-    updateResource({ ...consent, status: "inactive" }, consent.meta.versionId).then(load, (failure: unknown) => {
+    updateResource({ ...consent, status: "inactive" }, consent.meta.versionId).then(reload, (failure: unknown) => {
       setRevokeError(failure);
-      load();
+      return reload();
     });
   };
   const organizationName = (reference: string | undefined) => organizations.find((organization) => `Organization/${organization.id}` === reference)?.name ?? reference ?? "";

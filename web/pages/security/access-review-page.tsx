@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { AccessReportView } from "../../../shared/api/index.js";
 import { accessReviewCsvUrl, fetchAccessReview, recordAccessReview } from "../../api/accounts-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { Link } from "../../components/link.js";
 import { TextField } from "../../components/text-field.js";
 import { useDateTime } from "../../components/use-date-time.js";
+import { useReloadable } from "../../components/use-reloadable.js";
 import { useSubmit } from "../../components/use-submit.js";
 import { DataTable } from "../../components/data-table.js";
 
@@ -13,17 +13,12 @@ import { DataTable } from "../../components/data-table.js";
 export function AccessReviewPage() {
   const { t } = useTranslation();
   const formatTime = useDateTime();
-  const [report, setReport] = useState<AccessReportView | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
+  const { value: report, error, reload } = useReloadable(fetchAccessReview);
   const [note, setNote] = useState("");
-  const load = useCallback(() => {
-    fetchAccessReview().then(setReport, setError);
-  }, []);
-  useEffect(load, [load]);
   const submit = useSubmit(async () => {
     await recordAccessReview(note);
     setNote("");
-    load();
+    void reload();
   });
 
   return (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { closeBreakGlassReview, fetchBreakGlassReviews, type BreakGlassReview, type ReviewOutcome, type ReviewStatus } from "../../api/break-glass-api.js";
 import { DataTable } from "../../components/data-table.js";
@@ -7,6 +7,7 @@ import { Link } from "../../components/link.js";
 import { SelectField } from "../../components/select-field.js";
 import { TextField } from "../../components/text-field.js";
 import { useDateTime } from "../../components/use-date-time.js";
+import { useReloadable } from "../../components/use-reloadable.js";
 import { useSubmit } from "../../components/use-submit.js";
 
 /** Epoch milliseconds from what the API sends (ISO text or a number). */
@@ -21,15 +22,9 @@ export function BreakGlassReviewPage() {
   const { t } = useTranslation();
   const formatTime = useDateTime();
   const [status, setStatus] = useState<ReviewStatus>("open");
-  const [items, setItems] = useState<BreakGlassReview[] | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const load = useCallback(() => {
-    fetchBreakGlassReviews(status).then((found) => {
-      setError(undefined);
-      setItems(found);
-    }, setError);
-  }, [status]);
-  useEffect(load, [load]);
+  // Only the newest answer is shown: switching open → closed quickly must not end on the open list.
+  const load = useCallback(() => fetchBreakGlassReviews(status), [status]);
+  const { value: items, error, reload } = useReloadable(load);
 
   return (
     <section className="card" aria-labelledby="break-glass-review-heading">
@@ -60,7 +55,7 @@ export function BreakGlassReviewPage() {
               <td className="identifier">{item.patientId}</td>
               <td>{item.reason}</td>
               <td>{item.accessCount}</td>
-              <td>{item.status === "open" ? <CloseReviewForm id={item.id} onClosed={load} /> : <ClosedOutcome item={item} formatTime={formatTime} />}</td>
+              <td>{item.status === "open" ? <CloseReviewForm id={item.id} onClosed={reload} /> : <ClosedOutcome item={item} formatTime={formatTime} />}</td>
             </tr>
           ))}
         </DataTable>

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { ComplianceReportResponse, ComplianceStatusValue } from "../../../shared/api/index.js";
+import type { ComplianceStatusValue } from "../../../shared/api/index.js";
 import { complianceDocumentUrl, fetchComplianceReport } from "../../api/compliance-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
+import { useReloadable } from "../../components/use-reloadable.js";
 import { AttestForm } from "./attest-form.js";
 
 const statuses: ComplianceStatusValue[] = ["met", "partial", "not_met", "unknown"];
@@ -16,12 +16,7 @@ const formatEvidence = (evidence: Record<string, unknown>) =>
 /** The security officer's compliance dashboard: every control's status and evidence, attestations, downloads. */
 export function CompliancePage() {
   const { t, i18n } = useTranslation();
-  const [report, setReport] = useState<ComplianceReportResponse | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const load = useCallback(() => {
-    fetchComplianceReport().then(setReport, setError);
-  }, []);
-  useEffect(load, [load]);
+  const { value: report, error, reload } = useReloadable(fetchComplianceReport);
   const language = i18n.language === "en" ? "en" : "ja";
   const statusLabel = (status: ComplianceStatusValue) => t(`complianceStatus.${status}`);
   return (
@@ -105,7 +100,7 @@ export function CompliancePage() {
                   </>
                 ) : null}
               </dl>
-              {control.attestationRequired ? <AttestForm controlId={control.id} onAttested={load} /> : null}
+              {control.attestationRequired ? <AttestForm controlId={control.id} onAttested={reload} /> : null}
             </section>
           ))}
         </>

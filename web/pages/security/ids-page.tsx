@@ -1,36 +1,30 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { IdsAlertView, IdsRestrictionView } from "../../../shared/api/index.js";
 import { changeAlertState, fetchAlerts, fetchRestrictions, liftRestriction } from "../../api/ids-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { Link } from "../../components/link.js";
 import { DataTable } from "../../components/data-table.js";
+import { useReloadable } from "../../components/use-reloadable.js";
+
+const loadQueue = () => Promise.all([fetchAlerts(), fetchRestrictions()]);
 
 /** The security officer's intrusion detection queue: alerts with their state changes, and locks and blocks in force. */
 export function IdsPage() {
   const { t, i18n } = useTranslation();
-  const [alerts, setAlerts] = useState<IdsAlertView[] | undefined>(undefined);
-  const [restrictions, setRestrictions] = useState<IdsRestrictionView[] | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
+  const { value: [alerts, restrictions] = [], error: loadError, reload } = useReloadable(loadQueue);
+  const [actionError, setActionError] = useState<unknown>(undefined);
   const [notes, setNotes] = useState<Record<string, string>>({});
   const language = i18n.language.startsWith("en") ? "en" : "ja";
   const when = (iso: string) => new Date(iso).toLocaleString(i18n.language);
 
-  const reload = useCallback(() => {
-    Promise.all([fetchAlerts(), fetchRestrictions()]).then(([nextAlerts, nextRestrictions]) => {
-      setAlerts(nextAlerts);
-      setRestrictions(nextRestrictions);
-    }, setError);
-  }, []);
-  useEffect(reload, [reload]);
-
   const move = (alert: IdsAlertView, state: "acknowledged" | "closed") => {
-    setError(undefined);
-    changeAlertState(alert.id, state, notes[alert.id] ?? "").then(reload, setError);
+    setActionError(undefined);
+    changeAlertState(alert.id, state, notes[alert.id] ?? "").then(reload, setActionError);
   };
   const lift = (restriction: IdsRestrictionView) => {
-    setError(undefined);
-    liftRestriction(restriction.id).then(reload, setError);
+    setActionError(undefined);
+    liftRestriction(restriction.id).then(reload, setActionError);
   };
 
   return (
@@ -39,7 +33,7 @@ export function IdsPage() {
       <p>
         <Link to="/">{t("app.backHome")}</Link>
       </p>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={loadError ?? actionError} />
       <section className="card" aria-labelledby="ids-alerts-heading">
         <h2 id="ids-alerts-heading">{t("ids.alertsHeading")}</h2>
         {alerts && alerts.length === 0 ? <p>{t("ids.noAlerts")}</p> : null}

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { AffectedPatientsResponse, IncidentDetailResponse, IncidentNoteRequest } from "../../../shared/api/index.js";
+import type { AffectedPatientsResponse, IncidentNoteRequest } from "../../../shared/api/index.js";
 import { addIncidentNote, fetchIncident, findAffectedPatients, revokeSessions } from "../../api/incidents-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { SelectField } from "../../components/select-field.js";
 import { TextField } from "../../components/text-field.js";
+import { useReloadable } from "../../components/use-reloadable.js";
 import { useSubmit } from "../../components/use-submit.js";
 import { DeadlineList } from "./incident-deadlines.js";
 
@@ -13,12 +14,8 @@ const noteKinds = ["note", "action", "report"] as const;
 /** One incident: deadlines and the ministry contact, the append-only timeline, impact, emergency revocation. */
 export function IncidentDetail({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
-  const [incident, setIncident] = useState<IncidentDetailResponse | undefined>(undefined);
-  const [loadError, setLoadError] = useState<unknown>(undefined);
-  const reload = useCallback(() => fetchIncident(id).then(setIncident, setLoadError), [id]);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const load = useCallback(() => fetchIncident(id), [id]);
+  const { value: incident, error: loadError, reload } = useReloadable(load);
 
   const [noteKind, setNoteKind] = useState<IncidentNoteRequest["kind"]>("note");
   const [noteBody, setNoteBody] = useState("");

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { IncidentSummary, OpenIncidentRequest } from "../../../shared/api/index.js";
+import type { OpenIncidentRequest } from "../../../shared/api/index.js";
 import { fetchIncidents, openIncident } from "../../api/incidents-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { SelectField } from "../../components/select-field.js";
 import { TextField } from "../../components/text-field.js";
+import { useReloadable } from "../../components/use-reloadable.js";
 import { useSubmit } from "../../components/use-submit.js";
 import { IncidentDetail } from "./incident-detail.js";
 import { DeadlineList } from "./incident-deadlines.js";
@@ -13,6 +14,7 @@ import { DataTable } from "../../components/data-table.js";
 
 const kinds = ["unauthorized_access", "malware", "leak", "loss", "misdelivery", "other"] as const;
 const severities = ["low", "medium", "high", "critical"] as const;
+const loadIncidents = () => fetchIncidents().then((page) => page.incidents);
 
 /** 2026-11-25T10:30 in local time, the value a datetime-local field expects. */
 function localDateTimeValue(date: Date): string {
@@ -23,18 +25,12 @@ function localDateTimeValue(date: Date): string {
 /** Incident handling for the security officer (情報管理責任者): open, follow deadlines, act. */
 export function IncidentsPage() {
   const { t, i18n } = useTranslation();
-  const [incidents, setIncidents] = useState<IncidentSummary[] | undefined>(undefined);
-  const [loadError, setLoadError] = useState<unknown>(undefined);
+  const { value: incidents, error: loadError, reload } = useReloadable(loadIncidents);
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const [title, setTitle] = useState("");
   const [kind, setKind] = useState<OpenIncidentRequest["kind"] | "">("");
   const [severity, setSeverity] = useState<OpenIncidentRequest["severity"]>("high");
   const [detectedAt, setDetectedAt] = useState(() => localDateTimeValue(new Date()));
-
-  const reload = useCallback(() => fetchIncidents().then((page) => setIncidents(page.incidents), setLoadError), []);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
 
   const submit = useSubmit(async () => {
     if (!kind) return;

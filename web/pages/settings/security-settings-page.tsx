@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FactorsView } from "../../../shared/api/index.js";
 import { fetchFactors, regenerateRecoveryCodes } from "../../api/mfa-api.js";
 import { withStepUp } from "../../api/step-up.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { RecoveryCodesPanel } from "../../components/recovery-codes-panel.js";
+import { useReloadable } from "../../components/use-reloadable.js";
 import { PasskeySettings } from "./passkey-settings.js";
 import { TotpSettings } from "./totp-settings.js";
 
@@ -14,28 +15,24 @@ import { TotpSettings } from "./totp-settings.js";
  */
 export function SecuritySettingsPage() {
   const { t, i18n } = useTranslation();
-  const [factors, setFactors] = useState<FactorsView | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
+  const { value: factors, error: loadError, reload } = useReloadable(fetchFactors);
+  const [changeError, setChangeError] = useState<unknown>(undefined);
+  const error = loadError ?? changeError;
   const [codes, setCodes] = useState<string[] | undefined>(undefined);
   const [isBusy, setBusy] = useState(false);
   const date = new Intl.DateTimeFormat(i18n.language === "ja" ? "ja-JP" : "en-CA", { dateStyle: "long", timeStyle: "short" });
 
-  const reload = useCallback(() => {
-    fetchFactors().then(setFactors, setError);
-  }, []);
-  useEffect(reload, [reload]);
-
   /** Runs a change with step-up, shows any new recovery codes, and re-reads the factors. */
   const change = useCallback(
     async (action: () => Promise<{ recoveryCodes?: string[] | undefined } | void>) => {
-      setError(undefined);
+      setChangeError(undefined);
       setBusy(true);
       try {
         const result = await withStepUp(action);
         if (result?.recoveryCodes) setCodes(result.recoveryCodes);
-        reload();
+        void reload();
       } catch (failure) {
-        setError(failure);
+        setChangeError(failure);
       } finally {
         setBusy(false);
       }
