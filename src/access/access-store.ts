@@ -174,12 +174,7 @@ export function createAccessStore(executor: Executor) {
         .execute();
     },
 
-    /** Whether an active consent of the patient denies this department or any of these purposes. */
-    async consentDenies(patientId: string, departmentId: string | undefined, purposes: readonly string[]): Promise<boolean> {
-      return (await store.consentDeniedAmong([patientId], departmentId, purposes)).has(patientId);
-    },
-
-    /** `consentDenies` for many patients at once: the patients whose consent refuses. */
+    /** Among these patients, those with an active consent that denies this department or any of these purposes. */
     async consentDeniedAmong(patientIds: readonly string[], departmentId: string | undefined, purposes: readonly string[]): Promise<Set<string>> {
       if (patientIds.length === 0) return new Set();
       const rows = await db.selectFrom("access_consent_rule").select(["patient_id", "organization_id", "purpose"]).where("patient_id", "in", patientIds).execute();
@@ -204,12 +199,7 @@ export function createAccessStore(executor: Executor) {
         .execute();
     },
 
-    /** The account's grant for this patient that is in force at `now`, latest expiry first. */
-    async activeBreakGlass(accountId: string, patientId: string, now: Date): Promise<string | undefined> {
-      return (await store.activeBreakGlassOf(accountId, [patientId], now)).get(patientId);
-    },
-
-    /** `activeBreakGlass` for many patients at once: the grant in force per patient that has one. */
+    /** Per patient among these, the account's grant in force at `now` (the latest expiry where there are several). */
     async activeBreakGlassOf(accountId: string, patientIds: readonly string[], now: Date): Promise<Map<string, string>> {
       const grants = new Map<string, string>();
       if (patientIds.length === 0) return grants;

@@ -169,50 +169,43 @@ export function createRecordAuthorizers(deps: {
       return link;
     }
 
-    async function factsOf(patientId: string | undefined): Promise<PatientFacts> {
-      // Patients, administrators and security officers are decided on role alone: no table is read for them.
-      if (!patientId || !isStaff) return none;
-      if (!database) throw new Error("record decisions need the database");
-      const store = createAccessStore(database);
-      let facts = factsByPatient.get(patientId);
-      if (!facts) {
-        facts = (async () => {
-          const staffLink = await staffLinkOf(store);
-          const [relationship, consentDenied, breakGlassId] = await Promise.all([
-            store.relationshipSources(patientId, principal.accountId, staffLink),
-            store.consentDenies(patientId, staffLink?.departmentId, purposes),
-            store.activeBreakGlass(principal.accountId, patientId, deps.clock.now()),
-          ]);
-          return { relationship, consentDenied, breakGlassId };
-        })();
+    /**
+     * Reads the facts of these patients, one query per table, and keeps a promise per patient: one patient for a
+     * single decision, a whole page of them for a search.
+     */
+    function loadFacts(patientIds: readonly string[]): Promise<unknown> {
+      const loading = (async () => {
+        if (!database) throw new Error("record decisions need the database");
+        const store = createAccessStore(database);
+        const staffLink = await staffLinkOf(store);
+        const [relationships, denied, grants] = await Promise.all([
+          store.relationshipSourcesOf(patientIds, principal.accountId, staffLink),
+          store.consentDeniedAmong(patientIds, staffLink?.departmentId, purposes),
+          store.activeBreakGlassOf(principal.accountId, patientIds, deps.clock.now()),
+        ]);
+        return new Map(patientIds.map((patientId): [string, PatientFacts] => [patientId, { relationship: relationships.get(patientId) ?? [], consentDenied: denied.has(patientId), breakGlassId: grants.get(patientId) }]));
+      })();
+      for (const patientId of patientIds) {
+        const facts = loading.then((all) => all.get(patientId)!);
         factsByPatient.set(patientId, facts);
         // A failed lookup must not be cached as an answer for the rest of the request.
         facts.catch(() => factsByPatient.delete(patientId));
       }
-      return facts;
+      return loading;
+    }
+
+    async function factsOf(patientId: string | undefined): Promise<PatientFacts> {
+      // Patients, administrators and security officers are decided on role alone: no table is read for them.
+      if (!patientId || !isStaff) return none;
+      // A failure reaches the caller through the patient's promise.
+      if (!factsByPatient.has(patientId)) void loadFacts([patientId]);
+      return factsByPatient.get(patientId)!;
     }
 
     async function prefetch(patientIds: Iterable<string>): Promise<void> {
       if (!isStaff) return;
-      if (!database) throw new Error("record decisions need the database");
       const missing = [...new Set(patientIds)].filter((patientId) => !factsByPatient.has(patientId));
-      if (missing.length < 2) return;
-      const store = createAccessStore(database);
-      const loading = (async () => {
-        const staffLink = await staffLinkOf(store);
-        const [relationships, denied, grants] = await Promise.all([
-          store.relationshipSourcesOf(missing, principal.accountId, staffLink),
-          store.consentDeniedAmong(missing, staffLink?.departmentId, purposes),
-          store.activeBreakGlassOf(principal.accountId, missing, deps.clock.now()),
-        ]);
-        return new Map(missing.map((patientId): [string, PatientFacts] => [patientId, { relationship: relationships.get(patientId) ?? [], consentDenied: denied.has(patientId), breakGlassId: grants.get(patientId) }]));
-      })();
-      for (const patientId of missing) {
-        const facts = loading.then((all) => all.get(patientId)!);
-        factsByPatient.set(patientId, facts);
-        facts.catch(() => factsByPatient.delete(patientId));
-      }
-      await loading;
+      if (missing.length > 0) await loadFacts(missing);
     }
 
     async function preview(action: RecordAction, target: RecordTarget): Promise<RecordDecision> {

@@ -34,9 +34,9 @@ export function createSearchStore(executor: Executor) {
   return {
     /**
      * Replaces everything indexed for one resource. The resource row is upserted first: its row lock makes two
-     * transactions writing the same resource take turns instead of colliding on the primary key.
+     * transactions writing the same resource take turns instead of colliding on the primary key. `isNew` (its first
+     * version) skips removing rows it cannot have.
      */
-    /** Replaces the index rows of a resource; `isNew` (its first version) skips removing rows it cannot have. */
     async replace(rows: IndexRows, isNew: boolean): Promise<void> {
       const { type, id } = rows.resource;
       const values = { patient_id: rows.resource.patientId ?? null, last_updated: rows.resource.lastUpdated, sort_date: rows.resource.sortDate ?? null };
