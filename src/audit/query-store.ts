@@ -67,3 +67,5 @@ function toRecorded(row: { seq: number; recorded_at: Date; entry: unknown }): Re
   const entry = row.entry as AuditEntry & { at?: string };
   return { ...entry, seq: row.seq, at: entry.at ?? new Date(row.recorded_at).toISOString() };
 }
+
+export type AuditQueryStore = ReturnType<typeof createAuditQueryStore>;

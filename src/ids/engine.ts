@@ -2,6 +2,7 @@ import { readAuditEntriesAfter, type Audit } from "../audit/index.js";
 import type { Database } from "../db/index.js";
 import type { Clock } from "../kernel/index.js";
 import { raiseAlert } from "./alerting.js";
+import { createAuditQueryStore } from "../audit/query-store.js";
 import { createCursorStore, createWindowStore } from "./store.js";
 import type { Rule, RuleContext, RuleSettings } from "./types.js";
 import { createWatchListStore } from "./watch-list-store.js";
@@ -62,7 +63,7 @@ export function createIdsEngine(deps: {
       if (entries.length === 0) return { evaluated: 0, opened: 0, isBusy: false };
       const now = clock.now();
       const watched = isWatchListOn ? new Set((await createWatchListStore(trx).all()).map((patient) => patient.patientId)) : new Set<string>();
-      const context: RuleContext = { windows: createWindowStore(trx), isWatched: (patientId) => watched.has(patientId) };
+      const context: RuleContext = { windows: createWindowStore(trx), trail: createAuditQueryStore(trx), isWatched: (patientId) => watched.has(patientId) };
       // The engine's own entries (alerts, responses, state changes) would feed back into the rules; a refusal of the
       // security officer's queue to someone else is not the engine's doing and counts like any other denial.
       const relevant = entries.filter((entry) => !entry.action.startsWith("ids.") || entry.outcome === "denied");

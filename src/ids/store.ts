@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type Generated, sql } from "kysely";
 import type { Executor } from "../db/index.js";
 import type { Severity } from "./types.js";
 
@@ -26,7 +26,7 @@ type AlertTableRow = {
 
 type IdsTables = {
   ids_cursor: { name: string; seq: number; updated_at: Date };
-  ids_window: { rule_id: string; subject: string; key: string; at: Date; seq: number };
+  ids_window: { rule_id: string; subject: string; key: string; at: Date; seq: number; sightings: Generated<number> };
   ids_alert: AlertTableRow;
 
 };
@@ -35,6 +35,8 @@ export interface WindowRow {
   key: string;
   at: Date;
   seq: number;
+  /** How many sightings the row stands for: 1, or a bucket's count (see `tally`). */
+  sightings: number;
 }
 
 export interface AlertRow {
@@ -94,11 +96,31 @@ export function createWindowStore(executor: Executor) {
           .execute();
       }
     },
+    /**
+     * Adds counted sightings: a row per (subject, key) gains `sightings` and keeps its latest time and seq. The rule
+     * chooses keys that bucket time, so the window holds a bounded number of rows whatever the volume.
+     */
+    async tally(ruleId: string, rows: ReadonlyArray<{ subject: string; key: string; at: Date; seq: number; sightings: number }>): Promise<void> {
+      const values = rows.map((row) => ({ rule_id: ruleId, subject: row.subject, key: row.key, at: row.at, seq: row.seq, sightings: row.sightings }));
+      for (let start = 0; start < values.length; start += 1000) {
+        await db
+          .insertInto("ids_window")
+          .values(values.slice(start, start + 1000))
+          .onConflict((conflict) =>
+            conflict.columns(["rule_id", "subject", "key"]).doUpdateSet({
+              at: sql<Date>`greatest(ids_window.at, excluded.at)`,
+              seq: sql<number>`greatest(ids_window.seq, excluded.seq)`,
+              sightings: sql<number>`ids_window.sightings + excluded.sightings`,
+            }),
+          )
+          .execute();
+      }
+    },
     /** The subject's keys last seen at or after `from`, oldest first. */
     async since(ruleId: string, subject: string, from: Date): Promise<WindowRow[]> {
       return db
         .selectFrom("ids_window")
-        .select(["key", "at", "seq"])
+        .select(["key", "at", "seq", "sightings"])
         .where("rule_id", "=", ruleId)
         .where("subject", "=", subject)
         .where("at", ">=", from)
@@ -112,7 +134,7 @@ export function createWindowStore(executor: Executor) {
       const earliest = new Date(Math.min(...[...from.values()].map((at) => at.getTime())));
       const rows = await db
         .selectFrom("ids_window")
-        .select(["subject", "key", "at", "seq"])
+        .select(["subject", "key", "at", "seq", "sightings"])
         .where("rule_id", "=", ruleId)
         .where("subject", "in", [...from.keys()])
         .where("at", ">=", earliest)
@@ -121,7 +143,7 @@ export function createWindowStore(executor: Executor) {
       for (const row of rows) {
         if (row.at < from.get(row.subject)!) continue;
         const list = result.get(row.subject) ?? [];
-        list.push({ key: row.key, at: row.at, seq: row.seq });
+        list.push({ key: row.key, at: row.at, seq: row.seq, sightings: row.sightings });
         result.set(row.subject, list);
       }
       return result;
@@ -130,10 +152,10 @@ export function createWindowStore(executor: Executor) {
     async latestOf(ruleId: string, subjects: readonly string[]): Promise<Map<string, WindowRow[]>> {
       const result = new Map<string, WindowRow[]>();
       if (subjects.length === 0) return result;
-      const rows = await db.selectFrom("ids_window").select(["subject", "key", "at", "seq"]).where("rule_id", "=", ruleId).where("subject", "in", [...subjects]).execute();
+      const rows = await db.selectFrom("ids_window").select(["subject", "key", "at", "seq", "sightings"]).where("rule_id", "=", ruleId).where("subject", "in", [...subjects]).execute();
       for (const row of rows) {
         const list = result.get(row.subject) ?? [];
-        list.push({ key: row.key, at: row.at, seq: row.seq });
+        list.push({ key: row.key, at: row.at, seq: row.seq, sightings: row.sightings });
         result.set(row.subject, list);
       }
       return result;

@@ -1,4 +1,5 @@
 import type { RecordedAuditEntry } from "../audit/index.js";
+import type { AuditQueryStore } from "../audit/query-store.js";
 import type { WindowStore } from "./store.js";
 
 export type Severity = "low" | "medium" | "high" | "critical";
@@ -14,9 +15,13 @@ export interface Finding {
   evidence: number[];
 }
 
-/** What a rule may look at besides the batch: its windows (in the batch's transaction) and the watch list. */
+/**
+ * What a rule may look at besides the batch: its windows (in the batch's transaction), the trail before the batch
+ * (for evidence the windows keep only as counts) and the watch list.
+ */
 export interface RuleContext {
   windows: WindowStore;
+  trail: Pick<AuditQueryStore, "newestFirst">;
   isWatched(patientId: string): boolean;
 }
 

@@ -1,14 +1,15 @@
 import type { RecordedAuditEntry } from "../../audit/index.js";
 import type { Finding, Rule } from "../types.js";
 import { groupBy, isRecordAccess, subjectOf } from "./entry-kinds.js";
-import { slidingCount } from "./sliding-count.js";
+import { slidingVolume } from "./sliding-volume.js";
 
 /** Actions that hand many records or entries over at once. */
 const exportActions = new Set(["audit.export", "fhir.export", "fhir.bulk_export"]);
 
 /**
  * Data leaving in bulk: an export (audit CSV, FHIR bulk export), or a read volume far above what one person reads
- * at work (every access counted, not distinct patients).
+ * at work (every access counted, not distinct patients; counted in buckets, see slidingVolume, so that a heavy but
+ * legitimate load such as an import costs the engine a few rows per batch, not a row per read).
  */
 export function bulkExport(settings: { reads: number; minutes: number }): Rule {
   const windowMs = settings.minutes * 60_000;
@@ -23,16 +24,15 @@ export function bulkExport(settings: { reads: number; minutes: number }): Rule {
     async evaluate(entries, context) {
       const exports = entries.filter((entry) => exportActions.has(entry.action) && entry.outcome === "success");
       const exportFindings: Finding[] = [...groupBy(exports, subjectOf).values()].map((group) => finding(group));
-      const volumeFindings = await slidingCount(
-        rule.id,
-        entries.filter((entry) => isRecordAccess(entry) && entry.outcome === "success"),
-        context,
-        { windowMs, atLeast: settings.reads + 1, keyOf: (entry) => String(entry.seq) },
-      );
+      const volumeFindings = await slidingVolume(rule.id, entries.filter(isCountedRead), context, { windowMs, atLeast: settings.reads + 1, isCounted: isCountedRead });
       return [...exportFindings, ...volumeFindings];
     },
   };
   return rule;
+}
+
+function isCountedRead(entry: RecordedAuditEntry): boolean {
+  return isRecordAccess(entry) && entry.outcome === "success";
 }
 
 function finding(group: RecordedAuditEntry[]): Finding {

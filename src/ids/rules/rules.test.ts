@@ -183,6 +183,60 @@ describe("intrusion detection rules", () => {
     assert.deepEqual(await alertOf("mass_patient_read", account), []);
   });
 
+  it("bulk_export counts reads across batches, and only those still within the window", async () => {
+    moveToNext(10);
+    const account = randomUUID();
+    for (let n = 0; n < 300; n += 1) await record(read(account, `p-${n % 7}`));
+    await evaluate();
+    clock.advance(11 * 60_000);
+    // The first 300 have left the 10-minute window: 300 more stay under the bound.
+    const second: number[] = [];
+    for (let n = 0; n < 300; n += 1) second.push(await record(read(account, `p-${n % 7}`)));
+    await evaluate();
+    assert.deepEqual(await alertOf("bulk_export", account), []);
+    clock.advance(60_000);
+    const crossing: number[] = [];
+    for (let n = 0; n < 201; n += 1) crossing.push(await record(read(account, `p-${n % 7}`)));
+    await evaluate();
+    const [alert, ...more] = await alertOf("bulk_export", account);
+    assert.equal(more.length, 0);
+    assert.deepEqual(alert?.evidence, [...second, ...crossing], "the reads within the window, the earlier batch's read back from the trail");
+  });
+
+  it("bulk_export raises a steady excess once per window, and keeps a few rows per account however many reads", async () => {
+    moveToNext(10);
+    const account = randomUUID();
+    const first: number[] = [];
+    for (let n = 0; n < 600; n += 1) {
+      first.push(await record(read(account, "same-patient")));
+      if (n % 10 === 9) clock.advance(1_000);
+    }
+    await evaluate();
+    for (let n = 0; n < 600; n += 1) {
+      await record(read(account, "same-patient"));
+      if (n % 10 === 9) clock.advance(1_000);
+    }
+    await evaluate();
+    const [alert, ...more] = await alertOf("bulk_export", account);
+    assert.equal(more.length, 0);
+    assert.deepEqual(alert?.evidence, first.slice(0, 501), "the second batch, still within the window of the first finding, adds nothing");
+    const rows = await app.mamori.db.kysely
+      .selectFrom("ids_window" as never)
+      .select((eb) => eb.fn.countAll<string>().as("rows"))
+      .where("rule_id" as never, "=", "bulk_export" as never)
+      .where("subject" as never, "=", account as never)
+      .executeTakeFirstOrThrow();
+    // 1,200 reads over two minutes: one row per ten-second bucket (a sixtieth of the window) and the fired marker.
+    assert.ok(Number(rows.rows) <= 14, `${rows.rows} rows`);
+    clock.advance(11 * 60_000);
+    const later: number[] = [];
+    for (let n = 0; n < 501; n += 1) later.push(await record(read(account, "same-patient")));
+    await evaluate();
+    const [again, ...none] = await alertOf("bulk_export", account);
+    assert.equal(none.length, 0, "the open alert gains the evidence");
+    assert.deepEqual(again?.evidence.slice(-501), later, "a window later, the excess is raised again");
+  });
+
   it("break_glass fires on emergency access, flagged or by action", async () => {
     const account = randomUUID();
     const first = await record({ ...read(account, "er-1"), breakGlass: true });
