@@ -58,6 +58,8 @@ export interface MamoriOptions {
   logger?: Logger;
   /** Throw-away in-memory PGlite instead of the data folder (tests). */
   memoryDatabase?: boolean;
+  /** The archived data folder the in-memory database starts from (a migrated template; tests). */
+  memoryDatabaseStart?: Blob;
 }
 
 const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -76,7 +78,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
   const logger = options.logger ?? createLogger(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
 
-  const db = await openDatabase(config, { memory: options.memoryDatabase ?? false });
+  const db = await openDatabase(config, { memory: options.memoryDatabase ?? false, startFrom: options.memoryDatabaseStart });
   // Lazy: nothing connects until a counter is first used, so start-up never waits for Redis.
   const redis: RedisConnection | undefined = config.redisUrl ? createRedisConnection(config.redisUrl, logger) : undefined;
   let sanitiserPool: SanitiserPool | undefined;

@@ -17,6 +17,8 @@ export interface Database {
   exec(script: string): Promise<void>;
   /** Connections of the PostgreSQL pool (metrics); undefined on PGlite, which has one in-process connection. */
   poolStats?(): { total: number; idle: number; waiting: number; max: number };
+  /** An archive of the embedded database's data folder, which `openDatabase`'s `startFrom` opens again; PGlite only. */
+  archiveDataFolder?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -26,11 +28,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 /**
  * Opens the embedded PGlite database in the data folder, or PostgreSQL when a URL is configured.
- * `memory` opens a throw-away in-memory PGlite (tests).
+ * `memory` opens a throw-away in-memory PGlite (tests), empty or, with `startFrom`, holding a copy of an archived
+ * data folder (a migrated template, which spares each test database PostgreSQL's initdb and the migrations).
  */
 export async function openDatabase(
   config: Pick<Config, "dataDir" | "databaseUrl" | "databasePoolSize"> & Partial<Pick<Config, "databaseStatementTimeoutMs">>,
-  options: { memory?: boolean } = {},
+  options: { memory?: boolean; startFrom?: Blob | undefined } = {},
 ): Promise<Database> {
   if (config.databaseUrl) return openPostgres(config.databaseUrl, config.databasePoolSize, config.databaseStatementTimeoutMs ?? defaultStatementTimeoutMs);
   let dataDir: string | undefined;
@@ -38,7 +41,7 @@ export async function openDatabase(
     dataDir = path.join(config.dataDir, "pglite");
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
   }
-  const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+  const pglite = await PGlite.create(dataDir ? { dataDir } : options.startFrom ? { loadDataDir: options.startFrom } : {});
   const kysely = new Kysely<object>({ dialect: new PostgresDialect({ pool: createPglitePool(pglite) }) });
   return {
     kind: "pglite",
@@ -49,6 +52,7 @@ export async function openDatabase(
         await pglite.exec(script);
       });
     },
+    archiveDataFolder: async () => kysely.connection().execute(async () => pglite.dumpDataDir("none")),
     close: async () => {
       await kysely.destroy();
       await pglite.close();

@@ -9,6 +9,7 @@ import type { Clock } from "../kernel/index.js";
 import { createMamori, type Mamori } from "../main.js";
 import { buildPatient } from "./builders.js";
 import { freePort } from "./free-port.js";
+import { migratedPgliteTemplate } from "./pglite-template.js";
 import { createTestClient, type TestClient } from "./http-client.js";
 import { createScratchPostgres } from "./test-database.js";
 
@@ -41,7 +42,7 @@ let userCounter = 0;
 
 /**
  * Starts a complete Mamori over HTTPS on a loopback port with its own data folder and database: in-memory
- * PGlite, or a scratch PostgreSQL database when DATABASE_URL is set. Passwords use the OWASP minimum argon2id
+ * PGlite (started from the migrated template), or a scratch PostgreSQL database when DATABASE_URL is set. Passwords use the OWASP minimum argon2id
  * parameters to keep tests fast.
  */
 export async function startTestApp(
@@ -68,7 +69,13 @@ export async function startTestApp(
     ...(postgres ? { DATABASE_URL: postgres.url } : {}),
     ...options.env,
   });
-  const mamori = await createMamori(config, { memoryDatabase: !postgres && !options.dataDir, logger: pino({ level: "silent" }), ...(options.clock ? { clock: options.clock } : {}) });
+  const memoryDatabase = !postgres && !options.dataDir;
+  const mamori = await createMamori(config, {
+    memoryDatabase,
+    ...(memoryDatabase ? { memoryDatabaseStart: await migratedPgliteTemplate() } : {}),
+    logger: pino({ level: "silent" }),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   await mamori.app.listen({ host: "127.0.0.1", port });
   const client = () => createTestClient(baseUrl, mamori.tls.cert);
   const epochOf = () => Math.floor((options.clock?.now() ?? new Date()).getTime() / 1000);
