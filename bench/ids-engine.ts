@@ -3,7 +3,9 @@
  * same batches read with every rule off (the cost of following the trail alone), measured in the same run.
  * BENCH_IDS_ENTRIES synthetic entries (default 100,000): 60 staff over 14 clinic days, reads of their patients
  * from the hospital network, sign-ins and a few denials (ordinary traffic: no alert expected).
- * Run: npx tsx bench/ids-engine.ts (DATABASE_URL=… for PostgreSQL).
+ * BENCH_IDS_SHAPE=bulk instead: one integration account reads the entries over two hours, far above bulk_export's
+ * bound (the load of an import or a scraper: the volume windows are what it measures).
+ * Run: npx tsx bench/ids-engine.ts (DATABASE_URL=… for PostgreSQL; BENCH_IDS_ONLY=bulk_export for one rule).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -18,14 +20,24 @@ import { createManualClock } from "../src/kernel/index.js";
 import { openTestDatabase } from "../src/testing/index.js";
 
 const target = Number(process.env["BENCH_IDS_ENTRIES"] ?? 100_000);
+const shape = process.env["BENCH_IDS_SHAPE"] === "bulk" ? "bulk" : "clinic";
 const dir = await mkdtemp(path.join(os.tmpdir(), "mamori-bench-ids-"));
 const clock = createManualClock(new Date("2026-05-01T00:00:00+09:00"));
 const config = loadConfig({ MAMORI_DATA_DIR: dir });
 const staff = Array.from({ length: 60 }, (_, n) => `5b0c1d7e-3f4a-4b6c-9d8e-${String(n).padStart(12, "0")}`);
 const start = new Date("2026-04-13T08:30:00+09:00").getTime();
 
+/** Entry n of the bulk trail: one account reading evenly over two hours. */
+function bulkEntryAt(n: number): { entry: AuditEntry; at: string } {
+  const at = new Date(start + (n / target) * 2 * 3_600_000).toISOString();
+  const actor = { accountId: staff[0]!, roles: ["doctor"], sessionId: "s-integration" };
+  const patientId = `p-${n % 5_000}`;
+  return { at, entry: { action: "fhir.read", outcome: "success", actor, resource: { type: "Patient", id: patientId }, patientId, network: { ip: "10.20.30.1", userAgent: "integration" } } };
+}
+
 /** Entry n of the synthetic trail and its time: 14 days, each 08:30–17:30, evenly spread. */
 function entryAt(n: number): { entry: AuditEntry; at: string } {
+  if (shape === "bulk") return bulkEntryAt(n);
   const perDay = Math.ceil(target / 14);
   const day = Math.floor(n / perDay);
   const at = new Date(start + day * 86_400_000 + ((n % perDay) / perDay) * 9 * 3_600_000).toISOString();
@@ -80,7 +92,7 @@ try {
   // BENCH_IDS_ONLY=rule_a,rule_b measures just those rules (to find the costly one).
   const only = process.env["BENCH_IDS_ONLY"]?.split(",");
   const on = await measure(only ? { ...config.ids, rules: Object.fromEntries(Object.entries(config.ids.rules).map(([id, rule]) => [id, { ...rule, enabled: only.includes(id) }])) as Config["ids"]["rules"] } : config.ids);
-  console.log(`\nintrusion detection engine, ${on.kind}, ${target} entries, batch ${config.ids.batchSize}\n`);
+  console.log(`\nintrusion detection engine, ${on.kind}, ${target} entries (${shape === "bulk" ? "one account reading for two hours" : "60 staff over 14 clinic days"}), batch ${config.ids.batchSize}\n`);
   console.log("rules        | entries/s | alerts");
   console.log(`${only ? only.join(",") : "all 9 on"}     | ${on.rate.toFixed(0).padStart(9)} | ${on.alerts}`);
   console.log(`all off      | ${off.rate.toFixed(0).padStart(9)} | ${off.alerts}`);

@@ -1,14 +1,11 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startTestApp, type SignedInUser, type TestApp } from "../../src/testing/index.js";
-import { trackRequests, waitForQuiet } from "./browser-support.js";
+import { chromiumPath, chromiumSkip, trackRequests, waitForQuiet } from "./browser-support.js";
 
-const chromiumPath = "/usr/bin/chromium";
-const skip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
 
 /** Real time plus an offset, so a fresh TOTP time step is available without waiting for one. */
 const serverClock = {
@@ -17,7 +14,7 @@ const serverClock = {
 };
 
 // AUTH-6 in the web UI: an administrator deactivates a doctor, whose session ends at once, then reactivates them.
-describe("account administration in the web UI (browser)", { skip, timeout: 120_000 }, () => {
+describe("account administration in the web UI (browser)", { skip: chromiumSkip, timeout: 120_000 }, () => {
   let app: TestApp;
   let browser: Browser;
   let page: Page;

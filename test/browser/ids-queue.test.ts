@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startTestApp } from "../../src/testing/index.js";
+import { chromiumPath, chromiumSkip } from "./browser-support.js";
 
-const chromiumPath = "/usr/bin/chromium";
-const skip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
 
 // NET-1 / LOG-4: the security officer works the alert queue in the browser: acknowledge, close, lift a lock.
-describe("intrusion detection queue (browser)", { skip, timeout: 120_000 }, () => {
+describe("intrusion detection queue (browser)", { skip: chromiumSkip, timeout: 120_000 }, () => {
   let app: Awaited<ReturnType<typeof startTestApp>>;
   let browser: Browser;
   let page: Page;

@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { sessionCookieName } from "../../src/http/plugins/authenticate.js";
 import { startTestApp, type TestApp } from "../../src/testing/index.js";
+import { chromiumPath, chromiumSkip } from "./browser-support.js";
 
-const chromiumPath = "/usr/bin/chromium";
-const skip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
 
 // The security officer's incident page in Japanese: open an incident, see its deadlines, append to the timeline,
 // switch the service to read-only and back (INC-1).
-describe("incident response page (browser)", { skip, timeout: 90_000 }, () => {
+describe("incident response page (browser)", { skip: chromiumSkip, timeout: 90_000 }, () => {
   let app: TestApp;
   let browser: Browser;
   let page: Page;

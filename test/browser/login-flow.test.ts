@@ -1,15 +1,12 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { generate } from "otplib";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startTestApp } from "../../src/testing/index.js";
-import { trackRequests, waitForQuiet } from "./browser-support.js";
+import { chromiumPath, chromiumSkip, trackRequests, waitForQuiet } from "./browser-support.js";
 
-const chromiumPath = "/usr/bin/chromium";
-const skip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
 /** Set MAMORI_SCREENSHOT_DIR to keep screenshots of the key screens in both languages. */
 const screenshotDir = process.env["MAMORI_SCREENSHOT_DIR"];
 const totpPeriodMs = 30_000;
@@ -32,7 +29,7 @@ const serverClock = {
   now: () => new Date(Date.now() + serverClock.offsetMs),
 };
 
-describe("web UI sign-in, patient and admin flow (browser)", { skip, timeout: 120_000 }, () => {
+describe("web UI sign-in, patient and admin flow (browser)", { skip: chromiumSkip, timeout: 120_000 }, () => {
   let app: TestApp;
   let browser: Browser;
   let adminContext: BrowserContext;

@@ -1,22 +1,19 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import * as oidcClient from "openid-client";
 import { generate } from "otplib";
 import { chromium, type Browser } from "playwright-core";
 import { startTestApp, type TestApp } from "../../src/testing/index.js";
 import { postLogoutRedirectUri, redirectUri, registerClient, relyingParty } from "../oidc-helpers.js";
-import { trackRequests, waitForQuiet } from "./browser-support.js";
+import { chromiumPath, chromiumSkip, trackRequests, waitForQuiet } from "./browser-support.js";
 
-const chromiumPath = "/usr/bin/chromium";
-const skip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
 
 /** Real time plus an offset, so a fresh TOTP step is available without waiting. */
 const serverClock = { offsetMs: 0, now: () => new Date(Date.now() + serverClock.offsetMs) };
 
 // Priority of the sign-in: an OAuth client's authorization request is answered by Mamori's own sign-in page
 // (password + TOTP), then the browser returns to the client with a code (AUTH-7).
-describe("signing in to an OAuth client through the web UI (browser)", { skip, timeout: 120_000 }, () => {
+describe("signing in to an OAuth client through the web UI (browser)", { skip: chromiumSkip, timeout: 120_000 }, () => {
   let app: TestApp;
   let browser: Browser;
 

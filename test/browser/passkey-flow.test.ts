@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../../src/testing/index.js";
+import { chromiumPath, chromiumSkip } from "./browser-support.js";
 
-const chromiumPath = "/usr/bin/chromium";
-const skip = existsSync(chromiumPath) ? false : `Chromium is not installed at ${chromiumPath} (apt-get install -y chromium)`;
 
 // AUTH-2: a passkey as the second factor in a real browser, through Chromium's virtual authenticator (DevTools
 // WebAuthn domain): the page's @simplewebauthn/browser calls navigator.credentials, the server verifies.
-describe("web UI passkey enrolment and sign-in (browser)", { skip, timeout: 120_000 }, () => {
+describe("web UI passkey enrolment and sign-in (browser)", { skip: chromiumSkip, timeout: 120_000 }, () => {
   let app: TestApp;
   let browser: Browser;
   let context: BrowserContext;
