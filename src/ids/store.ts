@@ -76,45 +76,35 @@ export function createCursorStore(executor: Executor) {
 /** The rules' sliding windows: the latest sighting of each (rule, subject, key). */
 export function createWindowStore(executor: Executor) {
   const db = executor.withTables<IdsTables>();
+
+  /** Writes window rows, a key seen again keeping its latest time and seq and, when counting, adding its sightings. */
+  async function upsert(ruleId: string, rows: ReadonlyArray<{ subject: string; key: string; at: Date; seq: number; sightings?: number }>, isCounting: boolean): Promise<void> {
+    const values = rows.map((row) => ({ rule_id: ruleId, subject: row.subject, key: row.key, at: row.at, seq: row.seq, ...(isCounting ? { sightings: row.sightings ?? 1 } : {}) }));
+    const latest = { at: sql<Date>`greatest(ids_window.at, excluded.at)`, seq: sql<number>`greatest(ids_window.seq, excluded.seq)` };
+    // One statement per chunk: a batch of reads becomes a few round trips, not one per entry.
+    for (let start = 0; start < values.length; start += 1000) {
+      await db
+        .insertInto("ids_window")
+        .values(values.slice(start, start + 1000))
+        .onConflict((conflict) => conflict.columns(["rule_id", "subject", "key"]).doUpdateSet(isCounting ? { ...latest, sightings: sql<number>`ids_window.sightings + excluded.sightings` } : latest))
+        .execute();
+    }
+  }
+
   return {
     /** Records sightings; a key seen again keeps its latest time and seq. */
     async record(ruleId: string, rows: ReadonlyArray<{ subject: string; key: string; at: Date; seq: number }>): Promise<void> {
-      // One statement per chunk: a batch of reads becomes a few round trips, not one per entry.
       const unique = new Map<string, { subject: string; key: string; at: Date; seq: number }>();
       for (const row of rows) unique.set(`${row.subject}\u0000${row.key}`, row);
-      const values = [...unique.values()].map((row) => ({ rule_id: ruleId, subject: row.subject, key: row.key, at: row.at, seq: row.seq }));
-      for (let start = 0; start < values.length; start += 1000) {
-        await db
-          .insertInto("ids_window")
-          .values(values.slice(start, start + 1000))
-          .onConflict((conflict) =>
-            conflict.columns(["rule_id", "subject", "key"]).doUpdateSet({
-              at: sql<Date>`greatest(ids_window.at, excluded.at)`,
-              seq: sql<number>`greatest(ids_window.seq, excluded.seq)`,
-            }),
-          )
-          .execute();
-      }
+      await upsert(ruleId, [...unique.values()], false);
     },
     /**
      * Adds counted sightings: a row per (subject, key) gains `sightings` and keeps its latest time and seq. The rule
-     * chooses keys that bucket time, so the window holds a bounded number of rows whatever the volume.
+     * chooses keys that bucket time, so the window holds a bounded number of rows whatever the volume. Each
+     * (subject, key) must appear once in `rows`.
      */
     async tally(ruleId: string, rows: ReadonlyArray<{ subject: string; key: string; at: Date; seq: number; sightings: number }>): Promise<void> {
-      const values = rows.map((row) => ({ rule_id: ruleId, subject: row.subject, key: row.key, at: row.at, seq: row.seq, sightings: row.sightings }));
-      for (let start = 0; start < values.length; start += 1000) {
-        await db
-          .insertInto("ids_window")
-          .values(values.slice(start, start + 1000))
-          .onConflict((conflict) =>
-            conflict.columns(["rule_id", "subject", "key"]).doUpdateSet({
-              at: sql<Date>`greatest(ids_window.at, excluded.at)`,
-              seq: sql<number>`greatest(ids_window.seq, excluded.seq)`,
-              sightings: sql<number>`ids_window.sightings + excluded.sightings`,
-            }),
-          )
-          .execute();
-      }
+      await upsert(ruleId, rows, true);
     },
     /** The subject's keys last seen at or after `from`, oldest first. */
     async since(ruleId: string, subject: string, from: Date): Promise<WindowRow[]> {

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { startTestApp, type SignedInUser, type TestApp } from "../../src/testing/index.js";
-import { chromiumPath, chromiumSkip, trackRequests, waitForQuiet } from "./browser-support.js";
+import { chromiumSkip, launchChromium, trackRequests, waitForQuiet } from "./browser-support.js";
 
 
 /** Real time plus an offset, so a fresh TOTP time step is available without waiting for one. */
@@ -29,10 +29,7 @@ describe("account administration in the web UI (browser)", { skip: chromiumSkip,
     await mkdir(app.config.backup.dir, { recursive: true });
     for (const name of ["mamori-20260401T010000Z.mbk", "mamori-20260402T010000Z.mbk"]) await writeFile(path.join(app.config.backup.dir, name), "");
     await app.mamori.audit.record({ action: "backup.drill", outcome: "success", reasonCode: "backup.drill_passed", actor: { accountId: "operator" }, network: { ip: "127.0.0.1", userAgent: "mamori-cli" } });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP", viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();

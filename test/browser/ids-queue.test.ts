@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { startTestApp } from "../../src/testing/index.js";
-import { chromiumPath, chromiumSkip } from "./browser-support.js";
+import { chromiumSkip, launchChromium } from "./browser-support.js";
 
 
 // NET-1 / LOG-4: the security officer works the alert queue in the browser: acknowledge, close, lift a lock.
@@ -19,7 +19,7 @@ describe("intrusion detection queue (browser)", { skip: chromiumSkip, timeout: 1
     const officer = await app.signedInUser("security_officer");
     await app.mamori.audit.record({ action: "access.break_glass", outcome: "success", actor: { accountId: lockedAccount, roles: ["doctor"] }, patientId: "er-1", network: { ip: "10.20.30.7", userAgent: "Mozilla/5.0" } });
     await app.mamori.ids.engine.catchUp();
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+    browser = await launchChromium();
     const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP" });
     context.setDefaultTimeout(10_000);
     // The officer's session from the API sign-in, handed to the browser as its cookie.

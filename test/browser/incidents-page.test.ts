@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { sessionCookieName } from "../../src/http/plugins/authenticate.js";
 import { startTestApp, type TestApp } from "../../src/testing/index.js";
-import { chromiumPath, chromiumSkip } from "./browser-support.js";
+import { chromiumSkip, launchChromium } from "./browser-support.js";
 
 
 // The security officer's incident page in Japanese: open an incident, see its deadlines, append to the timeline,
@@ -18,7 +18,7 @@ describe("incident response page (browser)", { skip: chromiumSkip, timeout: 90_0
   before(async () => {
     app = await startTestApp();
     officer = await app.signedInUser("security_officer");
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+    browser = await launchChromium();
     const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP" });
     context.setDefaultTimeout(10_000);
     // The session signed in through the API (password and TOTP), handed to the browser as its cookie.

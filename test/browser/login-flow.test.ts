@@ -3,9 +3,9 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { generate } from "otplib";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startTestApp } from "../../src/testing/index.js";
-import { chromiumPath, chromiumSkip, trackRequests, waitForQuiet } from "./browser-support.js";
+import { chromiumSkip, launchChromium, trackRequests, waitForQuiet } from "./browser-support.js";
 
 /** Set MAMORI_SCREENSHOT_DIR to keep screenshots of the key screens in both languages. */
 const screenshotDir = process.env["MAMORI_SCREENSHOT_DIR"];
@@ -45,10 +45,7 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip: chromiumSki
 
   before(async () => {
     app = await startTestApp({ clock: serverClock });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     adminContext = await newContext(browser);
     // Fake timers that run in real time until the idle test jumps them forward.
     await adminContext.clock.install();

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as oidcClient from "openid-client";
 import { generate } from "otplib";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { startTestApp, type TestApp } from "../../src/testing/index.js";
 import { postLogoutRedirectUri, redirectUri, registerClient, relyingParty } from "../oidc-helpers.js";
-import { chromiumPath, chromiumSkip, trackRequests, waitForQuiet } from "./browser-support.js";
+import { chromiumSkip, launchChromium, trackRequests, waitForQuiet } from "./browser-support.js";
 
 
 /** Real time plus an offset, so a fresh TOTP step is available without waiting. */
@@ -19,7 +19,7 @@ describe("signing in to an OAuth client through the web UI (browser)", { skip: c
 
   before(async () => {
     app = await startTestApp({ clock: serverClock });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

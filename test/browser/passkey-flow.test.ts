@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../../src/testing/index.js";
-import { chromiumPath, chromiumSkip } from "./browser-support.js";
+import { chromiumSkip, launchChromium } from "./browser-support.js";
 
 
 // AUTH-2: a passkey as the second factor in a real browser, through Chromium's virtual authenticator (DevTools
@@ -19,10 +19,7 @@ describe("web UI passkey enrolment and sign-in (browser)", { skip: chromiumSkip,
   before(async () => {
     // WebAuthn needs a host name as RP ID, not an IP address.
     app = await startTestApp({ publicHostName: "localhost" });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP", viewport: { width: 1024, height: 800 } });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
