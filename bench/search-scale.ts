@@ -132,7 +132,7 @@ try {
   }
   await baseline.close();
 
-  const counted = await sql<{ patients: string; resources: string }>`select (select count(*) from fhir_search_resource where resource_type = 'Patient') as patients, (select count(*) from fhir_search_resource) as resources`.execute(app.mamori.db.kysely);
+  const counted = await sql<{ patients: string; resources: string; bytes: string }>`select (select count(*) from fhir_search_resource where resource_type = 'Patient') as patients, (select count(*) from fhir_search_resource) as resources, pg_database_size(current_database()) as bytes`.execute(app.mamori.db.kysely);
   const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
   console.log(`\nFHIR search at scale, ${app.mamori.db.kind}: ${counted.rows[0]!.patients} patients, ${counted.rows[0]!.resources} resources in the index`);
   console.log(`load: ${loaded.patients} patients, ${loaded.resources} resources in ${loadSeconds.toFixed(0)} s = ${(loaded.resources / loadSeconds).toFixed(0)} resources/s (${loadConcurrency} bundles in flight)`);
@@ -143,7 +143,9 @@ try {
       `${label.padEnd(26)} | ${fmt(ours.perSecond)}   | ${fmt(bare.perSecond)}   | ${(ours.perSecond / bare.perSecond).toFixed(2)}  | ${fmt(ours.p50Ms, 2)} | ${fmt(bare.p50Ms, 2)} | ${fmt(ours.p99Ms, 2)} | ${fmt(bare.p99Ms, 2)} | ${ours.failures}/${bare.failures}`,
     );
   }
-  console.log(`\nmemory of the node: after loading ${afterLoad}; after the searches ${memory()}`);
+  const bytes = Number(counted.rows[0]!.bytes);
+  console.log(`\ndatabase size ${mib(bytes)}: ${(bytes / Number(counted.rows[0]!.resources)).toFixed(0)} bytes per resource (versions, search index, audit trail, keys)`);
+  console.log(`memory of the node: after loading ${afterLoad}; after the searches ${memory()}`);
 } finally {
   await app.close();
 }

@@ -23,8 +23,6 @@ export interface ResourceKey {
   id: string;
 }
 
-// Rows per insert statement: well under PostgreSQL's 65,535 bind parameters at five per row.
-const insertChunk = 1000;
 // Resources without the sorted date go after those with one (ascending) so the keyset has no nulls to skip.
 const missingSortDate = new Date(openHigh);
 
@@ -33,38 +31,38 @@ export function createSearchStore(executor: Executor) {
   const db = executor.withTables<SearchTables>();
   return {
     /**
-     * Replaces everything indexed for one resource. The resource row is upserted first: its row lock makes two
-     * transactions writing the same resource take turns instead of colliding on the primary key. `isNew` (its first
-     * version) skips removing rows it cannot have.
+     * Replaces everything indexed for one resource in one statement: a write is one round trip to the database, not
+     * one per table. The resource row is upserted first: its row lock makes two transactions writing the same
+     * resource take turns instead of colliding on the primary key. `isNew` (its first version) skips removing rows it
+     * cannot have. Rows travel as arrays (hashes as hex), so the statement's text is the same whatever the row count.
      */
     async replace(rows: IndexRows, isNew: boolean): Promise<void> {
       const { type, id } = rows.resource;
-      const values = { patient_id: rows.resource.patientId ?? null, last_updated: rows.resource.lastUpdated, sort_date: rows.resource.sortDate ?? null };
-      await db
-        .insertInto("fhir_search_resource")
-        .values({ resource_type: type, id, ...values })
-        .onConflict((oc) => oc.columns(["resource_type", "id"]).doUpdateSet(values))
-        .execute();
-      for (const table of isNew ? [] : (["fhir_search_token", "fhir_search_date", "fhir_search_reference"] as const)) {
-        await db.deleteFrom(table).where("resource_type", "=", type).where("id", "=", id).execute();
+      const upsertResource = sql`insert into fhir_search_resource (resource_type, id, patient_id, last_updated, sort_date)
+        values (${type}, ${id}, ${rows.resource.patientId ?? null}, ${rows.resource.lastUpdated}, ${rows.resource.sortDate ?? null})
+        on conflict (resource_type, id) do update set patient_id = excluded.patient_id, last_updated = excluded.last_updated, sort_date = excluded.sort_date`;
+      if (!isNew) {
+        // Apart from the inserts: within one statement a delete and an insert of the same key would not see each other.
+        await sql`with resource as (${upsertResource}),
+            token as (delete from fhir_search_token where resource_type = ${type} and id = ${id}),
+            date as (delete from fhir_search_date where resource_type = ${type} and id = ${id})
+          delete from fhir_search_reference where resource_type = ${type} and id = ${id}`.execute(executor);
       }
-      for (const chunk of chunks(rows.tokens)) {
-        await db
-          .insertInto("fhir_search_token")
-          .values(chunk.map((row) => ({ resource_type: type, id, param: row.param, value_hash: row.hash })))
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-      }
-      for (const chunk of chunks(rows.dates)) {
-        await db.insertInto("fhir_search_date").values(chunk.map((row) => ({ resource_type: type, id, param: row.param, low: row.low, high: row.high }))).execute();
-      }
-      for (const chunk of chunks(rows.references)) {
-        await db
-          .insertInto("fhir_search_reference")
-          .values(chunk.map((row) => ({ resource_type: type, id, param: row.param, target_type: row.targetType, target_id: row.targetId })))
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-      }
+      const tokens = { params: rows.tokens.map((row) => row.param), hashes: rows.tokens.map((row) => row.hash.toString("hex")) };
+      const dates = { params: rows.dates.map((row) => row.param), lows: rows.dates.map((row) => row.low.toISOString()), highs: rows.dates.map((row) => row.high.toISOString()) };
+      const references = { params: rows.references.map((row) => row.param), types: rows.references.map((row) => row.targetType), ids: rows.references.map((row) => row.targetId) };
+      // The foreign keys to the resource row are checked at the end of the statement, after its upsert.
+      await sql`with ${isNew ? sql`resource as (${upsertResource}),` : sql``}
+          token as (
+            insert into fhir_search_token (resource_type, id, param, value_hash)
+            select ${type}, ${id}, param, decode(hash, 'hex') from unnest(${tokens.params}::text[], ${tokens.hashes}::text[]) as row(param, hash)
+            on conflict do nothing),
+          date as (
+            insert into fhir_search_date (resource_type, id, param, low, high)
+            select ${type}, ${id}, param, low, high from unnest(${dates.params}::text[], ${dates.lows}::timestamptz[], ${dates.highs}::timestamptz[]) as row(param, low, high))
+        insert into fhir_search_reference (resource_type, id, param, target_type, target_id)
+        select ${type}, ${id}, param, target_type, target_id from unnest(${references.params}::text[], ${references.types}::text[], ${references.ids}::text[]) as row(param, target_type, target_id)
+        on conflict do nothing`.execute(executor);
     },
 
     async remove(type: string, id: string): Promise<void> {
@@ -188,8 +186,4 @@ function dateTestSql(test: DateTest, low: RawBuilder<unknown>, high: RawBuilder<
     case "eb":
       return sql`${high} <= ${ql}`;
   }
-}
-
-function* chunks<T>(rows: T[]): Generator<T[]> {
-  for (let start = 0; start < rows.length; start += insertChunk) yield rows.slice(start, start + insertChunk);
 }
