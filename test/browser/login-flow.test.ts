@@ -114,9 +114,10 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip: chromiumSki
     await doctor.getByTestId("login-password").fill("doctor password long enough");
     await doctor.getByTestId("login-submit").click();
     await doctor.getByTestId("totp-code").waitFor();
-    // The server refuses a code from an already used time step, so wait for the next one.
-    await waitForStepAfter(doctorLastTotpStep);
-    await doctor.getByTestId("totp-code").fill(await generate({ secret: doctorSecret }));
+    // The server refuses a code from an already used time step, so the clocks move on to the next one (the admin's
+    // browser clock with the server's, as the idle test needs them in step).
+    await jumpBothClocks(msUntilStepAfter(doctorLastTotpStep));
+    await doctor.getByTestId("totp-code").fill(await generate({ secret: doctorSecret, epoch: Math.floor(serverClock.now().getTime() / 1000) }));
     await doctor.getByTestId("totp-submit").click();
     await doctor.getByTestId("account-name").waitFor();
     assert.match((await doctor.getByTestId("account-name").textContent()) ?? "", /診療 一郎/);
@@ -303,7 +304,7 @@ async function enrolTotp(page: Page, screenshotName?: string): Promise<{ secret:
   assert.match(secret, /^[A-Z2-7]+=*$/, "a base32 secret is shown");
   assert.match((await page.getByTestId("totp-qr").getAttribute("src")) ?? "", /^data:image\//);
   if (screenshotName && screenshotDir) await page.screenshot({ path: join(screenshotDir, `${screenshotName}.png`), fullPage: true });
-  await page.getByTestId("enrolment-code").fill(await generate({ secret }));
+  await page.getByTestId("enrolment-code").fill(await generate({ secret, epoch: Math.floor(serverClock.now().getTime() / 1000) }));
   await page.getByTestId("enrolment-submit").click();
   // The recovery codes, shown this once: ten of them, before the signed-in screens open.
   await page.getByTestId("recovery-codes").waitFor();
@@ -315,13 +316,12 @@ async function enrolTotp(page: Page, screenshotName?: string): Promise<{ secret:
   await page.getByTestId("recovery-codes-done").click();
   await page.getByTestId("account-name").waitFor();
   // Read once the server has answered: the latest step it can have recorded as used.
-  return { secret, step: Math.floor(Date.now() / totpPeriodMs) };
+  return { secret, step: Math.floor(serverClock.now().getTime() / totpPeriodMs) };
 }
 
-async function waitForStepAfter(step: number): Promise<void> {
-  const nextStepAt = (step + 1) * totpPeriodMs + 250;
-  const wait = nextStepAt - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+/** How far the server's clock is from the TOTP step after `step`: a jump instead of a wait of up to 30 s. */
+function msUntilStepAfter(step: number): number {
+  return Math.max(0, (step + 1) * totpPeriodMs + 250 - serverClock.now().getTime());
 }
 
 async function assertText(page: Page, testId: string, expected: string): Promise<void> {
