@@ -253,6 +253,8 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     });
     // Break-glass reasons and notes written before they were encrypted (migration 0023) are sealed now.
     await accessManagement.sealClearTexts();
+    // So are the reasons for early shredding written before they were (migration 0025).
+    await shredding.sealClearReasons();
     const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, pageTokens, uploads, keyStatus, backupStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations, accessManagement }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { sql } from "kysely";
+import { shredReasonContext } from "../src/fhir/shred.js";
+import { isAppError } from "../src/kernel/index.js";
 import { createPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
 
 // Keys-and-backups issue: master key id and rotation date visible to administrators (ENC-3), and crypto-shredding
@@ -123,5 +126,30 @@ describe("admin routes for keys, backups and crypto-shredding", () => {
   it("answers 400 to an approval without a reason", async () => {
     const patientId = await createPatient(doctor);
     assert.equal((await admin.client.post(`/api/admin/patients/${patientId}/shred-approvals`, { reason: " " })).status, 400);
+  });
+
+  // ENC-2: free text that may name a patient is encrypted in the database, bound to its approval.
+  it("stores an approval's reason encrypted under the system key, bound to its patient and approver", async () => {
+    const patientId = await createPatient(doctor);
+    const reason = "本人（試験 花子）からの削除請求";
+    assert.equal((await admin.client.post(`/api/admin/patients/${patientId}/shred-approvals`, { reason })).status, 204);
+    assert.equal((await secondAdmin.client.post(`/api/admin/patients/${patientId}/shred-approvals`, { reason: "二人目の承認" })).status, 204);
+    const stored = async (approverId: string) =>
+      (await sql<{ reason: Uint8Array; sealed: boolean }>`select reason, sealed from fhir_shred_approval where patient_id = ${patientId} and approver_id = ${approverId}`.execute(app.mamori.db.kysely)).rows[0]!;
+    const row = await stored(admin.accountId);
+    assert.equal(row.sealed, true);
+    assert.equal(Buffer.from(row.reason).includes(Buffer.from("試験 花子")), false, "no clear text in the row");
+    const keyring = app.mamori.keyring;
+    assert.equal((await keyring.decrypt(Buffer.from(row.reason), shredReasonContext(patientId, admin.accountId))).toString("utf8"), reason);
+    await assert.rejects(keyring.decrypt(Buffer.from(row.reason), shredReasonContext(patientId, secondAdmin.accountId)), (error) => isAppError(error, "crypto.integrity"), "a reason copied to another approval does not decrypt");
+
+    // A reason written in clear before reasons were encrypted (migration 0025) is sealed at start, once.
+    await sql`update fhir_shred_approval set reason = convert_to(${reason}, 'UTF8'), sealed = false where patient_id = ${patientId} and approver_id = ${admin.accountId}`.execute(app.mamori.db.kysely);
+    assert.equal(await app.mamori.shredding.sealClearReasons(), 1);
+    assert.equal(await app.mamori.shredding.sealClearReasons(), 0, "nothing left to seal");
+    const resealed = await stored(admin.accountId);
+    assert.equal(resealed.sealed, true);
+    assert.equal(Buffer.from(resealed.reason).includes(Buffer.from("試験 花子")), false);
+    assert.equal((await keyring.decrypt(Buffer.from(resealed.reason), shredReasonContext(patientId, admin.accountId))).toString("utf8"), reason);
   });
 });

@@ -6,6 +6,16 @@ import type { SearchIndex } from "./search/index.js";
 import { createShredStore } from "./shred-store.js";
 
 /**
+ * Binds a sealed reason to its approval, so a value copied to another row does not decrypt. Under the system data key,
+ * not the patient's: the approval must stay readable to whoever investigates an early erasure after the patient's
+ * keys are gone.
+ */
+export const shredReasonContext = (patientId: string, approverId: string) => `fhir:shred-approval:${patientId}:${approverId}:reason`;
+
+// Approvals sealed per query when start-up seals reasons written before they were encrypted.
+const sealBatch = 100;
+
+/**
  * Crypto-shredding of one patient: every data key of the patient's records loses its wrapped copy, so their content
  * can no longer be decrypted from the database or from any backup taken afterwards (docs/operations-backup.md says
  * what older backups still hold). Blocked while the legal retention period runs (診療録: 5 years after the last
@@ -41,9 +51,24 @@ export function createShredding(deps: {
     async approve(principal: Principal, patientId: string, reason: string): Promise<void> {
       await requireAdmin(principal, "fhir.shred_approve", patientId);
       await db.kysely.transaction().execute(async (trx) => {
-        await createShredStore(trx).approve(patientId, principal.accountId, reason, clock.now());
+        const sealed = await keyring.encrypt(keyring.systemDataKeyId(), Buffer.from(reason, "utf8"), shredReasonContext(patientId, principal.accountId));
+        await createShredStore(trx).approve(patientId, principal.accountId, sealed, clock.now());
         await audit.recordWithin(trx, { ...entry(principal, "fhir.shred_approve", patientId), reasonCode: "fhir.shred_approval" });
       });
+    },
+
+    /** Seals the reasons written in clear before they were encrypted (migration 0025); returns how many. */
+    async sealClearReasons(): Promise<number> {
+      const store = createShredStore(db.kysely);
+      let count = 0;
+      for (;;) {
+        const rows = await store.clearReasons(sealBatch);
+        for (const row of rows) {
+          const sealed = await keyring.encrypt(keyring.systemDataKeyId(), row.reason, shredReasonContext(row.patientId, row.approverId));
+          if (await store.sealReason(row.patientId, row.approverId, sealed)) count += 1;
+        }
+        if (rows.length < sealBatch) return count;
+      }
     },
 
     /**
