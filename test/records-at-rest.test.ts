@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { createManualClock } from "../src/kernel/index.js";
-import { buildPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
+import { buildPatient, buildVitalSign, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
 
 const fhir = { contentType: "application/fhir+json" };
 
@@ -28,8 +28,9 @@ const clinical = {
 describe("records at rest (ENC-2)", () => {
   let app: TestApp;
   let doctor: SignedInUser;
+  const clock = createManualClock();
   before(async () => {
-    app = await startTestApp({ clock: createManualClock() });
+    app = await startTestApp({ clock });
     doctor = await app.signedInUser("doctor");
   });
   after(() => app.close());
@@ -119,5 +120,33 @@ describe("records at rest (ENC-2)", () => {
     const response = await doctor.client.post("/fhir/R4/Patient", '{"resourceType": "Patient",', fhir);
     assert.equal(response.status, 400);
     assert.equal(response.json.resourceType, "OperationOutcome");
+  });
+
+  // On PGlite, with its single session, a key read through a second connection from inside the write's transaction
+  // waited for that transaction forever: the server hung on the first write to a record not touched for a minute.
+  it("writes to a record whose data key has left this node's cache, reading the key within the write's transaction", { timeout: 30_000 }, async () => {
+    const created = await doctor.client.post("/fhir/R4/Patient", buildPatient({ patientNumber: "MRN-CACHE-1" }), fhir);
+    assert.equal(created.status, 201);
+    const patientId = created.json.id as string;
+    const keyCacheMs = 60_000;
+    clock.advance(keyCacheMs + 1_000);
+    assert.equal((await doctor.client.post("/fhir/R4/Observation", buildVitalSign(patientId, { value: 71 }), fhir)).status, 201);
+
+    // In a transaction: a plain create (encrypted inside it) and a conditional create that finds the Patient and
+    // decrypts it inside it, each after the key has aged out again.
+    const bundle = () => ({
+      resourceType: "Bundle",
+      type: "transaction",
+      entry: [
+        { resource: buildPatient({ patientNumber: "MRN-CACHE-1" }), request: { method: "POST", url: "Patient", ifNoneExist: "identifier=urn:oid:1.2.392.100495.20.3.51.1|MRN-CACHE-1" } },
+        { resource: buildVitalSign(patientId, { value: 72 }), request: { method: "POST", url: "Observation" } },
+      ],
+    });
+    for (let round = 0; round < 2; round++) {
+      clock.advance(keyCacheMs + 1_000);
+      const written = await doctor.client.post("/fhir/R4", bundle(), fhir);
+      assert.equal(written.status, 200, written.text);
+      assert.deepEqual(written.json.entry.map((entry: { response: { status: string } }) => entry.response.status.slice(0, 3)), ["200", "201"]);
+    }
   });
 });

@@ -18,10 +18,17 @@ const dataKeyCacheMs = 60_000;
 export interface Keyring {
   /** Creates a data key (wrapped by the active KEK) inside the caller's transaction; returns its id. */
   createDataKey(purpose: DataKeyPurpose, executor?: Executor): Promise<string>;
-  /** Encrypts under a data key. `context` (e.g. `fhir:Patient/<id>/1`) must be given again to decrypt. */
-  encrypt(dataKeyId: string, plaintext: Buffer, context: string): Promise<Buffer>;
-  /** @throws {AppError} `crypto.integrity` if the value or context was altered, `crypto.key_unavailable` if its key is shredded. */
-  decrypt(envelope: Buffer, context: string): Promise<Buffer>;
+  /**
+   * Encrypts under a data key. `context` (e.g. `fhir:Patient/<id>/1`) must be given again to decrypt. Inside a
+   * transaction, pass it as `executor`: a key not cached here is read through it, not through a second connection,
+   * which PGlite's single session would never lend while the transaction holds it.
+   */
+  encrypt(dataKeyId: string, plaintext: Buffer, context: string, executor?: Executor): Promise<Buffer>;
+  /**
+   * `executor` as for `encrypt`.
+   * @throws {AppError} `crypto.integrity` if the value or context was altered, `crypto.key_unavailable` if its key is shredded.
+   */
+  decrypt(envelope: Buffer, context: string, executor?: Executor): Promise<Buffer>;
   /** The data key for secrets the service itself keeps (e.g. TOTP seeds). */
   systemDataKeyId(): string;
   /** Keyed HMAC-SHA256 of a value, to find records by an encrypted field without storing it in clear. */
@@ -52,22 +59,26 @@ export async function createKeyring(deps: { db: Database; kms: KmsProvider; cloc
   const keks = new Map<string, Buffer>();
   const dataKeys = new Map<string, { key: Buffer; at: number }>();
 
-  async function kekKey(id: string): Promise<Buffer> {
+  async function kekKey(id: string, executor: Executor): Promise<Buffer> {
     const cached = keks.get(id);
     if (cached) return cached;
-    const row = await store.kek(id);
+    const row = await createCryptoStore(executor).kek(id);
     if (!row) throw new AppError("crypto.key_unavailable", { detail: `kek ${id} missing` });
     const key = await kms.unwrap(row.masterKeyId, row.wrapped, row.id);
     keks.set(id, key);
     return key;
   }
 
-  async function dataKey(id: string): Promise<Buffer> {
+  // Ages are on the service clock, so a test can move past the cache lifetime without waiting for it.
+  const nowMs = () => clock.now().getTime();
+
+  async function dataKey(id: string, executor: Executor = db.kysely): Promise<Buffer> {
     const cached = dataKeys.get(id);
-    if (cached && performance.now() - cached.at < dataKeyCacheMs) return cached.key;
-    const row = await store.dataKey(id);
+    const age = cached ? nowMs() - cached.at : Number.POSITIVE_INFINITY;
+    if (cached && age >= 0 && age < dataKeyCacheMs) return cached.key;
+    const row = await createCryptoStore(executor).dataKey(id);
     if (!row?.wrapped) throw new AppError("crypto.key_unavailable", { detail: `data key ${id} missing or shredded` });
-    const key = open(await kekKey(row.kekId), row.wrapped, Buffer.from(`dek:${id}`));
+    const key = open(await kekKey(row.kekId, executor), row.wrapped, Buffer.from(`dek:${id}`));
     remember(id, key);
     return key;
   }
@@ -78,7 +89,7 @@ export async function createKeyring(deps: { db: Database; kms: KmsProvider; cloc
       if (oldest !== undefined) dataKeys.delete(oldest);
     }
     dataKeys.delete(id);
-    dataKeys.set(id, { key, at: performance.now() });
+    dataKeys.set(id, { key, at: nowMs() });
   }
 
   let activeKek: { id: string; key: Buffer } | undefined;
@@ -132,19 +143,19 @@ export async function createKeyring(deps: { db: Database; kms: KmsProvider; cloc
 
   return {
     createDataKey,
-    async encrypt(dataKeyId, plaintext, context) {
-      const key = await dataKey(dataKeyId);
+    async encrypt(dataKeyId, plaintext, context, executor) {
+      const key = await dataKey(dataKeyId, executor);
       const header = Buffer.alloc(headerLength);
       header.writeUInt8(envelopeVersion, 0);
       Buffer.from(dataKeyId.replaceAll("-", ""), "hex").copy(header, 1);
       return Buffer.concat([header, seal(key, plaintext, Buffer.concat([header, Buffer.from(context)]))]);
     },
-    async decrypt(envelope, context) {
+    async decrypt(envelope, context, executor) {
       if (envelope.length < headerLength || envelope.readUInt8(0) !== envelopeVersion) {
         throw new AppError("crypto.integrity", { detail: "unknown envelope format" });
       }
       const header = envelope.subarray(0, headerLength);
-      const key = await dataKey(formatUuid(header.subarray(1)));
+      const key = await dataKey(formatUuid(header.subarray(1)), executor);
       try {
         return open(key, envelope.subarray(headerLength), Buffer.concat([header, Buffer.from(context)]));
       } catch (cause) {

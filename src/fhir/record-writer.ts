@@ -119,7 +119,7 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
         const version = current.version + 1;
         // The deleted version keeps only the identity of the resource; earlier versions stay readable by vread.
         const marker: FhirResource = { resourceType: type, id, meta: { versionId: String(version), lastUpdated: now.toISOString(), extension: [recordedBy(principal)] } };
-        const body = await keyring.encrypt(current.dataKeyId, Buffer.from(JSON.stringify(marker)), bodyContext(type, id, version));
+        const body = await keyring.encrypt(current.dataKeyId, Buffer.from(JSON.stringify(marker)), bodyContext(type, id, version), trx);
         await insert(store, { ...current, version, body, isDeleted: true, lastUpdated: now, authorId: principal.accountId }, false);
         await search.remove(trx, type, id);
         await access.recordWritten(trx, { resource: marker, patientId: current.patientId ?? undefined, deleted: true, authorAccountId: principal.accountId });
@@ -144,7 +144,7 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
       // The server assigns id and meta (FHIR R4 http.html#create: a client-supplied id is ignored on create).
       const resource: FhirResource = { ...operation.resource, id, meta: { ...meta, extension: [...otherExtensions, recordedBy(principal)] } };
       const dataKeyId = current ? current.dataKeyId : await dataKeyFor(trx, type, patientId, type === "Patient");
-      const body = await keyring.encrypt(dataKeyId, Buffer.from(JSON.stringify(resource)), bodyContext(type, id, version));
+      const body = await keyring.encrypt(dataKeyId, Buffer.from(JSON.stringify(resource)), bodyContext(type, id, version), trx);
       await insert(
         store,
         { resourceType: type, id, version, patientId, dataKeyId, body, isDeleted: false, lastUpdated: now, authorId: principal.accountId, confidentiality: confidentialityOf(resource) },

@@ -44,7 +44,7 @@ export async function reencryptAll(deps: {
         const store = createReencryptStore(trx);
         const fresh = await keyring.createDataKey("patient", trx);
         for (const row of plain) {
-          const body = await keyring.encrypt(fresh, row.plaintext, bodyContext(row.resourceType, row.id, row.version));
+          const body = await keyring.encrypt(fresh, row.plaintext, bodyContext(row.resourceType, row.id, row.version), trx);
           versions += await store.replaceBody({ resourceType: row.resourceType, id: row.id, version: row.version, fromKeyId: row.dataKeyId, toKeyId: fresh, body });
         }
         await store.switchPatientKey(patient.patientId, patient.dataKeyId, fresh, clock.now());

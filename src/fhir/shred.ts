@@ -51,7 +51,7 @@ export function createShredding(deps: {
     async approve(principal: Principal, patientId: string, reason: string): Promise<void> {
       await requireAdmin(principal, "fhir.shred_approve", patientId);
       await db.kysely.transaction().execute(async (trx) => {
-        const sealed = await keyring.encrypt(keyring.systemDataKeyId(), Buffer.from(reason, "utf8"), shredReasonContext(patientId, principal.accountId));
+        const sealed = await keyring.encrypt(keyring.systemDataKeyId(), Buffer.from(reason, "utf8"), shredReasonContext(patientId, principal.accountId), trx);
         await createShredStore(trx).approve(patientId, principal.accountId, sealed, clock.now());
         await audit.recordWithin(trx, { ...entry(principal, "fhir.shred_approve", patientId), reasonCode: "fhir.shred_approval" });
       });

@@ -29,8 +29,9 @@ export interface ShownRow {
 export function createVisibleRecords(deps: { keyring: Keyring; audit: Audit; search: SearchIndex }) {
   const { keyring, audit, search } = deps;
 
-  async function open(row: VersionRow): Promise<FhirResource> {
-    return JSON.parse((await keyring.decrypt(row.body, bodyContext(row.resourceType, row.id, row.version))).toString("utf8")) as FhirResource;
+  /** The resource of a stored version; `executor` is the caller's transaction, if in one (`Keyring.decrypt`). */
+  async function open(row: VersionRow, executor?: Executor): Promise<FhirResource> {
+    return JSON.parse((await keyring.decrypt(row.body, bodyContext(row.resourceType, row.id, row.version), executor)).toString("utf8")) as FhirResource;
   }
 
   /** Whether the principal may see `row` for `action`, and whether only a break-glass grant allows it; reads no content. */
@@ -42,14 +43,14 @@ export function createVisibleRecords(deps: { keyring: Keyring; audit: Audit; sea
     });
   }
 
-  /** The rows among `rows` the principal may read for `action`, decrypted, in the given order. */
-  async function visible(authorizer: RecordAuthorizer, principal: Principal, action: "read" | "search", rows: VersionRow[]): Promise<ShownRow[]> {
+  /** The rows among `rows` the principal may read for `action`, decrypted (inside `executor`'s transaction, if given), in order. */
+  async function visible(authorizer: RecordAuthorizer, principal: Principal, action: "read" | "search", rows: VersionRow[], executor?: Executor): Promise<ShownRow[]> {
     // A page of matches often spans many patients: their access facts are read together, not patient by patient.
     await authorizer.prefetch(patientsOf(rows));
     const decided = await Promise.all(
       rows.map(async (row) => {
         const permitted = await permission(authorizer, principal, action, row);
-        return permitted ? { row, resource: await open(row), breakGlass: permitted.breakGlass } : undefined;
+        return permitted ? { row, resource: await open(row, executor), breakGlass: permitted.breakGlass } : undefined;
       }),
     );
     return decided.filter((shown): shown is ShownRow => shown !== undefined);
@@ -72,7 +73,7 @@ export function createVisibleRecords(deps: { keyring: Keyring; audit: Audit; sea
     for (let pages = 0; pages < maxCandidatePages && shown.length < parsed.count; pages++) {
       // Ask only for as many as are still missing, so a page is never cut in the middle and `next` stays exact.
       const page = await search.page(executor, parsed, cursor, parsed.count - shown.length);
-      shown.push(...(await visible(authorizer, principal, "search", await currentRows(executor, page.keys))));
+      shown.push(...(await visible(authorizer, principal, "search", await currentRows(executor, page.keys), executor)));
       cursor = page.next;
       if (cursor === undefined) break;
     }

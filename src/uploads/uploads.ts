@@ -195,7 +195,7 @@ export function createUploads(deps: {
             contentType: outcome.contentType,
             size: bytes.length,
             sha256: createHash("sha256").update(bytes).digest(),
-            body: await keyring.encrypt(dataKeyId, bytes, blobContext(id)),
+            body: await keyring.encrypt(dataKeyId, bytes, blobContext(id), trx),
             uploaderId: principal.accountId,
             createdAt: clock.now(),
           });
