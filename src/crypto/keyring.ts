@@ -69,13 +69,17 @@ export async function createKeyring(deps: { db: Database; kms: KmsProvider; cloc
     return key;
   }
 
-  // Ages are on the service clock, so a test can move past the cache lifetime without waiting for it.
+  // Ages are on the service clock, so a test can move past the cache lifetime without waiting for it. A clock set
+  // back makes an age negative: that key is read again rather than kept longer.
   const nowMs = () => clock.now().getTime();
+  const isFresh = (at: number) => {
+    const age = nowMs() - at;
+    return age >= 0 && age < dataKeyCacheMs;
+  };
 
   async function dataKey(id: string, executor: Executor = db.kysely): Promise<Buffer> {
     const cached = dataKeys.get(id);
-    const age = cached ? nowMs() - cached.at : Number.POSITIVE_INFINITY;
-    if (cached && age >= 0 && age < dataKeyCacheMs) return cached.key;
+    if (cached && isFresh(cached.at)) return cached.key;
     const row = await createCryptoStore(executor).dataKey(id);
     if (!row?.wrapped) throw new AppError("crypto.key_unavailable", { detail: `data key ${id} missing or shredded` });
     const key = open(await kekKey(row.kekId, executor), row.wrapped, Buffer.from(`dek:${id}`));

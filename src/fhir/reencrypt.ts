@@ -35,7 +35,7 @@ export async function reencryptAll(deps: {
     if (page.length === 0) break;
     for (const patient of page) {
       if (deps.signal?.aborted) throw new Error("re-encryption interrupted; run it again to resume");
-      // Decrypted before the transaction: a key cache miss reads the database, which must not wait on our own transaction.
+      // Decrypted before the transaction, so the transaction holds the patient's rows only while they are rewritten.
       const plain: { resourceType: string; id: string; version: number; dataKeyId: string; plaintext: Buffer }[] = [];
       for (const row of await createReencryptStore(db.kysely).versions(patient.patientId)) {
         plain.push({ ...row, plaintext: await keyring.decrypt(row.body, bodyContext(row.resourceType, row.id, row.version)) });
