@@ -16,7 +16,27 @@ export interface AuditEntry {
   breakGlass?: boolean | undefined;
   /** Request inspection findings (`waf.block`, `waf.detect`): rule ids and where they matched, never the value. */
   inspection?: InspectionFinding | undefined;
+  /** On an `access.grant` entry: who gained (or lost) which future access to the entry's patient, or which roles. */
+  grant?: AccessGrant | undefined;
 }
+
+/**
+ * An action that changes who may later read a patient's data (or what an account may do) is recorded as a grant of
+ * its own, beside the action's entry and in the same transaction, so the trail answers "who gave whom access to
+ * whom" without reinterpreting resource writes. The entry's `patientId` is the patient concerned (none for roles).
+ */
+export interface AccessGrant {
+  kind: AccessGrantKind;
+  change: "granted" | "revoked" | "lowered";
+  /** Who gains or loses the access: an account, a Practitioner, a department (Organization) or a pending invitation. */
+  grantee: { accountId?: string | undefined; practitionerId?: string | undefined; organizationId?: string | undefined; invitationId?: string | undefined };
+  /** For `role`: the roles added or removed. */
+  roles?: readonly string[] | undefined;
+  /** For `label`: the confidentiality before and after (v3-Confidentiality codes). */
+  label?: { from: string; to: string } | undefined;
+}
+
+export type AccessGrantKind = "portal_invitation" | "portal_account" | "role" | "care_team" | "encounter" | "department" | "consent" | "label" | "break_glass" | "practitioner_link";
 
 /** What the WAF found: the value itself is represented only by its SHA-256, so the entry carries no content. */
 export interface InspectionFinding {

@@ -12,7 +12,9 @@ import { trustedDatabaseKeys } from "./signing-key.js";
 import { verifyChain, type VerifyReport } from "./verifier.js";
 import { createAuditWriter, type AuditWriter } from "./writer.js";
 
-export type { AuditEntry, AuditOutcome, InspectionFinding, RecordedAuditEntry } from "./entry.js";
+export type { AccessGrant, AccessGrantKind, AuditEntry, AuditOutcome, InspectionFinding, RecordedAuditEntry } from "./entry.js";
+/** The action of every grant entry (see AccessGrant). */
+export const grantAction = "access.grant";
 export type { AuditBatch } from "./writer.js";
 export { createAuditQuery, type AuditQuery, type AuditFilter, type AuditPage } from "./query.js";
 export { csvByteOrderMark, csvCell, csvHeader, csvRow } from "./csv-export.js";
