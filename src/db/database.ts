@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Config } from "../config/index.js";
+import { lockDataFolder } from "./data-folder-lock.js";
 import { createPglitePool } from "./pglite-pool.js";
 
 /** Kysely over no declared tables: each module's store declares its own with `withTables`. */
@@ -33,15 +34,30 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
  */
 export async function openDatabase(
   config: Pick<Config, "dataDir" | "databaseUrl" | "databasePoolSize"> & Partial<Pick<Config, "databaseStatementTimeoutMs">>,
-  options: { memory?: boolean; startFrom?: Blob | undefined } = {},
+  options: { memory?: boolean; startFrom?: Blob | undefined; purpose?: string } = {},
 ): Promise<Database> {
   if (config.databaseUrl) return openPostgres(config.databaseUrl, config.databasePoolSize, config.databaseStatementTimeoutMs ?? defaultStatementTimeoutMs);
-  let dataDir: string | undefined;
-  if (!options.memory) {
-    dataDir = path.join(config.dataDir, "pglite");
+  if (options.memory) return openPglite(await PGlite.create(options.startFrom ? { loadDataDir: options.startFrom } : {}), undefined);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // One process per embedded database: taken before PGlite touches the folder, released after it has closed it.
+  const lock = await lockDataFolder(config.dataDir, options.purpose ?? commandOfThisProcess());
+  try {
+    const dataDir = path.join(config.dataDir, "pglite");
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    return openPglite(await PGlite.create({ dataDir }), () => lock.release());
+  } catch (error) {
+    await lock.release();
+    throw error;
   }
-  const pglite = await PGlite.create(dataDir ? { dataDir } : options.startFrom ? { loadDataDir: options.startFrom } : {});
+}
+
+/** `mamori <command> <subcommand>` of this process, for naming the holder of a data folder; never option values. */
+function commandOfThisProcess(): string {
+  const words = process.argv.slice(2).filter((word) => /^[a-z][a-z-]*$/.test(word)).slice(0, 2);
+  return ["mamori", ...words].join(" ");
+}
+
+function openPglite(pglite: PGlite, releaseFolder: (() => Promise<void>) | undefined): Database {
   const kysely = new Kysely<object>({ dialect: new PostgresDialect({ pool: createPglitePool(pglite) }) });
   return {
     kind: "pglite",
@@ -54,8 +70,12 @@ export async function openDatabase(
     },
     archiveDataFolder: async () => kysely.connection().execute(async () => pglite.dumpDataDir("none")),
     close: async () => {
-      await kysely.destroy();
-      await pglite.close();
+      try {
+        await kysely.destroy();
+        await pglite.close();
+      } finally {
+        await releaseFolder?.();
+      }
     },
   };
 }

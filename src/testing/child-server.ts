@@ -31,8 +31,8 @@ export interface ChildServer<Ready extends ChildServerReady> {
  * Runs the service as a separate process (a fixture under test/fixtures, given its own data folder), for tests that
  * kill or signal it, and waits for its ready line. Call `cleanUp` afterwards to drop its scratch database and folder.
  */
-export async function startChildServer<Ready extends ChildServerReady>(fixture: string, dataDir: string): Promise<ChildServer<Ready>> {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, dataDir], { stdio: ["ignore", "pipe", "pipe"] });
+export async function startChildServer<Ready extends ChildServerReady>(fixture: string, dataDir: string, env: Record<string, string> = {}): Promise<ChildServer<Ready>> {
+  const child = spawn(process.execPath, ["--import", "tsx", fixture, dataDir], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
