@@ -82,6 +82,7 @@ function openPglite(pglite: PGlite, releaseFolder: (() => Promise<void>) | undef
 
 /** The schema's default, for callers that open a scratch or second database without the full settings. */
 const defaultStatementTimeoutMs = 30_000;
+const connectTimeoutMs = 5_000;
 
 async function openPostgres(url: string, poolSize: number, statementTimeoutMs: number): Promise<Database> {
   const pool = new pg.Pool({
@@ -90,9 +91,18 @@ async function openPostgres(url: string, poolSize: number, statementTimeoutMs: n
     // Bounded work per statement: a slow query fails instead of holding a connection forever.
     statement_timeout: statementTimeoutMs,
     idle_in_transaction_session_timeout: 60_000,
+    // A server that does not answer at all (frozen, or a network path gone) is not waited for without end either:
+    // connecting gives up after a few seconds, and a statement a little after the server's own timeout would.
+    connectionTimeoutMillis: connectTimeoutMs,
+    query_timeout: statementTimeoutMs + 5_000,
+    keepAlive: true,
   });
-  // An idle connection the server drops (restart, failover, admin termination) must not crash the process: the
-  // pool discards it and opens another on demand. Without a listener, pg raises it as an uncaught error.
+  // A connection the server drops (restart, failover, admin termination) must not crash the process. The pool
+  // listens on idle connections only; one lent out (inside a transaction, or between a query and its release) that
+  // loses its server emits 'error' with no listener, which Node raises as an uncaught exception. Every connection
+  // gets a listener of its own: the query in flight is rejected, and the pool discards the broken connection when
+  // it is released and opens another on demand.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   pool.on("error", () => undefined);
   const kysely = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(kysely);

@@ -1,4 +1,4 @@
 export { openDatabase, type Database, type Executor } from "./database.js";
 export { migrate, pendingMigrations } from "./migrate.js";
-export { isUniqueViolation } from "./errors.js";
+export { isDatabaseUnavailable, isUniqueViolation } from "./errors.js";
 export { DataFolderInUseError, lockDataFolder, type DataFolderHolder } from "./data-folder-lock.js";

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, describeError, isAppError, newIncidentId, type ErrorCode } from "../kernel/index.js";
+import { isDatabaseUnavailable } from "../db/index.js";
 import { preferredLanguage } from "./language.js";
 
 /**
@@ -68,6 +69,7 @@ function toAppError(error: unknown): AppError {
   };
   const mapped = fastifyError.code ? byFastifyCode[fastifyError.code] : undefined;
   if (mapped) return new AppError(mapped);
+  if (isDatabaseUnavailable(error)) return new AppError("database.unavailable", { cause: error });
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new AppError(fastifyError.statusCode === 413 ? "http.payload_too_large" : fastifyError.statusCode === 415 ? "http.unsupported_media_type" : "http.bad_request");
   }

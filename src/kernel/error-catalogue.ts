@@ -55,6 +55,7 @@ export const errorCatalogue = {
   "fhir.invalid_search": { status: 400, issue: "invalid", ja: "検索条件が正しくないか、対応していない検索パラメータ・修飾子・接頭辞が含まれています（対応するものはCapabilityStatementに記載）。生年月日は年・年月・年月日の一致検索のみで、範囲指定と並べ替えはできません。", en: "The search is invalid or uses a parameter, modifier or prefix this server does not support (the CapabilityStatement lists those supported). Birth date matches an exact year, month or day only; ranges and sorting are not supported." },
   "crypto.key_unavailable": { status: 503, issue: "transient", ja: "暗号鍵を利用できません。", en: "The encryption key is unavailable." },
   "crypto.integrity": { status: 500, issue: "exception", ja: "保存データの完全性を確認できませんでした。", en: "Stored data failed its integrity check." },
+  "database.unavailable": { status: 503, issue: "transient", ja: "データベースに接続できないため、処理できませんでした。しばらくしてから再度お試しください。", en: "The database cannot be reached right now. Please try again shortly." },
   "audit.unavailable": { status: 503, issue: "transient", ja: "監査記録を保存できないため、処理を中止しました。", en: "The request was stopped because its audit entry could not be saved." },
   "audit.invalid_filter": { status: 400, issue: "invalid", ja: "監査ログの検索条件が正しくありません。", en: "The audit log search conditions are invalid." },
   "backup.tampered": { status: 422, issue: "security", ja: "バックアップの署名または内容を確認できないため、復元を中止しました。", en: "The backup was refused: its signature or content does not verify." },
