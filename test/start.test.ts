@@ -68,3 +68,47 @@ describe("mamori start with invalid settings", () => {
     assert.match(stderr, /docs\/configuration\.md/);
   });
 });
+
+// The README's `npm start` runs on the project's own Node.js LTS (the `node` dependency), not the machine's, and
+// starts without a warning (oidc-provider warned "Unsupported runtime" on the end-of-life Node.js 20).
+describe("npm start", () => {
+  it("runs the service on the project's supported Node.js LTS and prints no warning", { timeout: 180_000 }, async () => {
+    const runtime = await new Promise<string>((resolve, reject) => {
+      const probe = spawn("npm", ["exec", "--no", "--", "node", "--version"], { stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      probe.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      probe.once("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`npm exec node exited ${code}`))));
+    });
+    assert.ok(Number(/^v(\d+)\./.exec(runtime)?.[1]) >= 24, `npm scripts run on ${runtime}`);
+
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "mamori-npm-start-"));
+    const port = await freePort();
+    const child = spawn("npm", ["start"], {
+      env: { ...process.env, DATABASE_URL: "", MAMORI_DATA_DIR: dataDir, MAMORI_PORT: String(port), MAMORI_HOST: "127.0.0.1", MAMORI_LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no setup link printed:\n${stdout}\n${stderr}`)), 170_000);
+        child.stdout.on("data", () => {
+          if (/setup#token=[\w-]{40,}/.test(stdout)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${stdout}\n${stderr}`)));
+      });
+      assert.doesNotMatch(`${stdout}\n${stderr}`, /warn|Unsupported runtime|deprecat/i);
+    } finally {
+      // npm runs the service as a child of its own: end the whole group.
+      process.kill(-child.pid!, "SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
