@@ -2,7 +2,7 @@ import { needsSecondApproval } from "../../shared/api/duties.js";
 import type { Role, StaffRole } from "../../shared/api/session.js";
 import { actorOf, grantAction, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Database, Executor } from "../db/index.js";
-import { AppError, newId, type Clock, type Principal } from "../kernel/index.js";
+import { AppError, newId, type Clock, type ErrorCode, type Principal } from "../kernel/index.js";
 import { createLifecycleStore, type AccountSummaryRow } from "./lifecycle-store.js";
 import { createRoleRequestStore, type PendingRoleRequestRow, type RoleRequestRow } from "./role-request-store.js";
 
@@ -20,7 +20,8 @@ export type RoleChangeOutcome = { status: "applied" } | { status: "pending"; req
 export type PendingRoleRequest = PendingRoleRequestRow & { canApprove: boolean };
 
 // Refusals the person can act on get their own code; any other refusal is the generic `access.denied`.
-const ownCodes = new Set(["identity.own_roles", "identity.own_role_request"]);
+const ownCodes: readonly ErrorCode[] = ["identity.own_roles", "identity.own_role_request"];
+const ownCodeOf = (reasonCode: string) => ownCodes.find((code) => code === reasonCode);
 const listLimit = 200;
 
 const rolesText = (roles: readonly Role[]) => [...roles].sort().join("+");
@@ -46,8 +47,8 @@ export function createRoleChanges(deps: {
     const decision = deps.may(principal, action, context);
     if (decision.allowed) return;
     await audit.record({ ...entry, outcome: "denied", reasonCode: decision.reasonCode, actor: actorOf(principal), network: principal.network });
-    if (ownCodes.has(decision.reasonCode)) throw new AppError(decision.reasonCode as "identity.own_roles");
-    throw new AppError("access.denied", { detail: decision.reasonCode });
+    const own = ownCodeOf(decision.reasonCode);
+    throw own ? new AppError(own) : new AppError("access.denied", { detail: decision.reasonCode });
   }
 
   /**
@@ -139,7 +140,7 @@ export function createRoleChanges(deps: {
         const requests = createRoleRequestStore(trx);
         const request = await requests.lockPending(requestId, clock.now());
         // Decided by someone else meanwhile (the row was read before its lock).
-        if (!request || request.requestedBy !== seen.requestedBy) throw new AppError("identity.role_request_not_found");
+        if (!request) throw new AppError("identity.role_request_not_found");
         const lost = await apply(trx, principal, request.accountId, request.roles, { request });
         await requests.decide(requestId, "approved", principal.accountId, clock.now());
         await audit.recordWithin(trx, { action: "identity.role_change_approve", outcome: "success", reasonCode: "identity.dual_approval", actor: actorOf(principal), resource, network: principal.network });
