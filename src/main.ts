@@ -126,6 +126,8 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       mayUnlock: (principal) => access.decide(principal, "unlock_account", { type: "System" }),
       dormantDays: config.dormantDays,
       mayManage: (principal, action) => access.decide(principal, action, { type: "System" }),
+      mayChangeRoles: (principal, action, context) => access.decide(principal, action, { type: "System" }, context),
+      roleRequestMs: config.roleRequestMs,
       mayReview: (principal, action) => access.decide(principal, action, { type: "System" }),
       invitationMs: config.invitationMs,
       setupLinkMs: config.setupLinkMs,
@@ -178,6 +180,10 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     // Deactivation and the dormant sweep end OAuth grants at once, as they end web sessions (AUTH-6).
     identity.lifecycle.onDeactivated(async ({ accountId, reasonCode }) => {
       await oidc.revokeAllGrantsOf(accountId, reasonCode);
+    });
+    // So does losing a role: a token issued under the old roles must not outlive them.
+    identity.roleChanges.onRolesRemoved(async ({ accountId }) => {
+      await oidc.revokeAllGrantsOf(accountId, "identity.roles_removed");
     });
     const auditQuery = createAuditQuery({ db, audit, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });
     // File sanitising runs in worker threads so a hostile upload cannot stall request handling.
@@ -246,7 +252,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       audit,
       keyring,
       clock,
-      decide: (principal, action, target) => access.decide(principal, action, target),
+      decide: (principal, action, target, context) => access.decide(principal, action, target, context),
       breakGlassMs: config.breakGlassMs,
       patientExists: (patientId) => records.patientExists(patientId),
       recordAuthorizer: (principal) => access.recordAuthorizer(principal),

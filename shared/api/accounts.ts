@@ -15,6 +15,31 @@ export type ChangePasswordRequest = z.infer<typeof changePasswordRequest>;
 export const changeRolesRequest = z.object({ roles: z.array(staffRole).min(1).max(staffRole.options.length) });
 export type ChangeRolesRequest = z.infer<typeof changeRolesRequest>;
 
+/** A role change stored until a second administrator approves it (answered 202). Times are epoch milliseconds. */
+export const roleChangePending = z.object({ requestId: z.string(), expiresAt: z.number() });
+export type RoleChangePending = z.infer<typeof roleChangePending>;
+
+/** A role change request named in a path. */
+export const roleRequestParams = z.object({ id: z.uuid() });
+
+/** A role change waiting for a second administrator; `canApprove` says whether the caller may approve it. */
+export const pendingRoleRequest = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  accountName: z.string(),
+  /** The whole set of roles asked for, and the set it replaces. */
+  roles: z.array(role),
+  previousRoles: z.array(role),
+  requestedBy: z.string(),
+  requesterName: z.string(),
+  requestedAt: z.number(),
+  expiresAt: z.number(),
+  canApprove: z.boolean(),
+});
+export type PendingRoleRequest = z.infer<typeof pendingRoleRequest>;
+export const pendingRoleRequestList = z.object({ requests: z.array(pendingRoleRequest) });
+export type PendingRoleRequestList = z.infer<typeof pendingRoleRequestList>;
+
 /** One account in the access review and the administrators' account list. Times are epoch milliseconds. */
 export const accountReviewRow = z.object({
   id: z.string(),

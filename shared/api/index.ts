@@ -1,4 +1,5 @@
 export * from "./session.js";
+export * from "./duties.js";
 export * from "./auth.js";
 export * from "./admin.js";
 export * from "./errors.js";

@@ -1,10 +1,10 @@
-import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
+import { actorOf, grantAction, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import { AppError, newId, type Clock, type Principal } from "../kernel/index.js";
 import { createAccessStore, type RelationshipSource, type ReviewOutcome, type StoredBreakGlassRow } from "./access-store.js";
 import { createBreakGlassText } from "./break-glass-text.js";
-import type { AccessAction, AccessTarget, Decision } from "./decide.js";
+import type { AccessAction, AccessTarget, Decision, DecisionContext } from "./decide.js";
 import { isRefusedByConsent, recordActionsOf, type RecordActionQuestion } from "./record-actions.js";
 import type { RecordAction, RecordAuthorizer } from "./records-authorizer.js";
 
@@ -26,7 +26,7 @@ export interface AccessManagementDeps {
   keyring: Keyring;
   clock: Clock;
   /** The Cedar decision point (`break_glass`, `review_break_glass`, `link_practitioner`). */
-  decide: (principal: Principal, action: AccessAction, target: AccessTarget) => Decision;
+  decide: (principal: Principal, action: AccessAction, target: AccessTarget, context?: DecisionContext) => Decision;
   /** Lifetime of a break-glass grant (MAMORI_BREAK_GLASS_MINUTES). */
   breakGlassMs: number;
   /** Whether a Patient record exists (records module); a grant for an unknown patient is refused. */
@@ -59,15 +59,27 @@ export function createAccessManagement(deps: AccessManagementDeps) {
     };
   }
 
-  async function authorize(principal: Principal, action: AccessAction, target: AccessTarget, entry: Pick<AuditEntry, "action" | "resource" | "patientId">): Promise<(extra?: Partial<AuditEntry>) => Promise<void>> {
-    const decision = deps.decide(principal, action, target);
+  /** Decides and audits a refusal; returns the success entry for the caller to append (with its change). */
+  async function authorize(
+    principal: Principal,
+    action: AccessAction,
+    target: AccessTarget,
+    entry: Pick<AuditEntry, "action" | "resource" | "patientId">,
+    context?: DecisionContext,
+  ): Promise<{ allowed: AuditEntry; done: (extra?: Partial<AuditEntry>) => Promise<void> }> {
+    const decision = deps.decide(principal, action, target, context);
     const base = { ...entry, actor: actorOf(principal), network: principal.network };
     if (!decision.allowed) {
       await deps.audit.record({ ...base, outcome: "denied", reasonCode: decision.reasonCode });
+      if (decision.reasonCode === "access.own_practitioner_link") throw new AppError("access.own_practitioner_link");
       throw new AppError("access.denied", { detail: decision.reasonCode });
     }
-    return async (extra = {}) => {
-      await deps.audit.record({ ...base, outcome: "success", reasonCode: decision.reasonCode, ...extra });
+    const allowed: AuditEntry = { ...base, outcome: "success", reasonCode: decision.reasonCode };
+    return {
+      allowed,
+      done: async (extra = {}) => {
+        await deps.audit.record({ ...allowed, ...extra });
+      },
     };
   }
 
@@ -79,14 +91,19 @@ export function createAccessManagement(deps: AccessManagementDeps) {
      */
     async grant(principal: Principal, input: { patientId: string; reason: string }): Promise<BreakGlassGrant> {
       const id = newId();
-      const done = await authorize(principal, "break_glass", { type: "Patient", id: input.patientId }, { action: "access.break_glass", resource: { type: "BreakGlass", id }, patientId: input.patientId });
+      const { allowed } = await authorize(principal, "break_glass", { type: "Patient", id: input.patientId }, { action: "access.break_glass", resource: { type: "BreakGlass", id }, patientId: input.patientId });
       const reason = input.reason.trim();
       if ([...reason].length < 10 || [...reason].length > 500) throw new AppError("access.break_glass_reason");
       if (!(await deps.patientExists(input.patientId))) throw new AppError("fhir.not_found");
       const grantedAt = deps.clock.now();
       const grant = { id, patientId: input.patientId, reason, grantedAt, expiresAt: new Date(grantedAt.getTime() + deps.breakGlassMs) };
-      await store().insertBreakGlass({ ...grant, reason: await text.seal(id, "reason", reason), accountId: principal.accountId });
-      await done({ breakGlass: true });
+      const sealedReason = await text.seal(id, "reason", reason);
+      // The grant, its entry and the grant entry commit together: no emergency access the trail does not show.
+      await deps.db.kysely.transaction().execute(async (trx) => {
+        await createAccessStore(trx).insertBreakGlass({ ...grant, reason: sealedReason, accountId: principal.accountId });
+        await deps.audit.recordWithin(trx, { ...allowed, breakGlass: true });
+        await deps.audit.recordWithin(trx, { ...allowed, action: grantAction, grant: { kind: "break_glass", change: "granted", grantee: { accountId: principal.accountId } } });
+      });
       return grant;
     },
 
@@ -98,7 +115,7 @@ export function createAccessManagement(deps: AccessManagementDeps) {
 
     /** The security officer's review queue, newest first. @throws {AppError} `access.denied`. */
     async reviews(principal: Principal, status: "open" | "closed"): Promise<BreakGlassRow[]> {
-      const done = await authorize(principal, "review_break_glass", { type: "System" }, { action: "access.break_glass_reviews_read", resource: { type: "BreakGlass" } });
+      const { done } = await authorize(principal, "review_break_glass", { type: "System" }, { action: "access.break_glass_reviews_read", resource: { type: "BreakGlass" } });
       const rows = await Promise.all((await store().breakGlassGrants({ status }, listLimit)).map(opened));
       await done();
       return rows;
@@ -110,7 +127,7 @@ export function createAccessManagement(deps: AccessManagementDeps) {
      */
     async closeReview(principal: Principal, id: string, input: { outcome: ReviewOutcome; note: string }): Promise<void> {
       const [grant] = await store().breakGlassGrants({ id }, 1);
-      const done = await authorize(principal, "review_break_glass", { type: "System" }, { action: "access.break_glass_review", resource: { type: "BreakGlass", id }, patientId: grant?.patientId });
+      const { done } = await authorize(principal, "review_break_glass", { type: "System" }, { action: "access.break_glass_review", resource: { type: "BreakGlass", id }, patientId: grant?.patientId });
       if (!grant) throw new AppError("access.review_not_found");
       const closed = await store().closeReview(id, { outcome: input.outcome, note: await text.seal(id, "note", input.note), by: principal.accountId, at: deps.clock.now() });
       if (!closed) throw new AppError("access.review_not_found");
@@ -168,14 +185,37 @@ export function createAccessManagement(deps: AccessManagementDeps) {
     },
 
     /**
-     * Links a staff account to the Practitioner it acts as and its department Organization; audited.
-     * @throws {AppError} `access.denied`, `identity.account_not_found` (no such staff account).
+     * Links a staff account to the Practitioner it acts as and its department Organization, which gives it the
+     * Practitioner's care relationships: never one's own account (Cedar), never a Practitioner another active account
+     * already acts as. The link and its `access.grant` entries commit together.
+     * @throws {AppError} `access.own_practitioner_link`, `access.denied`, `identity.account_not_found` (no such staff
+     * account), `access.practitioner_linked_elsewhere`.
      */
     async linkPractitioner(principal: Principal, accountId: string, input: { practitionerId: string; departmentId?: string | undefined }): Promise<void> {
-      const done = await authorize(principal, "link_practitioner", { type: "System" }, { action: "access.practitioner_link", resource: { type: "Account", id: accountId } });
+      const { allowed } = await authorize(
+        principal,
+        "link_practitioner",
+        { type: "System" },
+        { action: "access.practitioner_link", resource: { type: "Account", id: accountId } },
+        { isOwnAccount: principal.accountId === accountId },
+      );
       if ((await store().accountKind(accountId)) !== "staff") throw new AppError("identity.account_not_found");
-      await store().putStaffLink(accountId, { practitionerId: input.practitionerId, departmentId: input.departmentId }, principal.accountId, deps.clock.now());
-      await done();
+      await deps.db.kysely.transaction().execute(async (trx) => {
+        const links = createAccessStore(trx);
+        await links.lockStaffLinks();
+        if ((await links.activeAccountsLinkedTo(input.practitionerId, accountId)).length > 0) throw new AppError("access.practitioner_linked_elsewhere");
+        const previous = await links.staffLink(accountId);
+        await links.putStaffLink(accountId, { practitionerId: input.practitionerId, departmentId: input.departmentId }, principal.accountId, deps.clock.now());
+        await deps.audit.recordWithin(trx, allowed);
+        const grantEntry = (change: "granted" | "revoked", link: { practitionerId: string; departmentId?: string | undefined }): AuditEntry => ({
+          ...allowed,
+          action: grantAction,
+          grant: { kind: "practitioner_link", change, grantee: { accountId, practitionerId: link.practitionerId, organizationId: link.departmentId } },
+        });
+        const isSame = previous?.practitionerId === input.practitionerId && previous.departmentId === input.departmentId;
+        if (previous && !isSame) await deps.audit.recordWithin(trx, grantEntry("revoked", previous));
+        if (!isSame) await deps.audit.recordWithin(trx, grantEntry("granted", input));
+      });
     },
   };
 }

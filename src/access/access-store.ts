@@ -32,7 +32,7 @@ type AccessTables = {
     reviewed_by: string | null;
     sealed: Generated<boolean>;
   };
-  identity_account: { id: string; display_name: string; kind: "staff" | "patient" };
+  identity_account: { id: string; display_name: string; kind: "staff" | "patient"; status: "active" | "disabled" };
 };
 
 export interface StaffLink {
@@ -84,6 +84,27 @@ export function createAccessStore(executor: Executor) {
 
     async accountKind(accountId: string): Promise<"staff" | "patient" | undefined> {
       return (await db.selectFrom("identity_account").select("kind").where("id", "=", accountId).executeTakeFirst())?.kind;
+    },
+
+    /**
+     * Holds every other link write until the transaction ends, so two administrators cannot link one Practitioner to
+     * two accounts at once (the check below reads rows the other has not committed yet).
+     */
+    async lockStaffLinks(): Promise<void> {
+      await sql`lock table access_staff_link in share row exclusive mode`.execute(db);
+    },
+
+    /** The active accounts other than `exceptAccountId` that act as the Practitioner. */
+    async activeAccountsLinkedTo(practitionerId: string, exceptAccountId: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom("access_staff_link as l")
+        .innerJoin("identity_account as a", "a.id", "l.account_id")
+        .select("l.account_id")
+        .where("l.practitioner_id", "=", practitionerId)
+        .where("l.account_id", "!=", exceptAccountId)
+        .where("a.status", "=", "active")
+        .execute();
+      return rows.map((row) => row.account_id);
     },
 
     async putStaffLink(accountId: string, link: StaffLink, by: string, at: Date): Promise<void> {

@@ -214,6 +214,9 @@ describe("break-glass, review queue, care relationships and practitioner links (
   });
 
   it("invites and re-roles nurses, pharmacists and clerks like any staff role", async () => {
+    // A role change needs a recent second factor; the clock has moved on by a day.
+    clock.advance(30_000);
+    assert.equal((await admin.client.post("/api/auth/reverify", { method: "totp", code: await admin.totpCode() })).status, 200);
     const changed = await admin.client.request("PUT", `/api/admin/accounts/${clerk.accountId}/roles`, { body: { roles: ["clerk", "pharmacist"] } });
     assert.equal(changed.status, 204);
     assert.deepEqual((await clerk.client.get("/api/session")).json.account.roles, ["clerk", "pharmacist"]);

@@ -90,6 +90,10 @@ const matrix: Array<[readonly Role[], AccessAction, AccessTarget, boolean, strin
   [["admin"], "change_roles", system, true, "access.permitted"],
   [["security_officer"], "change_roles", system, false, "access.no_permission"],
   [["doctor"], "change_roles", system, false, "access.no_permission"],
+  [["admin"], "approve_role_change", system, true, "access.permitted"],
+  [["security_officer"], "approve_role_change", system, false, "access.no_permission"],
+  [["admin"], "reject_role_change", system, true, "access.permitted"],
+  [["doctor"], "reject_role_change", system, false, "access.no_permission"],
   [["admin"], "manage_sessions", system, true, "access.permitted"],
   [["security_officer"], "manage_sessions", system, false, "access.no_permission"],
   [["doctor"], "manage_sessions", system, false, "access.no_permission"],
@@ -130,7 +134,8 @@ describe("access policy (Cedar)", () => {
     it(`${allowed ? "allows" : "denies"} ${roles.join("+") || "no role"} to ${action} ${target.type} (${reasonCode})`, () => {
       // A patient account is linked to its own record, p-own.
       const subject = { accountId: "00000000-0000-4000-8000-000000000001", roles, ...(roles.includes("patient") ? { patientId: "p-own" } : {}) };
-      const decision = access.decide(subject, action, target);
+      // Acting on another account, and deciding a request someone else made.
+      const decision = access.decide(subject, action, target, { isOwnAccount: false, isRequester: false });
       assert.equal(decision.allowed, allowed);
       assert.equal(decision.reasonCode, reasonCode);
     });
@@ -139,6 +144,35 @@ describe("access policy (Cedar)", () => {
   it("names the guideline control each policy serves", () => {
     for (const policy of access.policies()) assert.match(policy.annotations["control"] ?? "", /^[A-Z]+-\d+$/, policy.id);
   });
+});
+
+// ACC-2: nobody changes their own roles or links their own account to a Practitioner, and a role change that needs
+// a second administrator is approved by someone other than who asked; without the facts the policy refuses.
+describe("access policy for grants of future access (Cedar context)", () => {
+  let access: Access;
+  before(async () => {
+    access = await createAccess();
+  });
+  const admin = { accountId: "00000000-0000-4000-8000-0000000000ad", roles: ["admin"] as const };
+  const rows: Array<[string, AccessAction, Record<string, boolean> | undefined, boolean, string]> = [
+    ["changes another account's roles", "change_roles", { isOwnAccount: false }, true, "access.permitted"],
+    ["never changes its own roles", "change_roles", { isOwnAccount: true }, false, "identity.own_roles"],
+    ["never changes roles when whose account is not said", "change_roles", undefined, false, "identity.own_roles"],
+    ["approves another administrator's request about a third account", "approve_role_change", { isOwnAccount: false, isRequester: false }, true, "access.permitted"],
+    ["never approves its own request", "approve_role_change", { isOwnAccount: false, isRequester: true }, false, "identity.own_role_request"],
+    ["never approves a request about its own account", "approve_role_change", { isOwnAccount: true, isRequester: false }, false, "identity.own_roles"],
+    ["never approves when who asked is not said", "approve_role_change", { isOwnAccount: false }, false, "identity.own_role_request"],
+    ["rejects or withdraws a request, its own included", "reject_role_change", { isOwnAccount: false, isRequester: true }, true, "access.permitted"],
+    ["links another account to a Practitioner", "link_practitioner", { isOwnAccount: false }, true, "access.permitted"],
+    ["never links its own account", "link_practitioner", { isOwnAccount: true }, false, "access.own_practitioner_link"],
+    ["never links when whose account is not said", "link_practitioner", undefined, false, "access.own_practitioner_link"],
+  ];
+  for (const [sentence, action, context, allowed, reasonCode] of rows) {
+    it(`an administrator ${sentence}`, () => {
+      const decision = access.decide(admin, action, { type: "System" }, context);
+      assert.deepEqual([decision.allowed, decision.reasonCode], [allowed, reasonCode]);
+    });
+  }
 });
 
 describe("access policy for patient accounts (Cedar)", () => {
@@ -209,6 +243,12 @@ describe("access policy by network (Cedar context)", () => {
       assert.equal(decision.reasonCode, reasonCode);
     });
   }
+
+  it("lets no fact a caller passes stand in for the network facts", () => {
+    const outside = { accountId: "00000000-0000-4000-8000-000000000002", roles: ["admin"] as const, network: { ip: "192.0.2.1" } };
+    const decision = access.decide(outside, "change_roles", system, { isOwnAccount: false, adminNetwork: true });
+    assert.deepEqual([decision.allowed, decision.reasonCode], [false, "access.untrusted_network"]);
+  });
 
   it("gives the configured lists to the compliance checks, read-only", () => {
     const lists = access.networkAllowLists();

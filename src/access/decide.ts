@@ -3,7 +3,7 @@ import type { Role } from "../../shared/api/session.js";
 import type { NetworkContext } from "./networks.js";
 import type { LoadedPolicy } from "./policy-set.js";
 
-export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit" | "invite_patient" | "read_access_history" | "read_quarantine" | "read_key_status" | "read_backup_status" | "shred_patient" | "approve_shred" | "unlock_account" | "read_accounts" | "deactivate_account" | "reactivate_account" | "change_roles" | "manage_sessions" | "read_access_review" | "record_access_review" | "accept_invitation" | "read_invitations" | "revoke_invitation" | "manage_incidents" | "read_compliance" | "attest_control" | "manage_ids" | "manage_watch_list" | "manage_oauth_clients" | "break_glass" | "review_break_glass" | "link_practitioner";
+export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit" | "invite_patient" | "read_access_history" | "read_quarantine" | "read_key_status" | "read_backup_status" | "shred_patient" | "approve_shred" | "unlock_account" | "read_accounts" | "deactivate_account" | "reactivate_account" | "change_roles" | "manage_sessions" | "read_access_review" | "record_access_review" | "accept_invitation" | "read_invitations" | "revoke_invitation" | "manage_incidents" | "read_compliance" | "attest_control" | "manage_ids" | "manage_watch_list" | "manage_oauth_clients" | "break_glass" | "review_break_glass" | "link_practitioner" | "approve_role_change" | "reject_role_change";
 
 /**
  * What is being acted on: a Patient (portal, invitations, break-glass, shredding), or the system itself
@@ -19,6 +19,12 @@ export interface AccessSubject {
   /** Where the request came from; the network policies compare it with the role's allowed networks. */
   network?: { ip: string } | undefined;
 }
+
+/**
+ * Facts about the request itself that policies compare, e.g. `isOwnAccount` (the account acted on is the caller's)
+ * and `isRequester` (the caller asked for the change it is deciding). Policies that use one refuse when it is absent.
+ */
+export type DecisionContext = Readonly<Record<string, boolean>>;
 
 export interface Decision {
   allowed: boolean;
@@ -36,20 +42,21 @@ const policySetId = "mamori";
 export function createDecider(
   policies: readonly LoadedPolicy[],
   networkOf: (ip: string | undefined) => NetworkContext = () => ({ adminNetwork: true, securityNetwork: true }),
-): (subject: AccessSubject, action: AccessAction, target: AccessTarget) => Decision {
+): (subject: AccessSubject, action: AccessAction, target: AccessTarget, context?: DecisionContext) => Decision {
   const staticPolicies = Object.fromEntries(policies.map((policy) => [policy.id, policy.text]));
   const parsed = cedar.preparsePolicySet(policySetId, { staticPolicies });
   if (parsed.type === "failure") throw new Error(parsed.errors.map((error) => error.message).join("; "));
   const byId = new Map(policies.map((policy) => [policy.id, policy]));
 
-  return (subject, action, target) => {
+  return (subject, action, target, facts = {}) => {
     const user = { type: "User", id: subject.accountId };
     const resource = { type: target.type, id: target.type === "System" ? "mamori" : target.id };
     const answer = cedar.statefulIsAuthorized({
       principal: user,
       action: { type: "Action", id: action },
       resource,
-      context: { ...networkOf(subject.network?.ip) },
+      // The network facts last, so a caller's facts can never stand in for them.
+      context: { ...facts, ...networkOf(subject.network?.ip) },
       preparsedPolicySetId: policySetId,
       entities: [
         {

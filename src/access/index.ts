@@ -1,12 +1,12 @@
 import type { Database, Executor } from "../db/index.js";
 import { systemClock, type Clock, type Principal } from "../kernel/index.js";
-import { createDecider, type AccessAction, type AccessSubject, type AccessTarget, type Decision } from "./decide.js";
+import { createDecider, type AccessAction, type AccessSubject, type AccessTarget, type Decision, type DecisionContext } from "./decide.js";
 import { createNetworkCheck, type NetworkAllowLists } from "./networks.js";
 import { loadPolicies, type LoadedPolicy } from "./policy-set.js";
 import { applyRecordWritten, type RecordChange } from "./record-written.js";
 import { createRecordAuthorizers, type RecordAuthorizer } from "./records-authorizer.js";
 
-export type { AccessAction, AccessTarget, AccessSubject, Decision, LoadedPolicy, NetworkAllowLists };
+export type { AccessAction, AccessTarget, AccessSubject, Decision, DecisionContext, LoadedPolicy, NetworkAllowLists };
 export type { Confidentiality, RecordAction, RecordAuthorizer, RecordCategory, RecordDecision, RecordDecisionFacts, RecordPrincipal, RecordTarget } from "./records-authorizer.js";
 export { createRecordPolicyEvaluator } from "./records-authorizer.js";
 export { authorizeRecord, type RecordPermission } from "./authorize-record.js";
@@ -14,8 +14,8 @@ export type { RecordChange, WrittenResource } from "./record-written.js";
 export { changesAccessFacts } from "./record-written.js";
 
 export interface Access {
-  /** Decides one request; never throws, fails closed. */
-  decide(subject: AccessSubject, action: AccessAction, target: AccessTarget): Decision;
+  /** Decides one request, with the request's own facts where a policy compares them; never throws, fails closed. */
+  decide(subject: AccessSubject, action: AccessAction, target: AccessTarget, context?: DecisionContext): Decision;
   /**
    * The record decision point for one request: role, care relationship, labels, consent and break-glass grants.
    * Caches per-patient lookups for the authorizer's lifetime, so build one per request.

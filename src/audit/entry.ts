@@ -32,6 +32,8 @@ export interface AccessGrant {
   grantee: { accountId?: string | undefined; practitionerId?: string | undefined; organizationId?: string | undefined; invitationId?: string | undefined };
   /** For `role`: the roles added or removed. */
   roles?: readonly string[] | undefined;
+  /** For a change a second person approved (two-person rule): who asked for it; the entry's actor approved it. */
+  requestedBy?: { accountId: string } | undefined;
   /** For `label`: the confidentiality before and after (v3-Confidentiality codes). */
   label?: { from: string; to: string } | undefined;
 }

@@ -20,6 +20,8 @@ export interface Config {
   session: { idleMs: number; absoluteMs: number; signInStepMs: number };
   setupLinkMs: number;
   invitationMs: number;
+  /** How long a role change waits for a second administrator's approval. */
+  roleRequestMs: number;
   /** How recent a second factor must be for privileged actions (step-up). */
   stepUpMs: number;
   password: { minLength: number; argon2MemoryKiB: number; argon2Iterations: number };
@@ -152,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     setupLinkMs: e.MAMORI_SETUP_LINK_MINUTES * 60_000,
     stepUpMs: e.MAMORI_STEP_UP_SECONDS * 1000,
     invitationMs: e.MAMORI_INVITATION_HOURS * 3_600_000,
+    roleRequestMs: e.MAMORI_ROLE_REQUEST_HOURS * 3_600_000,
     password: {
       minLength: e.MAMORI_PASSWORD_MIN_LENGTH,
       argon2MemoryKiB: e.MAMORI_ARGON2_MEMORY_KIB,

@@ -101,6 +101,7 @@ export const environmentSchema = z.object({
     .describe("Privileged actions (inviting users, key and crypto-shredding actions, audit CSV export, changing one's own second factors) need a second factor verified within this many seconds; otherwise the user re-verifies first."),
   MAMORI_SETUP_LINK_MINUTES: minutes(30, 24 * 60).describe("Lifetime of the one-time link printed at start-up to create the first administrator."),
   MAMORI_INVITATION_HOURS: z.coerce.number().int().min(1).max(14 * 24).default(72).describe("Lifetime of an invitation link sent to a new user."),
+  MAMORI_ROLE_REQUEST_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(24).describe("How long a role change waiting for a second administrator's approval (one that gives an administrative role or mixes administrative and clinical duties) stays open before it lapses."),
   MAMORI_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(12).max(128).default(12).describe("Minimum password length (MHLW guideline: long passwords; never below 12)."),
   MAMORI_ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).max(4 * 1024 * 1024).default(65536).describe("argon2id memory cost in KiB (OWASP: at least 19456 with 2 iterations)."),
   MAMORI_LOCKOUT_THRESHOLD: z.coerce.number().int().min(3).max(100).default(10).describe("Failed sign-in attempts (password or second factor) on one account, or on one unknown e-mail address, that lock it temporarily. Before that, each failure beyond the first half adds a growing wait (1 s doubling, at most 60 s), answered with 429 and Retry-After."),

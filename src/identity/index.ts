@@ -7,6 +7,7 @@ import { createAccounts } from "./accounts.js";
 import { createAccessReview, type ReviewAction } from "./access-review.js";
 import { createInvitations, type InvitationAdminAction } from "./invitations.js";
 import { createLifecycle, type LifecycleAction } from "./lifecycle.js";
+import { createRoleChanges, type RoleChangeAction, type RoleChangeContext } from "./role-changes.js";
 import { createLockout, type LockoutPolicy } from "./lockout.js";
 import { createFactors } from "./mfa/factors.js";
 import { createRecoveryCodes } from "./mfa/recovery-codes.js";
@@ -21,6 +22,7 @@ export type { InvitationAdminAction, IssuedInvitation } from "./invitations.js";
 export type { PendingInvitationRow } from "./store.js";
 export type { LockoutPolicy, LockState } from "./lockout.js";
 export type { DeactivationListener, LifecycleAction } from "./lifecycle.js";
+export type { PendingRoleRequest, RoleChangeAction, RoleChangeContext, RoleChangeOutcome, RolesRemovedListener } from "./role-changes.js";
 export { accessReportCsv, type AccessReport, type AccountReviewRow, type ReviewAction } from "./access-review.js";
 export { hashToken } from "./token-hash.js";
 export { commandLinePrincipal } from "./command-principal.js";
@@ -41,6 +43,10 @@ export interface IdentityDeps {
   dormantDays: number;
   /** Asks the access policy about account lifecycle actions. */
   mayManage: (principal: Principal, action: LifecycleAction) => { allowed: boolean; reasonCode: string };
+  /** Asks the access policy about role changes and their approval, with whose account and who asked. */
+  mayChangeRoles: (principal: Principal, action: RoleChangeAction, context?: RoleChangeContext) => { allowed: boolean; reasonCode: string };
+  /** How long a role change waiting for a second administrator stays open. */
+  roleRequestMs: number;
   /** Asks the access policy about the access review and the account list. */
   mayReview: (principal: Principal, action: ReviewAction) => { allowed: boolean; reasonCode: string };
   invitationMs: number;
@@ -71,6 +77,7 @@ export function createIdentity(deps: IdentityDeps) {
     accounts: createAccounts({ ...deps, passwords, lockout }),
     lockout,
     lifecycle: createLifecycle({ ...deps, may: deps.mayManage }),
+    roleChanges: createRoleChanges({ ...deps, requestMs: deps.roleRequestMs, may: deps.mayChangeRoles }),
     accessReview: createAccessReview({ ...deps, lockout, may: deps.mayReview }),
     invitations: createInvitations({ ...deps, passwords }),
     totp: createTotp({ store: () => createIdentityStore(deps.db.kysely), keyring: deps.keyring, clock: deps.clock }),

@@ -1,10 +1,9 @@
-import type { Role, StaffRole } from "../../shared/api/session.js";
 import { actorOf, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Database, Executor } from "../db/index.js";
 import { AppError, type Clock, type Principal } from "../kernel/index.js";
 import { createLifecycleStore, type AccountSummaryRow } from "./lifecycle-store.js";
 
-export type LifecycleAction = "deactivate_account" | "reactivate_account" | "change_roles";
+export type LifecycleAction = "deactivate_account" | "reactivate_account";
 
 /** Told when an account stops being able to act, so every credential it holds can be withdrawn. */
 export type DeactivationListener = (event: { accountId: string; reasonCode: "identity.deactivated" | "identity.dormant" }) => Promise<void>;
@@ -13,7 +12,7 @@ const sweepOrigin = { ip: "127.0.0.1", userAgent: "mamori-dormant-sweep" };
 const dayMs = 86_400_000;
 
 /**
- * Account lifecycle for administrators (AUTH-6, AUTH-7): deactivate, reactivate, change roles, and the sweep that
+ * Account lifecycle for administrators (AUTH-6, AUTH-7): deactivate, reactivate, and the sweep that
  * disables staff accounts nobody has used for a while. Every change is authorized (Cedar), audited in the same
  * transaction, and never leaves the service without an active administrator.
  */
@@ -121,31 +120,6 @@ export function createLifecycle(deps: {
           return { action: "identity.reactivate", outcome: "success", actor: actorOf(principal), resource: { type: "Account", id: accountId }, network: principal.network };
         },
         { isAdmin: (account) => account.roles.includes("admin") },
-      );
-    },
-    /**
-     * Replaces a staff account's roles; effective on its next request. Patient accounts hold no staff role.
-     * @throws {AppError} `access.denied`, `identity.account_not_found`, `identity.patient_account_roles`, `identity.last_administrator`.
-     */
-    async changeRoles(principal: Principal, accountId: string, roles: readonly StaffRole[]): Promise<void> {
-      await authorize(principal, "change_roles", "identity.roles_change", accountId);
-      const next = [...new Set(roles)].sort() as Role[];
-      await change(
-        accountId,
-        async (s, account) => {
-          if (account.kind === "patient") throw new AppError("identity.patient_account_roles");
-          await s.setRoles(accountId, next);
-          return {
-            action: "identity.roles_change",
-            outcome: "success",
-            // Role names are not medical content; the old and new sets make the entry reviewable on its own.
-            reasonCode: `roles:${[...account.roles].sort().join("+")}>${next.join("+")}`,
-            actor: actorOf(principal),
-            resource: { type: "Account", id: accountId },
-            network: principal.network,
-          };
-        },
-        { isAdmin: (account) => account.status === "active" && next.includes("admin") },
       );
     },
     runDormantSweep,

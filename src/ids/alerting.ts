@@ -32,7 +32,8 @@ export async function raiseAlert(
   }
   const alertId = newId();
   const evidence = finding.evidence.slice(-maxEvidence);
-  await alerts.insert({ id: alertId, ruleId: rule.id, severity: rule.severity, accountId: finding.accountId, ip: finding.ip, subject, evidence, state: "open", openedAt: now });
+  const severity = finding.severity ?? rule.severity;
+  await alerts.insert({ id: alertId, ruleId: rule.id, severity, accountId: finding.accountId, ip: finding.ip, subject, evidence, state: "open", openedAt: now });
   await deps.audit.recordWithin(executor, {
     action: "ids.alert",
     outcome: "success",
@@ -46,7 +47,7 @@ export async function raiseAlert(
     const body = JSON.stringify({
       type: "ids.alert.opened",
       timestamp: now.toISOString(),
-      data: { alertId, ruleId: rule.id, severity: rule.severity, accountId: finding.accountId ?? null, ip: finding.ip ?? null, evidenceSeqs: evidence, response: settings.response },
+      data: { alertId, ruleId: rule.id, severity, accountId: finding.accountId ?? null, ip: finding.ip ?? null, evidenceSeqs: evidence, response: settings.response },
     });
     await createWebhookStore(executor).enqueue({ id: newId(), alertId, body, at: now });
   }

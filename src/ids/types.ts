@@ -13,6 +13,8 @@ export interface Finding {
   ip?: string | undefined;
   /** The seqs of the audit entries that make the pattern. */
   evidence: number[];
+  /** When this finding is graver (or lighter) than the rule's usual severity. */
+  severity?: Severity | undefined;
 }
 
 /**

@@ -40,6 +40,10 @@ export function createSessions(deps: {
   deps.identity.lifecycle.onDeactivated(async ({ accountId, reasonCode }) => {
     await sessions.endAllOf(accountId, reasonCode === "identity.dormant" ? "session.account_dormant" : "session.account_deactivated");
   });
+  // Losing a role ends the account's sessions too, so no page or tab keeps acting on what the role allowed.
+  deps.identity.roleChanges.onRolesRemoved(async ({ accountId }) => {
+    await sessions.endAllOf(accountId, "session.roles_removed");
+  });
   return {
     sessions,
     lists: createSessionLists(deps),

@@ -95,6 +95,43 @@ describe("account administration in the web UI (browser)", { skip: chromiumSkip,
     assert.equal((await app.client().post("/api/invitations/lookup", { token })).status, 404, "the revoked link no longer works");
   });
 
+  // ACC-2: adding a clinical role to an administrator waits for a second administrator, who approves it on the same screen.
+  it("holds a role change that mixes duties as 承認待ち until another administrator approves it", async () => {
+    const target = await app.signedInUser("admin");
+    const approver = await app.signedInUser("admin");
+    await page.goto(`${app.baseUrl}/admin/users`);
+    const row = page.locator(`[data-testid="account-row"][data-account-id="${target.accountId}"]`);
+    await row.getByTestId("account-edit-roles").click();
+    await row.getByTestId("role-doctor").check();
+    await row.getByTestId("account-save-roles").click();
+    assert.match((await row.getByTestId("account-roles-pending").textContent()) ?? "", /承認待ち/);
+    const mine = page.locator(`[data-testid="role-request"][data-account-id="${target.accountId}"]`);
+    await mine.waitFor();
+    assert.match((await mine.textContent()) ?? "", /管理者・医師/);
+    assert.equal(await mine.getByTestId("role-request-approve").isDisabled(), true, "the requester cannot approve");
+    assert.deepEqual((await app.mamori.identity.accounts.get(target.accountId))?.roles, ["admin"]);
+
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "ja-JP", viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    const second = await context.newPage();
+    trackRequests(second);
+    serverClock.offsetMs += 30_000;
+    await second.goto(`${app.baseUrl}/login`);
+    await second.getByTestId("login-email").fill(approver.email);
+    await second.getByTestId("login-password").fill(approver.password);
+    await second.getByTestId("login-submit").click();
+    await second.getByTestId("totp-code").fill(await approver.totpCode());
+    await second.getByTestId("totp-submit").click();
+    await second.getByTestId("open-users").click();
+    const theirs = second.locator(`[data-testid="role-request"][data-account-id="${target.accountId}"]`);
+    await theirs.getByTestId("role-request-approve").click();
+    await second.getByTestId("role-request-decided").waitFor();
+    await theirs.waitFor({ state: "detached" });
+    assert.deepEqual((await app.mamori.identity.accounts.get(target.accountId))?.roles, ["admin", "doctor"]);
+    await waitForQuiet(second);
+    await context.close();
+  });
+
   it("shows the administrator's own sessions on the account page", async () => {
     await page.getByTestId("open-my-account").click();
     const current = page.getByTestId("session-row").filter({ hasText: "この端末" });

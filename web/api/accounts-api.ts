@@ -1,5 +1,6 @@
-import type { AccessReportView, ChangePasswordRequest, SessionList, StaffRole } from "../../shared/api/index.js";
+import type { AccessReportView, ChangePasswordRequest, PendingRoleRequestList, RoleChangePending, SessionList, StaffRole } from "../../shared/api/index.js";
 import { request } from "./http.js";
+import { withStepUp } from "./step-up.js";
 
 const account = (id: string) => `/api/admin/accounts/${encodeURIComponent(id)}`;
 
@@ -8,7 +9,14 @@ export const fetchAccounts = (): Promise<AccessReportView> => request<AccessRepo
 export const deactivateAccount = (id: string): Promise<void> => request<void>(`${account(id)}/deactivate`, { method: "POST" });
 export const reactivateAccount = (id: string): Promise<void> => request<void>(`${account(id)}/reactivate`, { method: "POST" });
 export const unlockAccount = (id: string): Promise<void> => request<void>(`${account(id)}/unlock`, { method: "POST" });
-export const changeRoles = (id: string, roles: StaffRole[]): Promise<void> => request<void>(`${account(id)}/roles`, { method: "PUT", body: { roles } });
+/** Applied at once (undefined), or waiting for a second administrator (the pending request); needs a recent second factor. */
+export const changeRoles = (id: string, roles: StaffRole[]): Promise<RoleChangePending | undefined> =>
+  withStepUp(() => request<RoleChangePending | undefined>(`${account(id)}/roles`, { method: "PUT", body: { roles } }));
+const roleRequest = (id: string) => `/api/admin/role-requests/${encodeURIComponent(id)}`;
+/** Role changes waiting for a second administrator, each saying whether the caller may approve it. */
+export const fetchRoleRequests = (): Promise<PendingRoleRequestList> => request<PendingRoleRequestList>("/api/admin/role-requests");
+export const approveRoleRequest = (id: string): Promise<void> => withStepUp(() => request<void>(`${roleRequest(id)}/approve`, { method: "POST" }));
+export const rejectRoleRequest = (id: string): Promise<void> => request<void>(`${roleRequest(id)}/reject`, { method: "POST" });
 export const fetchAccountSessions = (id: string): Promise<SessionList> => request<SessionList>(`${account(id)}/sessions`);
 export const revokeAccountSession = (id: string, sessionId: string): Promise<void> =>
   request<void>(`${account(id)}/sessions/${encodeURIComponent(sessionId)}`, { method: "DELETE" });

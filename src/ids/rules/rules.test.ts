@@ -52,7 +52,7 @@ describe("intrusion detection rules", () => {
   });
   after(() => app.close());
 
-  for (const ruleId of ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass"]) {
+  for (const ruleId of ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass", "role_gained"]) {
     it(`${ruleId} stays quiet on five weeks of ordinary clinic traffic`, () => {
       assert.deepEqual(
         simulatedAlerts.filter((alert) => alert.ruleId === ruleId).map((alert) => alert.evidence),
@@ -245,6 +245,28 @@ describe("intrusion detection rules", () => {
     const [alert, ...more] = await alertOf("break_glass", account);
     assert.equal(more.length, 0, "one alert per account while it is open");
     assert.deepEqual(alert?.evidence, [first, second]);
+  });
+
+  it("role_gained fires on every role granted: medium within one duty, high when an account mixes duties", async () => {
+    const clinicalAdmin = randomUUID();
+    const mixingAdmin = randomUUID();
+    const granted = (actor: string, grantee: string, change: string, roles: string[]): AuditEntry => ({
+      action: "access.grant",
+      outcome: "success",
+      reasonCode: change,
+      actor: { accountId: actor, roles: ["admin"], sessionId: "s-test" },
+      resource: { type: "Account", id: grantee },
+      network: atWork(),
+      grant: { kind: "role", change: "granted", grantee: { accountId: grantee }, roles },
+    });
+    const within = await record(granted(clinicalAdmin, randomUUID(), "roles:nurse>doctor+nurse", ["doctor"]));
+    await record({ ...granted(clinicalAdmin, randomUUID(), "roles:doctor+nurse>nurse", ["doctor"]), grant: { kind: "role", change: "revoked", grantee: { accountId: randomUUID() }, roles: ["doctor"] } });
+    const mixed = await record(granted(mixingAdmin, randomUUID(), "roles:admin>admin+doctor", ["doctor"]));
+    await evaluate();
+    const [medium] = await alertOf("role_gained", clinicalAdmin);
+    assert.deepEqual([medium?.severity, medium?.evidence], ["medium", [within]], "a revocation is no gain");
+    const [high] = await alertOf("role_gained", mixingAdmin);
+    assert.deepEqual([high?.severity, high?.evidence], ["high", [mixed]]);
   });
 
   it("dormant_sign_in fires on a sign-in from a new network after 30 days without one", async () => {

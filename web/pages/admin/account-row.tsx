@@ -17,11 +17,18 @@ export function AccountRow({ account, onChanged }: { account: AccountReviewRow; 
   const [isEditingRoles, setEditingRoles] = useState(false);
   const [roles, setRoles] = useState<StaffRole[]>(account.roles.filter((role): role is StaffRole => role !== "patient"));
   const [isShowingSessions, setShowingSessions] = useState(false);
+  // Set when the server answered 202: the change waits for a second administrator.
+  const [pendingUntil, setPendingUntil] = useState<number | undefined>(undefined);
   const isStaff = account.kind === "staff";
+
+  async function saveRoles() {
+    setPendingUntil((await changeRoles(account.id, roles))?.expiresAt);
+  }
 
   async function run(action: () => Promise<void>) {
     setBusy(true);
     setError(undefined);
+    setPendingUntil(undefined);
     try {
       await action();
       setEditingRoles(false);
@@ -59,6 +66,11 @@ export function AccountRow({ account, onChanged }: { account: AccountReviewRow; 
         ) : (
           account.roles.map((role) => t(`roles.${role}`)).join("・")
         )}
+        {pendingUntil ? (
+          <p className="notice" role="status" data-testid="account-roles-pending">
+            {t("accounts.rolesPending", { time: formatTime(pendingUntil) })}
+          </p>
+        ) : null}
       </td>
       <td data-testid="account-status">{t(account.status === "active" ? "accounts.active" : "accounts.disabled")}</td>
       <td className="nowrap">{formatTime(account.lastSignInAt)}</td>
@@ -85,7 +97,7 @@ export function AccountRow({ account, onChanged }: { account: AccountReviewRow; 
             </button>
           ) : null}
           {isEditingRoles ? (
-            <button type="button" data-testid="account-save-roles" disabled={isBusy || roles.length === 0} onClick={() => void run(() => changeRoles(account.id, roles))}>
+            <button type="button" data-testid="account-save-roles" disabled={isBusy || roles.length === 0} onClick={() => void run(saveRoles)}>
               {t("accounts.saveRoles")}
             </button>
           ) : null}
