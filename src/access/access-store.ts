@@ -102,6 +102,15 @@ export function createAccessStore(executor: Executor) {
       return row ? { practitionerId: row.practitioner_id, departmentId: row.department_id ?? undefined } : undefined;
     },
 
+    /** The account acting as each of these Practitioners, where exactly one does (a grant entry then names it). */
+    async soleAccountsOf(practitionerIds: readonly string[]): Promise<Map<string, string>> {
+      if (practitionerIds.length === 0) return new Map();
+      const rows = await db.selectFrom("access_staff_link").select(["practitioner_id", "account_id"]).where("practitioner_id", "in", practitionerIds).execute();
+      const accounts = new Map<string, string[]>();
+      for (const row of rows) accounts.set(row.practitioner_id, [...(accounts.get(row.practitioner_id) ?? []), row.account_id]);
+      return new Map([...accounts].flatMap(([practitionerId, ids]) => (ids.length === 1 ? [[practitionerId, ids[0]!] as const] : [])));
+    },
+
     async accountKind(accountId: string): Promise<"staff" | "patient" | undefined> {
       return (await db.selectFrom("identity_account").select("kind").where("id", "=", accountId).executeTakeFirst())?.kind;
     },

@@ -65,7 +65,7 @@ export async function applyRecordWritten(executor: Executor, change: RecordChang
       return [];
     case "CareTeam":
     case "Encounter":
-      return relationshipGrants(await store.replaceRelationships(resource.resourceType, id, change.deleted ? [] : relationshipsOf(change), granter));
+      return relationshipGrants(store, await store.replaceRelationships(resource.resourceType, id, change.deleted ? [] : relationshipsOf(change), granter));
     case "Consent":
       return consentGrants(await store.replaceConsentRules(id, change.deleted || !change.patientId ? [] : consentRulesOf(resource, change.patientId)));
     default:
@@ -73,13 +73,21 @@ export async function applyRecordWritten(executor: Executor, change: RecordChang
   }
 }
 
-/** A relationship row that appears grants its Practitioner or department access; one that disappears revokes it. */
-function relationshipGrants(changes: RowChanges<RelationshipRow>): RecordGrant[] {
-  const grantOf = (row: RelationshipRow, change: "granted" | "revoked"): RecordGrant[] =>
-    row.source === "registered"
-      ? []
-      : [{ patientId: row.patientId, grant: { kind: row.source, change, grantee: row.practitionerId ? { practitionerId: row.practitionerId } : { organizationId: row.organizationId } } }];
-  return [...changes.added.flatMap((row) => grantOf(row, "granted")), ...changes.removed.flatMap((row) => grantOf(row, "revoked"))];
+/**
+ * A relationship row that appears grants its Practitioner or department access; one that disappears revokes it. A
+ * Practitioner's grant also names the account acting as it, when one does, so intrusion detection can follow what
+ * that account does next.
+ */
+async function relationshipGrants(store: ReturnType<typeof createAccessStore>, changes: RowChanges<RelationshipRow>): Promise<RecordGrant[]> {
+  const rows = [...changes.added.map((row) => ({ row, change: "granted" as const })), ...changes.removed.map((row) => ({ row, change: "revoked" as const }))].filter(
+    ({ row }) => row.source !== "registered",
+  );
+  const accounts = await store.soleAccountsOf(unique(rows.flatMap(({ row }) => (row.practitionerId ? [row.practitionerId] : []))));
+  return rows.map(({ row, change }) => {
+    const accountId = row.practitionerId ? accounts.get(row.practitionerId) : undefined;
+    const grantee = row.practitionerId ? { practitionerId: row.practitionerId, ...(accountId ? { accountId } : {}) } : { organizationId: row.organizationId };
+    return { patientId: row.patientId, grant: { kind: row.source as "care_team" | "encounter" | "department", change, grantee } };
+  });
 }
 
 /**

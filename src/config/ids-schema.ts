@@ -53,4 +53,6 @@ export const idsEnvironmentShape = {
   ...ruleKeys("DORMANT_SIGN_IN", "dormant_sign_in", "require_step_up"),
   ...ruleKeys("BULK_EXPORT", "bulk_export", "none"),
   ...ruleKeys("BREAK_GLASS", "break_glass", "none"),
+  ...ruleKeys("LABEL_LOWERED", "label_lowered", "none"),
+  ...ruleKeys("CARE_RELATION_BY_NON_CLINICIAN", "care_relation_by_non_clinician", "none"),
 };

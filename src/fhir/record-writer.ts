@@ -109,10 +109,11 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
    * Updates the access side tables for a written resource and audits each grant it made or withdrew as an
    * `access.grant` entry of the same transaction, naming the grantee and the patient.
    */
-  async function recordGrants(trx: Executor, audit: AuditBatch, principal: Principal, resource: FhirResource, patientId: string | null, deleted: boolean, reasonCode: string): Promise<void> {
+  async function recordGrants(trx: Executor, audit: AuditBatch, principal: Principal, written: { resource: FhirResource; version: number; patientId: string | null; deleted: boolean }, reasonCode: string): Promise<void> {
+    const { resource, patientId, deleted } = written;
     const grants: RecordGrant[] = await access.recordWritten(trx, { resource, patientId: patientId ?? undefined, deleted, authorAccountId: principal.accountId, authorRoles: principal.roles });
     for (const { patientId: granted, grant } of grants) {
-      audit.add({ ...auditEntryFor(principal, grantAction, resource.resourceType, resource.id, granted), reasonCode, grant });
+      audit.add({ ...auditEntryFor(principal, grantAction, resource.resourceType, resource.id, granted), reasonCode, resource: { type: resource.resourceType, id: resource.id, version: String(written.version) }, grant });
     }
   }
 
@@ -139,7 +140,7 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
         const body = await keyring.encrypt(current.dataKeyId, Buffer.from(JSON.stringify(marker)), bodyContext(type, id, version), trx);
         await insert(store, { ...current, version, body, isDeleted: true, lastUpdated: now, authorId: principal.accountId }, false);
         await search.remove(trx, type, id);
-        await recordGrants(trx, audit, principal, marker, current.patientId, true, permitted.reasonCode);
+        await recordGrants(trx, audit, principal, { resource: marker, version, patientId: current.patientId, deleted: true }, permitted.reasonCode);
         audit.add({ ...auditEntryFor(principal, action, type, id, current.patientId), reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: String(version) } });
         return { changed: true };
       }
@@ -172,7 +173,7 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
         operation.kind === "update" && operation.ifMatch !== undefined,
       );
       await search.write(trx, { ...resource, id }, patientId ?? undefined, { isNew: current === undefined });
-      await recordGrants(trx, audit, principal, resource, patientId, false, permitted.reasonCode);
+      await recordGrants(trx, audit, principal, { resource, version, patientId, deleted: false }, permitted.reasonCode);
       audit.add({ ...auditEntryFor(principal, action, type, id, patientId), reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: String(version) } });
       if (current && write?.labelChange === "lowered") {
         // Lowering a label opens the record to everyone its new label admits: a grant of its own for review.
