@@ -90,6 +90,13 @@ describe("field-level write rights over the FHIR API", () => {
     assert.deepEqual([current.json.status, current.json.dosageInstruction[0].text], ["completed", "1日1回 朝食後"]);
   });
 
+  it("refuses a pharmacist who writes a deleted prescription back with another dose", async () => {
+    const created = await doctor.client.post("/fhir/R4/MedicationRequest", prescription(patientId), fhir);
+    assert.equal((await doctor.client.request("DELETE", `/fhir/R4/MedicationRequest/${created.json.id}`)).status, 204);
+    const revived = await put(pharmacist, { ...created.json, dosageInstruction: [{ text: "1日3回 毎食後" }] });
+    assert.deepEqual(refusal(revived), [403, "OperationOutcome", "access.denied"]);
+  });
+
   it("refuses a nurse who drops an R label: the record keeps it and the pharmacist stays refused", async () => {
     const created = await doctor.client.post("/fhir/R4/Observation", { ...buildVitalSign(patientId, { value: 88 }), meta: labelled("R") }, fhir);
     assert.equal(created.status, 201, created.text);

@@ -155,7 +155,7 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
       // An update must be allowed on what the resource is now and on what it becomes (e.g. a label added or removed),
       // for the elements it changes; moving the label is a decision of its own (`relabel`) on the record as it is.
       const label = confidentialityOf(operation.resource);
-      const write: RecordWrite | undefined = current && !current.isDeleted ? recordWriteOf(await open(trx, current), operation.resource, { from: current.confidentiality, to: label }, current.authorId === principal.accountId, recordedByExtensionUrl) : undefined;
+      const write: RecordWrite | undefined = current ? recordWriteOf(await open(trx, current), operation.resource, { from: current.confidentiality, to: label }, current.authorId === principal.accountId, recordedByExtensionUrl) : undefined;
       if (current) await authorizeRecord(principal, authorizer, "update", targetOf(type, id, current.patientId, current.confidentiality), write);
       const permitted = await authorizeRecord(principal, authorizer, operation.kind, targetOf(type, id, patientId, label), write);
       if (current && write && write.labelChange !== "none") await authorizeRecord(principal, authorizer, "relabel", targetOf(type, id, current.patientId, current.confidentiality), write);
