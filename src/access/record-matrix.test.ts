@@ -350,6 +350,69 @@ describe("record access matrix (Cedar policies × database relationships)", () =
     }
   });
 
+  // What an update changes decides it too (ACC-1): a pharmacist records dispensing only, a label moves only for a
+  // doctor in care (or is raised by its author), and a relationship a clerk gives never opens V records.
+  describe("field-level write rights", () => {
+    const write = (changedFields: string[], labelChange: "none" | "raised" | "lowered" = "none", isAuthor = false) => ({ changedFields, labelChange, isAuthor });
+    const answer = (decision: { allowed: boolean; reasonCode: string }) => (decision.allowed ? "allow" : decision.reasonCode);
+
+    it("a pharmacist updates a prescription's status, status reason and notes, nothing else", async () => {
+      const patientId = "p-field-pharmacist";
+      const accountId = await staffRelatedAs(["pharmacist"], "care_team", patientId, "field-pharmacist");
+      const authorizer = access.recordAuthorizer(principalOf(accountId, ["pharmacist"]));
+      const prescription = targetOf("MedicationRequest", "N", patientId);
+      const cases: Array<[string[], string]> = [
+        [["status"], "allow"],
+        [["note", "status", "statusReason"], "allow"],
+        [["dosageInstruction"], "access.no_permission"],
+        [["medicationCodeableConcept", "status"], "access.no_permission"],
+        [["dispenseRequest"], "access.no_permission"],
+      ];
+      for (const [fields, expected] of cases) assert.equal(answer(await authorizer.decide("update", prescription, write(fields))), expected, fields.join(","));
+      total += cases.length;
+    });
+
+    it("relabelling is for a doctor in care; its author may raise a label but only a doctor in care lowers one", async () => {
+      const cases: Array<[Role, (typeof staffRelationships)[number], "raised" | "lowered", boolean, string]> = [
+        ["doctor", "care_team", "lowered", false, "allow"],
+        ["doctor", "care_team", "raised", false, "allow"],
+        // Refused by the R label and the lowering rule at once without the grant, and by the lowering rule with it.
+        ["doctor", "break_glass", "lowered", false, "deny"],
+        ["doctor", "none", "raised", false, "access.no_permission"],
+        ["nurse", "care_team", "raised", true, "allow"],
+        ["nurse", "care_team", "raised", false, "access.no_permission"],
+        ["nurse", "care_team", "lowered", true, "access.label_lowering"],
+      ];
+      for (const [index, [role, relationship, change, isAuthor, expected]] of cases.entries()) {
+        const patientId = `p-relabel-${index}`;
+        const accountId = await staffRelatedAs([role], relationship, patientId, `relabel-${index}`);
+        const decision = await access.recordAuthorizer(principalOf(accountId, [role])).decide("relabel", targetOf("Observation", change === "lowered" ? "R" : "N", patientId), write(["meta"], change, isAuthor));
+        assert.equal(expected === "deny" && !decision.allowed ? "deny" : answer(decision), expected, `${role} via ${relationship} ${change}${isAuthor ? " (author)" : ""}`);
+      }
+      total += cases.length;
+    });
+
+    it("a doctor a clerk's encounter names reads N and R records but not V, until a clinician names them too", async () => {
+      const patientId = "p-field-reception";
+      const accountId = await staffRelatedAs(["doctor"], "none", patientId, "field-reception");
+      const clerk = await account(["clerk"], "staff");
+      const encounter = { resourceType: "Encounter", id: "enc-reception", status: "in-progress", participant: [{ individual: { reference: "Practitioner/pr-field-reception" } }] };
+      await access.recordWritten(db.kysely, { resource: encounter, patientId, deleted: false, authorAccountId: clerk, authorRoles: ["clerk"] });
+      const readsOf = async () => {
+        const authorizer = access.recordAuthorizer(principalOf(accountId, ["doctor"]));
+        return Promise.all(labels.map(async (label) => answer(await authorizer.decide("read", targetOf("Observation", label, patientId)))));
+      };
+      assert.deepEqual(await readsOf(), ["allow", "allow", "access.very_restricted_label"]);
+      // A doctor editing the clerk's encounter keeps the row's granter: the clerk's assignment stays a clerk's.
+      await access.recordWritten(db.kysely, { resource: { ...encounter, status: "finished" }, patientId, deleted: false, authorAccountId: newId(), authorRoles: ["doctor"] });
+      assert.deepEqual(await readsOf(), ["allow", "allow", "access.very_restricted_label"]);
+      const careTeam = { resourceType: "CareTeam", id: "ct-reception", status: "active", participant: [{ member: { reference: "Practitioner/pr-field-reception" } }] };
+      await access.recordWritten(db.kysely, { resource: careTeam, patientId, deleted: false, authorAccountId: newId(), authorRoles: ["doctor"] });
+      assert.deepEqual(await readsOf(), ["allow", "allow", "allow"]);
+      total += 9;
+    });
+  });
+
   describe("recordWritten keeps derived rows current", () => {
     const sourcesOf = async (accountId: string, patientId: string) => {
       const store = createAccessStore(db.kysely);

@@ -158,7 +158,7 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
       const write: RecordWrite | undefined = current ? recordWriteOf(await open(trx, current), operation.resource, { from: current.confidentiality, to: label }, current.authorId === principal.accountId, recordedByExtensionUrl) : undefined;
       if (current) await authorizeRecord(principal, authorizer, "update", targetOf(type, id, current.patientId, current.confidentiality), write);
       const permitted = await authorizeRecord(principal, authorizer, operation.kind, targetOf(type, id, patientId, label), write);
-      if (current && write && write.labelChange !== "none") await authorizeRecord(principal, authorizer, "relabel", targetOf(type, id, current.patientId, current.confidentiality), write);
+      const relabelled = current && write && write.labelChange !== "none" ? await authorizeRecord(principal, authorizer, "relabel", targetOf(type, id, current.patientId, current.confidentiality), write) : undefined;
 
       const version = current ? current.version + 1 : 1;
       const meta: Record<string, unknown> = { ...operation.resource.meta, versionId: String(version), lastUpdated: now.toISOString() };
@@ -175,11 +175,11 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
       await search.write(trx, { ...resource, id }, patientId ?? undefined, { isNew: current === undefined });
       await recordGrants(trx, audit, principal, { resource, version, patientId, deleted: false }, permitted.reasonCode);
       audit.add({ ...auditEntryFor(principal, action, type, id, patientId), reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: String(version) } });
-      if (current && write?.labelChange === "lowered") {
+      if (current && relabelled && write?.labelChange === "lowered") {
         // Lowering a label opens the record to everyone its new label admits: a grant of its own for review.
         audit.add({
           ...auditEntryFor(principal, grantAction, type, id, patientId),
-          reasonCode: permitted.reasonCode,
+          reasonCode: relabelled.reasonCode,
           resource: { type, id, version: String(version) },
           grant: { kind: "label", change: "lowered", grantee: {}, label: { from: current.confidentiality, to: label } },
         });
