@@ -15,6 +15,8 @@ type AccessTables = {
     practitioner_id: string | null;
     organization_id: string | null;
     account_id: string | null;
+    granted_by: string | null;
+    granted_by_clinician: boolean;
   };
   access_consent_rule: { consent_id: string; patient_id: string; organization_id: string | null; purpose: string | null };
   access_break_glass: {
@@ -47,6 +49,24 @@ export interface RelationshipRow {
   practitionerId?: string | undefined;
   organizationId?: string | undefined;
   accountId?: string | undefined;
+}
+
+/** The account whose write derives a relationship, and whether it held a clinical role (doctor, nurse) then. */
+export interface RelationshipGranter {
+  accountId: string;
+  isClinician: boolean;
+}
+
+/** How an account is related to one patient: through which sources, and whether a clinician gave any of them. */
+export interface RelationshipFacts {
+  sources: RelationshipSource[];
+  isClinicianGranted: boolean;
+}
+
+/** What one write changed among the rows derived from its resource. */
+export interface RowChanges<Row> {
+  added: Row[];
+  removed: Row[];
 }
 
 export interface ConsentRuleRow {
@@ -82,6 +102,15 @@ export function createAccessStore(executor: Executor) {
       return row ? { practitionerId: row.practitioner_id, departmentId: row.department_id ?? undefined } : undefined;
     },
 
+    /** The account acting as each of these Practitioners, where exactly one does (a grant entry then names it). */
+    async soleAccountsOf(practitionerIds: readonly string[]): Promise<Map<string, string>> {
+      if (practitionerIds.length === 0) return new Map();
+      const rows = await db.selectFrom("access_staff_link").select(["practitioner_id", "account_id"]).where("practitioner_id", "in", practitionerIds).execute();
+      const accounts = new Map<string, string[]>();
+      for (const row of rows) accounts.set(row.practitioner_id, [...(accounts.get(row.practitioner_id) ?? []), row.account_id]);
+      return new Map([...accounts].flatMap(([practitionerId, ids]) => (ids.length === 1 ? [[practitionerId, ids[0]!] as const] : [])));
+    },
+
     async accountKind(accountId: string): Promise<"staff" | "patient" | undefined> {
       return (await db.selectFrom("identity_account").select("kind").where("id", "=", accountId).executeTakeFirst())?.kind;
     },
@@ -115,24 +144,57 @@ export function createAccessStore(executor: Executor) {
         .execute();
     },
 
-    /** Replaces every row derived from one resource (idempotent: the same resource twice gives the same rows). */
-    async replaceRelationships(sourceType: string, sourceId: string, rows: readonly RelationshipRow[]): Promise<void> {
-      await db.deleteFrom("access_care_relationship").where("source_type", "=", sourceType).where("source_id", "=", sourceId).execute();
-      if (rows.length === 0) return;
-      await db
-        .insertInto("access_care_relationship")
-        .values(
-          rows.map((row) => ({
-            source_type: sourceType,
-            source_id: sourceId,
-            patient_id: row.patientId,
-            source: row.source,
-            practitioner_id: row.practitionerId ?? null,
-            organization_id: row.organizationId ?? null,
-            account_id: row.accountId ?? null,
-          })),
-        )
+    /**
+     * Replaces every row derived from one resource (idempotent: the same resource twice gives the same rows) and
+     * returns the rows that appeared and disappeared. A row kept across versions keeps the granter it had; a new
+     * row is granted by `granter`.
+     */
+    async replaceRelationships(sourceType: string, sourceId: string, rows: readonly RelationshipRow[], granter: RelationshipGranter): Promise<RowChanges<RelationshipRow>> {
+      const existing = await db
+        .selectFrom("access_care_relationship")
+        .select(["patient_id", "source", "practitioner_id", "organization_id", "account_id", "granted_by", "granted_by_clinician"])
+        .where("source_type", "=", sourceType)
+        .where("source_id", "=", sourceId)
         .execute();
+      const before = new Map(
+        existing.map((row) => {
+          const relationship: RelationshipRow = {
+            patientId: row.patient_id,
+            source: row.source,
+            practitionerId: row.practitioner_id ?? undefined,
+            organizationId: row.organization_id ?? undefined,
+            accountId: row.account_id ?? undefined,
+          };
+          return [relationshipKey(relationship), { relationship, grantedBy: row.granted_by, isClinician: row.granted_by_clinician }] as const;
+        }),
+      );
+      const after = new Map(rows.map((row) => [relationshipKey(row), row] as const));
+      await db.deleteFrom("access_care_relationship").where("source_type", "=", sourceType).where("source_id", "=", sourceId).execute();
+      if (after.size > 0) {
+        await db
+          .insertInto("access_care_relationship")
+          .values(
+            [...after].map(([key, row]) => {
+              const kept = before.get(key);
+              return {
+                source_type: sourceType,
+                source_id: sourceId,
+                patient_id: row.patientId,
+                source: row.source,
+                practitioner_id: row.practitionerId ?? null,
+                organization_id: row.organizationId ?? null,
+                account_id: row.accountId ?? null,
+                granted_by: kept ? kept.grantedBy : granter.accountId,
+                granted_by_clinician: kept ? kept.isClinician : granter.isClinician,
+              };
+            }),
+          )
+          .execute();
+      }
+      return {
+        added: [...after].filter(([key]) => !before.has(key)).map(([, row]) => row),
+        removed: [...before].filter(([key]) => !after.has(key)).map(([, row]) => row.relationship),
+      };
     },
 
     async hasRelationships(sourceType: string, sourceId: string): Promise<boolean> {
@@ -142,16 +204,16 @@ export function createAccessStore(executor: Executor) {
 
     /** How the account is related to the patient: through its own id, its Practitioner or its department. */
     async relationshipSources(patientId: string, accountId: string, link: StaffLink | undefined): Promise<RelationshipSource[]> {
-      return (await store.relationshipSourcesOf([patientId], accountId, link)).get(patientId) ?? [];
+      return (await store.relationshipFactsOf([patientId], accountId, link)).get(patientId)?.sources ?? [];
     },
 
-    /** `relationshipSources` for many patients at once: patients without a relationship are absent from the map. */
-    async relationshipSourcesOf(patientIds: readonly string[], accountId: string, link: StaffLink | undefined): Promise<Map<string, RelationshipSource[]>> {
-      const sources = new Map<string, RelationshipSource[]>();
-      if (patientIds.length === 0) return sources;
+    /** The relationship facts of many patients at once: patients without a relationship are absent from the map. */
+    async relationshipFactsOf(patientIds: readonly string[], accountId: string, link: StaffLink | undefined): Promise<Map<string, RelationshipFacts>> {
+      const facts = new Map<string, RelationshipFacts>();
+      if (patientIds.length === 0) return facts;
       const rows = await db
         .selectFrom("access_care_relationship")
-        .select(["patient_id", "source"])
+        .select(["patient_id", "source", "granted_by_clinician"])
         .distinct()
         .where("patient_id", "in", patientIds)
         .where((eb) =>
@@ -162,9 +224,14 @@ export function createAccessStore(executor: Executor) {
           ]),
         )
         .execute();
-      for (const row of rows) sources.set(row.patient_id, [...(sources.get(row.patient_id) ?? []), row.source]);
-      for (const list of sources.values()) list.sort();
-      return sources;
+      for (const row of rows) {
+        const known = facts.get(row.patient_id) ?? { sources: [], isClinicianGranted: false };
+        if (!known.sources.includes(row.source)) known.sources.push(row.source);
+        known.isClinicianGranted ||= row.granted_by_clinician;
+        facts.set(row.patient_id, known);
+      }
+      for (const known of facts.values()) known.sources.sort();
+      return facts;
     },
 
     /** Every patient the account is related to, with how. */
@@ -186,13 +253,24 @@ export function createAccessStore(executor: Executor) {
       return rows.map((row) => ({ patientId: row.patient_id, sources: row.sources }));
     },
 
-    async replaceConsentRules(consentId: string, rules: readonly ConsentRuleRow[]): Promise<void> {
+    /** Replaces the rules derived from one Consent and returns the rules that appeared and disappeared. */
+    async replaceConsentRules(consentId: string, rules: readonly ConsentRuleRow[]): Promise<RowChanges<ConsentRuleRow>> {
+      const existing = await db.selectFrom("access_consent_rule").select(["patient_id", "organization_id", "purpose"]).where("consent_id", "=", consentId).execute();
+      const before = new Map(
+        existing.map((rule) => {
+          const row: ConsentRuleRow = { patientId: rule.patient_id, organizationId: rule.organization_id ?? undefined, purpose: rule.purpose ?? undefined };
+          return [consentRuleKey(row), row] as const;
+        }),
+      );
+      const after = new Map(rules.map((rule) => [consentRuleKey(rule), rule] as const));
       await db.deleteFrom("access_consent_rule").where("consent_id", "=", consentId).execute();
-      if (rules.length === 0) return;
-      await db
-        .insertInto("access_consent_rule")
-        .values(rules.map((rule) => ({ consent_id: consentId, patient_id: rule.patientId, organization_id: rule.organizationId ?? null, purpose: rule.purpose ?? null })))
-        .execute();
+      if (after.size > 0) {
+        await db
+          .insertInto("access_consent_rule")
+          .values([...after.values()].map((rule) => ({ consent_id: consentId, patient_id: rule.patientId, organization_id: rule.organizationId ?? null, purpose: rule.purpose ?? null })))
+          .execute();
+      }
+      return { added: [...after].filter(([key]) => !before.has(key)).map(([, row]) => row), removed: [...before].filter(([key]) => !after.has(key)).map(([, row]) => row) };
     },
 
     /** Among these patients, those with an active consent that denies this department or any of these purposes. */
@@ -324,3 +402,6 @@ export function createAccessStore(executor: Executor) {
   };
   return store;
 }
+
+const relationshipKey = (row: RelationshipRow) => JSON.stringify([row.patientId, row.source, row.practitionerId ?? null, row.organizationId ?? null, row.accountId ?? null]);
+const consentRuleKey = (row: ConsentRuleRow) => JSON.stringify([row.patientId, row.organizationId ?? null, row.purpose ?? null]);

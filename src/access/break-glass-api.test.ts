@@ -139,12 +139,14 @@ describe("break-glass, review queue, care relationships and practitioner links (
       patientId,
       deleted: false,
       authorAccountId: doctor.accountId,
+      authorRoles: ["doctor"],
     });
     await access.recordWritten(kysely, {
       resource: { resourceType: "Encounter", id: "enc-http", status: "in-progress", serviceProvider: { reference: "Organization/org-internal-medicine" } },
       patientId,
       deleted: false,
       authorAccountId: clerk.accountId,
+      authorRoles: ["clerk"],
     });
     assert.deepEqual((await nurse.client.get("/api/care/patients")).json.patients, [{ patientId, sources: ["care_team", "department"] }]);
     // Moved to another department: the department relationship goes with the link, the care team stays.

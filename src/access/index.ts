@@ -3,14 +3,14 @@ import { systemClock, type Clock, type Principal } from "../kernel/index.js";
 import { createDecider, type AccessAction, type AccessSubject, type AccessTarget, type Decision, type DecisionContext } from "./decide.js";
 import { createNetworkCheck, type NetworkAllowLists } from "./networks.js";
 import { loadPolicies, type LoadedPolicy } from "./policy-set.js";
-import { applyRecordWritten, type RecordChange } from "./record-written.js";
+import { applyRecordWritten, type RecordChange, type RecordGrant } from "./record-written.js";
 import { createRecordAuthorizers, type RecordAuthorizer } from "./records-authorizer.js";
 
 export type { AccessAction, AccessTarget, AccessSubject, Decision, DecisionContext, LoadedPolicy, NetworkAllowLists };
-export type { Confidentiality, RecordAction, RecordAuthorizer, RecordCategory, RecordDecision, RecordDecisionFacts, RecordPrincipal, RecordTarget } from "./records-authorizer.js";
+export type { Confidentiality, LabelChange, RecordAction, RecordAuthorizer, RecordCategory, RecordDecision, RecordDecisionFacts, RecordPrincipal, RecordTarget, RecordWrite } from "./records-authorizer.js";
 export { createRecordPolicyEvaluator } from "./records-authorizer.js";
 export { authorizeRecord, type RecordPermission } from "./authorize-record.js";
-export type { RecordChange, WrittenResource } from "./record-written.js";
+export type { RecordChange, RecordGrant, WrittenResource } from "./record-written.js";
 export { changesAccessFacts } from "./record-written.js";
 
 export interface Access {
@@ -23,10 +23,11 @@ export interface Access {
   recordAuthorizer(principal: Principal, executor?: Executor): RecordAuthorizer;
   /**
    * Keeps the care-relationship and consent side tables current; call inside the FHIR write transaction of every
-   * create, update and delete. Idempotent per resource id.
+   * create, update and delete. Idempotent per resource id. Returns the grants it made or withdrew, for the caller to
+   * audit as `access.grant` in the same transaction.
    * @throws {Error} when the database refuses the change.
    */
-  recordWritten(executor: Executor, change: RecordChange): Promise<void>;
+  recordWritten(executor: Executor, change: RecordChange): Promise<RecordGrant[]>;
   /** The policies in force, for the compliance report. */
   policies(): readonly LoadedPolicy[];
   /** The networks administrators and security officers may act from (empty: unrestricted), for the compliance checks. */

@@ -53,11 +53,13 @@ function expectedAllowed(role: (typeof roles)[number], action: RecordAction, rel
     case "doctor":
       // Break-glass is for treating now: it never deletes what others recorded.
       if (category === "clinical") base = action === "delete" ? related : reaches;
-      else if (category === "demographic") base = action !== "delete";
+      // Registering and finding patients needs no relationship; changing a patient's demographics does.
+      else if (category === "demographic") base = action === "update" ? reaches : action !== "delete";
       else base = reads;
       break;
     case "nurse":
       if (category === "clinical") base = reaches && (reads || ((action === "create" || action === "update") && ["Observation", "AllergyIntolerance", "DocumentReference"].includes(type)));
+      else if (category === "demographic") base = reads || (action === "update" && reaches);
       else base = reads;
       break;
     case "pharmacist":
@@ -143,8 +145,10 @@ describe("record access matrix (Cedar policies × database relationships)", () =
     const practitioner = `pr-${tag}`;
     const department = `org-${tag}`;
     await createAccessStore(db.kysely).putStaffLink(accountId, { practitionerId: practitioner, departmentId: department }, accountId, clock.now());
+    // Relationships given by a doctor (a clerk's are narrower: see "relationships a clerk gives"); the account's own
+    // registration with its own roles.
     const written = (resource: Record<string, unknown> & { resourceType: string; id: string }, author = newId()) =>
-      access.recordWritten(db.kysely, { resource, patientId, deleted: false, authorAccountId: author });
+      access.recordWritten(db.kysely, { resource, patientId, deleted: false, authorAccountId: author, authorRoles: author === accountId ? roles : ["doctor"] });
     // Another clinician's care team for the same patient: rows that must not count for this account.
     await written({ resourceType: "CareTeam", id: `ct-other-${tag}`, status: "active", participant: [{ member: { reference: "Practitioner/someone-else" } }] });
     // Registered by this account, or by someone else (whose relationship must not count for this one).
@@ -245,7 +249,7 @@ describe("record access matrix (Cedar policies × database relationships)", () =
     const related = "p-prefetch-care";
     const accountId = await staffRelatedAs(["doctor"], "care_team", related, tag);
     const written = (resource: Record<string, unknown> & { resourceType: string; id: string }, patientId: string) =>
-      access.recordWritten(db.kysely, { resource, patientId, deleted: false, authorAccountId: accountId });
+      access.recordWritten(db.kysely, { resource, patientId, deleted: false, authorAccountId: accountId, authorRoles: ["doctor"] });
     const registered = "p-prefetch-registered";
     await written({ resourceType: "Patient", id: registered }, registered);
     const refusing = "p-prefetch-consent";
@@ -321,9 +325,9 @@ describe("record access matrix (Cedar policies × database relationships)", () =
               permit: { type: "permit", actor: [{ reference: { reference: `Organization/${department}` } }] },
             };
             const consent = { resourceType: "Consent", id: `consent-${tag}`, status: kind === "inactive" ? "inactive" : "active", provision: { type: "permit", provision: [provisions[kind]] } };
-            await access.recordWritten(db.kysely, { resource: consent, patientId, deleted: false, authorAccountId: accountId });
+            await access.recordWritten(db.kysely, { resource: consent, patientId, deleted: false, authorAccountId: accountId, authorRoles: ["doctor"] });
             // Written twice: idempotent per resource id.
-            await access.recordWritten(db.kysely, { resource: consent, patientId, deleted: kind === "deleted", authorAccountId: accountId });
+            await access.recordWritten(db.kysely, { resource: consent, patientId, deleted: kind === "deleted", authorAccountId: accountId, authorRoles: ["doctor"] });
             const denies = ["deny_department", "deny_purpose", "deny_department_and_purpose"].includes(kind);
             const authorizer = access.recordAuthorizer(principalOf(accountId, [role]));
             const mismatches: string[] = [];
@@ -346,6 +350,69 @@ describe("record access matrix (Cedar policies × database relationships)", () =
     }
   });
 
+  // What an update changes decides it too (ACC-1): a pharmacist records dispensing only, a label moves only for a
+  // doctor in care (or is raised by its author), and a relationship a clerk gives never opens V records.
+  describe("field-level write rights", () => {
+    const write = (changedFields: string[], labelChange: "none" | "raised" | "lowered" = "none", isAuthor = false) => ({ changedFields, labelChange, isAuthor });
+    const answer = (decision: { allowed: boolean; reasonCode: string }) => (decision.allowed ? "allow" : decision.reasonCode);
+
+    it("a pharmacist updates a prescription's status, status reason and notes, nothing else", async () => {
+      const patientId = "p-field-pharmacist";
+      const accountId = await staffRelatedAs(["pharmacist"], "care_team", patientId, "field-pharmacist");
+      const authorizer = access.recordAuthorizer(principalOf(accountId, ["pharmacist"]));
+      const prescription = targetOf("MedicationRequest", "N", patientId);
+      const cases: Array<[string[], string]> = [
+        [["status"], "allow"],
+        [["note", "status", "statusReason"], "allow"],
+        [["dosageInstruction"], "access.no_permission"],
+        [["medicationCodeableConcept", "status"], "access.no_permission"],
+        [["dispenseRequest"], "access.no_permission"],
+      ];
+      for (const [fields, expected] of cases) assert.equal(answer(await authorizer.decide("update", prescription, write(fields))), expected, fields.join(","));
+      total += cases.length;
+    });
+
+    it("relabelling is for a doctor in care; its author may raise a label but only a doctor in care lowers one", async () => {
+      const cases: Array<[Role, (typeof staffRelationships)[number], "raised" | "lowered", boolean, string]> = [
+        ["doctor", "care_team", "lowered", false, "allow"],
+        ["doctor", "care_team", "raised", false, "allow"],
+        // Refused by the R label and the lowering rule at once without the grant, and by the lowering rule with it.
+        ["doctor", "break_glass", "lowered", false, "deny"],
+        ["doctor", "none", "raised", false, "access.no_permission"],
+        ["nurse", "care_team", "raised", true, "allow"],
+        ["nurse", "care_team", "raised", false, "access.no_permission"],
+        ["nurse", "care_team", "lowered", true, "access.label_lowering"],
+      ];
+      for (const [index, [role, relationship, change, isAuthor, expected]] of cases.entries()) {
+        const patientId = `p-relabel-${index}`;
+        const accountId = await staffRelatedAs([role], relationship, patientId, `relabel-${index}`);
+        const decision = await access.recordAuthorizer(principalOf(accountId, [role])).decide("relabel", targetOf("Observation", change === "lowered" ? "R" : "N", patientId), write(["meta"], change, isAuthor));
+        assert.equal(expected === "deny" && !decision.allowed ? "deny" : answer(decision), expected, `${role} via ${relationship} ${change}${isAuthor ? " (author)" : ""}`);
+      }
+      total += cases.length;
+    });
+
+    it("a doctor a clerk's encounter names reads N and R records but not V, until a clinician names them too", async () => {
+      const patientId = "p-field-reception";
+      const accountId = await staffRelatedAs(["doctor"], "none", patientId, "field-reception");
+      const clerk = await account(["clerk"], "staff");
+      const encounter = { resourceType: "Encounter", id: "enc-reception", status: "in-progress", participant: [{ individual: { reference: "Practitioner/pr-field-reception" } }] };
+      await access.recordWritten(db.kysely, { resource: encounter, patientId, deleted: false, authorAccountId: clerk, authorRoles: ["clerk"] });
+      const readsOf = async () => {
+        const authorizer = access.recordAuthorizer(principalOf(accountId, ["doctor"]));
+        return Promise.all(labels.map(async (label) => answer(await authorizer.decide("read", targetOf("Observation", label, patientId)))));
+      };
+      assert.deepEqual(await readsOf(), ["allow", "allow", "access.very_restricted_label"]);
+      // A doctor editing the clerk's encounter keeps the row's granter: the clerk's assignment stays a clerk's.
+      await access.recordWritten(db.kysely, { resource: { ...encounter, status: "finished" }, patientId, deleted: false, authorAccountId: newId(), authorRoles: ["doctor"] });
+      assert.deepEqual(await readsOf(), ["allow", "allow", "access.very_restricted_label"]);
+      const careTeam = { resourceType: "CareTeam", id: "ct-reception", status: "active", participant: [{ member: { reference: "Practitioner/pr-field-reception" } }] };
+      await access.recordWritten(db.kysely, { resource: careTeam, patientId, deleted: false, authorAccountId: newId(), authorRoles: ["doctor"] });
+      assert.deepEqual(await readsOf(), ["allow", "allow", "allow"]);
+      total += 9;
+    });
+  });
+
   describe("recordWritten keeps derived rows current", () => {
     const sourcesOf = async (accountId: string, patientId: string) => {
       const store = createAccessStore(db.kysely);
@@ -356,17 +423,17 @@ describe("record access matrix (Cedar policies × database relationships)", () =
       const patientId = "p-lifecycle";
       const accountId = await staffRelatedAs(["doctor"], "care_team", patientId, "lifecycle");
       const careTeam = { resourceType: "CareTeam", id: "ct-lifecycle", status: "active", participant: [{ member: { reference: "Practitioner/pr-lifecycle" } }] };
-      await access.recordWritten(db.kysely, { resource: careTeam, patientId, deleted: false, authorAccountId: accountId });
+      await access.recordWritten(db.kysely, { resource: careTeam, patientId, deleted: false, authorAccountId: accountId, authorRoles: ["doctor"] });
       assert.deepEqual(await sourcesOf(accountId, patientId), ["care_team"]);
-      await access.recordWritten(db.kysely, { resource: { ...careTeam, participant: [] }, patientId, deleted: false, authorAccountId: accountId });
+      await access.recordWritten(db.kysely, { resource: { ...careTeam, participant: [] }, patientId, deleted: false, authorAccountId: accountId, authorRoles: ["doctor"] });
       assert.deepEqual(await sourcesOf(accountId, patientId), []);
       const encounter = { resourceType: "Encounter", id: "enc-lifecycle", status: "in-progress", serviceProvider: { reference: "Organization/org-lifecycle" } };
-      await access.recordWritten(db.kysely, { resource: encounter, patientId, deleted: false, authorAccountId: accountId });
+      await access.recordWritten(db.kysely, { resource: encounter, patientId, deleted: false, authorAccountId: accountId, authorRoles: ["doctor"] });
       assert.deepEqual(await sourcesOf(accountId, patientId), ["department"]);
-      await access.recordWritten(db.kysely, { resource: { ...encounter, status: "finished" }, patientId, deleted: false, authorAccountId: accountId });
+      await access.recordWritten(db.kysely, { resource: { ...encounter, status: "finished" }, patientId, deleted: false, authorAccountId: accountId, authorRoles: ["doctor"] });
       assert.deepEqual(await sourcesOf(accountId, patientId), []);
-      await access.recordWritten(db.kysely, { resource: encounter, patientId, deleted: false, authorAccountId: accountId });
-      await access.recordWritten(db.kysely, { resource: encounter, patientId, deleted: true, authorAccountId: accountId });
+      await access.recordWritten(db.kysely, { resource: encounter, patientId, deleted: false, authorAccountId: accountId, authorRoles: ["doctor"] });
+      await access.recordWritten(db.kysely, { resource: encounter, patientId, deleted: true, authorAccountId: accountId, authorRoles: ["doctor"] });
       assert.deepEqual(await sourcesOf(accountId, patientId), []);
       const authorizer = access.recordAuthorizer(principalOf(accountId, ["doctor"]));
       assert.equal((await authorizer.decide("read", targetOf("Observation", "N", patientId))).allowed, false);
@@ -376,7 +443,7 @@ describe("record access matrix (Cedar policies × database relationships)", () =
       const patientId = "p-references";
       const accountId = await staffRelatedAs(["doctor"], "none", patientId, "references");
       const careTeam = (member: string, status = "active") => ({ resourceType: "CareTeam", id: "ct-references", status, participant: [{ member: { reference: member } }] });
-      const write = (resource: Record<string, unknown> & { resourceType: string; id: string }) => access.recordWritten(db.kysely, { resource, patientId, deleted: false, authorAccountId: accountId });
+      const write = (resource: Record<string, unknown> & { resourceType: string; id: string }) => access.recordWritten(db.kysely, { resource, patientId, deleted: false, authorAccountId: accountId, authorRoles: ["doctor"] });
       await write(careTeam("https://fhir.example.test/R4/Practitioner/pr-references/_history/3"));
       assert.deepEqual(await sourcesOf(accountId, patientId), ["care_team"]);
       await write(careTeam("https://fhir.example.test/R4/Practitioner/pr-references/_history/3", "entered-in-error"));
@@ -391,8 +458,8 @@ describe("record access matrix (Cedar policies × database relationships)", () =
       const patientId = "p-registered-kept";
       const registrar = await account(["doctor"], "staff");
       const other = await account(["clerk"], "staff");
-      await access.recordWritten(db.kysely, { resource: { resourceType: "Patient", id: patientId }, patientId, deleted: false, authorAccountId: registrar });
-      await access.recordWritten(db.kysely, { resource: { resourceType: "Patient", id: patientId, active: true }, patientId, deleted: false, authorAccountId: other });
+      await access.recordWritten(db.kysely, { resource: { resourceType: "Patient", id: patientId }, patientId, deleted: false, authorAccountId: registrar, authorRoles: ["doctor"] });
+      await access.recordWritten(db.kysely, { resource: { resourceType: "Patient", id: patientId, active: true }, patientId, deleted: false, authorAccountId: other, authorRoles: ["clerk"] });
       assert.deepEqual(await sourcesOf(registrar, patientId), ["registered"]);
       assert.deepEqual(await sourcesOf(other, patientId), []);
     });

@@ -1,5 +1,6 @@
+import type { AccessGrant } from "../audit/index.js";
 import type { Executor } from "../db/index.js";
-import { createAccessStore, type ConsentRuleRow, type RelationshipRow } from "./access-store.js";
+import { createAccessStore, type ConsentRuleRow, type RelationshipRow, type RowChanges } from "./access-store.js";
 
 /** The shape of a FHIR resource as far as access needs it (declared here so access does not depend on src/fhir). */
 export interface WrittenResource {
@@ -14,7 +15,18 @@ export interface RecordChange {
   patientId?: string | undefined;
   deleted: boolean;
   authorAccountId: string;
+  /** The author's roles when writing: a relationship a doctor or nurse gives opens very restricted records. */
+  authorRoles: readonly string[];
 }
+
+/** A change of who may later read the patient's records, for an `access.grant` audit entry beside the write. */
+export interface RecordGrant {
+  patientId: string;
+  grant: AccessGrant;
+}
+
+/** Roles whose word establishes need-to-know (a relationship they give opens V records; records-labels.cedar). */
+const clinicalRoles = new Set(["doctor", "nurse"]);
 
 // Encounter states in which the serving department is treating the patient now (FHIR R4 EncounterStatus).
 const activeEncounterStates = new Set(["planned", "arrived", "triaged", "in-progress", "onleave"]);
@@ -32,32 +44,66 @@ export function changesAccessFacts(resourceType: string): boolean {
 /**
  * Keeps the care-relationship and consent side tables in step with one written resource: every row derived from
  * the resource is replaced, so calling it again for the same version changes nothing, and a deletion removes them.
- * Runs inside the caller's write transaction.
+ * Runs inside the caller's write transaction. Returns the grants the write made or withdrew (rows that appeared or
+ * disappeared), which the caller audits in the same transaction.
  * @throws {Error} when the database refuses the change (the caller's transaction then rolls back).
  */
-export async function applyRecordWritten(executor: Executor, change: RecordChange): Promise<void> {
+export async function applyRecordWritten(executor: Executor, change: RecordChange): Promise<RecordGrant[]> {
   const { resource } = change;
   const id = resource.id;
-  if (!id) return;
+  if (!id) return [];
   const store = createAccessStore(executor);
+  const granter = { accountId: change.authorAccountId, isClinician: change.authorRoles.some((role) => clinicalRoles.has(role)) };
   // The cases are the types of `factTypes`.
   switch (resource.resourceType) {
     case "Patient":
       // The registering clinician keeps the relationship across later edits by others: only the first write of the
-      // Patient records it, and deleting the Patient removes it.
-      if (change.deleted) await store.replaceRelationships("Patient", id, []);
-      else if (!(await store.hasRelationships("Patient", id))) await store.replaceRelationships("Patient", id, relationshipsOf(change));
-      return;
+      // Patient records it, and deleting the Patient removes it. It is the registrant's own standing, shown by the
+      // create entry itself, so it is not audited again as a grant.
+      if (change.deleted) await store.replaceRelationships("Patient", id, [], granter);
+      else if (!(await store.hasRelationships("Patient", id))) await store.replaceRelationships("Patient", id, relationshipsOf(change), granter);
+      return [];
     case "CareTeam":
     case "Encounter":
-      await store.replaceRelationships(resource.resourceType, id, change.deleted ? [] : relationshipsOf(change));
-      return;
+      return relationshipGrants(store, await store.replaceRelationships(resource.resourceType, id, change.deleted ? [] : relationshipsOf(change), granter));
     case "Consent":
-      await store.replaceConsentRules(id, change.deleted || !change.patientId ? [] : consentRulesOf(resource, change.patientId));
-      return;
+      return consentGrants(await store.replaceConsentRules(id, change.deleted || !change.patientId ? [] : consentRulesOf(resource, change.patientId)));
     default:
-      return;
+      return [];
   }
+}
+
+/**
+ * A relationship row that appears grants its Practitioner or department access; one that disappears revokes it. A
+ * Practitioner's grant also names the account acting as it, when one does, so intrusion detection can follow what
+ * that account does next.
+ */
+async function relationshipGrants(store: ReturnType<typeof createAccessStore>, changes: RowChanges<RelationshipRow>): Promise<RecordGrant[]> {
+  const rows = [...changes.added.map((row) => ({ row, change: "granted" as const })), ...changes.removed.map((row) => ({ row, change: "revoked" as const }))].filter(
+    ({ row }) => row.source !== "registered",
+  );
+  const accounts = await store.soleAccountsOf(unique(rows.flatMap(({ row }) => (row.practitionerId ? [row.practitionerId] : []))));
+  return rows.map(({ row, change }) => {
+    const accountId = row.practitionerId ? accounts.get(row.practitionerId) : undefined;
+    const grantee = row.practitionerId ? { practitionerId: row.practitionerId, ...(accountId ? { accountId } : {}) } : { organizationId: row.organizationId };
+    return { patientId: row.patientId, grant: { kind: row.source as "care_team" | "encounter" | "department", change, grantee } };
+  });
+}
+
+/**
+ * A deny rule that appears revokes the department's access (or every department's, for a rule naming only a
+ * purpose: the grantee is then empty); one that disappears, the consent withdrawn or narrowed, grants it back.
+ * One entry per department and direction.
+ */
+function consentGrants(changes: RowChanges<ConsentRuleRow>): RecordGrant[] {
+  const grants = new Map<string, RecordGrant>();
+  const add = (rule: ConsentRuleRow, change: "granted" | "revoked") => {
+    const key = JSON.stringify([rule.patientId, rule.organizationId ?? null, change]);
+    if (!grants.has(key)) grants.set(key, { patientId: rule.patientId, grant: { kind: "consent", change, grantee: rule.organizationId ? { organizationId: rule.organizationId } : {} } });
+  };
+  for (const rule of changes.added) add(rule, "revoked");
+  for (const rule of changes.removed) add(rule, "granted");
+  return [...grants.values()];
 }
 
 function relationshipsOf(change: RecordChange): RelationshipRow[] {

@@ -1,11 +1,12 @@
 import { cedar } from "./cedar-runtime.js";
 import type { Executor } from "../db/index.js";
 import type { Clock, Principal } from "../kernel/index.js";
-import { createAccessStore, type RelationshipSource, type StaffLink } from "./access-store.js";
+import { createAccessStore, type RelationshipFacts, type RelationshipSource, type StaffLink } from "./access-store.js";
 import type { NetworkContext } from "./networks.js";
 import type { LoadedPolicy } from "./policy-set.js";
 
-export type RecordAction = "read" | "search" | "create" | "update" | "delete";
+/** `relabel`: changing a record's confidentiality label, decided in addition to the update that changes it. */
+export type RecordAction = "read" | "search" | "create" | "update" | "delete" | "relabel";
 export type RecordCategory = "directory" | "demographic" | "clinical";
 export type Confidentiality = "N" | "R" | "V";
 
@@ -18,6 +19,21 @@ export interface RecordTarget {
   confidentiality: Confidentiality;
 }
 
+/** How an update moves the confidentiality label (N < R < V; no label is N). */
+export type LabelChange = "none" | "raised" | "lowered";
+
+/** What an update changes, for field-level write rights: the policies see it as `context.changedFields` etc. */
+export interface RecordWrite {
+  /** Top-level elements whose value differs from the current version (meta.versionId, lastUpdated, id, text ignored). */
+  changedFields: readonly string[];
+  labelChange: LabelChange;
+  /** Whether the caller wrote the current version. */
+  isAuthor: boolean;
+}
+
+/** What a decision about anything but an update of an existing record is given: nothing changes. */
+const noWrite: RecordWrite = { changedFields: [], labelChange: "none", isAuthor: false };
+
 export interface RecordDecision {
   allowed: boolean;
   reasonCode: string;
@@ -28,12 +44,12 @@ export interface RecordDecision {
 
 export interface RecordAuthorizer {
   /** Decides one action on one record; never throws for a policy outcome, fails closed on an evaluation error. @throws {Error} when the database cannot be read. */
-  decide(action: RecordAction, target: RecordTarget): Promise<RecordDecision>;
+  decide(action: RecordAction, target: RecordTarget, write?: RecordWrite): Promise<RecordDecision>;
   /**
    * The same decision without acting on it: a break-glass grant it rests on is not counted as used, so the UI can be
    * told what the caller may do before the caller does it. @throws {Error} when the database cannot be read.
    */
-  preview(action: RecordAction, target: RecordTarget): Promise<RecordDecision>;
+  preview(action: RecordAction, target: RecordTarget, write?: RecordWrite): Promise<RecordDecision>;
   /**
    * Reads the access facts of these patients in one query per table, for decisions about many patients' records
    * at once (a page of search results). Optional: a decision reads what was not prefetched.
@@ -53,6 +69,7 @@ const staffRoles = new Set(["doctor", "nurse", "pharmacist", "clerk"]);
 
 interface PatientFacts {
   relationship: readonly RelationshipSource[];
+  clinicianRelationship: boolean;
   consentDenied: boolean;
   breakGlassId: string | undefined;
 }
@@ -63,9 +80,13 @@ let policySetCounter = 0;
 export interface RecordDecisionFacts {
   /** How the principal is related to the patient (empty: not related). */
   relationship: readonly RelationshipSource[];
+  /** Whether a doctor or nurse gave one of those relationships (or registered the patient); absent: no. */
+  clinicianRelationship?: boolean | undefined;
   consentDenied: boolean;
   /** Whether to evaluate as under an active break-glass grant. */
   breakGlass: boolean;
+  /** What the update decided changes; absent: nothing (reads, creates, deletes, previews). */
+  write?: RecordWrite | undefined;
 }
 
 /** Who asks, as far as the record policies look: account, roles, own Patient, network. */
@@ -99,8 +120,12 @@ export function createRecordPolicyEvaluator(
         ...networkOf(principal.network?.ip),
         relationship: facts.relationship.length > 0,
         relationshipSource: facts.relationship.join(","),
+        clinicianRelationship: facts.relationship.length > 0 && facts.clinicianRelationship === true,
         breakGlass: facts.breakGlass,
         consentDenied: facts.consentDenied,
+        changedFields: [...(facts.write ?? noWrite).changedFields],
+        labelChange: (facts.write ?? noWrite).labelChange,
+        isAuthor: (facts.write ?? noWrite).isAuthor,
       },
       preparsedPolicySetId: policySetId,
       entities: [
@@ -147,13 +172,15 @@ export function createRecordAuthorizers(deps: {
     const purposes = [...new Set(principal.roles.flatMap((role) => purposeOfRole[role] ?? []))];
     let link: Promise<StaffLink | undefined> | undefined;
     const factsByPatient = new Map<string, Promise<PatientFacts>>();
-    const none: PatientFacts = { relationship: [], consentDenied: false, breakGlassId: undefined };
+    const none: PatientFacts = { relationship: [], clinicianRelationship: false, consentDenied: false, breakGlassId: undefined };
     // No record policy names a record by its id (records-authorizer.test.ts checks it): the decision rests on the
     // action, the record's type, category, label and patient, and that patient's facts, which this authorizer reads
-    // once. The many entries of one Bundle alike in all of these are evaluated once.
+    // once, and for an update on what it changes. The many entries of one Bundle alike in all of these are evaluated
+    // once.
     const decisions = new Map<string, RecordDecision>();
     const evaluateOnce = (action: RecordAction, target: RecordTarget, facts: RecordDecisionFacts): RecordDecision => {
-      const key = JSON.stringify([action, target.type, target.category, target.confidentiality, patientOf(target) ?? null, facts.breakGlass]);
+      const write = facts.write ?? noWrite;
+      const key = JSON.stringify([action, target.type, target.category, target.confidentiality, patientOf(target) ?? null, facts.breakGlass, [...write.changedFields].sort(), write.labelChange, write.isAuthor]);
       let decision = decisions.get(key);
       if (!decision) decisions.set(key, (decision = evaluate(principal, action, target, facts)));
       return decision;
@@ -179,11 +206,17 @@ export function createRecordAuthorizers(deps: {
         const store = createAccessStore(database);
         const staffLink = await staffLinkOf(store);
         const [relationships, denied, grants] = await Promise.all([
-          store.relationshipSourcesOf(patientIds, principal.accountId, staffLink),
+          store.relationshipFactsOf(patientIds, principal.accountId, staffLink),
           store.consentDeniedAmong(patientIds, staffLink?.departmentId, purposes),
           store.activeBreakGlassOf(principal.accountId, patientIds, deps.clock.now()),
         ]);
-        return new Map(patientIds.map((patientId): [string, PatientFacts] => [patientId, { relationship: relationships.get(patientId) ?? [], consentDenied: denied.has(patientId), breakGlassId: grants.get(patientId) }]));
+        const unrelated: RelationshipFacts = { sources: [], isClinicianGranted: false };
+        return new Map(
+          patientIds.map((patientId): [string, PatientFacts] => {
+            const related = relationships.get(patientId) ?? unrelated;
+            return [patientId, { relationship: related.sources, clinicianRelationship: related.isClinicianGranted, consentDenied: denied.has(patientId), breakGlassId: grants.get(patientId) }];
+          }),
+        );
       })();
       for (const patientId of patientIds) {
         const facts = loading.then((all) => all.get(patientId)!);
@@ -208,11 +241,11 @@ export function createRecordAuthorizers(deps: {
       if (missing.length > 0) await loadFacts(missing);
     }
 
-    async function preview(action: RecordAction, target: RecordTarget): Promise<RecordDecision> {
+    async function preview(action: RecordAction, target: RecordTarget, write?: RecordWrite): Promise<RecordDecision> {
       const facts = await factsOf(patientOf(target));
-      const plain = evaluateOnce(action, target, { ...facts, breakGlass: false });
+      const plain = evaluateOnce(action, target, { ...facts, breakGlass: false, write });
       if (plain.allowed || !facts.breakGlassId) return plain;
-      const emergency = evaluateOnce(action, target, { ...facts, breakGlass: true });
+      const emergency = evaluateOnce(action, target, { ...facts, breakGlass: true, write });
       if (!emergency.allowed) return plain;
       return { ...emergency, reasonCode: "access.break_glass", breakGlassId: facts.breakGlassId };
     }
@@ -220,8 +253,8 @@ export function createRecordAuthorizers(deps: {
     return {
       preview,
       prefetch,
-      async decide(action, target) {
-        const decision = await preview(action, target);
+      async decide(action, target, write) {
+        const decision = await preview(action, target, write);
         // Counted for the security officer's review: how much the grant was actually used.
         if (decision.breakGlassId) await createAccessStore(database!).countBreakGlassUse(decision.breakGlassId);
         return decision;

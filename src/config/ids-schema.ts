@@ -54,4 +54,6 @@ export const idsEnvironmentShape = {
   ...ruleKeys("BULK_EXPORT", "bulk_export", "none"),
   ...ruleKeys("BREAK_GLASS", "break_glass", "none"),
   ...ruleKeys("ROLE_GAINED", "role_gained", "none"),
+  ...ruleKeys("LABEL_LOWERED", "label_lowered", "none"),
+  ...ruleKeys("CARE_RELATION_BY_NON_CLINICIAN", "care_relation_by_non_clinician", "none"),
 };

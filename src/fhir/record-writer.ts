@@ -1,9 +1,10 @@
-import { authorizeRecord, type Access, type Confidentiality, type RecordAuthorizer, type RecordTarget } from "../access/index.js";
-import { actorOf, type AuditBatch, type AuditEntry } from "../audit/index.js";
+import { authorizeRecord, type Access, type Confidentiality, type RecordAuthorizer, type RecordGrant, type RecordTarget, type RecordWrite } from "../access/index.js";
+import { actorOf, grantAction, type AuditBatch, type AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import { isUniqueViolation, type Executor } from "../db/index.js";
 import { AppError, type Principal } from "../kernel/index.js";
 import { categoryOf, resourceTypes, type FhirResource, type SupportedType } from "./resources/index.js";
+import { recordWriteOf } from "./record-changes.js";
 import { confidentialityOf, referencedPatientId } from "./validation/index.js";
 import type { SearchIndex } from "./search/index.js";
 import { createFhirStore, type VersionRow } from "./store.js";
@@ -99,6 +100,23 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
     return dataKeyId;
   }
 
+  /** The stored resource of a version, inside the write transaction. */
+  async function open(trx: Executor, row: VersionRow): Promise<FhirResource> {
+    return JSON.parse((await keyring.decrypt(row.body, bodyContext(row.resourceType, row.id, row.version), trx)).toString("utf8")) as FhirResource;
+  }
+
+  /**
+   * Updates the access side tables for a written resource and audits each grant it made or withdrew as an
+   * `access.grant` entry of the same transaction, naming the grantee and the patient.
+   */
+  async function recordGrants(trx: Executor, audit: AuditBatch, principal: Principal, written: { resource: FhirResource; version: number; patientId: string | null; deleted: boolean }, reasonCode: string): Promise<void> {
+    const { resource, patientId, deleted } = written;
+    const grants: RecordGrant[] = await access.recordWritten(trx, { resource, patientId: patientId ?? undefined, deleted, authorAccountId: principal.accountId, authorRoles: principal.roles });
+    for (const { patientId: granted, grant } of grants) {
+      audit.add({ ...auditEntryFor(principal, grantAction, resource.resourceType, resource.id, granted), reasonCode, resource: { type: resource.resourceType, id: resource.id, version: String(written.version) }, grant });
+    }
+  }
+
   return {
     /**
      * Applies one operation in `trx` for `principal`.
@@ -122,7 +140,7 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
         const body = await keyring.encrypt(current.dataKeyId, Buffer.from(JSON.stringify(marker)), bodyContext(type, id, version), trx);
         await insert(store, { ...current, version, body, isDeleted: true, lastUpdated: now, authorId: principal.accountId }, false);
         await search.remove(trx, type, id);
-        await access.recordWritten(trx, { resource: marker, patientId: current.patientId ?? undefined, deleted: true, authorAccountId: principal.accountId });
+        await recordGrants(trx, audit, principal, { resource: marker, version, patientId: current.patientId, deleted: true }, permitted.reasonCode);
         audit.add({ ...auditEntryFor(principal, action, type, id, current.patientId), reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: String(version) } });
         return { changed: true };
       }
@@ -134,9 +152,13 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
 
       const patientId = await compartmentOf(trx, type, id, operation.resource);
       if (current && current.patientId !== patientId) throw new AppError("fhir.patient_change");
-      // An update must be allowed on what the resource is now and on what it becomes (e.g. a label added or removed).
-      if (current) await authorizeRecord(principal, authorizer, "update", targetOf(type, id, current.patientId, current.confidentiality));
-      const permitted = await authorizeRecord(principal, authorizer, operation.kind, targetOf(type, id, patientId, confidentialityOf(operation.resource)));
+      // An update must be allowed on what the resource is now and on what it becomes (e.g. a label added or removed),
+      // for the elements it changes; moving the label is a decision of its own (`relabel`) on the record as it is.
+      const label = confidentialityOf(operation.resource);
+      const write: RecordWrite | undefined = current ? recordWriteOf(await open(trx, current), operation.resource, { from: current.confidentiality, to: label }, current.authorId === principal.accountId, recordedByExtensionUrl) : undefined;
+      if (current) await authorizeRecord(principal, authorizer, "update", targetOf(type, id, current.patientId, current.confidentiality), write);
+      const permitted = await authorizeRecord(principal, authorizer, operation.kind, targetOf(type, id, patientId, label), write);
+      const relabelled = current && write && write.labelChange !== "none" ? await authorizeRecord(principal, authorizer, "relabel", targetOf(type, id, current.patientId, current.confidentiality), write) : undefined;
 
       const version = current ? current.version + 1 : 1;
       const meta: Record<string, unknown> = { ...operation.resource.meta, versionId: String(version), lastUpdated: now.toISOString() };
@@ -151,8 +173,17 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
         operation.kind === "update" && operation.ifMatch !== undefined,
       );
       await search.write(trx, { ...resource, id }, patientId ?? undefined, { isNew: current === undefined });
-      await access.recordWritten(trx, { resource, patientId: patientId ?? undefined, deleted: false, authorAccountId: principal.accountId });
+      await recordGrants(trx, audit, principal, { resource, version, patientId, deleted: false }, permitted.reasonCode);
       audit.add({ ...auditEntryFor(principal, action, type, id, patientId), reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: String(version) } });
+      if (current && relabelled && write?.labelChange === "lowered") {
+        // Lowering a label opens the record to everyone its new label admits: a grant of its own for review.
+        audit.add({
+          ...auditEntryFor(principal, grantAction, type, id, patientId),
+          reasonCode: relabelled.reasonCode,
+          resource: { type, id, version: String(version) },
+          grant: { kind: "label", change: "lowered", grantee: {}, label: { from: current.confidentiality, to: label } },
+        });
+      }
       return { stored: { resource, versionId: String(version), lastUpdated: now }, changed: true };
     },
   };

@@ -2,7 +2,7 @@ import type { FhirResource } from "../resources/index.js";
 
 export type Confidentiality = "N" | "R" | "V";
 
-const confidentialitySystem = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+export const confidentialitySystem = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
 
 /**
  * The confidentiality a resource is stored and authorized under: the highest of R (restricted) and V (very

@@ -2,7 +2,9 @@ import type { IdsSettings } from "../../config/ids-settings.js";
 import type { Rule } from "../types.js";
 import { breakGlass } from "./break-glass.js";
 import { bulkExport } from "./bulk-export.js";
+import { careRelationByNonClinician } from "./care-relation-by-non-clinician.js";
 import { dormantSignIn } from "./dormant-sign-in.js";
+import { labelLowered } from "./label-lowered.js";
 import { massPatientRead } from "./mass-patient-read.js";
 import { newNetwork } from "./new-network.js";
 import { refreshTokenReuse } from "./refresh-token-reuse.js";
@@ -11,7 +13,7 @@ import { roleGained } from "./role-gained.js";
 import { unusualHours } from "./unusual-hours.js";
 import { watchListAccess } from "./watch-list-access.js";
 
-export const ruleIds = ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass", "role_gained"] as const;
+export const ruleIds = ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass", "role_gained", "label_lowered", "care_relation_by_non_clinician"] as const;
 export type RuleId = (typeof ruleIds)[number];
 
 /** The thresholds are configuration (MAMORI_IDS_*): one definition, in the settings the module is given. */
@@ -30,5 +32,7 @@ export function buildRules(t: RuleThresholds): Record<RuleId, Rule> {
     bulk_export: bulkExport({ reads: t.bulkReads, minutes: t.bulkReadMinutes }),
     break_glass: breakGlass(),
     role_gained: roleGained(),
+    label_lowered: labelLowered(),
+    care_relation_by_non_clinician: careRelationByNonClinician(),
   };
 }

@@ -52,7 +52,7 @@ describe("intrusion detection rules", () => {
   });
   after(() => app.close());
 
-  for (const ruleId of ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass", "role_gained"]) {
+  for (const ruleId of ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass", "role_gained", "label_lowered", "care_relation_by_non_clinician"]) {
     it(`${ruleId} stays quiet on five weeks of ordinary clinic traffic`, () => {
       assert.deepEqual(
         simulatedAlerts.filter((alert) => alert.ruleId === ruleId).map((alert) => alert.evidence),
@@ -267,6 +267,76 @@ describe("intrusion detection rules", () => {
     assert.deepEqual([medium?.severity, medium?.evidence], ["medium", [within]], "a revocation is no gain");
     const [high] = await alertOf("role_gained", mixingAdmin);
     assert.deepEqual([high?.severity, high?.evidence], ["high", [mixed]]);
+  });
+
+  it("label_lowered fires on each lowered label, naming the patient in its evidence, and not on a raised one", async () => {
+    const account = randomUUID();
+    const relabel = (change: "lowered" | "granted", patientId: string): AuditEntry => ({
+      action: "access.grant",
+      outcome: "success",
+      actor: doctor(account),
+      resource: { type: "Observation", id: `obs-${patientId}`, version: "2" },
+      patientId,
+      network: atWork(),
+      grant: { kind: "label", change, grantee: {}, label: change === "lowered" ? { from: "V", to: "N" } : { from: "N", to: "R" } },
+    });
+    await record(relabel("granted", "label-0"));
+    const seq = await record(relabel("lowered", "label-1"));
+    await evaluate();
+    const [alert, ...more] = await alertOf("label_lowered", account);
+    assert.equal(more.length, 0);
+    assert.deepEqual(alert?.evidence, [seq]);
+  });
+
+  describe("care_relation_by_non_clinician", () => {
+    const grant = (actor: { accountId: string; roles: string[] }, grantee: string, patientId: string): AuditEntry => ({
+      action: "access.grant",
+      outcome: "success",
+      actor: { ...actor, sessionId: "s-test" },
+      resource: { type: "Encounter", id: `enc-${patientId}`, version: "1" },
+      patientId,
+      network: atWork(),
+      grant: { kind: "encounter", change: "granted", grantee: { practitionerId: `pr-${grantee}`, accountId: grantee } },
+    });
+    const clerk = (accountId: string) => ({ accountId, roles: ["clerk"] });
+
+    it("stays quiet on reception: a clerk names the attending doctor, who then reads the chart", async () => {
+      moveToNext(9);
+      const [desk, attending] = [randomUUID(), randomUUID()];
+      await record(grant(clerk(desk), attending, "visit-1"));
+      await record(read(attending, "visit-1"));
+      // A refusal for another reason, or of another patient, is not traced back to the assignment.
+      await record({ ...read(attending, "visit-1"), outcome: "denied", reasonCode: "access.consent_denied" });
+      await record({ ...read(attending, "visit-other"), outcome: "denied", reasonCode: "access.very_restricted_label" });
+      await evaluate();
+      assert.deepEqual(await alertOf("care_relation_by_non_clinician", desk), []);
+    });
+
+    it("fires on the clerk when the doctor so named tries to open the patient's labelled records within a day", async () => {
+      moveToNext(9);
+      const [desk, named] = [randomUUID(), randomUUID()];
+      const granted = await record(grant(clerk(desk), named, "visit-2"));
+      await evaluate();
+      clock.advance(3 * hourMs);
+      const refused = await record({ ...read(named, "visit-2"), outcome: "denied", reasonCode: "access.very_restricted_label" });
+      await evaluate();
+      const [alert, ...more] = await alertOf("care_relation_by_non_clinician", desk);
+      assert.equal(more.length, 0);
+      assert.deepEqual(alert?.evidence, [granted, refused], "the grant names the patient and the grantee, the refusal the doctor");
+      clock.advance(25 * hourMs);
+      await record({ ...read(named, "visit-2"), outcome: "denied", reasonCode: "access.very_restricted_label" });
+      await evaluate();
+      assert.deepEqual((await alertOf("care_relation_by_non_clinician", desk))[0]?.evidence, [granted, refused], "a day later the assignment no longer counts");
+    });
+
+    it("fires at once on a grant by an account that is neither clinician nor reception, and never on a doctor's", async () => {
+      const [pharmacist, doctorAccount, other] = [randomUUID(), randomUUID(), randomUUID()];
+      const seq = await record(grant({ accountId: pharmacist, roles: ["pharmacist"] }, other, "visit-3"));
+      await record(grant({ accountId: doctorAccount, roles: ["doctor"] }, other, "visit-3"));
+      await evaluate();
+      assert.deepEqual((await alertOf("care_relation_by_non_clinician", pharmacist))[0]?.evidence, [seq]);
+      assert.deepEqual(await alertOf("care_relation_by_non_clinician", doctorAccount), []);
+    });
   });
 
   it("dormant_sign_in fires on a sign-in from a new network after 30 days without one", async () => {
