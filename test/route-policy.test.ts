@@ -134,6 +134,16 @@ describe("route policies", () => {
     assert.deepEqual(new Set(apiAnswers.map((answer) => answer.body)).size, 1, "one uniform body");
   });
 
+  it("answers a path the router cannot decode in the format of its prefix, without quoting it back", async () => {
+    const fhir = await inject(app, "GET", "/fhir/R4/Patient/%zz-name");
+    assert.equal(fhir.statusCode, 400);
+    assert.equal(fhir.json().issue[0].details.coding[0].code, "http.bad_request");
+    const api = await inject(app, "GET", "/api/%zz-name");
+    assert.equal(api.statusCode, 400);
+    assert.equal(api.json().code, "http.bad_request");
+    assert.ok(!fhir.body.includes("zz-name") && !api.body.includes("zz-name"));
+  });
+
   it("inspects a percent-encoded path like the plain one", async () => {
     const plain = await inject(app, "GET", "/fhir/R4/Patient?name=%27%20OR%201%3D1--");
     const encoded = await inject(app, "GET", "/%66hir/R4/Patient?name=%27%20OR%201%3D1--");

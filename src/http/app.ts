@@ -53,6 +53,9 @@ export async function buildApp(services: HttpServices, tls: TlsMaterial, logger:
     // Forwarded headers only from MAMORI_TRUSTED_PROXIES; otherwise request.ip is the peer (see ops/trusted-proxies.ts).
     trustProxy: trustProxyOption(services.config.trustedProxies),
     return503OnClosing: true,
+    // A path the router cannot decode (`/%zz`) is answered before any hook; in our error format, not Fastify's, which
+    // quotes the path back.
+    frameworkErrors: (error, request, reply) => void sendError(error, request, reply),
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(validatorCompiler);
