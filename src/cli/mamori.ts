@@ -10,6 +10,7 @@ import { prepareValidation } from "../fhir/validation/index.js";
 import { closeOnSignals } from "../ops/shutdown.js";
 import { complianceUsage, isComplianceCommand, runComplianceCommand } from "./compliance-commands.js";
 import { renderErrorCatalogueDoc } from "./error-doc.js";
+import { renderEndpointsDocOfFreshApp } from "./endpoints-doc.js";
 import { isKeysBackupCommand, keysBackupUsage, runKeysBackupCommand } from "./keys-backup-commands.js";
 import { isSupplyChainCommand, runSupplyChainCommand, supplyChainUsage } from "./supply-chain-commands.js";
 import { isOidcCommand, oidcUsage, runOidcCommand } from "./oidc-commands.js";
@@ -20,7 +21,7 @@ const usage = `mamori — medical records service
 Usage:
   mamori start          run the HTTPS service (embedded defaults, or the environment's settings)
   mamori audit verify   check the audit trail's hash chain; exit 1 when it is broken
-  mamori docs           regenerate docs/configuration.md and docs/errors.md
+  mamori docs           regenerate docs/configuration.md, docs/errors.md and docs/endpoints.md
 ${keysBackupUsage}${supplyChainUsage}${complianceUsage}${oidcUsage}${generateUsage}`;
 
 async function main(argv: string[]): Promise<number> {
@@ -103,7 +104,8 @@ async function verifyAudit(config: Readonly<Config>): Promise<number> {
 async function writeDocs(): Promise<number> {
   await writeFile("docs/configuration.md", renderConfigurationDoc());
   await writeFile("docs/errors.md", renderErrorCatalogueDoc());
-  process.stdout.write("wrote docs/configuration.md and docs/errors.md\n");
+  await writeFile("docs/endpoints.md", await renderEndpointsDocOfFreshApp());
+  process.stdout.write("wrote docs/configuration.md, docs/errors.md and docs/endpoints.md\n");
   return 0;
 }
 

@@ -17,9 +17,17 @@ import { registerSecurityHeaders } from "./plugins/security-headers.js";
 import { registerRequestInspection } from "./plugins/waf.js";
 import { routeGroups } from "./routes/index.js";
 import { registerWebUi } from "./routes/web.js";
+import { collectRoutes, type DeclaredRoute } from "./route-policy.js";
 import { tlsOptions, type TlsMaterial } from "./tls.js";
 
 const bodyLimitBytes = 4 * 1024 * 1024;
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Every registered route with its declared policy (docs/endpoints.md, test/route-policy.test.ts). */
+    declaredRoutes(): DeclaredRoute[];
+  }
+}
 
 /**
  * Builds the HTTPS application. The order below is the order every request meets:
@@ -27,6 +35,8 @@ const bodyLimitBytes = 4 * 1024 * 1024;
  * (WAF: head in onRequest, form bodies in preParsing, JSON bodies in preValidation; see plugins/waf.ts) → same-origin
  * check → read-only mode (incidents) → body parsing (limits, poisoning-safe JSON)
  * → session resolution (idle/absolute limits) → rate limit per account → route (authorize, store, audit inside the modules) → errors.
+ * Each hook decides by the policy its route declares (route-policy.ts), never by the URL string; a request no route
+ * matches meets the same hooks under the unmatched policy and gets one uniform 404 (routes/web.ts).
  */
 export async function buildApp(services: HttpServices, tls: TlsMaterial, logger: Logger): Promise<FastifyInstance> {
   // Typed as the plain instance: the HTTPS server type changes nothing our plugins rely on.
@@ -43,11 +53,15 @@ export async function buildApp(services: HttpServices, tls: TlsMaterial, logger:
     // Forwarded headers only from MAMORI_TRUSTED_PROXIES; otherwise request.ip is the peer (see ops/trusted-proxies.ts).
     trustProxy: trustProxyOption(services.config.trustedProxies),
     return503OnClosing: true,
+    // A path the router cannot decode (`/%zz`) is answered before any hook; in our error format, not Fastify's, which
+    // quotes the path back.
+    frameworkErrors: (error, request, reply) => void sendError(error, request, reply),
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.decorate("declaredRoutes", collectRoutes(app));
 
   registerRequestContext(app);
   registerAddressRateLimit(app, services.rateLimiter, services.clock);

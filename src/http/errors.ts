@@ -3,10 +3,11 @@ import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, describeError, isAppError, newIncidentId, type ErrorCode } from "../kernel/index.js";
 import { isDatabaseUnavailable } from "../db/index.js";
 import { preferredLanguage } from "./language.js";
+import { routePolicyOf } from "./route-policy.js";
 
 /**
- * The one place errors become HTTP answers: FHIR paths get an OperationOutcome (FHIR R4 operationoutcome.html),
- * everything else an ApiError body. Unexpected errors get a 500 with an incident id that is also logged, and never
+ * The one place errors become HTTP answers: routes whose policy declares the `fhir` error format (and unmatched
+ * requests under /fhir) get an OperationOutcome (FHIR R4 operationoutcome.html), everything else an ApiError body. Unexpected errors get a 500 with an incident id that is also logged, and never
  * their message (which could carry data).
  */
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -20,7 +21,7 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   }
   reply.code(text.status).header("cache-control", "no-store");
   if (appError.retryAfterSeconds !== undefined) reply.header("retry-after", String(Math.max(1, appError.retryAfterSeconds)));
-  if (isFhirRequest(request)) {
+  if (routePolicyOf(request).errorFormat === "fhir") {
     return reply.type("application/fhir+json; charset=utf-8").send({
       resourceType: "OperationOutcome",
       issue: [
@@ -47,10 +48,6 @@ function describeCause(error: unknown): { name: string; code?: string; frames: s
   const code = (root as { code?: unknown }).code;
   const frames = (root.stack ?? "").split("\n").filter((line) => line.trimStart().startsWith("at ")).slice(0, 12).map((line) => line.trim());
   return { name: root.name, ...(typeof code === "string" ? { code } : {}), frames };
-}
-
-function isFhirRequest(request: FastifyRequest): boolean {
-  return request.url.startsWith("/fhir/");
 }
 
 function toAppError(error: unknown): AppError {

@@ -4,7 +4,7 @@ import { AppError } from "../../kernel/index.js";
 
 /**
  * Refuses requests from an address blocked by an automatic response, before anything else is done for them
- * (403 `defence.ip_blocked`, as OperationOutcome under /fhir/).
+ * (403 `defence.ip_blocked`, in the error format of the route's policy).
  */
 export function registerIpBlock(app: FastifyInstance, checks: Pick<RestrictionChecks, "isIpBlocked">): void {
   app.addHook("onRequest", async (request) => {

@@ -2,6 +2,7 @@ import { isIPv6 } from "node:net";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, type Clock } from "../../kernel/index.js";
 import { rateLimitHeaders, retryAfterSeconds, type RateLimitCharge, type RateLimiter, type RateLimitState } from "../../rate-limit/index.js";
+import { routePolicyOf } from "../route-policy.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -10,40 +11,39 @@ declare module "fastify" {
   }
 }
 
-/** The API surfaces a scraper or a password guesser uses; the web UI's static files are not counted. */
-const limitedPaths = /^\/(api|fhir|oidc)\//;
-/** Sign-in, second factor and invitation endpoints: the stricter `auth` class per address (AUTH-7). */
-const authenticationPaths = /^\/api\/(auth|invitations)\//;
-
 /**
- * Counts each API request against its client address before anything else is done for it (and, on authentication
- * endpoints, against the stricter `auth` class). Over the limit: 429 `http.rate_limited` with Retry-After.
+ * Counts each request against its client address before anything else is done for it, when its route's policy
+ * names the `ip` class (the API surfaces a scraper or a password guesser uses, and every request no route matched),
+ * and against the stricter `auth` class on the sign-in and invitation routes (AUTH-7). The route is the one the
+ * router matched on the decoded path, so `/%61pi/auth/login` counts as `/api/auth/login`. Over the limit: 429
+ * `http.rate_limited` with Retry-After.
  */
 export function registerAddressRateLimit(app: FastifyInstance, limiter: RateLimiter, clock: Clock): void {
   app.decorateRequest("rateLimits", undefined as unknown as RateLimitState[]);
   app.addHook("onRequest", async (request, reply) => {
     request.rateLimits = [];
-    if (!limitedPaths.test(request.url)) return;
+    const classes = routePolicyOf(request).rateLimits;
     const subject = addressSubject(request.ip);
-    const charges: RateLimitCharge[] = [{ class: "ip", subject }];
-    if (authenticationPaths.test(request.url)) charges.push({ class: "auth", subject });
+    const charges: RateLimitCharge[] = (["ip", "auth"] as const).filter((name) => classes.includes(name)).map((name) => ({ class: name, subject }));
+    if (charges.length === 0) return;
     await enforce(request, reply, limiter, clock, charges, {});
   });
 }
 
 /**
- * Counts each API request against the account behind it, from whatever address, once authentication has run.
- * Cookie sessions belong to Mamori's own web UI, so only the account is counted; a bearer token's requests count
- * against its account and its OAuth client too.
+ * Counts each request of a route whose policy names the `account` class against the account behind it, from
+ * whatever address, once authentication has run. Cookie sessions belong to Mamori's own web UI, so only the account
+ * is counted; a bearer token's requests count against its account and, under the `client` class, its OAuth client.
  */
 export function registerAccountRateLimit(app: FastifyInstance, limiter: RateLimiter, clock: Clock): void {
   app.addHook("preHandler", async (request, reply) => {
-    if (!limitedPaths.test(request.url)) return;
+    const classes = routePolicyOf(request).rateLimits;
+    if (!classes.includes("account")) return;
     const bearer = request.bearer && "principal" in request.bearer ? request.bearer.principal : undefined;
     const accountId = bearer?.accountId ?? request.webSession?.accountId;
     if (!accountId) return;
     const charges: RateLimitCharge[] = [{ class: "account", subject: accountId }];
-    if (bearer?.client) charges.push({ class: "client", subject: bearer.client });
+    if (bearer?.client && classes.includes("client")) charges.push({ class: "client", subject: bearer.client });
     await enforce(request, reply, limiter, clock, charges, { accountId, ...(bearer?.client ? { client: bearer.client } : {}) });
   });
 }

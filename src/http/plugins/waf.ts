@@ -4,7 +4,8 @@ import type { Audit } from "../../audit/index.js";
 import type { Config } from "../../config/index.js";
 import { AppError, newIncidentId } from "../../kernel/index.js";
 import { acceptedContentTypes } from "../../uploads/index.js";
-import { anomalyScore, createInspector, type ContentTypePolicy, type RuleMatch } from "../../waf/index.js";
+import { anomalyScore, createInspector, type ContentTypePolicy, type Inspector, type RuleMatch } from "../../waf/index.js";
+import { inspectionProfiles, routePolicyOf, type InspectionProfile } from "../route-policy.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -20,22 +21,25 @@ const jsonTypes = ["application/json", "application/fhir+json", "application/jso
 const formType = "application/x-www-form-urlencoded";
 
 /**
- * The OpenID Connect provider reads its own request bodies from the untouched socket stream (a Koa application
- * behind a hijacked reply), so its form bodies are not buffered here: they carry protocol values (codes, tokens,
- * client credentials, PKCE verifiers) that the provider validates strictly, never free text. Their URLs, query
- * strings and headers are still inspected in onRequest.
+ * Body media types per inspection profile of the route: JSON and forms everywhere, the upload types only where the
+ * route takes uploads (FHIR Binary, sanitised by the uploads module). The OpenID provider reads its own request
+ * bodies from the untouched socket stream (a Koa application behind a hijacked reply), so its form bodies are not
+ * buffered here: they carry protocol values (codes, tokens, client credentials, PKCE verifiers) that the provider
+ * validates strictly, never free text. Their URLs, query strings and headers are still inspected in onRequest.
  */
-const providerPath = /^\/oidc\/(?!interaction\/)/;
-
-const binaryPath = "/fhir/R4/Binary";
-
-/** Body media types per path: JSON everywhere, the upload types only for FHIR Binary (sanitised by the uploads module). */
-export const contentTypePolicy: ContentTypePolicy = {
-  byPathPrefix: [
-    { prefix: binaryPath, types: [...jsonTypes, ...acceptedContentTypes] },
-    { prefix: "/", types: [...jsonTypes, formType] },
-  ],
+export const bodyTypesByProfile: Record<InspectionProfile, readonly string[]> = {
+  standard: [...jsonTypes, formType],
+  "binary-upload": [...jsonTypes, formType, ...acceptedContentTypes],
+  provider: [...jsonTypes, formType],
 };
+
+/** The inspector's media type policy for a route of this profile (rule 920100 then needs no path). */
+export function contentTypesOf(profile: InspectionProfile): ContentTypePolicy {
+  return { byPathPrefix: [{ prefix: "/", types: bodyTypesByProfile[profile] }] };
+}
+
+/** The standard profile's policy, as the replay benchmarks inspect requests. */
+export const contentTypePolicy: ContentTypePolicy = contentTypesOf("standard");
 
 /**
  * Request inspection (WAF, guideline NET-1), before authentication. Where each part is inspected, and why there:
@@ -50,7 +54,10 @@ export const contentTypePolicy: ContentTypePolicy = {
  */
 export function registerRequestInspection(app: FastifyInstance, deps: { config: Readonly<Config>; audit: Audit; bodyLimit: number }): void {
   const { mode, paranoia, threshold } = deps.config.waf;
-  const inspector = createInspector({ paranoia, contentTypes: contentTypePolicy, ownOrigin: deps.config.publicUrl.origin });
+  // One inspector per profile: they differ only in the body media types they accept (rule 920100).
+  const inspectors = Object.fromEntries(
+    inspectionProfiles.map((profile) => [profile, createInspector({ paranoia, contentTypes: contentTypesOf(profile), ownOrigin: deps.config.publicUrl.origin })]),
+  ) as Record<InspectionProfile, Inspector>;
   app.decorateRequest("wafMatches", undefined as unknown as RuleMatch[]);
   app.decorateRequest("wafAuditedScore", 0);
 
@@ -82,12 +89,13 @@ export function registerRequestInspection(app: FastifyInstance, deps: { config: 
 
   app.addHook("onRequest", async (request) => {
     request.wafMatches = [];
-    await judge(request, inspector.inspectHead({ method: request.method, url: request.raw.url ?? request.url, headers: request.headers, rawHeaders: request.raw.rawHeaders }));
+    await judge(request, inspectors[routePolicyOf(request).inspection].inspectHead({ method: request.method, url: request.raw.url ?? request.url, headers: request.headers, rawHeaders: request.raw.rawHeaders }));
   });
 
   app.addHook("preParsing", async (request, _reply, payload) => {
     const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-    if (type !== formType || providerPath.test(request.url)) return payload;
+    const profile = routePolicyOf(request).inspection;
+    if (type !== formType || profile === "provider") return payload;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of payload) {
@@ -96,7 +104,7 @@ export function registerRequestInspection(app: FastifyInstance, deps: { config: 
       chunks.push(chunk as Buffer);
     }
     const bytes = Buffer.concat(chunks);
-    await judge(request, inspector.inspectFormBody(bytes.toString("utf8")));
+    await judge(request, inspectors[profile].inspectFormBody(bytes.toString("utf8")));
     return Readable.from([bytes]);
   });
 
@@ -104,7 +112,8 @@ export function registerRequestInspection(app: FastifyInstance, deps: { config: 
     const body = request.body;
     if (body === undefined || body === null || Buffer.isBuffer(body) || typeof body !== "object") return;
     // The file inside a FHIR Binary (base64 `data`) is left to the uploads sanitiser, as raw upload bodies are.
-    const isBinary = request.routeOptions.url === binaryPath && (body as { resourceType?: unknown }).resourceType === "Binary";
-    await judge(request, inspector.inspectJsonBody(isBinary ? { ...body, data: undefined } : body));
+    const profile = routePolicyOf(request).inspection;
+    const isBinary = profile === "binary-upload" && (body as { resourceType?: unknown }).resourceType === "Binary";
+    await judge(request, inspectors[profile].inspectJsonBody(isBinary ? { ...body, data: undefined } : body));
   });
 }

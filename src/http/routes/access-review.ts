@@ -3,6 +3,7 @@ import { z } from "zod";
 import { accessReportView, apiError, recordAccessReviewRequest, type AccessReportView } from "../../../shared/api/index.js";
 import { accessReportCsv, type AccessReport } from "../../identity/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 
 const errors = { 400: apiError, 401: apiError, 403: apiError };
@@ -11,6 +12,7 @@ const errors = { 400: apiError, 401: apiError, 403: apiError };
 export function accessReviewRoutes(services: HttpServices): FastifyPluginAsyncZod {
   const { accessReview } = services.identity;
   return async (app) => {
+    declareRoutePolicy(app, sessionApi("identity"));
     app.get("/api/access-review", { schema: { response: { 200: accessReportView, ...errors } } }, async (request) =>
       toView(await accessReview.report(requirePrincipal(request), "json")),
     );

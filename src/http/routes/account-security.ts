@@ -4,6 +4,7 @@ import { z } from "zod";
 import { apiError, factorsView, passkeyParams, passkeyRegistrationRequest, recoveryCodesIssued, totpEnrolmentStart, totpVerifyRequest } from "../../../shared/api/index.js";
 import type { Principal } from "../../kernel/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 import { stepUpGuardOf } from "../plugins/step-up.js";
 
@@ -30,9 +31,10 @@ export function accountSecurityRoutes(services: HttpServices): FastifyPluginAsyn
   }
 
   return async (app) => {
+    declareRoutePolicy(app, sessionApi("auth"));
     app.get("/api/account/factors", { schema: { response: { 200: factorsView, ...errors } } }, async (request) => factors.list(requirePrincipal(request).accountId));
 
-    app.post("/api/account/recovery-codes", { schema: { response: { 200: recoveryCodesIssued, ...errors } } }, async (request) => ({
+    app.post("/api/account/recovery-codes", { config: { policy: { authentication: "step-up" } }, schema: { response: { 200: recoveryCodesIssued, ...errors } } }, async (request) => ({
       recoveryCodes: await accountSecurity.regenerateRecoveryCodes(requireRecentMfa(request)),
     }));
 
@@ -52,7 +54,7 @@ export function accountSecurityRoutes(services: HttpServices): FastifyPluginAsyn
       },
     );
 
-    app.delete("/api/account/passkeys/:id", { schema: { params: passkeyParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+    app.delete("/api/account/passkeys/:id", { config: { policy: { authentication: "step-up" } }, schema: { params: passkeyParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
       await factors.removePasskey(requireRecentMfa(request), request.params.id);
       return reply.code(204).send(null);
     });
@@ -72,7 +74,7 @@ export function accountSecurityRoutes(services: HttpServices): FastifyPluginAsyn
       },
     );
 
-    app.delete("/api/account/totp", { schema: { response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+    app.delete("/api/account/totp", { config: { policy: { authentication: "step-up" } }, schema: { response: { 204: z.null(), ...errors } } }, async (request, reply) => {
       await factors.removeTotp(requireRecentMfa(request));
       return reply.code(204).send(null);
     });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { apiError, changePasswordRequest, sessionList, sessionParams } from "../../../shared/api/index.js";
 import type { SessionListItem } from "../../session/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { clearSessionCookie, requirePrincipal } from "../plugins/authenticate.js";
 
 const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError, 422: apiError, 429: apiError };
@@ -12,6 +13,7 @@ export function accountRoutes(services: HttpServices): FastifyPluginAsyncZod {
   const { identity } = services;
   const { sessions, lists } = services.sessions;
   return async (app) => {
+    declareRoutePolicy(app, sessionApi("identity"));
     app.post("/api/account/password", { schema: { body: changePasswordRequest, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
       const principal = requirePrincipal(request);
       await identity.accounts.changePassword(principal, request.body);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { accountParams, accountSessionParams, apiError, changeRolesRequest, pendingRoleRequestList, roleChangePending, roleRequestParams, sessionList } from "../../../shared/api/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 import { stepUpGuardOf } from "../plugins/step-up.js";
 import { toSessionView } from "./account.js";
@@ -14,6 +15,7 @@ export function accountsAdminRoutes(services: HttpServices): FastifyPluginAsyncZ
   const { lists } = services.sessions;
   const requireRecentMfa = stepUpGuardOf(services);
   return async (app) => {
+    declareRoutePolicy(app, sessionApi("identity"));
     app.post("/api/admin/accounts/:id/unlock", { schema: { params: accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
       await identity.lockout.unlock(requirePrincipal(request), request.params.id);
       return reply.code(204).send(null);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { apiError, createInvitationRequest, createInvitationResponse, invitationParams, pendingInvitationList } from "../../../shared/api/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 import { stepUpGuardOf } from "../plugins/step-up.js";
 
@@ -14,9 +15,10 @@ const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError };
 export function adminRoutes(services: HttpServices): FastifyPluginAsyncZod {
   const requireRecentMfa = stepUpGuardOf(services);
   return async (app) => {
+    declareRoutePolicy(app, sessionApi("identity"));
     app.post(
       "/api/admin/invitations",
-      { schema: { body: createInvitationRequest, response: { 200: createInvitationResponse, 400: apiError, 401: apiError, 403: apiError } } },
+      { config: { policy: { authentication: "step-up" } }, schema: { body: createInvitationRequest, response: { 200: createInvitationResponse, 400: apiError, 401: apiError, 403: apiError } } },
       async (request) => {
         const issued = await services.identity.invitations.invite(requireRecentMfa(request), request.body);
         return { invitationUrl: oneTimeLink(services.config.publicUrl, "invite", issued.token), expiresAt: issued.expiresAt.getTime() };

@@ -11,6 +11,7 @@ import {
 } from "../../../shared/api/index.js";
 import { csvByteOrderMark, csvHeader, csvRow, type AuditFilter, type RecordedAuditEntry } from "../../audit/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 import { stepUpGuardOf } from "../plugins/step-up.js";
 
@@ -21,6 +22,7 @@ export function auditRoutes(services: HttpServices): FastifyPluginAsyncZod {
   // Searching shows one page on screen; exporting takes the whole trail away, so it needs a recent second factor.
   const requireRecentMfa = stepUpGuardOf(services);
   return async (app) => {
+    declareRoutePolicy(app, sessionApi("audit"));
     app.get(
       "/api/audit/entries",
       { schema: { querystring: auditSearchQuery, response: { 200: auditSearchResponse, ...errors } } },
@@ -35,7 +37,7 @@ export function auditRoutes(services: HttpServices): FastifyPluginAsyncZod {
     app.get(
       "/api/audit/entries.csv",
       // 200 is a stream of CSV text, which Fastify sends as is (no serializer runs on a stream).
-      { schema: { querystring: auditFilterQuery, response: { 200: z.instanceof(Readable), ...errors } } },
+      { config: { policy: { authentication: "step-up" } }, schema: { querystring: auditFilterQuery, response: { 200: z.instanceof(Readable), ...errors } } },
       async (request, reply) => {
         const entries = await services.auditQuery.export(requireRecentMfa(request), toFilter(request.query));
         const day = services.clock.now().toISOString().slice(0, 10);

@@ -19,6 +19,7 @@ import {
 } from "../../../shared/api/index.js";
 import type { BreakGlassRow } from "../../access/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 
 const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 422: apiError };
@@ -41,6 +42,7 @@ const reviewJson = (row: BreakGlassRow) => ({
 export function breakGlassRoutes(services: HttpServices): FastifyPluginAsyncZod {
   const { accessManagement } = services;
   return async (app) => {
+    declareRoutePolicy(app, sessionApi("access"));
     app.post("/api/break-glass", { schema: { body: breakGlassRequest, response: { 201: breakGlassCreated, ...errors } } }, async (request, reply) => {
       const grant = await accessManagement.grant(requirePrincipal(request), request.body);
       return reply.code(201).send({ id: grant.id, patientId: grant.patientId, expiresAt: grant.expiresAt.toISOString() });

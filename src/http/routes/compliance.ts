@@ -3,6 +3,7 @@ import { z } from "zod";
 import { apiError, attestationRequest, attestationView, complianceDocumentParams, complianceReportResponse } from "../../../shared/api/index.js";
 import { reportHtmlContentSecurityPolicy } from "../../compliance/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 
 const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError, 422: apiError };
@@ -10,6 +11,7 @@ const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409
 /** The security officer's compliance view: report, documents and attestations; authorization (Cedar) and audit are in the module. */
 export function complianceRoutes(services: HttpServices): FastifyPluginAsyncZod {
   return async (app) => {
+    declareRoutePolicy(app, sessionApi("compliance"));
     app.get("/api/compliance/report", { schema: { response: { 200: complianceReportResponse, ...errors } } }, async (request) =>
       services.compliance.report(requirePrincipal(request)),
     );

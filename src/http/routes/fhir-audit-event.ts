@@ -3,6 +3,7 @@ import { z } from "zod";
 import { auditEventSearchLinks, auditFilterFromFhirSearch, toFhirAuditEvent } from "../../audit/index.js";
 import { AppError } from "../../kernel/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, fhirApi } from "../route-policy.js";
 import { requireScopedPrincipal } from "../plugins/authenticate.js";
 
 const base = "/fhir/R4";
@@ -34,6 +35,7 @@ export function fhirAuditEventRoutes(services: HttpServices): FastifyPluginAsync
   const endpoint = new URL(`${base}/AuditEvent`, services.config.publicUrl).toString();
 
   return async (app) => {
+    declareRoutePolicy(app, fhirApi("audit"));
     app.get(`${base}/AuditEvent`, { schema: { querystring: searchQuery, response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
       const principal = await requireScopedPrincipal(request, reply, services.oidc, { interaction: "search", resourceType: "AuditEvent" });
       const page = await services.auditQuery.search(principal, auditFilterFromFhirSearch(request.query));
@@ -62,7 +64,7 @@ export function fhirAuditEventRoutes(services: HttpServices): FastifyPluginAsync
       reply.header("allow", allowedMethods);
       throw new AppError("http.method_not_allowed", { detail: "the audit trail is read-only" });
     };
-    app.post(`${base}/AuditEvent`, { schema: { response: { 405: operationOutcome } } }, refuseWrite);
-    app.route({ method: ["PUT", "PATCH", "DELETE"], url: `${base}/AuditEvent/:id`, schema: { params: z.object({ id: logicalId }), response: { 405: operationOutcome } }, handler: refuseWrite });
+    app.post(`${base}/AuditEvent`, { config: { policy: { authentication: "none", audit: "none" } }, schema: { response: { 405: operationOutcome } } }, refuseWrite);
+    app.route({ method: ["PUT", "PATCH", "DELETE"], url: `${base}/AuditEvent/:id`, config: { policy: { authentication: "none", audit: "none" } }, schema: { params: z.object({ id: logicalId }), response: { 405: operationOutcome } }, handler: refuseWrite });
   };
 }

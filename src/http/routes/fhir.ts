@@ -6,6 +6,7 @@ import { AppError, type Principal } from "../../kernel/index.js";
 import { resourceTypes } from "../../fhir/resources/index.js";
 import { acceptedContentTypes } from "../../uploads/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, fhirApi } from "../route-policy.js";
 import { requireApiPrincipal } from "../plugins/authenticate.js";
 
 const base = "/fhir/R4";
@@ -90,10 +91,11 @@ export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
+    declareRoutePolicy(app, fhirApi("fhir"));
     // POST _search sends the parameters as a form body, which keeps them out of URLs and logs (R4 http.html#search).
     app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => done(null, body));
 
-    app.get(`${base}/metadata`, { schema: { response: { 200: resourceBody } } }, async (_request, reply) =>
+    app.get(`${base}/metadata`, { config: { policy: { authentication: "none", audit: "none" } }, schema: { response: { 200: resourceBody } } }, async (_request, reply) =>
       reply.type(fhirJson).send(capabilityStatement({
           baseUrl,
           software: { name: "Mamori", version: services.version },
@@ -119,7 +121,7 @@ export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
       return reply.type(fhirJson).send(await searchBundle(principal, state.type, state.params, state.cursor));
     });
 
-    app.post(`${base}/:type/_search`, { schema: { params: z.object({ type: resourceType }), body: z.string().max(65_536).optional(), response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
+    app.post(`${base}/:type/_search`, { config: { policy: { whileReadOnly: "serve" } }, schema: { params: z.object({ type: resourceType }), body: z.string().max(65_536).optional(), response: { 200: resourceBody, ...errors } } }, async (request, reply) => {
       const principal = await principalOf(request, reply);
       // Parameters may come in the form body and in the URL; both apply (R4 http.html#search).
       const params = [...searchParamsFromQuery(rawQuery(request)), ...searchParamsFromQuery(request.body ?? "")];

@@ -15,6 +15,7 @@ import {
 } from "../../../shared/api/index.js";
 import type { AlertRow } from "../../ids/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 
 const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError };
@@ -23,6 +24,7 @@ const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409
 export function idsRoutes(services: HttpServices): FastifyPluginAsyncZod {
   const { officer } = services.ids;
   return async (app) => {
+    declareRoutePolicy(app, sessionApi("ids"));
     app.get("/api/security/alerts", { schema: { querystring: idsAlertsQuery, response: { 200: idsAlertsResponse, ...errors } } }, async (request) => ({
       alerts: (await officer.listAlerts(requirePrincipal(request), request.query)).map(toView),
     }));

@@ -17,6 +17,7 @@ import {
 } from "../../../shared/api/index.js";
 import type { Deadline, IncidentRow, NoteRow, ServiceModeRow } from "../../incidents/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 
 const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 422: apiError };
@@ -39,6 +40,8 @@ const modeJson = (mode: ServiceModeRow) => ({ readOnly: mode.readOnly, changedAt
 export function incidentRoutes(services: HttpServices): FastifyPluginAsyncZod {
   const { incidents } = services;
   return async (app) => {
+    // Incident work and the read-only switch itself must stay usable while the service is read-only.
+    declareRoutePolicy(app, sessionApi("incident", { whileReadOnly: "serve" }));
     app.get("/api/incidents", { schema: { response: { 200: incidentListResponse, ...errors } } }, async (request) => ({
       incidents: (await incidents.list(requirePrincipal(request))).map(incidentJson),
     }));

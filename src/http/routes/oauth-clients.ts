@@ -3,6 +3,7 @@ import { z } from "zod";
 import { apiError, oauthClientList, oauthClientParams, oauthClientRegistered, oauthClientRegistration } from "../../../shared/api/index.js";
 import type { ClientView } from "../../identity/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 
 const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 422: apiError };
@@ -13,6 +14,7 @@ const toView = (client: ClientView) => ({ ...client, createdAt: client.createdAt
 export function oauthClientRoutes(services: HttpServices): FastifyPluginAsyncZod {
   const { clients } = services.oidc;
   return async (app) => {
+    declareRoutePolicy(app, sessionApi("oauth"));
     app.post("/api/admin/oauth-clients", { schema: { body: oauthClientRegistration, response: { 201: oauthClientRegistered, ...errors } } }, async (request, reply) => {
       const registered = await clients.register(requirePrincipal(request), request.body);
       return reply.code(201).send({ client: toView(registered.client), ...(registered.clientSecret ? { clientSecret: registered.clientSecret } : {}) });

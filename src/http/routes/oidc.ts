@@ -6,8 +6,27 @@ import { escapeHtml, formPageCsp, formPageReferrerPolicy, oidcMountPath, page, t
 import { AppError } from "../../kernel/index.js";
 import type { HttpServices } from "../context.js";
 import { preferredLanguage } from "../language.js";
+import { declareRoutePolicy, type RoutePolicy } from "../route-policy.js";
 
 const uidParams = z.object({ uid: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/) });
+
+/** The provider's endpoints: it authenticates, parses its bodies and audits (`oauth.*`) itself. */
+const providerPolicy: RoutePolicy = { authentication: "provider", rateLimits: ["ip", "account", "client"], errorFormat: "api", inspection: "provider", audit: "oauth", whileReadOnly: "refuse-writes" };
+/** Our interaction pages complete the provider's prompts from the web session; their form posts are inspected. */
+const interactionPolicy = { authentication: "session", inspection: "standard" } as const;
+/** Token, introspection and revocation authenticate the OAuth client, not a browser cookie. */
+const clientAuthenticatedPolicy = { authentication: "oauth-client" } as const;
+
+/**
+ * The provider's request target below its mount path. The router matched the mount on the decoded path, so the first
+ * segment is dropped whatever its spelling (`/%6Fidc/token` is `/token`), and the rest is handed on as received.
+ */
+export function providerTarget(rawUrl: string): string {
+  const next = rawUrl.indexOf("/", 1);
+  const query = rawUrl.indexOf("?");
+  if (next === -1 || (query !== -1 && query < next)) return query === -1 ? "/" : `/${rawUrl.slice(query)}`;
+  return rawUrl.slice(next);
+}
 
 /**
  * The OpenID Connect provider under /oidc (a Koa application inside Fastify): the provider's routes get the raw
@@ -50,8 +69,9 @@ export function oidcRoutes(services: HttpServices): FastifyPluginAsyncZod {
     // The provider parses its own bodies: leave the stream unread for it.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", (_request, _payload, done) => done(null));
+    declareRoutePolicy(app, providerPolicy);
 
-    app.get(`${oidcMountPath}/interaction/:uid`, async (request, reply) => {
+    app.get(`${oidcMountPath}/interaction/:uid`, { config: { policy: interactionPolicy } }, async (request, reply) => {
       const pending = await pendingOf(request, reply);
       const accountId = activeAccountOf(request);
       if (!accountId || (pending.accountId && pending.accountId !== accountId)) return reply.redirect(signInFirst(pending.uid), 303);
@@ -65,14 +85,14 @@ export function oidcRoutes(services: HttpServices): FastifyPluginAsyncZod {
         .send(consentPage(request, pending, client?.clientName ?? pending.clientId));
     });
 
-    app.post(`${oidcMountPath}/interaction/:uid/allow`, async (request, reply) => {
+    app.post(`${oidcMountPath}/interaction/:uid/allow`, { config: { policy: interactionPolicy } }, async (request, reply) => {
       uidParams.parse(request.params);
       const pending = await pendingOf(request, reply);
       if (pending.prompt !== "consent" || !pending.accountId || pending.accountId !== activeAccountOf(request)) return reply.redirect(signInFirst(pending.uid), 303);
       return reply.redirect(await oidc.interactions.consent(request.raw, reply.raw), 303);
     });
 
-    app.post(`${oidcMountPath}/interaction/:uid/deny`, async (request, reply) => {
+    app.post(`${oidcMountPath}/interaction/:uid/deny`, { config: { policy: interactionPolicy } }, async (request, reply) => {
       uidParams.parse(request.params);
       await pendingOf(request, reply);
       return reply.redirect(await oidc.interactions.deny(request.raw, reply.raw), 303);
@@ -86,9 +106,12 @@ export function oidcRoutes(services: HttpServices): FastifyPluginAsyncZod {
       raw.mamoriAccountId = activeAccountOf(request);
       const webSession = request.webSession;
       if (webSession) raw.mamoriEndWebSession = () => services.sessions.sessions.end(webSession.id, "session.rp_logout");
-      raw.url = (raw.url ?? "").slice(oidcMountPath.length) || "/";
+      raw.url = providerTarget(raw.url ?? "");
       await oidc.handle(raw, reply.raw);
     };
+    for (const endpoint of ["/token", "/token/introspection", "/token/revocation"]) {
+      app.post(`${oidcMountPath}${endpoint}`, { config: { policy: clientAuthenticatedPolicy } }, handOver);
+    }
     app.all(`${oidcMountPath}/*`, handOver);
   };
 }
@@ -124,8 +147,11 @@ export function smartConfigurationRoutes(services: HttpServices): FastifyPluginA
     ],
   };
   return async (app) => {
+    // Public discovery documents: counted like the API they describe where they sit under it (/fhir), never audited.
+    declareRoutePolicy(app, { authentication: "none", rateLimits: [], errorFormat: "api", inspection: "standard", audit: "none", whileReadOnly: "refuse-writes" });
     for (const path of ["/.well-known/smart-configuration", "/fhir/R4/.well-known/smart-configuration"]) {
-      app.get(path, async (_request, reply) => reply.header("cache-control", "public, max-age=3600").send(document));
+      const underFhir = path.startsWith("/fhir/");
+      app.get(path, { config: { policy: underFhir ? { rateLimits: ["ip", "account", "client"], errorFormat: "fhir" } : {} } }, async (_request, reply) => reply.header("cache-control", "public, max-age=3600").send(document));
     }
   };
 }

@@ -3,6 +3,7 @@ import { renderPdf } from "../../compliance/index.js";
 import type { FhirResource } from "../../fhir/index.js";
 import { AppError, type Clock, type Principal } from "../../kernel/index.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { recordSummary } from "./record-summary.js";
 
 /** What the route needs of the records module: the patient's visible records (authorizes and audits inside). */
@@ -16,6 +17,7 @@ export interface PatientRecordExport {
  */
 export function portalExportRoutes(services: { records: PatientRecordExport; clock: Clock }): FastifyPluginAsyncZod {
   return async (app) => {
+    declareRoutePolicy(app, sessionApi("fhir"));
     app.get("/api/portal/export.pdf", async (request, reply) => {
       const principal = requirePrincipal(request);
       if (!principal.roles.includes("patient") || !principal.patientId) throw new AppError("access.denied");

@@ -17,6 +17,7 @@ import {
   totpVerifyRequest,
 } from "../../../shared/api/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { clearSessionCookie, requirePrincipal, setSessionCookie } from "../plugins/authenticate.js";
 
 const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError, 422: apiError, 429: apiError };
@@ -26,7 +27,11 @@ export function sessionRoutes(services: HttpServices): FastifyPluginAsyncZod {
   const { signIn, sessions } = services.sessions;
 
   return async (app) => {
-    app.get("/api/session", { schema: { response: { 200: sessionView } } }, async (request) => signIn.view(request.webSession));
+    // The sign-in steps: a session at any stage or none yet, the stricter `auth` budget per address (AUTH-7), and
+    // usable in read-only mode so the security officer can still sign in to switch it off.
+    declareRoutePolicy(app, sessionApi("auth", { authentication: "sign-in", rateLimits: ["ip", "auth", "account", "client"], whileReadOnly: "serve" }));
+
+    app.get("/api/session", { config: { policy: { rateLimits: ["ip", "account", "client"], audit: "none" } }, schema: { response: { 200: sessionView } } }, async (request) => signIn.view(request.webSession));
 
     app.post("/api/auth/login", { schema: { body: loginRequest, response: { 200: sessionView, ...errors } } }, async (request, reply) => {
       // A new sign-in replaces whatever session the browser had.
@@ -82,7 +87,7 @@ export function sessionRoutes(services: HttpServices): FastifyPluginAsyncZod {
     });
 
     // Step-up: a fresh second factor in an active session, for the privileged actions that ask for one.
-    app.post("/api/auth/reverify", { schema: { body: reverifyRequest, response: { 200: reverifyResponse, ...errors } } }, async (request) => {
+    app.post("/api/auth/reverify", { config: { policy: { authentication: "session" } }, schema: { body: reverifyRequest, response: { 200: reverifyResponse, ...errors } } }, async (request) => {
       const at = await services.sessions.accountSecurity.reverify(requirePrincipal(request), request.body);
       return { mfaAt: at.getTime() };
     });
@@ -93,12 +98,12 @@ export function sessionRoutes(services: HttpServices): FastifyPluginAsyncZod {
       return reply.code(204).send(null);
     });
 
-    app.post("/api/invitations/lookup", { schema: { body: z.object({ token: z.string().min(20).max(200) }), response: { 200: invitationView, ...errors } } }, async (request) => {
+    app.post("/api/invitations/lookup", { config: { policy: { authentication: "none", audit: "identity", whileReadOnly: "refuse-writes" } }, schema: { body: z.object({ token: z.string().min(20).max(200) }), response: { 200: invitationView, ...errors } } }, async (request) => {
       const invitation = await services.identity.invitations.lookup(request.body.token);
       return { role: invitation.role, email: invitation.email, expiresAt: invitation.expiresAt.getTime() };
     });
 
-    app.post("/api/invitations/accept", { schema: { body: acceptInvitationRequest, response: { 200: sessionView, ...errors } } }, async (request, reply) => {
+    app.post("/api/invitations/accept", { config: { policy: { authentication: "none", audit: "identity", whileReadOnly: "refuse-writes" } }, schema: { body: acceptInvitationRequest, response: { 200: sessionView, ...errors } } }, async (request, reply) => {
       if (request.webSession) await sessions.end(request.webSession.id, "session.replaced");
       const { token } = await signIn.acceptInvitation(request.body, request.origin);
       setSessionCookie(reply, token);

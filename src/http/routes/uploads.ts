@@ -5,6 +5,7 @@ import { apiError, quarantineQuery, quarantineResponse } from "../../../shared/a
 import { AppError } from "../../kernel/index.js";
 import { acceptedContentTypes, fhirBinaryOf, mediaTypeOf, uploadOfFhirBinary } from "../../uploads/index.js";
 import type { HttpServices } from "../context.js";
+import { declareRoutePolicy, fhirApi } from "../route-policy.js";
 import { requireApiPrincipal, requirePrincipal } from "../plugins/authenticate.js";
 
 const base = "/fhir/R4/Binary";
@@ -62,6 +63,7 @@ export function uploadRoutes(services: HttpServices): FastifyPluginAsyncZod {
   const createBody = z.union([z.instanceof(Buffer), binaryRequest(maxBytes)]);
 
   return async (app) => {
+    declareRoutePolicy(app, fhirApi("upload"));
     // Raw bytes for the accepted types, in this route group only; the declared type is checked against content later.
     app.removeContentTypeParser(["text/plain"]);
     app.addContentTypeParser([...acceptedContentTypes], { parseAs: "buffer", bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
@@ -72,7 +74,7 @@ export function uploadRoutes(services: HttpServices): FastifyPluginAsyncZod {
 
     app.post(
       base,
-      { schema: { headers: z.looseObject({ "x-mamori-patient": logicalId.optional() }), body: createBody, response: { 201: binaryResource, ...errors } } },
+      { config: { policy: { inspection: "binary-upload" } }, schema: { headers: z.looseObject({ "x-mamori-patient": logicalId.optional() }), body: createBody, response: { 201: binaryResource, ...errors } } },
       async (request, reply) => {
         const principal = await requireApiPrincipal(request, reply, services.oidc);
         const body = request.body;
@@ -102,7 +104,7 @@ export function uploadRoutes(services: HttpServices): FastifyPluginAsyncZod {
 
     app.get(
       "/api/uploads/quarantine",
-      { schema: { querystring: quarantineQuery, response: { 200: quarantineResponse, 400: apiError, 401: apiError, 403: apiError } } },
+      { config: { policy: { authentication: "session", errorFormat: "api" } }, schema: { querystring: quarantineQuery, response: { 200: quarantineResponse, 400: apiError, 401: apiError, 403: apiError } } },
       async (request) => {
         const items = await services.uploads.listQuarantine(requirePrincipal(request), request.query.limit);
         return {
