@@ -33,7 +33,7 @@ export function accountsAdminRoutes(services: HttpServices): FastifyPluginAsyncZ
 
     // A role is future access: every change needs a recent second factor, and one that gives an administrative duty
     // or mixes duties is answered 202 until a second administrator approves it.
-    app.put("/api/admin/accounts/:id/roles", { schema: { params: accountParams, body: changeRolesRequest, response: { 202: roleChangePending, 204: z.null(), ...errors } } }, async (request, reply) => {
+    app.put("/api/admin/accounts/:id/roles", { config: { policy: { authentication: "step-up" } }, schema: { params: accountParams, body: changeRolesRequest, response: { 202: roleChangePending, 204: z.null(), ...errors } } }, async (request, reply) => {
       const outcome = await identity.roleChanges.change(requireRecentMfa(request), request.params.id, request.body.roles);
       if (outcome.status === "pending") return reply.code(202).send({ requestId: outcome.requestId, expiresAt: outcome.expiresAt.getTime() });
       return reply.code(204).send(null);
@@ -47,7 +47,7 @@ export function accountsAdminRoutes(services: HttpServices): FastifyPluginAsyncZ
       })),
     }));
 
-    app.post("/api/admin/role-requests/:id/approve", { schema: { params: roleRequestParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+    app.post("/api/admin/role-requests/:id/approve", { config: { policy: { authentication: "step-up" } }, schema: { params: roleRequestParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
       await identity.roleChanges.approve(requireRecentMfa(request), request.params.id);
       return reply.code(204).send(null);
     });
