@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Config } from "../config/index.js";
 import { lockDataFolder } from "./data-folder-lock.js";
+import { DurableNodeFS, durableStartParams } from "./durable-nodefs.js";
 import { createPglitePool } from "./pglite-pool.js";
 
 /** Kysely over no declared tables: each module's store declares its own with `withTables`. */
@@ -44,7 +45,7 @@ export async function openDatabase(
   try {
     const dataDir = path.join(config.dataDir, "pglite");
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    return openPglite(await PGlite.create({ dataDir }), () => lock.release());
+    return openPglite(await PGlite.create({ fs: new DurableNodeFS(dataDir), startParams: durableStartParams() }), () => lock.release());
   } catch (error) {
     await lock.release();
     throw error;
