@@ -91,9 +91,11 @@ export async function buildWorld(harness: Harness, spec: WorldSpec): Promise<Wor
       patientId: undefined,
     });
   }
-  // A principal position names a principal's Practitioner; an unlinked principal's is one no account holds.
+  // A principal position names a principal's Practitioner (an unlinked principal's is one no account holds); past
+  // the principals, a colleague outside the world.
   const practitionerAt = (position: number) => {
-    const principal = principals[position % principals.length]!;
+    const principal = principals[position];
+    if (!principal) return `pr-outside-${position}`;
     return principal.practitionerId ?? `pr-nobody-${principal.accountId.slice(0, 8)}`;
   };
   const practitionersAt = (positions: number[]) => [...new Set(positions.map(practitionerAt))];

@@ -12,7 +12,7 @@ const fhir = { contentType: "application/fhir+json" };
 const base = "/fhir/R4";
 
 export interface Outcome {
-  kind: RequestKind;
+  kind: RequestKind | "everything";
   allowed: boolean;
   /** Empty when the answer is the expected one. */
   mismatch: string | undefined;
@@ -146,4 +146,26 @@ export async function perform(world: World, request: RequestSpec, oracle: Oracle
     if (response.status === 403 && isOperationOutcome(response)) return undefined;
     return report(what, false, response, "403 OperationOutcome");
   }
+}
+
+/**
+ * Asks for everything in one patient's record (Patient/$everything) as one principal: refused as a read of the
+ * Patient when that read is refused, otherwise exactly the current records of the compartment the policies let the
+ * principal read, care teams and consents included.
+ */
+export async function performEverything(world: World, principal: World["principals"][number], patientIndex: number, oracle: Oracle, refusedReadStatus: number): Promise<Outcome> {
+  const patient = world.patients[patientIndex]!;
+  const registration = world.records.find((record) => record.type === "Patient" && record.id === patient.id)!;
+  const readable = (record: ModelRecord) => oracle(world, principal, "read", { type: record.type, id: record.id, patientId: record.patientId, label: currentVersion(record).label });
+  const allowed = readable(registration);
+  const response = await principal.client.get(`${base}/Patient/${patient.id}/$everything`);
+  const what = `${principal.name} $everything of patient ${patientIndex}`;
+  const expectedStatus = !allowed ? refusedReadStatus : currentVersion(registration).deleted ? 410 : 200;
+  if (response.status !== expectedStatus) return { kind: "everything", allowed, mismatch: `${what}: expected ${expectedStatus}, got ${response.status} ${response.text.slice(0, 160)}` };
+  if (expectedStatus !== 200) return { kind: "everything", allowed, mismatch: isOperationOutcome(response) ? undefined : `${what}: ${expectedStatus} without an OperationOutcome` };
+  const compartment = world.records.filter((record) => record.patientId === patient.id && !currentVersion(record).deleted);
+  const expected = compartment.filter(readable).map((record) => `${record.type}/${record.id}`).sort();
+  const found = ((response.json as Bundle).entry ?? []).map((entry) => `${(entry.resource as { resourceType?: string } | undefined)?.resourceType}/${entry.resource?.id}`).sort();
+  const short = (names: string[]) => names.map((name) => name.replace(/^(\w+\/[0-9a-f]{8})[0-9a-f-]*$/, "$1")).join(" ");
+  return { kind: "everything", allowed, mismatch: isDeepStrictEqual(found, expected) ? undefined : `${what}: found [${short(found)}], the policies allow [${short(expected)}]` };
 }

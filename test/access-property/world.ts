@@ -78,6 +78,7 @@ export interface WorldSpec {
 }
 
 const label = fc.constantFrom(...labels);
+/** Principal positions; one past the world's principals names a colleague outside it, so membership stays sparse. */
 const positions = fc.uniqueArray(fc.nat({ max: 5 }), { maxLength: 2 });
 
 const consentSpec: fc.Arbitrary<ConsentSpec> = fc.oneof(
@@ -99,7 +100,7 @@ const patientSpec: fc.Arbitrary<PatientSpec> = fc.record({
       label,
       byClerk: fc.boolean(),
     }),
-    { maxLength: 2 },
+    { maxLength: 3 },
   ),
   records: fc.array(fc.record({ type: fc.constantFrom("Observation", "Condition", "MedicationRequest", "AllergyIntolerance", "DocumentReference") as fc.Arbitrary<Exclude<ClinicalType, "Encounter">>, label }), {
     minLength: 1,
@@ -126,13 +127,13 @@ const requestSpec: fc.Arbitrary<RequestSpec> = fc.record({
   label,
 });
 
-/** Worlds of 1–3 patients and 1–4 staff principals (plus perhaps a portal patient), with 12–24 requests. */
+/** Worlds of 2–3 patients and 2–5 staff principals (plus perhaps a portal patient), with `requests` requests. */
 export function worldSpecs(poolSize: number, requests: { min: number; max: number }): fc.Arbitrary<WorldSpec> {
   return fc.record({
-    principals: fc.uniqueArray(fc.nat({ max: poolSize - 1 }), { minLength: 1, maxLength: 4 }),
-    departments: fc.array(fc.option(fc.nat({ max: departments.length - 1 })), { minLength: 4, maxLength: 4 }),
+    principals: fc.uniqueArray(fc.nat({ max: poolSize - 1 }), { minLength: 2, maxLength: 5 }),
+    departments: fc.array(fc.option(fc.nat({ max: departments.length - 1 })), { minLength: 5, maxLength: 5 }),
     portal: fc.option(fc.nat({ max: 2 }), { freq: 3 }),
-    patients: fc.array(patientSpec, { minLength: 1, maxLength: 3 }),
+    patients: fc.array(patientSpec, { minLength: 2, maxLength: 3 }),
     breakGlass: fc.array(fc.tuple(fc.nat({ max: 5 }), fc.nat({ max: 2 })), { maxLength: 2 }),
     requests: fc.array(requestSpec, { minLength: requests.min, maxLength: requests.max }),
   });
