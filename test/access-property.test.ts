@@ -71,7 +71,7 @@ describe("FHIR HTTP surface against the record policies, over generated worlds",
   });
 
   it("answers every read, vread, history, search, $everything, create, update and delete as the record policies decide", async () => {
-    const property = fc.asyncProperty(fc.limitShrink(worldSpecs(poolRoles.length, requestsPerWorld), 20), async (spec) => {
+    const property = fc.asyncProperty(fc.limitShrink(worldSpecs(poolRoles.length, requestsPerWorld), 8), async (spec) => {
       const world = await buildWorld(harness, spec);
       worldsBuilt += 1;
       const outcomes: Outcome[] = [];
@@ -100,7 +100,7 @@ describe("FHIR HTTP surface against the record policies, over generated worlds",
     const officerPrincipal = { accountId: officer.user.accountId, roles: ["security_officer" as const], sessionId: "access-property", network: { ip: "127.0.0.1", userAgent: "access-property" } };
     const access = await createAccess();
     const auditQuery = createAuditQuery({ db: app.mamori.db, audit: app.mamori.audit, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });
-    const property = fc.asyncProperty(fc.limitShrink(worldSpecs(poolRoles.length, { min: 0, max: 0 }), 10), async (spec) => {
+    const property = fc.asyncProperty(fc.limitShrink(worldSpecs(poolRoles.length, { min: 0, max: 0 }), 5), async (spec) => {
       const world = await buildWorld(harness, spec);
       await app.mamori.audit.flush();
       const missing: string[] = [];
