@@ -9,19 +9,10 @@ import { refreshTokenPolicy } from "../identity/index.js";
 import { systemClock } from "../kernel/index.js";
 import { complianceTlsTarget } from "../main.js";
 import { withServices } from "./with-services.js";
+import { complianceUsage } from "./usage.js";
 
 const operator = { actor: { roles: ["operator"] }, network: { ip: "local", userAgent: "mamori-cli" } } satisfies Pick<AuditEntry, "actor" | "network">;
 
-export const complianceUsage = `  mamori compliance report --format json|html|pdf --out <file>
-                              run every compliance check against this installation and write the report
-  mamori compliance disclosure --format json|html|pdf --out <file>
-                              write the サービス仕様適合開示書 (service specification conformance disclosure)
-`;
-
-/** Whether argv names a command of this file. */
-export function isComplianceCommand(command: string | undefined): boolean {
-  return command === "compliance";
-}
 
 /**
  * Runs the checks against the configured database and the running server's TLS port (checks that cannot reach

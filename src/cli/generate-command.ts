@@ -7,13 +7,8 @@ import { prepareValidation } from "../fhir/validation/index.js";
 import { commandLinePrincipal } from "../identity/index.js";
 import { systemClock } from "../kernel/index.js";
 import { withServices } from "./with-services.js";
+import { generateUsage } from "./usage.js";
 
-export const generateUsage = `  mamori generate --patients N --as EMAIL [--observations-per-patient M] [--from K] [--concurrency C]
-                              load N synthetic patients (each with a visit and M results) as that clinician;
-                              Ctrl-C stops cleanly and prints the --from to resume with
-`;
-
-export const isGenerateCommand = (command: string | undefined) => command === "generate";
 
 function progressLine(progress: SyntheticLoadProgress): string {
   const seconds = progress.elapsedMs / 1000;

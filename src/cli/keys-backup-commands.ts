@@ -8,23 +8,11 @@ import { reencryptAll } from "../fhir/index.js";
 import { openDatabase } from "../db/index.js";
 import { systemClock } from "../kernel/index.js";
 import { withServices } from "./with-services.js";
+import { keysBackupUsage } from "./usage.js";
 
 /** Who the audit trail names for an operator's command: the machine account, from the local terminal. */
 const operator = { actor: { roles: ["operator"] }, network: { ip: "local", userAgent: "mamori-cli" } } satisfies Pick<AuditEntry, "actor" | "network">;
 
-export const keysBackupUsage = `  mamori keys status          master key id, active KEK, rotation dates, data keys awaiting re-wrap
-  mamori keys rotate          new KEK and re-wrap of every data key (no downtime); --resume finishes an interrupted one
-  mamori keys rotate --master new master key generation in the local key file, then re-wrap of every KEK
-  mamori keys reencrypt       re-encrypt every record under fresh data keys; resumes after an interruption
-  mamori backup               encrypted, signed archive into MAMORI_BACKUP_DIR; prunes old generations
-  mamori backup drill [file]  restore the newest (or given) archive into a scratch database and check it
-  mamori restore <file>       restore an archive into an empty database (signature checked first)
-`;
-
-/** Whether argv names one of the commands of this file. */
-export function isKeysBackupCommand(command: string | undefined): boolean {
-  return command === "keys" || command === "backup" || command === "restore";
-}
 
 function progress(line: string): void {
   process.stderr.write(process.stderr.isTTY ? `\r${line}\u001b[K` : `${line}\n`);

@@ -3,10 +3,6 @@ import { rotateOidcSigningKeys } from "../identity/index.js";
 import { systemClock } from "../kernel/index.js";
 import { withServices } from "./with-services.js";
 
-export const oidcUsage = `  mamori oidc rotate-keys     new token signing key (ES256); the previous one stays published until the next rotation
-`;
-
-export const isOidcCommand = (command: string | undefined, sub: string | undefined) => command === "oidc" && sub === "rotate-keys";
 
 /**
  * Runs `oidc rotate-keys`; returns the exit code. Running nodes sign with the new key within a minute.

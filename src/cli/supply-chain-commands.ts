@@ -3,16 +3,8 @@ import type { Config } from "../config/index.js";
 import { openDatabase } from "../db/index.js";
 import { systemClock } from "../kernel/index.js";
 import { detectInstalledVersions, eolReport, generateSbom } from "../supply-chain/index.js";
+import { supplyChainUsage } from "./usage.js";
 
-export const supplyChainUsage = `  mamori sbom [--output FILE] CycloneDX JSON SBOM of the installed runtime dependencies (default MAMORI_SBOM_FILE)
-  mamori eol [--strict]       end-of-life status of Node.js, the database server and major dependencies;
-                              --strict exits 1 when any of them is past its end of life
-`;
-
-/** Whether argv names one of the commands of this file. */
-export function isSupplyChainCommand(command: string | undefined): boolean {
-  return command === "sbom" || command === "eol";
-}
 
 /**
  * Runs `sbom …`; returns the exit code.
