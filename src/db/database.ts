@@ -1,4 +1,5 @@
-import { mkdir } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
@@ -40,6 +41,7 @@ export async function openDatabase(
   if (config.databaseUrl) return openPostgres(config.databaseUrl, config.databasePoolSize, config.databaseStatementTimeoutMs ?? defaultStatementTimeoutMs);
   if (options.memory) return openPglite(await PGlite.create(options.startFrom ? { loadDataDir: options.startFrom } : {}), undefined);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await assertWritable(config.dataDir);
   // One process per embedded database: taken before PGlite touches the folder, released after it has closed it.
   const lock = await lockDataFolder(config.dataDir, options.purpose ?? commandOfThisProcess());
   try {
@@ -49,6 +51,20 @@ export async function openDatabase(
   } catch (error) {
     await lock.release();
     throw error;
+  }
+}
+
+/**
+ * The embedded database writes into its folder from the first statement; on a read-only mount PGlite only says it
+ * "failed to initialize properly", so the folder is checked first and named.
+ * @throws {Error} naming the folder when this process may not write there.
+ */
+async function assertWritable(folder: string): Promise<void> {
+  try {
+    await access(folder, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unknown";
+    throw new Error(`the data folder ${folder} is not writable (${code}): the embedded database needs to write there. Check the mount and its owner, or set MAMORI_DATA_DIR to a writable folder.`, { cause: error });
   }
 }
 
