@@ -1,15 +1,19 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { blockListOf, isInside } from "../access/index.js";
 
-const loopback = ["127.0.0.0/8", "::1"];
+/** Whether anyone may read the metrics at all: not until a network or the token is configured. */
+export function isMetricsConfigured(settings: { networks: readonly string[]; token: string | undefined }): boolean {
+  return settings.networks.length > 0 || settings.token !== undefined;
+}
 
 /**
- * Who may read the metrics: a peer inside the configured networks (loopback only when none are configured), or a
- * holder of the bearer token. Metrics hold no medical content, but route names, rates and pool figures help an
- * attacker plan, so they are not public.
+ * Who may read the metrics: a peer inside the configured networks, or a holder of the bearer token; nobody when
+ * neither is configured. Loopback is not trusted by default: a reverse proxy on the same host would make every
+ * request arrive from loopback and the metrics public. Metrics hold no medical content, but route names, rates
+ * and pool figures help an attacker plan, so they are not public.
  */
 export function createMetricsAccess(settings: { networks: readonly string[]; token: string | undefined }): (request: { ip: string; authorization: string | undefined }) => boolean {
-  const allowed = blockListOf(settings.networks.length > 0 ? settings.networks : loopback);
+  const allowed = blockListOf(settings.networks);
   const tokenDigest = settings.token ? digest(settings.token) : undefined;
   return ({ ip, authorization }) => {
     if (tokenDigest && authorization?.startsWith("Bearer ")) {
