@@ -1,6 +1,7 @@
 import type { Executor } from "../db/index.js";
 
-export type ThrottleScope = "account" | "ip";
+/** `account_source`: one account from one client address; `account`: the account from anywhere; `ip`: one address, any account. */
+export type ThrottleScope = "account" | "account_source" | "ip";
 
 type LockoutTables = {
   identity_sign_in_throttle: {
@@ -60,10 +61,28 @@ export function createLockoutStore(executor: Executor) {
         .where("subject", "=", subject)
         .execute();
     },
+    /**
+     * Starts a lock that ends at `until` and starts the count again, unless a lock is already in force at `now`
+     * (whose end then stays as it is). True when this call started the lock.
+     */
+    async startFixedLock(scope: ThrottleScope, subject: string, now: Date, until: Date): Promise<boolean> {
+      const result = await db
+        .updateTable("identity_sign_in_throttle")
+        .set({ locked_until: until, failures: 0, not_before: null })
+        .where("scope", "=", scope)
+        .where("subject", "=", subject)
+        .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", now)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
     /** Forgets the failures of a subject (success or unlock); true when there was something to forget. */
     async clear(scope: ThrottleScope, subject: string): Promise<boolean> {
       const result = await db.deleteFrom("identity_sign_in_throttle").where("scope", "=", scope).where("subject", "=", subject).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
+    },
+    /** Forgets every `account_source` row of an account subject, whatever the address (unlock). */
+    async clearSources(accountSubject: string): Promise<void> {
+      await db.deleteFrom("identity_sign_in_throttle").where("scope", "=", "account_source").where("subject", "like", `${accountSubject}|%`).execute();
     },
   };
 }
