@@ -13,14 +13,15 @@ export function isMetricsConfigured(settings: { networks: readonly string[]; tok
  * and pool figures help an attacker plan, so they are not public.
  */
 export function createMetricsAccess(settings: { networks: readonly string[]; token: string | undefined }): (request: { ip: string; authorization: string | undefined }) => boolean {
-  const allowed = blockListOf(settings.networks);
+  // An empty list means "no restriction" to blockListOf; here it means no network at all.
+  const allowed = settings.networks.length > 0 ? blockListOf(settings.networks) : undefined;
   const tokenDigest = settings.token ? digest(settings.token) : undefined;
   return ({ ip, authorization }) => {
     if (tokenDigest && authorization?.startsWith("Bearer ")) {
       // Compared as digests, so the comparison takes the same time whatever the presented length.
       if (timingSafeEqual(digest(authorization.slice("Bearer ".length)), tokenDigest)) return true;
     }
-    return isInside(allowed, ip);
+    return allowed !== undefined && isInside(allowed, ip);
   };
 }
 
