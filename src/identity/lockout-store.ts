@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Executor } from "../db/index.js";
 
 /** `account_source`: one account from one client address; `account`: the account from anywhere; `ip`: one address, any account. */
@@ -79,6 +80,20 @@ export function createLockoutStore(executor: Executor) {
     async clear(scope: ThrottleScope, subject: string): Promise<boolean> {
       const result = await db.deleteFrom("identity_sign_in_throttle").where("scope", "=", scope).where("subject", "=", subject).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
+    },
+    /** Per account subject, the latest end of a lock in force at `now` on any of its `account_source` rows. */
+    async sourceLocks(accountSubjects: readonly string[], now: Date): Promise<Map<string, Date>> {
+      if (accountSubjects.length === 0) return new Map();
+      const account = sql<string>`split_part(subject, '|', 1)`;
+      const rows = await db
+        .selectFrom("identity_sign_in_throttle")
+        .select([account.as("account"), (eb) => eb.fn.max("locked_until").as("until")])
+        .where("scope", "=", "account_source")
+        .where("locked_until", ">", now)
+        .where(account, "in", [...accountSubjects])
+        .groupBy(account)
+        .execute();
+      return new Map(rows.flatMap((row) => (row.until ? [[row.account, new Date(row.until)] as const] : [])));
     },
     /** Forgets every `account_source` row of an account subject, whatever the address (unlock). */
     async clearSources(accountSubject: string): Promise<void> {

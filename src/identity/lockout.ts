@@ -172,15 +172,21 @@ export function createLockout(deps: {
       await store().clearSources(accountSubject(email));
       await audit.record({ ...entry, outcome: "success" });
     },
-    /** Failure count and lock of each e-mail's account counter, for administrators' lists and the access review. */
+    /**
+     * Failures of each e-mail's account from all addresses and the latest end of a lock in force on it (everywhere or
+     * from some address), for administrators' lists and the access review.
+     */
     async states(emails: readonly string[]): Promise<Map<string, LockState>> {
       const now = clock.now();
       const subjects = new Map(emails.map((email) => [accountSubject(email), email]));
       const rows = await store().rows([...subjects.keys()].map((subject) => ({ scope: "account" as const, subject })));
+      const sourceLocks = await store().sourceLocks([...subjects.keys()], now);
       const states = new Map<string, LockState>();
-      for (const row of rows) {
-        const email = subjects.get(row.subject);
-        if (email) states.set(email, { failures: row.failures, lockedUntil: row.lockedUntil && row.lockedUntil > now ? row.lockedUntil : undefined });
+      for (const [subject, email] of subjects) {
+        const row = rows.find((candidate) => candidate.subject === subject);
+        const locks = [row?.lockedUntil, sourceLocks.get(subject)].filter((until): until is Date => until !== null && until !== undefined && until > now);
+        if (!row && locks.length === 0) continue;
+        states.set(email, { failures: row?.failures ?? 0, lockedUntil: locks.length > 0 ? new Date(Math.max(...locks.map((until) => until.getTime()))) : undefined });
       }
       return states;
     },

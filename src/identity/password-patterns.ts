@@ -73,7 +73,9 @@ export function containsPersonalDetails(password: string, personal: { email: str
   const words = (personal.displayName ?? "").normalize("NFKC").split(/\s+/).map(squeeze).filter((word) => word.length > 0);
   // A family and given name written together ("山田花子"), as well as each word of the name alone.
   const names = [...words, ...words.slice(1).map((word, index) => `${words[index]}${word}`)];
-  // Short parts ("ab@…", a two-character word) would refuse half the dictionary.
-  const details = [email, localPart, ...names].filter((detail) => [...detail].length >= 3);
+  // Short parts would refuse ordinary words ("used@…", "ken"): five letters in Latin script, three characters in
+  // Japanese (a family and given name together, "山田花子", is four).
+  const isLongEnough = (detail: string) => [...detail].length >= (/^[\x20-\x7e]*$/.test(detail) ? 5 : 3);
+  const details = [email, localPart, ...names].filter(isLongEnough);
   return details.some((detail) => detail.length > 0 && candidate.includes(detail));
 }
