@@ -21,6 +21,7 @@ import { createSessions } from "./session/index.js";
 import { createSupplyChain, type SupplyChain } from "./supply-chain/index.js";
 import { createSanitiserPool, createUploads, type SanitiserPool } from "./uploads/index.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
+import { isMetricsConfigured } from "./ops/metrics-access.js";
 import { createReadiness, type Readiness } from "./ops/readiness.js";
 
 export interface Mamori {
@@ -246,6 +247,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     const compliance = await createCompliance({ db, config, clock, audit, keyring, access, version, tlsTarget: complianceTlsTarget(config), refreshTokenPolicy: oidc.refreshTokenPolicy });
     const readiness = createReadiness({ db, audit, ...(redis ? { redisPing: () => redis.client().ping() } : {}) });
     const metrics = createMetrics({ db, audit, idsRules: ids.rules });
+    if (!isMetricsConfigured(config.metrics)) logger.info("metrics are off: GET /metrics answers 404 until MAMORI_METRICS_NETWORKS or MAMORI_METRICS_TOKEN is set");
     const operations = { readiness, metrics };
     const accessManagement = createAccessManagement({
       db,

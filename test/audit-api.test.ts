@@ -148,7 +148,7 @@ describe("audit review API (/api/audit, /fhir/R4/AuditEvent)", () => {
   it("lets the security officer and the administrator read the trail but not the patient", async () => {
     const admin = await app.signedInUser("admin");
     assert.equal((await admin.client.get(`/api/audit/entries?patientId=${patientId}`)).status, 200);
-    assert.equal((await officer.client.get(`/fhir/R4/Patient/${patientId}`)).status, 403);
-    assert.equal((await admin.client.get(`/fhir/R4/Patient/${patientId}`)).status, 403);
+    assert.equal((await officer.client.get(`/fhir/R4/Patient/${patientId}`)).status, 404);
+    assert.equal((await admin.client.get(`/fhir/R4/Patient/${patientId}`)).status, 404);
   });
 });

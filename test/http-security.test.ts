@@ -16,6 +16,24 @@ function handshake(port: number, version: tls.SecureVersion): Promise<string> {
   });
 }
 
+/** Connects with TLS 1.2 and asks to renegotiate; what became of the request. */
+function renegotiate(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host: "127.0.0.1", port, minVersion: "TLSv1.2", maxVersion: "TLSv1.2", rejectUnauthorized: false });
+    const done = (outcome: string) => {
+      socket.destroy();
+      resolve(outcome);
+    };
+    socket.once("error", (error: NodeJS.ErrnoException) => done(`refused: ${error.code}`));
+    socket.once("close", () => done("closed"));
+    socket.once("secureConnect", () => {
+      socket.renegotiate({ rejectUnauthorized: false }, (error) => done(error ? `refused: ${error.message}` : "renegotiated"));
+      // Data makes the server read the renegotiation request and answer it.
+      socket.write("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    });
+  });
+}
+
 describe("HTTPS front door", () => {
   const clock = createManualClock();
   let app: TestApp;
@@ -32,6 +50,13 @@ describe("HTTPS front door", () => {
     assert.equal(await handshake(port, "TLSv1.2"), "TLSv1.2");
     await assert.rejects(handshake(port, "TLSv1.1"));
     await assert.rejects(handshake(port, "TLSv1"));
+  });
+
+  // ENC-1 (IPA TLS 暗号設定ガイドライン): a client-initiated renegotiation is a cheap way to make the server work.
+  it("refuses a TLS 1.2 client's renegotiation", async () => {
+    const outcome = await renegotiate(port);
+    assert.match(outcome, /^refused|^closed$/, outcome);
+    assert.equal((await app.client().get("/health/live")).status, 200, "the server goes on serving");
   });
 
   it("sends HSTS and a strict content security policy with no inline script", async () => {

@@ -63,7 +63,7 @@ export async function authorize(browser: TestClient, rp: oidcClient.Configuratio
 }
 
 /** Authorization and code exchange in one. */
-export async function signInThroughProvider(browser: TestClient, rp: oidcClient.Configuration, scope: string, options: { allowConsent?: boolean } = {}) {
+export async function signInThroughProvider(browser: TestClient, rp: oidcClient.Configuration, scope: string, options: { allowConsent?: boolean; extra?: Record<string, string> } = {}) {
   const { callback, verifier, state } = await authorize(browser, rp, scope, options);
   return oidcClient.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state });
 }

@@ -84,7 +84,7 @@ describe("OpenID Connect provider", () => {
     const refused = await api.request("POST", "/fhir/R4/Patient", { body: buildPatient(), contentType: fhir.contentType, headers: bearer(readOnly.access_token) });
     assert.equal(refused.status, 403);
     const adminTokens = await signInThroughProvider(admin.client, rp, "openid user/*.cruds");
-    assert.equal((await api.get(`/fhir/R4/Patient/${patientId}`, bearer(adminTokens.access_token))).status, 403);
+    assert.equal((await api.get(`/fhir/R4/Patient/${patientId}`, bearer(adminTokens.access_token))).status, 404);
   });
 
   it("gives a patient the launch context of their own record; patient/*.rs reads it and refuses writes and other records", async () => {
@@ -95,7 +95,7 @@ describe("OpenID Connect provider", () => {
     assert.equal(tokens["patient"], patientId);
     const api = app.client();
     assert.equal((await api.get(`/fhir/R4/Patient/${patientId}`, bearer(tokens.access_token))).status, 200);
-    assert.equal((await api.get(`/fhir/R4/Patient/${otherPatientId}`, bearer(tokens.access_token))).status, 403);
+    assert.equal((await api.get(`/fhir/R4/Patient/${otherPatientId}`, bearer(tokens.access_token))).status, 404);
     const write = await api.request("POST", "/fhir/R4/Patient", { body: buildPatient(), contentType: fhir.contentType, headers: bearer(tokens.access_token) });
     assert.equal(write.status, 403);
   });
@@ -261,5 +261,38 @@ describe("OpenID Connect provider", () => {
     const dump = JSON.stringify(rows);
     assert.ok(!dump.includes(tokens.access_token));
     assert.ok(!dump.includes(tokens.refresh_token!));
+  });
+});
+
+// SMART App Launch 2 app-launch.html#request-4: aud is the FHIR base URL; a token meant for another server is refused.
+// The public URL is a host name here: request inspection refuses URLs naming an IP address in a parameter.
+describe("OpenID Connect provider: the SMART aud parameter", () => {
+  let app: TestApp;
+  let doctor: SignedInUser;
+  let publicRp: oidcClient.Configuration;
+  before(async () => {
+    app = await startTestApp({ publicHostName: "localhost" });
+    const admin = await app.signedInUser("admin");
+    doctor = await app.signedInUser("doctor");
+    publicRp = await relyingParty(app, await registerClient(admin, { name: "外部アプリ", isFirstParty: false, isConfidential: false, scopes: ["openid", "user/*.rs"] }));
+  });
+  after(() => app.close());
+
+  it("refuses an authorization request whose aud names another server with invalid_request, before any consent", async () => {
+    for (const aud of ["https://evil.example/fhir", "https://evil.example/fhir/R4", `${app.baseUrl}/fhir/R3`, `${app.baseUrl}/fhir/R4/Patient`, "not a url"]) {
+      const url = oidcClient.buildAuthorizationUrl(publicRp, { redirect_uri: "https://app.example.test/callback", scope: "openid user/*.rs", state: "s", aud, code_challenge: await oidcClient.calculatePKCECodeChallenge(oidcClient.randomPKCECodeVerifier()), code_challenge_method: "S256" });
+      const response = await doctor.client.get(url.href);
+      assert.equal(response.status, 303, aud);
+      const location = new URL(String(response.headers.location), app.baseUrl);
+      assert.equal(location.origin + location.pathname, "https://app.example.test/callback", `${aud}: back to the client, no consent page`);
+      assert.equal(location.searchParams.get("error"), "invalid_request", aud);
+    }
+  });
+
+  it("accepts this server's FHIR base URL, with a trailing slash or another letter case of the host", async () => {
+    for (const aud of [`${app.baseUrl}/fhir/R4`, `${app.baseUrl.replace("localhost", "LocalHost")}/fhir/R4/`]) {
+      const tokens = await signInThroughProvider(doctor.client, publicRp, "openid user/*.rs", { allowConsent: true, extra: { aud } });
+      assert.ok(tokens.access_token, aud);
+    }
   });
 });

@@ -88,7 +88,8 @@ describe("health endpoints", () => {
 describe("metrics", () => {
   let app: TestApp;
   before(async () => {
-    app = await startTestApp({ env: { MAMORI_RATE_LIMIT_AUTH: "3/60s" } });
+    // The scraper on the node itself, named explicitly: loopback is not trusted by default.
+    app = await startTestApp({ env: { MAMORI_RATE_LIMIT_AUTH: "3/60s", MAMORI_METRICS_NETWORKS: "127.0.0.1" } });
   });
   after(() => app.close());
 
@@ -136,6 +137,23 @@ describe("metrics", () => {
     }
     const rule = app.mamori.ids.rules.find((candidate) => candidate.id === "break_glass")!;
     assert.equal(sample(text, "mamori_ids_alerts_total", { rule: "break_glass", severity: rule.severity }), 1);
+  });
+});
+
+// A reverse proxy on the same host makes every client a loopback peer: loopback alone must not open the metrics.
+describe("metrics with no network or token configured", () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp();
+  });
+  after(() => app.close());
+
+  it("refuses a loopback caller without a token as not found, as it does everyone", async () => {
+    const client = app.client();
+    assert.equal((await client.get("/metrics")).status, 404);
+    assert.equal((await client.get("/metrics", { authorization: "Bearer anything-at-all-0123456789abcdef0123" })).status, 404);
+    const proxied = await app.mamori.app.inject({ method: "GET", url: "/metrics", remoteAddress: "::1" });
+    assert.equal(proxied.statusCode, 404);
   });
 });
 

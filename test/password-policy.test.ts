@@ -44,6 +44,42 @@ describe("password policy", () => {
     assert.match(english.json.message, /common/);
   });
 
+  // NIST SP 800-63B §5.1.1.2: context-specific words and repetitive or sequential characters are refused too.
+  it("refuses the account's e-mail address, its local part, the display name and trivial patterns, with clear messages", async () => {
+    const email = "Hanako.Yamada@example.test";
+    const token = await invitationToken(email.toLowerCase());
+    const accept = (password: string, language = "ja") =>
+      app.client().post("/api/invitations/accept", { token, email: email.toLowerCase(), displayName: "山田 花子", password }, { headers: { "accept-language": language } });
+    for (const [password, code] of [
+      ["hanako.yamada@example.test", "identity.password_personal"],
+      ["HANAKO.YAMADA@EXAMPLE.TEST", "identity.password_personal"],
+      ["hanako.yamada 2026 spring", "identity.password_personal"],
+      ["山田花子の秘密のパスワードです", "identity.password_personal"],
+      ["aaaaaaaaaaaaaaaa", "identity.password_pattern"],
+      ["AAAAAAAAAAAAAAAA", "identity.password_pattern"],
+      ["abcdefghijklmnop", "identity.password_pattern"],
+      ["12345678901234567", "identity.password_pattern"],
+      ["asdfghjkl;'zxcvbnm", "identity.password_pattern"],
+    ] as const) {
+      const refused = await accept(password);
+      assert.equal(refused.status, 422, password);
+      assert.equal(refused.json.code, code, password);
+    }
+    assert.match((await accept("abcdefghijklmnop")).json.message, /キーボードの並び/);
+    assert.match((await accept("abcdefghijklmnop", "en")).json.message, /keyboard rows/);
+    assert.match((await accept("hanako.yamada@example.test", "en")).json.message, /e-mail address or name/);
+    assert.equal((await accept("a quiet walk by the river")).status, 200);
+  });
+
+  it("applies the same rules when the signed-in user changes their password", async () => {
+    const doctor = await app.signedInUser("doctor");
+    const change = (newPassword: string) => doctor.client.post("/api/account/password", { currentPassword: doctor.password, newPassword });
+    assert.equal((await change(`${doctor.email} again`)).json.code, "identity.password_personal");
+    assert.equal((await change(doctor.email.split("@")[0]!.repeat(3))).json.code, "identity.password_personal");
+    assert.equal((await change("zzzzzzzzzzzzzzzz")).json.code, "identity.password_pattern");
+    assert.equal((await change("9876543210987654")).json.code, "identity.password_pattern");
+  });
+
   it("asks no composition rules: a long lower-case passphrase is accepted", async () => {
     const email = "passphrase@example.test";
     const token = await invitationToken(email);

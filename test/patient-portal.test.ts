@@ -45,12 +45,12 @@ describe("patient portal: who viewed my record", () => {
     assert.deepEqual(items[0], { ...items[0], kind: "viewed", purpose: "self" });
   });
 
-  it("refuses a patient another patient's record with 403, and that patient sees the refused attempt", async () => {
+  it("refuses a patient another patient's record as not found, and that patient sees the refused attempt", async () => {
     const mine = await createPatient(doctor);
     const theirs = await createPatient(doctor);
     const patient = await app.signedInPatient(doctor, mine);
     const refused = await patient.client.get(`/fhir/R4/Patient/${theirs}`);
-    assert.equal(refused.status, 403);
+    assert.equal(refused.status, 404);
     const other = await app.signedInPatient(doctor, theirs);
     const theirHistory = (await other.client.get("/api/me/access-history")).json.items as Array<{ kind: string; role: string }>;
     assert.deepEqual(theirHistory.at(0), { ...theirHistory.at(0), kind: "refused", role: "patient" });

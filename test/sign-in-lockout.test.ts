@@ -195,3 +195,74 @@ describe("sign-in throttling per client IP", () => {
     assert.equal((await app.client().post("/api/auth/login", { email: doctor.email, password: doctor.password })).status, 200);
   });
 });
+
+/** A password attempt from another client address (the test clients all connect from 127.0.0.1). */
+async function loginFrom(app: TestApp, remoteAddress: string, email: string, password: string): Promise<{ status: number; code: string | undefined }> {
+  const response = await app.mamori.app.inject({
+    method: "POST",
+    url: "/api/auth/login",
+    remoteAddress,
+    headers: { origin: app.baseUrl, "content-type": "application/json" },
+    payload: JSON.stringify({ email, password }),
+  });
+  return { status: response.statusCode, code: (response.json() as { code?: string }).code };
+}
+
+// AUTH-4 without a denial of service: whoever knows a staff e-mail address must not be able to keep its owner out
+// (OWASP Authentication Cheat Sheet, "account lockout" used as a denial of service).
+describe("sign-in lockout that a third party cannot use against the owner", () => {
+  const clock = createManualClock();
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ clock, env: { MAMORI_LOCKOUT_IP_THRESHOLD: "100000", MAMORI_LOCKOUT_ACCOUNT_THRESHOLD: "20" } });
+  });
+  after(() => app.close());
+
+  async function signInCompletely(user: { email: string; password: string; totpCode(): Promise<string> }): Promise<void> {
+    const client = app.client();
+    const login = await client.post("/api/auth/login", { email: user.email, password: user.password });
+    assert.equal(login.status, 200, login.text);
+    assert.equal((await client.post("/api/auth/totp/verify", { code: await user.totpCode() })).json.stage, "active");
+  }
+
+  it("locks out only the address that keeps failing; the owner signs in from theirs, again and again", async () => {
+    const doctor = await app.signedInUser("doctor");
+    const attacker = "198.51.100.7";
+    for (let attempt = 1; attempt <= 10; attempt += 1) {
+      clock.advance(pastAnyDelay);
+      assert.equal((await loginFrom(app, attacker, doctor.email, "guessing the password")).code, "identity.invalid_credentials");
+    }
+    for (let round = 0; round < 3; round += 1) {
+      clock.advance(pastAnyDelay);
+      assert.deepEqual(await loginFrom(app, attacker, doctor.email, doctor.password), { status: 429, code: "identity.sign_in_locked" }, "even the right password, from the locked address");
+      await signInCompletely(doctor);
+      // The attacker waits the lock out and fails again: that address is locked again, the owner is not.
+      clock.advance(15 * 60_000);
+      assert.equal((await loginFrom(app, attacker, doctor.email, "guessing the password")).code, "identity.invalid_credentials");
+    }
+    const lockouts = (await auditEntries(app)).filter((entry) => entry.action === "auth.lockout" && entry.resource?.id === doctor.accountId);
+    assert.ok(lockouts.length >= 1 && lockouts.every((entry) => entry.reasonCode === "identity.account_locked"));
+  });
+
+  it("caps guessing from many addresses with one account-wide lock whose end further failures do not move", async () => {
+    const doctor = await app.signedInUser("doctor");
+    const addresses = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"];
+    // Five failures from each of four addresses: no address reaches its own lock, the account reaches 20.
+    for (const address of addresses) for (let attempt = 1; attempt <= 5; attempt += 1) await loginFrom(app, address, doctor.email, "guessing the password");
+    const lockedAt = clock.now().getTime();
+    const refused = await app.client().post("/api/auth/login", { email: doctor.email, password: doctor.password });
+    assert.deepEqual([refused.status, refused.json.code, refused.headers["retry-after"]], [429, "identity.sign_in_locked", String(15 * 60)]);
+    const lockouts = (await auditEntries(app)).filter((entry) => entry.action === "auth.lockout" && entry.resource?.id === doctor.accountId);
+    assert.deepEqual(lockouts.map((entry) => entry.reasonCode), ["identity.account_locked_all_addresses"]);
+
+    // Attempts from new addresses all through the lock are refused and do not extend it.
+    for (let minute = 1; minute <= 14; minute += 1) {
+      clock.advance(60_000);
+      assert.equal((await loginFrom(app, `203.0.113.${100 + minute}`, doctor.email, "guessing the password")).status, 429);
+    }
+    clock.advance(lockedAt + 15 * 60_000 - clock.now().getTime());
+    // One more failure after the lock does not lock the account again: the count started afresh.
+    assert.equal((await loginFrom(app, "203.0.113.200", doctor.email, "guessing the password")).code, "identity.invalid_credentials");
+    await signInCompletely(doctor);
+  });
+});

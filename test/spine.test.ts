@@ -57,14 +57,14 @@ describe("MFA sign-in to an audited FHIR read", () => {
     assert.equal((await fresh.get(`/fhir/R4/Patient/${created.json.id}`)).status, 200);
   });
 
-  it("refuses an administrator clinical data with 403 and audits the denial (ACC-2)", async () => {
+  it("refuses an administrator clinical data as not found (404) and audits the denial (ACC-2)", async () => {
     const doctor = await app.signedInUser("doctor");
     const created = await doctor.client.post("/fhir/R4/Patient", buildPatient(), { contentType: "application/fhir+json" });
     const admin = await app.signedInUser("admin");
     const denied = await admin.client.get(`/fhir/R4/Patient/${created.json.id}`);
-    assert.equal(denied.status, 403);
+    assert.equal(denied.status, 404);
     assert.equal(denied.json.resourceType, "OperationOutcome");
-    assert.equal(denied.json.issue[0].code, "forbidden");
+    assert.equal(denied.json.issue[0].code, "not-found");
     assert.equal(denied.text.includes("試験"), false);
 
     const createDenied = await admin.client.post("/fhir/R4/Patient", buildPatient(), { contentType: "application/fhir+json" });

@@ -72,13 +72,14 @@ describe("FHIR Binary access follows the patient's record rules", () => {
     assert.equal(refusedUpload.json.issue[0].details.coding[0].code, "access.denied");
     const theirs = await read(stranger.client, fileId);
     const none = await read(stranger.client, unknownFile);
-    assert.equal(theirs.status, 403);
+    assert.equal(theirs.status, 404);
+    assert.equal(theirs.json.issue[0].details.coding[0].code, "fhir.not_found");
     assert.deepEqual([theirs.status, theirs.headers["content-type"], theirs.json], [none.status, none.headers["content-type"], none.json]);
-    // The refusals are audited, and the one about the patient's file is in the patient's access history.
+    // The refusal is audited as denied, with its reason, in the patient's access history; the unknown id as not found.
     const reads = await auditOf("upload.read", stranger.accountId);
     assert.deepEqual(
       reads.map((entry) => [entry["resourceId"], entry["outcome"], entry["reasonCode"], entry["patientId"] ?? null]).sort(),
-      [[fileId, "denied", "access.no_permission", patientId], [unknownFile, "denied", "access.no_permission", null]].sort(),
+      [[fileId, "denied", "access.no_permission", patientId], [unknownFile, "failure", "fhir.not_found", null]].sort(),
     );
     const [refused] = await auditOf("upload.refuse", stranger.accountId);
     assert.deepEqual([refused?.["outcome"], refused?.["reasonCode"], refused?.["patientId"]], ["denied", "access.no_permission", patientId]);
@@ -129,7 +130,7 @@ describe("FHIR Binary access follows the patient's record rules", () => {
     const portal = await app.signedInPatient(registrar, consentingId);
     const consent = buildDenyingConsent(consentingId, { purpose: [treatmentPurpose] });
     assert.equal((await portal.client.post("/fhir/R4/Consent", consent, fhir)).status, 201);
-    assert.equal((await read(registrar.client, earlier.json.id)).status, 403);
+    assert.equal((await read(registrar.client, earlier.json.id)).status, 404);
     assert.equal((await upload(registrar.client, consentingId)).status, 403);
     const [refused] = (await auditOf("upload.read", registrar.accountId)).filter((entry) => entry["resourceId"] === earlier.json.id);
     assert.deepEqual([refused?.["outcome"], refused?.["reasonCode"]], ["denied", "access.consent_denied"]);

@@ -171,10 +171,10 @@ describe("POST/GET /fhir/R4/Binary and GET /api/uploads/quarantine", () => {
     const created = await upload(doctor, await uploadCorpus.png(), "image/png");
     assert.equal((await upload(admin, await uploadCorpus.png(), "image/png")).status, 403);
     const read = await admin.client.get(`/fhir/R4/Binary/${created.json.id}`);
-    assert.equal(read.status, 403);
-    assert.equal(read.json.issue[0].details.coding[0].code, "access.denied");
+    assert.equal(read.status, 404);
+    assert.equal(read.json.issue[0].details.coding[0].code, "fhir.not_found");
     assert.equal((await doctor.client.get("/api/uploads/quarantine")).status, 403);
-    assert.equal((await officer.client.get(`/fhir/R4/Binary/${created.json.id}`)).status, 403);
+    assert.equal((await officer.client.get(`/fhir/R4/Binary/${created.json.id}`)).status, 404);
     assert.equal((await app.client().get(`/fhir/R4/Binary/${created.json.id}`)).status, 401);
   });
 
@@ -188,9 +188,10 @@ describe("POST/GET /fhir/R4/Binary and GET /api/uploads/quarantine", () => {
     assert.equal((await post(await uploadCorpus.png(), other.json.id, patient.client)).status, 403);
     const theirs = await post(await uploadCorpus.png(), other.json.id);
     const refused = await patient.client.get(`/fhir/R4/Binary/${theirs.json.id}`);
-    assert.equal(refused.status, 403);
-    // An unknown id is refused exactly like someone else's file: existence does not leak.
-    assert.equal((await patient.client.get("/fhir/R4/Binary/00000000-0000-4000-8000-000000000404")).status, 403);
+    assert.equal(refused.status, 404);
+    // Someone else's file is refused exactly like an unknown id: existence does not leak.
+    const unknown = await patient.client.get("/fhir/R4/Binary/00000000-0000-4000-8000-000000000404");
+    assert.deepEqual([unknown.status, unknown.json], [refused.status, refused.json]);
   });
 
   it("encrypts stored files under the patient's data key: the database holds no clear bytes", async () => {

@@ -207,7 +207,7 @@ describe("break-glass, review queue, care relationships and practitioner links (
 
     await consent({ purpose: [treatmentPurpose] });
     assert.deepEqual(await standing(), { patientId: refusedId, sources: ["registered"], isConsentRefused: true, recordActions: writes({}) });
-    assert.equal((await doctor.client.get(`/fhir/R4/Patient/${refusedId}`)).status, 403);
+    assert.equal((await doctor.client.get(`/fhir/R4/Patient/${refusedId}`)).status, 404, "refused like a record that does not exist");
 
     assert.equal((await doctor.client.post("/api/break-glass", { patientId: refusedId, reason })).status, 201);
     const overridden = await standing();

@@ -140,8 +140,10 @@ export function createComplianceStore(executor: Executor) {
     },
     /** Sign-in counters locked at `now`, per scope (account subjects and client addresses). */
     async lockedThrottles(now: Date): Promise<{ accounts: number; addresses: number }> {
-      const rows = await db.selectFrom("identity_sign_in_throttle").select("scope").where("locked_until", ">", now).execute();
-      return { accounts: rows.filter((row) => row.scope === "account").length, addresses: rows.filter((row) => row.scope === "ip").length };
+      const rows = await db.selectFrom("identity_sign_in_throttle").select(["scope", "subject"]).where("locked_until", ">", now).execute();
+      // An account locked from several addresses, or also everywhere, counts once: the subject begins with the account's hash.
+      const accounts = new Set(rows.filter((row) => row.scope !== "ip").map((row) => row.subject.split("|")[0]));
+      return { accounts: accounts.size, addresses: rows.filter((row) => row.scope === "ip").length };
     },
     /** Per account: confirmed TOTP, passkeys and unused recovery codes (counts only). */
     async factorCounts(): Promise<Map<string, { totp: boolean; passkeys: number; recoveryCodesLeft: number }>> {

@@ -25,7 +25,7 @@ export interface Config {
   /** How recent a second factor must be for privileged actions (step-up). */
   stepUpMs: number;
   password: { minLength: number; argon2MemoryKiB: number; argon2Iterations: number };
-  lockout: { threshold: number; ipThreshold: number; lockMs: number };
+  lockout: { threshold: number; accountThreshold: number; ipThreshold: number; lockMs: number };
   dormantDays: number;
   /** Lifetime of an emergency (break-glass) grant. */
   breakGlassMs: number;
@@ -162,7 +162,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     dormantDays: e.MAMORI_DORMANT_DAYS,
     breakGlassMs: e.MAMORI_BREAK_GLASS_MINUTES * 60_000,
-    lockout: { threshold: e.MAMORI_LOCKOUT_THRESHOLD, ipThreshold: e.MAMORI_LOCKOUT_IP_THRESHOLD, lockMs: e.MAMORI_LOCKOUT_MINUTES * 60_000 },
+    lockout: { threshold: e.MAMORI_LOCKOUT_THRESHOLD, accountThreshold: e.MAMORI_LOCKOUT_ACCOUNT_THRESHOLD, ipThreshold: e.MAMORI_LOCKOUT_IP_THRESHOLD, lockMs: e.MAMORI_LOCKOUT_MINUTES * 60_000 },
     audit: {
       batchWindowMs: e.MAMORI_AUDIT_BATCH_WINDOW_MS,
       retentionYears: e.MAMORI_AUDIT_RETENTION_YEARS,

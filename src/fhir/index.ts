@@ -4,7 +4,7 @@ export type { FhirResource, SupportedType } from "./resources/index.js";
 export { patientDataKeyId } from "./patient-keys.js";
 export { createShredding, type Shredding } from "./shred.js";
 export { reencryptAll } from "./reencrypt.js";
-export { createSearchIndex, searchParamsFromQuery, searchParamsOf, openPageToken, sealPageToken, type PageState, type SearchIndex } from "./search/index.js";
+export { createSearchIndex, searchParamsFromQuery, searchParamsOf, sinceOf, openPageToken, sealPageToken, type PageState, type SearchIndex } from "./search/index.js";
 import type { PageState } from "./search/index.js";
 
 /** Sealed `_page` links of searches and histories, bound to the account that asked (see search/page-token.ts). */

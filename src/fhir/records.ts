@@ -1,4 +1,4 @@
-import { authorizeRecord, type Access } from "../access/index.js";
+import { authorizeRecord, type Access, type RecordAuthorizer } from "../access/index.js";
 import type { Audit, AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
@@ -56,6 +56,25 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     const reasonCode = isAppError(error) ? (error.code === "access.denied" ? (error.detail ?? error.code) : error.code) : "http.internal";
     await audit.record({ ...entry, outcome: isAppError(error, "access.denied") ? "denied" : "failure", reasonCode });
     throw error;
+  }
+
+  /**
+   * A read refused by the policies answers exactly like a read of a record that does not exist, so the answer never
+   * tells whether a record the caller may not see exists (docs/architecture.md, "Refused reads look like missing
+   * records"). The audit entry still says denied, with the deciding reason.
+   */
+  async function refuseAsMissing(entry: AuditEntry, error: unknown): Promise<never> {
+    return refuse(entry, error).catch((refused: unknown) => {
+      throw isAppError(refused, "access.denied") ? new AppError("fhir.not_found") : refused;
+    });
+  }
+
+  /**
+   * For a record that does not exist, the decision a refusal would have taken, on a stand-in target (the id as
+   * patient, so the same access facts are looked up): both answers then cost about the same. Nothing is acted on.
+   */
+  async function decideLikeARefusal(authorizer: RecordAuthorizer, type: SupportedType, id: string): Promise<void> {
+    await authorizer.preview("read", targetOf(type, id, id, "N"));
   }
 
   function checkType(type: string): SupportedType {
@@ -118,16 +137,17 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     },
 
     /**
-     * Reads the current version of a resource; answered only after the access is durably audited.
-     * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.gone`, `fhir.unsupported_type`.
+     * Reads the current version of a resource; answered only after the access is durably audited. A record the
+     * principal may not read is `fhir.not_found`, as a missing one (audited as denied).
+     * @throws {AppError} `fhir.not_found`, `fhir.gone`, `fhir.unsupported_type`.
      */
     async read(principal: Principal, type: string, id: string): Promise<StoredResource> {
       return api.vread(principal, type, id, undefined);
     },
 
     /**
-     * Reads one version (or the current one when `version` is undefined).
-     * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.gone`, `fhir.unsupported_type`.
+     * Reads one version (or the current one when `version` is undefined); refused as missing, like `read`.
+     * @throws {AppError} `fhir.not_found`, `fhir.gone`, `fhir.unsupported_type`.
      */
     async vread(principal: Principal, type: string, id: string, version: number | undefined): Promise<StoredResource> {
       const entry = auditEntryFor(principal, version === undefined ? "fhir.read" : "fhir.vread", type, id);
@@ -137,13 +157,17 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
       try {
         const supported = checkType(type);
         const store = createFhirStore(db.kysely);
+        const authorizer = access.recordAuthorizer(principal);
         row = version === undefined ? await store.currentVersion(supported, id) : await store.version(supported, id, version);
-        if (!row) throw new AppError("fhir.not_found");
-        permitted = await authorizeRecord(principal, access.recordAuthorizer(principal), "read", targetOf(supported, id, row.patientId, row.confidentiality));
+        if (!row) {
+          await decideLikeARefusal(authorizer, supported, id);
+          throw new AppError("fhir.not_found");
+        }
+        permitted = await authorizeRecord(principal, authorizer, "read", targetOf(supported, id, row.patientId, row.confidentiality));
         if (row.isDeleted) throw new AppError("fhir.gone");
         result = storedOf(row, await open(row));
       } catch (error) {
-        return refuse({ ...entry, patientId: row?.patientId ?? entry.patientId }, error);
+        return refuseAsMissing({ ...entry, patientId: row?.patientId ?? entry.patientId }, error);
       }
       await audit.record({ ...entry, patientId: row.patientId ?? undefined, reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined, resource: { type, id, version: result.versionId } });
       return result;
@@ -186,19 +210,25 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     },
 
     /**
-     * Every version of one resource, newest first, that the principal may read.
-     * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.unsupported_type`.
+     * Every version of one resource, newest first, that the principal may read; refused as missing, like `read`.
+     * @throws {AppError} `fhir.not_found`, `fhir.unsupported_type`.
      */
     async history(principal: Principal, type: string, id: string): Promise<HistoryEntry[]> {
       const entry = auditEntryFor(principal, "fhir.history", type, id);
       let rows: VersionRow[];
       let permitted: { reasonCode: string; breakGlass: boolean };
+      let refusedPatientId: string | undefined;
       try {
         const supported = checkType(type);
         const authorizer = access.recordAuthorizer(principal);
         rows = await createFhirStore(db.kysely).versions(supported, id, maxHistoryPage);
         const current = rows[0];
-        if (!current) throw new AppError("fhir.not_found");
+        if (!current) {
+          await decideLikeARefusal(authorizer, supported, id);
+          throw new AppError("fhir.not_found");
+        }
+        // A refusal belongs in the patient's access history too, as for a read.
+        refusedPatientId = current.patientId ?? undefined;
         permitted = await authorizeRecord(principal, authorizer, "read", targetOf(supported, id, current.patientId, current.confidentiality));
         const entries: HistoryEntry[] = [];
         for (const row of rows) {
@@ -210,7 +240,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
         await audit.record({ ...entry, patientId: current.patientId ?? undefined, reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined });
         return entries;
       } catch (error) {
-        return refuse(entry, error);
+        return refuseAsMissing({ ...entry, patientId: refusedPatientId ?? entry.patientId }, error);
       }
     },
 
@@ -276,7 +306,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
 
     /**
      * Everything in one patient's record the principal may read (FHIR Patient/$everything), as a searchset Bundle.
-     * @throws {AppError} `access.denied`, `fhir.not_found`, `fhir.gone`.
+     * @throws {AppError} `fhir.not_found` (also when the Patient may not be read), `fhir.gone`.
      */
     async everything(principal: Principal, patientId: string): Promise<{ resourceType: "Bundle"; type: "searchset"; total: number; entry: Array<{ fullUrl: string; resource: FhirResource; search: { mode: "match" } }> }> {
       await api.read(principal, "Patient", patientId);

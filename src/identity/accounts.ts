@@ -57,7 +57,7 @@ export function createAccounts(deps: { db: Database; audit: Audit; clock: Clock;
       }
       let passwordHash: string;
       try {
-        passwordHash = await passwords.hash(input.newPassword);
+        passwordHash = await passwords.hash(input.newPassword, { email: account.email, displayName: account.displayName });
       } catch (error) {
         if (error instanceof AppError) throw new AppError(error.code, { expression: ["newPassword"] });
         throw error;

@@ -153,7 +153,7 @@ export function createInvitations(deps: InvitationDeps) {
         throw new AppError("access.denied", { detail: permitted.reasonCode });
       }
       if (invitation.email && invitation.email !== input.email) throw new AppError("identity.invitation_email_mismatch", { expression: ["email"] });
-      const passwordHash = await deps.passwords.hash(input.password);
+      const passwordHash = await deps.passwords.hash(input.password, { email: input.email, displayName: input.displayName });
       const accountId = newId();
       const roles = [invitation.role];
       const kind = invitation.role === "patient" ? "patient" : "staff";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { accountSubject, delayAfter } from "./lockout.js";
+import { accountSourceSubject, accountSubject, delayAfter } from "./lockout.js";
 
 describe("delayAfter", () => {
   it("leaves the first half of the threshold free, then doubles from one second up to a minute", () => {
@@ -18,5 +18,15 @@ describe("accountSubject", () => {
     assert.equal(accountSubject(" Doctor@Example.test "), accountSubject("doctor@example.test"));
     assert.notEqual(accountSubject("doctor@example.test"), accountSubject("doctor2@example.test"));
     assert.match(accountSubject("doctor@example.test"), /^[0-9a-f]{64}$/);
+  });
+});
+
+describe("accountSourceSubject", () => {
+  it("keys one account from one address apart from the same account from another, and begins with the account subject", () => {
+    const fromClinic = accountSourceSubject("Doctor@Example.test", "10.1.2.3");
+    assert.equal(fromClinic, accountSourceSubject("doctor@example.test", "10.1.2.3"));
+    assert.notEqual(fromClinic, accountSourceSubject("doctor@example.test", "198.51.100.7"));
+    assert.ok(fromClinic.startsWith(`${accountSubject("doctor@example.test")}|`));
+    assert.ok(!fromClinic.includes("doctor@example.test"), "no address in clear");
   });
 });

@@ -5,8 +5,10 @@ import { AppError, type Clock, type Principal, type RequestOrigin } from "../ker
 import { createLockoutStore, type ThrottleRow, type ThrottleScope } from "./lockout-store.js";
 
 export interface LockoutPolicy {
-  /** Failures of one account (or one unknown e-mail) that lock it. */
+  /** Failures on one account (or one unknown e-mail) from one client address that lock that address out of it. */
   threshold: number;
+  /** Failures on one account from all addresses together that lock it everywhere, once, for `lockMs`. */
+  accountThreshold: number;
   /** Failures from one client IP, across all accounts, that lock that IP out of signing in. */
   ipThreshold: number;
   lockMs: number;
@@ -39,10 +41,22 @@ export function accountSubject(email: string): string {
   return createHash("sha256").update(email.normalize("NFC").trim().toLowerCase(), "utf8").digest("hex");
 }
 
+/** The counter subject of one account from one client address. */
+export function accountSourceSubject(email: string, ip: string): string {
+  return `${accountSubject(email)}|${ip}`;
+}
+
 /**
- * Brute-force protection for every sign-in step (AUTH-4; OWASP Authentication Cheat Sheet, NIST SP 800-63B §5.2.2):
- * per-account and per-IP failure counts, a growing "not before" time after each failure, and a temporary lock at
- * the threshold. Refusals carry the wait, which the HTTP layer turns into 429 + Retry-After.
+ * Brute-force protection for every sign-in step (AUTH-4; OWASP Authentication Cheat Sheet, NIST SP 800-63B §5.2.2).
+ * Failures are counted three ways:
+ * - per account and client address: a growing "not before" time after each failure, and a lock at the threshold
+ *   that each further failure from that address renews. Someone failing on purpose locks only their own address out
+ *   of the account; its owner signs in from theirs (OWASP: lockout must not become a denial of service);
+ * - per account from all addresses: at a higher threshold the account is locked everywhere for a fixed time that
+ *   further failures do not extend, after which the count starts again, so guessing from many addresses is capped
+ *   and the owner is never kept out for longer than one lock at a time;
+ * - per client address across accounts (password spraying).
+ * Refusals carry the wait, which the HTTP layer turns into 429 + Retry-After.
  */
 export function createLockout(deps: {
   db: Database;
@@ -56,14 +70,18 @@ export function createLockout(deps: {
 }) {
   const { db, audit, clock, policy } = deps;
   const store = () => createLockoutStore(db.kysely);
-  const thresholdOf = (scope: ThrottleScope) => (scope === "account" ? policy.threshold : policy.ipThreshold);
+  const thresholdOf = (scope: ThrottleScope) => (scope === "account_source" ? policy.threshold : scope === "account" ? policy.accountThreshold : policy.ipThreshold);
 
-  function keysOf(attempt: { email: string; ip: string }) {
+  function keysOf(attempt: { email: string; ip: string }): Array<{ scope: ThrottleScope; subject: string }> {
     return [
-      { scope: "account" as const, subject: accountSubject(attempt.email) },
-      { scope: "ip" as const, subject: attempt.ip },
+      { scope: "account_source", subject: accountSourceSubject(attempt.email, attempt.ip) },
+      { scope: "account", subject: accountSubject(attempt.email) },
+      { scope: "ip", subject: attempt.ip },
     ];
   }
+
+  /** What `auth.lockout` says was locked: the account (from one address or from all) or the address. */
+  const lockReasonOf: Record<ThrottleScope, string> = { account_source: "identity.account_locked", account: "identity.account_locked_all_addresses", ip: "identity.ip_locked" };
 
   /** The refusal for a counter row at `now`, if any: a lock wins over a delay. */
   function refusalOf(row: ThrottleRow, now: Date): { reasonCode: "identity.sign_in_locked" | "identity.sign_in_delayed"; waitMs: number } | undefined {
@@ -76,6 +94,10 @@ export function createLockout(deps: {
     const s = store();
     const failures = await s.countFailure(scope, subject, now, new Date(now.getTime() - failureMemoryMs));
     const locked = failures >= thresholdOf(scope);
+    if (scope === "account") {
+      // No delay on the account as a whole (anyone could impose it on the owner), and a lock whose end is fixed.
+      return { locked: locked && (await s.startFixedLock(scope, subject, now, new Date(now.getTime() + policy.lockMs))) };
+    }
     const delay = delayAfter(failures, thresholdOf(scope));
     await s.setDeadlines(scope, subject, {
       notBefore: delay > 0 ? new Date(now.getTime() + delay) : null,
@@ -104,25 +126,33 @@ export function createLockout(deps: {
       });
       throw new AppError(worst.reasonCode, { retryAfterSeconds: Math.ceil(worst.waitMs / 1000) });
     },
-    /** Counts a failed attempt against the account and the IP; audits `auth.lockout` when either becomes locked. */
+    /**
+     * Counts a failed attempt against the account from this address, the account and the address; audits
+     * `auth.lockout` when one of them becomes locked.
+     */
     async recordFailure(attempt: { email: string; ip: string; accountId?: string | undefined }, origin: RequestOrigin): Promise<void> {
       const now = clock.now();
       for (const key of keysOf(attempt)) {
         const { locked } = await countOne(key.scope, key.subject, now);
         if (!locked) continue;
+        const isAccount = key.scope !== "ip";
         await audit.record({
           action: "auth.lockout",
           outcome: "success",
-          reasonCode: key.scope === "account" ? "identity.account_locked" : "identity.ip_locked",
-          actor: { accountId: key.scope === "account" ? attempt.accountId : undefined },
-          resource: key.scope === "account" ? { type: "Account", ...(attempt.accountId ? { id: attempt.accountId } : {}) } : { type: "ClientAddress" },
+          reasonCode: lockReasonOf[key.scope],
+          actor: { accountId: isAccount ? attempt.accountId : undefined },
+          resource: isAccount ? { type: "Account", ...(attempt.accountId ? { id: attempt.accountId } : {}) } : { type: "ClientAddress" },
           network: origin,
         });
       }
     },
-    /** A successful step forgets the account's failures (the IP's count is kept: one valid account must not reset it). */
-    async recordSuccess(email: string): Promise<void> {
-      await store().clear("account", accountSubject(email));
+    /**
+     * A successful sign-in forgets the account's failures from this address. The account-wide count is kept (the
+     * owner signing in must not give guessers from elsewhere a fresh allowance), as is the IP's (one valid account
+     * must not reset it).
+     */
+    async recordSuccess(email: string, ip: string): Promise<void> {
+      await store().clear("account_source", accountSourceSubject(email, ip));
     },
     /**
      * Lifts an account's lock and forgets its failures; administrators and security officers only (Cedar
@@ -139,17 +169,24 @@ export function createLockout(deps: {
       const email = await deps.emailOf(accountId);
       if (email === undefined) throw new AppError("identity.account_not_found");
       await store().clear("account", accountSubject(email));
+      await store().clearSources(accountSubject(email));
       await audit.record({ ...entry, outcome: "success" });
     },
-    /** Failure count and lock of each e-mail's account counter, for administrators' lists and the access review. */
+    /**
+     * Failures of each e-mail's account from all addresses and the latest end of a lock in force on it (everywhere or
+     * from some address), for administrators' lists and the access review.
+     */
     async states(emails: readonly string[]): Promise<Map<string, LockState>> {
       const now = clock.now();
       const subjects = new Map(emails.map((email) => [accountSubject(email), email]));
       const rows = await store().rows([...subjects.keys()].map((subject) => ({ scope: "account" as const, subject })));
+      const sourceLocks = await store().sourceLocks([...subjects.keys()], now);
       const states = new Map<string, LockState>();
-      for (const row of rows) {
-        const email = subjects.get(row.subject);
-        if (email) states.set(email, { failures: row.failures, lockedUntil: row.lockedUntil && row.lockedUntil > now ? row.lockedUntil : undefined });
+      for (const [subject, email] of subjects) {
+        const row = rows.find((candidate) => candidate.subject === subject);
+        const locks = [row?.lockedUntil, sourceLocks.get(subject)].filter((until): until is Date => until !== null && until !== undefined && until > now);
+        if (!row && locks.length === 0) continue;
+        states.set(email, { failures: row?.failures ?? 0, lockedUntil: locks.length > 0 ? new Date(Math.max(...locks.map((until) => until.getTime()))) : undefined });
       }
       return states;
     },

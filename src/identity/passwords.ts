@@ -1,6 +1,13 @@
 import argon2 from "argon2";
 import { AppError } from "../kernel/index.js";
 import { isCommonPassword } from "./common-passwords.js";
+import { containsPersonalDetails, isTrivialPattern } from "./password-patterns.js";
+
+/** Who the password is for: what it must not contain. */
+export interface PasswordOwner {
+  email: string;
+  displayName?: string | undefined;
+}
 
 export interface PasswordPolicy {
   minLength: number;
@@ -24,15 +31,19 @@ export function createPasswords(policy: PasswordPolicy) {
 
   return {
     /**
-     * Checks a new password — length (MHLW 運用編: long passwords) and the common password list, no composition
-     * rules (NIST SP 800-63B §5.1.1.2) — and hashes it.
-     * @throws {AppError} `identity.password_too_short` / `identity.password_too_long` / `identity.password_common`.
+     * Checks a new password of `owner` — length (MHLW 運用編: long passwords); not on the common password list, not
+     * repetitive, sequential or a keyboard walk, not the owner's e-mail address or name (NIST SP 800-63B §5.1.1.2);
+     * no composition rules — and hashes it.
+     * @throws {AppError} `identity.password_too_short` / `identity.password_too_long` / `identity.password_common` /
+     * `identity.password_pattern` / `identity.password_personal`.
      */
-    async hash(password: string): Promise<string> {
+    async hash(password: string, owner: PasswordOwner): Promise<string> {
       const length = [...password].length;
       if (length < policy.minLength) throw new AppError("identity.password_too_short", { expression: ["password"] });
       if (length > maxLength) throw new AppError("identity.password_too_long", { expression: ["password"] });
       if (isCommonPassword(password)) throw new AppError("identity.password_common", { expression: ["password"] });
+      if (isTrivialPattern(password)) throw new AppError("identity.password_pattern", { expression: ["password"] });
+      if (containsPersonalDetails(password, owner)) throw new AppError("identity.password_personal", { expression: ["password"] });
       return argon2.hash(password, options);
     },
     /** Hashes a password that was just verified with today's parameters; no policy check, it is not a new one. */

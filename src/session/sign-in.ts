@@ -44,7 +44,7 @@ export function createSignIn(deps: { identity: Identity; sessions: WebSessions; 
   }
 
   async function activate(session: LiveSession, origin: RequestOrigin, action: string, resource?: { type: string; id?: string }): Promise<string> {
-    await identity.lockout.recordSuccess(await emailOf(session));
+    await identity.lockout.recordSuccess(await emailOf(session), origin.ip);
     const token = await sessions.advance(session.id, "active", { mfa: true, absoluteExpiresAt: session.absoluteExpiresAt });
     await identity.accounts.markSignedIn(session.accountId);
     await audit.record({ action, outcome: "success", actor: actor(session), network: origin, ...(resource ? { resource } : {}) });
@@ -91,7 +91,7 @@ export function createSignIn(deps: { identity: Identity; sessions: WebSessions; 
       const { token, sessionId } = await sessions.start(account.id, stage, origin);
       await audit.record({ action: "auth.password", outcome: "success", actor: { accountId: account.id, roles: account.roles, sessionId }, network: origin });
       if (stage === "active") {
-        await identity.lockout.recordSuccess(email);
+        await identity.lockout.recordSuccess(email, origin.ip);
         await identity.accounts.markSignedIn(account.id);
       }
       return { token };

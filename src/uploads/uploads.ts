@@ -208,8 +208,9 @@ export function createUploads(deps: {
     },
 
     /**
-     * The sanitised bytes of an accepted file; answered only after the access is audited.
-     * @throws {AppError} `access.denied` (also for an unknown id).
+     * The sanitised bytes of an accepted file; answered only after the access is audited. A file the principal may
+     * not read answers exactly like an unknown id, `fhir.not_found` as for any FHIR read (audited as denied).
+     * @throws {AppError} `fhir.not_found`.
      */
     async download(principal: Principal, id: string): Promise<StoredUpload & { bytes: Buffer }> {
       const entry = entryFor(principal, "upload.read", id);
@@ -217,16 +218,22 @@ export function createUploads(deps: {
       let permitted: RecordPermission;
       let result: StoredUpload & { bytes: Buffer };
       try {
-        // The stored row says whose file it is; nothing of it is decrypted or answered before the decision. An
-        // unknown id has no patient, which no policy permits, so it is refused exactly like someone else's file.
+        // The stored row says whose file it is; nothing of it is decrypted or answered before the decision.
+        const authorizer = access.recordAuthorizer(principal);
         row = await createUploadStore(db.kysely).blob(id);
-        permitted = await authorizeRecord(principal, access.recordAuthorizer(principal), "read", fileTarget(id, row?.patientId));
-        if (!row) throw new AppError("uploads.not_found");
+        if (!row) {
+          // The decision a refusal would have taken (the id as stand-in patient), so both answers cost about the same.
+          await authorizer.preview("read", fileTarget(id, id));
+          throw new AppError("fhir.not_found");
+        }
+        permitted = await authorizeRecord(principal, authorizer, "read", fileTarget(id, row.patientId));
         const bytes = await keyring.decrypt(row.body, blobContext(id));
         result = { id, patientId: row.patientId, contentType: row.contentType, size: row.size, bytes };
       } catch (error) {
-        // A refusal belongs in the patient's access history too, as for records.
-        return fail({ ...entry, patientId: row?.patientId }, error);
+        // A refusal belongs in the patient's access history too, as for records; then it looks like a missing file.
+        return fail({ ...entry, patientId: row?.patientId }, error).catch((refused: unknown) => {
+          throw isAppError(refused, "access.denied") ? new AppError("fhir.not_found") : refused;
+        });
       }
       await audit.record({ ...entry, patientId: result.patientId, reasonCode: permitted.reasonCode, breakGlass: permitted.breakGlass || undefined });
       return result;

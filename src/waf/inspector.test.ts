@@ -98,6 +98,13 @@ describe("request inspector exclusions", () => {
     assert.ok(anomalyScore(elsewhere) >= 5);
   });
 
+  it("lets the SMART aud name an intranet server's FHIR base URL (it is compared with this server's, never fetched)", () => {
+    const inspector = createInspector({ paranoia: 1, contentTypes });
+    const head = (url: string) => ({ method: "GET", url, headers: {}, rawHeaders: [] });
+    assert.deepEqual(inspector.inspectHead(head("/oidc/auth?client_id=x&aud=https%3A%2F%2F10.1.2.3%3A8443%2Ffhir%2FR4")), []);
+    assert.ok(anomalyScore(inspector.inspectHead(head("/oidc/auth?client_id=x&target=https%3A%2F%2F10.1.2.3%3A8443%2Ffhir%2FR4"))) >= 5);
+  });
+
   it("lets a Referer from the service's own intranet origin through, but not an internal Referer from elsewhere", () => {
     const inspector = createInspector({ paranoia: 1, contentTypes, ownOrigin: "https://10.1.2.3" });
     const head = (referer: string) => ({ method: "GET", url: "/fhir/R4/metadata", headers: { referer }, rawHeaders: ["Referer", referer] });

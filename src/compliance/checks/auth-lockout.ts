@@ -11,10 +11,10 @@ export const authLockout: ComplianceCheck = {
   id: "auth.lockout",
   title: { ja: "ログイン失敗時のアカウントロック", en: "Account lockout after failed sign-ins" },
   async run({ config, db, clock }) {
-    const { threshold, ipThreshold, lockMs } = config.lockout;
+    const { threshold, accountThreshold, ipThreshold, lockMs } = config.lockout;
     const locked = await createComplianceStore(db.kysely).lockedThrottles(clock.now());
     const lockMinutes = lockMs / 60_000;
-    const evidence = { threshold, lockMinutes, ipThreshold, maxThreshold, minLockMinutes, lockedAccounts: locked.accounts, lockedAddresses: locked.addresses };
+    const evidence = { threshold, accountThreshold, lockMinutes, ipThreshold, maxThreshold, minLockMinutes, lockedAccounts: locked.accounts, lockedAddresses: locked.addresses };
     const problems = [
       ...(threshold > maxThreshold ? [`threshold ${threshold} above ${maxThreshold}`] : []),
       ...(lockMinutes < minLockMinutes ? [`lock of ${lockMinutes} min shorter than ${minLockMinutes}`] : []),

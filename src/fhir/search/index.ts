@@ -25,7 +25,7 @@ import { createSearchStore, type ResourceKey } from "./store.js";
 
 export type { ParsedSearch, SearchCondition, IncludeSpec, DateTest, ReferenceTarget, SortKey } from "./parse.js";
 export type { ResourceKey } from "./store.js";
-export { defaultCount, maxCount } from "./parse.js";
+export { defaultCount, maxCount, sinceOf } from "./parse.js";
 export { searchParamsOf, searchParameters } from "./parameters.js";
 export { sealPageToken, openPageToken, pageTokenLifetimeMs, type PageState } from "./page-token.js";
 export { normaliseName } from "./normalise.js";

@@ -215,6 +215,17 @@ function referenceTarget(value: string, typeModifier: string | undefined): Refer
   return reference;
 }
 
+/**
+ * The instant of a history `_since` (FHIR R4 http.html#history): a FHIR date or dateTime, its earliest moment.
+ * Anything else, a year before 0001 or after 9999 among them, is a bad request rather than a database error.
+ * @throws {AppError} `fhir.invalid_search`.
+ */
+export function sinceOf(value: string): Date {
+  const range = dateRange(value);
+  if (!range) throw invalid("_since", "not a FHIR instant");
+  return new Date(range.low);
+}
+
 function dateTest(value: string, param: string): DateTest {
   const { prefix, value: bare } = splitPrefix(value);
   const range = dateRange(bare);

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { capabilityStatement, searchParamsFromQuery, searchParamsOf, type HistoryEntry, type StoredResource } from "../../fhir/index.js";
+import { capabilityStatement, searchParamsFromQuery, searchParamsOf, sinceOf, type HistoryEntry, type StoredResource } from "../../fhir/index.js";
 import { AppError, type Principal } from "../../kernel/index.js";
 import { resourceTypes } from "../../fhir/resources/index.js";
 import { acceptedContentTypes } from "../../uploads/index.js";
@@ -149,10 +149,10 @@ export function fhirRoutes(services: HttpServices): FastifyPluginAsyncZod {
         before = { lastUpdated: new Date(lastUpdated!), version: Number(version), id: id! };
       }
       const since = params.get("_since");
-      if (since !== undefined && Number.isNaN(Date.parse(since))) throw new AppError("fhir.invalid_search", { expression: ["_since"] });
+      const sinceAt = since === undefined ? undefined : sinceOf(since);
       const count = Number(params.get("_count") ?? "50");
       if (!Number.isInteger(count) || count < 1) throw new AppError("fhir.invalid_search", { expression: ["_count"] });
-      const page = await records.typeHistory(principal, type, { since: since === undefined ? undefined : new Date(since), count, before });
+      const page = await records.typeHistory(principal, type, { since: sinceAt, count, before });
       const kept: Array<[string, string]> = [...(since === undefined ? [] : [["_since", since] as [string, string]]), ["_count", String(count)]];
       const next = page.next
         ? `${selfUrl}?_page=${await pageTokens.seal(principal.accountId, { type: historyTokenType(type), params: kept, cursor: `${page.next.lastUpdated.toISOString()}|${page.next.version}|${page.next.id}` })}`

@@ -74,7 +74,7 @@ export async function createOidc(deps: {
   async function build(): Promise<{ provider: Provider; kid: string; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> }> {
     const keys = await signingKeys.load();
     const provider = buildProvider({
-      settings: { issuer, accessTokenSeconds: settings.accessTokenSeconds, refreshTokenSeconds: settings.refreshTokenSeconds, sessionSeconds: settings.sessionSeconds, scopes, cookieKeys },
+      settings: { issuer, fhirBaseUrl: new URL("/fhir/R4", settings.publicUrl).toString(), accessTokenSeconds: settings.accessTokenSeconds, refreshTokenSeconds: settings.refreshTokenSeconds, sessionSeconds: settings.sessionSeconds, scopes, cookieKeys },
       keys,
       adapter,
       audit,

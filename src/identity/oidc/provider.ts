@@ -1,10 +1,13 @@
-import Provider, { type Account, type Adapter, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, { errors, type Account, type Adapter, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import type { Audit, AuditEntry } from "../../audit/index.js";
+import { namesFhirBase } from "./audience.js";
 import type { SigningKeySet } from "./signing-keys.js";
 import { renderErrorPage, renderLogoutPage, renderLoggedOutPage } from "./pages.js";
 
 export interface ProviderSettings {
   issuer: string;
+  /** The FHIR base URL an authorization request's `aud` must name (SMART App Launch). */
+  fhirBaseUrl: string;
   accessTokenSeconds: number;
   refreshTokenSeconds: number;
   sessionSeconds: number;
@@ -50,6 +53,13 @@ export function buildProvider(deps: ProviderDeps): Provider {
     scopes: [...oidcScopes, ...settings.scopes.filter((scope) => !oidcScopes.includes(scope))],
     claims: { openid: ["sub"], fhirUser: ["fhirUser"] },
     responseTypes: ["code"],
+    // SMART App Launch: `aud` names the FHIR server the token is for; only this one is served. Checked with the
+    // request's other parameters, so a mismatch goes back to the client as invalid_request before any consent.
+    extraParams: {
+      aud: (_ctx, value) => {
+        if (value !== undefined && !namesFhirBase(value, settings.fhirBaseUrl)) throw new errors.InvalidRequest("aud does not name this FHIR server");
+      },
+    },
     // RFC 9700 §2.1.1: PKCE for every client; oidc-provider 9 accepts S256 only, so `plain` is refused.
     pkce: { required: () => true },
     clientDefaults: { id_token_signed_response_alg: "ES256", grant_types: ["authorization_code", "refresh_token"], response_types: ["code"] },

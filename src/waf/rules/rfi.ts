@@ -5,9 +5,10 @@ const ipv4Host = String.raw`(?:\d{1,3}\.){3}\d{1,3}`;
 /**
  * OAuth redirect URIs are compared exactly with the client's registered ones (RFC 6749 §3.1.2.3), and native apps
  * register loopback addresses (RFC 8252 §7.3), so they are not SSRF targets — neither in the protocol's parameters
- * nor where an administrator registers them (the OAuth client API's JSON body).
+ * nor where an administrator registers them (the OAuth client API's JSON body). The SMART `aud` is compared exactly
+ * with this server's own FHIR base URL, which on an intranet is an internal address, and is never fetched either.
  */
-const redirectParameters = String.raw`(?:(?:query|form):(?:redirect_uri|post_logout_redirect_uri)$|body:(?:redirectUris|postLogoutRedirectUris)\[\d+\]$)`;
+const redirectParameters = String.raw`(?:(?:query|form):(?:redirect_uri|post_logout_redirect_uri|aud)$|body:(?:redirectUris|postLogoutRedirectUris)\[\d+\]$)`;
 
 /**
  * Remote file inclusion and server-side request forgery (after CRS REQUEST-931 and 934 SSRF): URL-valued

@@ -5,7 +5,7 @@ import { ErrorMessage } from "../../components/error-message.js";
 import { useSubmit } from "../../components/use-submit.js";
 
 /**
- * Emergency access when the chart answers 403: the clinician states why (10–500 characters), the server grants
+ * Emergency access when the record or chart is refused: the clinician states why (10–500 characters), the server grants
  * time-limited access that the security officer reviews later, and the chart is read again. `intro` says why the
  * chart is closed when more is known than "not permitted" (the patient's consent).
  */

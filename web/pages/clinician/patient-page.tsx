@@ -25,8 +25,10 @@ export function PatientPage({ id, canInvitePatient, roles = [] }: { id: string; 
   const [attempt, setAttempt] = useState(0);
   const clinician = isClinician(roles);
   const showsChart = clinician || roles.includes("patient");
-  // A clinician refused the record is told why, and offered emergency access, by the care standing below.
-  const isExplainedBelow = clinician && error instanceof RequestError && error.status === 403;
+  // A read the server refuses answers 404 exactly like a record that does not exist (so existence does not leak).
+  // A clinician is told why from the care standing below, which does not depend on the read, and offered emergency
+  // access; for an id that truly does not exist the emergency request is what says so.
+  const isExplainedBelow = clinician && error instanceof RequestError && (error.status === 404 || error.status === 403);
 
   useEffect(() => {
     let isCurrent = true;
