@@ -20,6 +20,12 @@ export interface AccessSubject {
   network?: { ip: string } | undefined;
 }
 
+/**
+ * Facts of the request the policies may read besides role and target, e.g. the care relationship an invitation rests
+ * on (`relationship`, `relationshipSource`). Network facts are added by the decider itself.
+ */
+export type DecisionContext = Readonly<Record<string, boolean | string>>;
+
 export interface Decision {
   allowed: boolean;
   /** Reason code for the audit entry and the user: the deciding policy's @reason, else a generic one. */
@@ -36,20 +42,21 @@ const policySetId = "mamori";
 export function createDecider(
   policies: readonly LoadedPolicy[],
   networkOf: (ip: string | undefined) => NetworkContext = () => ({ adminNetwork: true, securityNetwork: true }),
-): (subject: AccessSubject, action: AccessAction, target: AccessTarget) => Decision {
+): (subject: AccessSubject, action: AccessAction, target: AccessTarget, context?: DecisionContext) => Decision {
   const staticPolicies = Object.fromEntries(policies.map((policy) => [policy.id, policy.text]));
   const parsed = cedar.preparsePolicySet(policySetId, { staticPolicies });
   if (parsed.type === "failure") throw new Error(parsed.errors.map((error) => error.message).join("; "));
   const byId = new Map(policies.map((policy) => [policy.id, policy]));
 
-  return (subject, action, target) => {
+  return (subject, action, target, context = {}) => {
     const user = { type: "User", id: subject.accountId };
     const resource = { type: target.type, id: target.type === "System" ? "mamori" : target.id };
     const answer = cedar.statefulIsAuthorized({
       principal: user,
       action: { type: "Action", id: action },
       resource,
-      context: { ...networkOf(subject.network?.ip) },
+      // The network facts come last: a caller's context cannot claim a network it does not come from.
+      context: { ...context, ...networkOf(subject.network?.ip) },
       preparsedPolicySetId: policySetId,
       entities: [
         {

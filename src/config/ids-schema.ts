@@ -53,4 +53,5 @@ export const idsEnvironmentShape = {
   ...ruleKeys("DORMANT_SIGN_IN", "dormant_sign_in", "require_step_up"),
   ...ruleKeys("BULK_EXPORT", "bulk_export", "none"),
   ...ruleKeys("BREAK_GLASS", "break_glass", "none"),
+  ...ruleKeys("PORTAL_INVITATION_OUTSIDE_CARE", "portal_invitation_outside_care", "none"),
 };

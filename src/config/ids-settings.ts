@@ -1,7 +1,7 @@
 import type { Environment } from "./schema.js";
 
 export type IdsResponseKind = "none" | "require_step_up" | "revoke_sessions" | "lock_account" | "block_ip";
-export type IdsRuleName = "mass_patient_read" | "unusual_hours" | "new_network" | "watch_list_access" | "repeated_denials" | "refresh_token_reuse" | "dormant_sign_in" | "bulk_export" | "break_glass";
+export type IdsRuleName = "mass_patient_read" | "unusual_hours" | "new_network" | "watch_list_access" | "repeated_denials" | "refresh_token_reuse" | "dormant_sign_in" | "bulk_export" | "break_glass" | "portal_invitation_outside_care";
 
 /** Intrusion detection settings, as the ids module is given them. */
 export interface IdsSettings {
@@ -57,6 +57,11 @@ export function idsSettings(e: Environment): IdsSettings {
       dormant_sign_in: rule(e.MAMORI_IDS_DORMANT_SIGN_IN_ENABLED, e.MAMORI_IDS_DORMANT_SIGN_IN_RESPONSE, e.MAMORI_IDS_DORMANT_SIGN_IN_RESPONSE_MINUTES),
       bulk_export: rule(e.MAMORI_IDS_BULK_EXPORT_ENABLED, e.MAMORI_IDS_BULK_EXPORT_RESPONSE, e.MAMORI_IDS_BULK_EXPORT_RESPONSE_MINUTES),
       break_glass: rule(e.MAMORI_IDS_BREAK_GLASS_ENABLED, e.MAMORI_IDS_BREAK_GLASS_RESPONSE, e.MAMORI_IDS_BREAK_GLASS_RESPONSE_MINUTES),
+      portal_invitation_outside_care: rule(
+        e.MAMORI_IDS_PORTAL_INVITATION_OUTSIDE_CARE_ENABLED,
+        e.MAMORI_IDS_PORTAL_INVITATION_OUTSIDE_CARE_RESPONSE,
+        e.MAMORI_IDS_PORTAL_INVITATION_OUTSIDE_CARE_RESPONSE_MINUTES,
+      ),
     },
     ...(e.MAMORI_IDS_WEBHOOK_URL && e.MAMORI_IDS_WEBHOOK_SECRET ? { webhook: { url: e.MAMORI_IDS_WEBHOOK_URL, secret: e.MAMORI_IDS_WEBHOOK_SECRET } } : {}),
   };

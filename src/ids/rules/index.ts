@@ -5,12 +5,13 @@ import { bulkExport } from "./bulk-export.js";
 import { dormantSignIn } from "./dormant-sign-in.js";
 import { massPatientRead } from "./mass-patient-read.js";
 import { newNetwork } from "./new-network.js";
+import { portalInvitationOutsideCare } from "./portal-invitation-outside-care.js";
 import { refreshTokenReuse } from "./refresh-token-reuse.js";
 import { repeatedDenials } from "./repeated-denials.js";
 import { unusualHours } from "./unusual-hours.js";
 import { watchListAccess } from "./watch-list-access.js";
 
-export const ruleIds = ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass"] as const;
+export const ruleIds = ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass", "portal_invitation_outside_care"] as const;
 export type RuleId = (typeof ruleIds)[number];
 
 /** The thresholds are configuration (MAMORI_IDS_*): one definition, in the settings the module is given. */
@@ -28,5 +29,6 @@ export function buildRules(t: RuleThresholds): Record<RuleId, Rule> {
     dormant_sign_in: dormantSignIn({ days: t.dormantDays }),
     bulk_export: bulkExport({ reads: t.bulkReads, minutes: t.bulkReadMinutes }),
     break_glass: breakGlass(),
+    portal_invitation_outside_care: portalInvitationOutsideCare(),
   };
 }
