@@ -154,3 +154,33 @@ describe("patient portal invitations as access grants", () => {
     ]);
   });
 });
+
+// Nothing half-written survives a failure: an invitation whose message was not accepted for delivery does not exist.
+describe("patient portal invitations when mail cannot be delivered", () => {
+  let app: TestApp;
+  let doctor: SignedInUser;
+  before(async () => {
+    app = await startTestApp({ env: { MAMORI_MAIL_PICKUP_DIR: "/dev/null/mail-outbox" } });
+    doctor = await app.signedInUser("doctor");
+  });
+  after(() => app.close());
+
+  it("answers 503 mail.unavailable and leaves no invitation, grant or code behind", async () => {
+    const patientId = await createPatient(doctor, { email: "undeliverable@example.test" });
+    const refused = await doctor.client.post("/api/patient-invitations", { patientId });
+    assert.deepEqual([refused.status, refused.json.code], [503, "mail.unavailable"]);
+    const entries = await readAuditEntriesAfter(app.mamori.db.kysely, 0, 100_000);
+    assert.deepEqual(entries.filter((entry) => entry.action === "access.grant" && entry.patientId === patientId), []);
+    assert.deepEqual(
+      entries.filter((entry) => entry.action === "identity.invite_patient" && entry.patientId === patientId).map((entry) => [entry.outcome, entry.reasonCode]),
+      [["failure", "mail.unavailable"]],
+    );
+    const open = await app.mamori.db.kysely
+      .withTables<{ identity_invitation: { patient_id: string | null } }>()
+      .selectFrom("identity_invitation")
+      .select("patient_id")
+      .where("patient_id", "=", patientId)
+      .execute();
+    assert.deepEqual(open, []);
+  });
+});

@@ -2,7 +2,7 @@ import { maskEmailAddress } from "../../shared/api/patient-portal.js";
 import { actorOf, grantAction, type Audit, type AuditEntry } from "../audit/index.js";
 import type { Database } from "../db/index.js";
 import type { OutgoingMail } from "../mail/index.js";
-import { AppError, newId, newSecretToken, type Clock, type Principal } from "../kernel/index.js";
+import { AppError, isAppError, newId, newSecretToken, type Clock, type Principal } from "../kernel/index.js";
 import { hashInvitationCode, newInvitationCode } from "./invitation-code.js";
 import { patientInvitationMail } from "./patient-invitation-mail.js";
 import { createIdentityStore } from "./store.js";
@@ -64,6 +64,34 @@ export function createPatientInvitations(deps: PatientInvitationDeps) {
     };
   }
 
+  /** Issues a permitted invitation; see `invite`. */
+  async function issue(principal: Principal, patientId: string, decided: AuditEntry): Promise<PatientInvitationIssued> {
+    if (!(await deps.patientExists(patientId))) throw new AppError("fhir.not_found");
+    if (await store().accountByPatient(patientId)) throw new AppError("identity.email_taken");
+    const email = (await deps.patientEmailOf(principal, patientId))?.trim().toLowerCase();
+    if (!email) throw new AppError("identity.patient_no_email");
+    if (await store().accountByEmail(email)) throw new AppError("identity.email_taken");
+
+    const invitationId = newId();
+    const token = newSecretToken();
+    const code = newInvitationCode();
+    const now = clock.now();
+    const expiresAt = new Date(now.getTime() + deps.invitationMs);
+    await audit.transaction(async (trx, batch) => {
+      const s = createIdentityStore(trx);
+      for (const withdrawn of await s.withdrawOpenPatientInvitations(patientId, now)) batch.add(invitationGrant(principal, withdrawn, patientId, "revoked"));
+      await s.insertInvitation(
+        { id: invitationId, tokenHash: hashToken(token), codeHash: hashInvitationCode(code), email, role: "patient", expiresAt, usedAt: null, invitedBy: principal.accountId, patientId },
+        now,
+      );
+      batch.add({ ...decided, resource: { type: "Invitation", id: invitationId } });
+      batch.add(invitationGrant(principal, invitationId, patientId, "granted"));
+      // Last: a refused message rolls the invitation back, so no live invitation exists without its mail.
+      await deps.sendMail(patientInvitationMail({ to: email, link: deps.invitationLink(token), expiresAt, organisationName: deps.organisationName }));
+    });
+    return { invitationId, code, sentTo: maskEmailAddress(email), expiresAt };
+  }
+
   return {
     /**
      * Invites the patient of a record to the portal: withdraws any open invitation for the patient, sends the link
@@ -88,30 +116,13 @@ export function createPatientInvitations(deps: PatientInvitationDeps) {
         await audit.record(decided);
         throw new AppError("access.denied", { detail: decision.reasonCode });
       }
-      if (!(await deps.patientExists(patientId))) throw new AppError("fhir.not_found");
-      if (await store().accountByPatient(patientId)) throw new AppError("identity.email_taken");
-      const email = (await deps.patientEmailOf(principal, patientId))?.trim().toLowerCase();
-      if (!email) throw new AppError("identity.patient_no_email");
-      if (await store().accountByEmail(email)) throw new AppError("identity.email_taken");
-
-      const invitationId = newId();
-      const token = newSecretToken();
-      const code = newInvitationCode();
-      const now = clock.now();
-      const expiresAt = new Date(now.getTime() + deps.invitationMs);
-      await audit.transaction(async (trx, batch) => {
-        const s = createIdentityStore(trx);
-        for (const withdrawn of await s.withdrawOpenPatientInvitations(patientId, now)) batch.add(invitationGrant(principal, withdrawn, patientId, "revoked"));
-        await s.insertInvitation(
-          { id: invitationId, tokenHash: hashToken(token), codeHash: hashInvitationCode(code), email, role: "patient", expiresAt, usedAt: null, invitedBy: principal.accountId, patientId },
-          now,
-        );
-        batch.add({ ...decided, resource: { type: "Invitation", id: invitationId } });
-        batch.add(invitationGrant(principal, invitationId, patientId, "granted"));
-        // Last: a refused message rolls the invitation back, so no live invitation exists without its mail.
-        await deps.sendMail(patientInvitationMail({ to: email, link: deps.invitationLink(token), expiresAt, organisationName: deps.organisationName }));
-      });
-      return { invitationId, code, sentTo: maskEmailAddress(email), expiresAt };
+      try {
+        return await issue(principal, patientId, decided);
+      } catch (error) {
+        // Permitted but not issued (no such record, no address, an account exists, mail refused): on the trail too.
+        await audit.record({ ...decided, outcome: "failure", reasonCode: isAppError(error) ? error.code : "http.internal" });
+        throw error;
+      }
     },
   };
 }
