@@ -9,10 +9,11 @@ import { createCompliance, type Compliance } from "./compliance/index.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
-import { createRecords, createSearchIndex, createShredding, openPageToken, patientDataKeyId, sealPageToken, type PageTokens, type Records, type Shredding } from "./fhir/index.js";
+import { createRecords, createSearchIndex, emailOnRecord, createShredding, openPageToken, patientDataKeyId, sealPageToken, type PageTokens, type Records, type Shredding } from "./fhir/index.js";
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, createOidc, type Identity, type Oidc } from "./identity/index.js";
 import { createIncidents, createServiceMode } from "./incidents/index.js";
+import { createMailer } from "./mail/index.js";
 import { createIds, type Ids } from "./ids/index.js";
 import { systemClock, type Clock } from "./kernel/index.js";
 import { createDatabaseCounterStore, createRateLimiter, createRedisCounterStore } from "./rate-limit/index.js";
@@ -117,6 +118,9 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       searchIndex,
       mayShred: (principal, action, patientId) => access.decide(principal, action, { type: "Patient", id: patientId }),
     });
+    const mailer = createMailer(config.mail);
+    // Said once at start, so an operator knows where invitation mail goes (never the SMTP credentials).
+    logger.info(mailer.route.kind === "smtp" ? { mail: "smtp", host: mailer.route.host } : { mail: "pickup", dir: mailer.route.dir }, "outgoing mail route");
     const identity = createIdentity({
       db,
       keyring,
@@ -133,8 +137,14 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       invitationMs: config.invitationMs,
       setupLinkMs: config.setupLinkMs,
       mayInvite: (principal) => access.decide(principal, "invite_user", { type: "System" }),
-      mayInvitePatient: (principal, patientId) => access.decide(principal, "invite_patient", { type: "Patient", id: patientId }),
-      patientExists: (patientId) => records.patientExists(patientId),
+      patientInvitations: {
+        mayInvitePatient: (principal, patientId) => access.decideInCare(principal, "invite_patient", patientId),
+        patientExists: (patientId) => records.patientExists(patientId),
+        patientEmailOf: async (principal, patientId) => emailOnRecord((await records.read(principal, "Patient", patientId)).resource),
+        sendMail: (mail) => mailer.send(mail),
+        invitationLink: (token) => oneTimeLink(config.publicUrl, "invite", token),
+        organisationName: config.organisationName,
+      },
       mayAcceptInvitation: (role, origin) => access.decide({ accountId: "invitee", roles: [role], network: origin }, "accept_invitation", { type: "System" }),
       mayManageInvitations: (principal, action) => access.decide(principal, action, { type: "System" }),
       relyingParty: { id: config.publicUrl.hostname, origin: config.publicUrl.origin, name: config.organisationName },
@@ -304,6 +314,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
           readiness.beginShutdown();
           if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
           await app.close();
+          mailer.close();
           stopDormantSweep();
           await uploads.close();
           await ids.stop();

@@ -25,6 +25,8 @@ export const acceptInvitationRequest = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   displayName: z.string().trim().min(1).max(100),
   password: z.string().min(1).max(1024),
+  /** For a patient invitation: the one-time code the inviting clinician handed over in person. */
+  code: z.string().trim().min(1).max(32).optional(),
 });
 export type AcceptInvitationRequest = z.infer<typeof acceptInvitationRequest>;
 
@@ -33,5 +35,7 @@ export const invitationView = z.object({
   /** Set when the inviter fixed the e-mail address. */
   email: z.string().optional(),
   expiresAt: z.number(),
+  /** True for a patient invitation: acceptance needs the one-time code handed over by the clinician. */
+  codeRequired: z.boolean().optional(),
 });
 export type InvitationView = z.infer<typeof invitationView>;

@@ -1,10 +1,35 @@
 import { z } from "zod";
 
+/**
+ * `POST /api/patient-invitations`: the Patient record only. The invitation goes to the e-mail address on that record,
+ * never to one the inviter types, so the request has no e-mail field (the server refuses one with
+ * `identity.invitation_email_not_accepted`).
+ */
 export const invitePatientRequest = z.object({
   patientId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
-  email: z.string().trim().toLowerCase().email().max(254),
 });
 export type InvitePatientRequest = z.infer<typeof invitePatientRequest>;
+
+/**
+ * The answer to the inviting clinician: never the link (it is only in the patient's mailbox), but the one-time code
+ * to hand to the patient in person, shown once, and where the link went, masked.
+ */
+export const patientInvitationCreated = z.object({
+  invitationId: z.string(),
+  /** The one-time code, shown once; the patient types it beside the link. */
+  code: z.string(),
+  /** The address on the Patient record the link was sent to, masked (`h*****@example.test`). */
+  sentTo: z.string(),
+  expiresAt: z.number(),
+});
+export type PatientInvitationCreated = z.infer<typeof patientInvitationCreated>;
+
+/** An e-mail address as shown over a shoulder: its first character, then stars, then the domain. */
+export function maskEmailAddress(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "*****";
+  return `${email.slice(0, 1)}${"*".repeat(Math.max(3, Math.min(at - 1, 8)))}${email.slice(at)}`;
+}
 
 /** One access to the patient's own record, as the patient sees it ("who viewed or changed my record"). */
 export const accessHistoryItem = z.object({

@@ -203,10 +203,25 @@ describe("access policy for patient accounts (Cedar)", () => {
   it("a patient role without a linked record reads nothing", () => {
     assert.equal(access.decide({ accountId: patient.accountId, roles: ["patient"] }, "read", own).allowed, false);
   });
-  it("a doctor may invite a patient, an administrator may not", () => {
-    assert.equal(access.decide({ accountId: "d", roles: ["doctor"] }, "invite_patient", own).allowed, true);
-    assert.equal(access.decide({ accountId: "a", roles: ["admin"] }, "invite_patient", own).allowed, false);
-  });
+  // AUTH-6 / ACC-1: a portal invitation grants the whole record, so it needs a care relationship (not break-glass).
+  const inCare = { relationship: true, relationshipSource: "registered" };
+  const outsideCare = { relationship: false, relationshipSource: "" };
+  const invitations: Array<[Role, Record<string, boolean | string>, boolean, string]> = [
+    ["doctor", inCare, true, "access.permitted"],
+    ["nurse", { relationship: true, relationshipSource: "care_team" }, true, "access.permitted"],
+    ["doctor", outsideCare, false, "access.no_care_relationship"],
+    ["nurse", outsideCare, false, "access.no_care_relationship"],
+    ["doctor", {}, false, "access.no_care_relationship"],
+    ["pharmacist", inCare, false, "access.no_permission"],
+    ["clerk", inCare, false, "access.no_permission"],
+    ["admin", inCare, false, "access.no_permission"],
+  ];
+  for (const [role, context, allowed, reasonCode] of invitations) {
+    it(`a ${role} ${allowed ? "may" : "may not"} invite a patient with relationship ${JSON.stringify(context["relationship"] ?? "absent")} (${reasonCode})`, () => {
+      const decision = access.decide({ accountId: "00000000-0000-4000-8000-0000000000dd", roles: [role] }, "invite_patient", own, context);
+      assert.deepEqual([decision.allowed, decision.reasonCode], [allowed, reasonCode]);
+    });
+  }
 });
 
 // NET-1: administrators and security officers act only from the networks configured for their role.

@@ -21,10 +21,12 @@ export interface AccessSubject {
 }
 
 /**
- * Facts about the request itself that policies compare, e.g. `isOwnAccount` (the account acted on is the caller's)
- * and `isRequester` (the caller asked for the change it is deciding). Policies that use one refuse when it is absent.
+  * Facts of the request the policies may read besides role and target: the care relationship an invitation rests
+ * on (`relationship`, `relationshipSource`), `isOwnAccount` (the account acted on is the caller's), `isRequester`
+ * (the caller asked for the change it is deciding). Policies that use one refuse when it is absent. Network facts
+ * are added by the decider itself.
  */
-export type DecisionContext = Readonly<Record<string, boolean>>;
+export type DecisionContext = Readonly<Record<string, boolean | string>>;
 
 export interface Decision {
   allowed: boolean;
@@ -48,15 +50,15 @@ export function createDecider(
   if (parsed.type === "failure") throw new Error(parsed.errors.map((error) => error.message).join("; "));
   const byId = new Map(policies.map((policy) => [policy.id, policy]));
 
-  return (subject, action, target, facts = {}) => {
+  return (subject, action, target, context = {}) => {
     const user = { type: "User", id: subject.accountId };
     const resource = { type: target.type, id: target.type === "System" ? "mamori" : target.id };
     const answer = cedar.statefulIsAuthorized({
       principal: user,
       action: { type: "Action", id: action },
       resource,
-      // The network facts last, so a caller's facts can never stand in for them.
-      context: { ...facts, ...networkOf(subject.network?.ip) },
+      // The network facts come last: a caller's context cannot claim a network it does not come from.
+      context: { ...context, ...networkOf(subject.network?.ip) },
       preparsedPolicySetId: policySetId,
       entities: [
         {

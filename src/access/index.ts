@@ -1,5 +1,6 @@
 import type { Database, Executor } from "../db/index.js";
 import { systemClock, type Clock, type Principal } from "../kernel/index.js";
+import { createAccessStore } from "./access-store.js";
 import { createDecider, type AccessAction, type AccessSubject, type AccessTarget, type Decision, type DecisionContext } from "./decide.js";
 import { createNetworkCheck, type NetworkAllowLists } from "./networks.js";
 import { loadPolicies, type LoadedPolicy } from "./policy-set.js";
@@ -14,8 +15,16 @@ export type { RecordChange, RecordGrant, WrittenResource } from "./record-writte
 export { changesAccessFacts } from "./record-written.js";
 
 export interface Access {
-  /** Decides one request, with the request's own facts where a policy compares them; never throws, fails closed. */
+  /** Decides one request; never throws, fails closed. */
   decide(subject: AccessSubject, action: AccessAction, target: AccessTarget, context?: DecisionContext): Decision;
+  /**
+   * Decides an action on a patient that rests on the principal's care relationship with them (`invite_patient`):
+   * the relationship is read from the access tables as for a record decision (care team, encounter, department,
+   * registration; an emergency grant is not one) and given to the policies as `context.relationship` and
+   * `context.relationshipSource`. Fails closed on a policy error.
+   * @throws {Error} when the database cannot be read.
+   */
+  decideInCare(subject: AccessSubject, action: AccessAction, patientId: string): Promise<Decision>;
   /**
    * The record decision point for one request: role, care relationship, labels, consent and break-glass grants.
    * Caches per-patient lookups for the authorizer's lifetime, so build one per request.
@@ -49,7 +58,13 @@ export async function createAccess(options: { networks?: NetworkAllowLists; db?:
   const networkOf = createNetworkCheck(networks);
   const decide = createDecider(policies, networkOf);
   const recordAuthorizer = createRecordAuthorizers({ policies, networkOf, executor: options.db?.kysely, clock: options.clock ?? systemClock });
-  return { decide, recordAuthorizer, recordWritten: applyRecordWritten, policies: () => policies, networkAllowLists: () => networks };
+  async function decideInCare(subject: AccessSubject, action: AccessAction, patientId: string): Promise<Decision> {
+    if (!options.db) throw new Error("decisions on care relationships need the database");
+    const store = createAccessStore(options.db.kysely);
+    const sources = await store.relationshipSources(patientId, subject.accountId, await store.staffLink(subject.accountId));
+    return decide(subject, action, { type: "Patient", id: patientId }, { relationship: sources.length > 0, relationshipSource: sources.join(",") });
+  }
+  return { decide, decideInCare, recordAuthorizer, recordWritten: applyRecordWritten, policies: () => policies, networkAllowLists: () => networks };
 }
 // The compliance checks ask the same decision function about synthetic principals, and their tests build one over
 // a changed policy list to prove a check notices a missing rule.

@@ -46,6 +46,15 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ MAMORI_SIEM_SYSLOG_CA_FILE: "/etc/mamori/siem-ca.pem" }), /MAMORI_SIEM_SYSLOG_URL is not/);
   });
 
+  it("sends mail by SMTP only when configured with a sender, otherwise to the pickup folder in the data folder", () => {
+    const pickup = loadConfig({ MAMORI_DATA_DIR: "/var/lib/mamori", MAMORI_PUBLIC_URL: "https://clinic.example" }).mail;
+    assert.deepEqual(pickup, { smtpUrl: undefined, from: "no-reply@clinic.example", pickupDir: "/var/lib/mamori/mail-outbox" });
+    const smtp = loadConfig({ MAMORI_SMTP_URL: "smtps://relay.example:465", MAMORI_MAIL_FROM: "portal@clinic.example" }).mail;
+    assert.deepEqual([smtp.smtpUrl, smtp.from], ["smtps://relay.example:465", "portal@clinic.example"]);
+    assert.throws(() => loadConfig({ MAMORI_SMTP_URL: "smtps://relay.example:465" }), /MAMORI_MAIL_FROM/);
+    assert.throws(() => loadConfig({ MAMORI_SMTP_URL: "https://relay.example", MAMORI_MAIL_FROM: "portal@clinic.example" }), /MAMORI_SMTP_URL/);
+  });
+
   it("reads rate limits per class as count per window, and off", () => {
     const defaults = loadConfig({}).rateLimits;
     assert.deepEqual(defaults.ip, { limit: 1200, windowMs: 60_000 });

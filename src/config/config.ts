@@ -37,6 +37,8 @@ export interface Config {
   uploads: { maxBytes: number; maxPixels: number; timeoutMs: number; workers: number; clamavSocket: string | undefined };
   organisationName: string;
   patientPortal: { mfaRequired: boolean; showStaffNames: boolean };
+  /** Outgoing e-mail (patient portal invitations): SMTP when configured, otherwise a pickup folder. */
+  mail: { smtpUrl: string | undefined; from: string; pickupDir: string };
   /** Request inspection (WAF): mode, CRS-style paranoia level and inbound anomaly threshold. */
   waf: { mode: "block" | "detect-only"; paranoia: 1 | 2 | 3 | 4; threshold: number };
   /** OAuth 2.0 / OpenID Connect provider token lifetimes. */
@@ -119,6 +121,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   if (Boolean(e.MAMORI_IDS_WEBHOOK_URL) !== Boolean(e.MAMORI_IDS_WEBHOOK_SECRET)) {
     throw new ConfigError(["MAMORI_IDS_WEBHOOK_URL and MAMORI_IDS_WEBHOOK_SECRET must be set together"]);
   }
+  if (e.MAMORI_SMTP_URL && !e.MAMORI_MAIL_FROM) {
+    throw new ConfigError(["MAMORI_SMTP_URL needs MAMORI_MAIL_FROM"]);
+  }
   if (e.MAMORI_SIEM_SYSLOG_CA_FILE && !e.MAMORI_SIEM_SYSLOG_URL) {
     throw new ConfigError(["MAMORI_SIEM_SYSLOG_CA_FILE is set but MAMORI_SIEM_SYSLOG_URL is not"]);
   }
@@ -184,6 +189,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     organisationName: e.MAMORI_ORGANISATION_NAME,
     patientPortal: { mfaRequired: e.MAMORI_PATIENT_MFA_REQUIRED === "true", showStaffNames: e.MAMORI_PATIENT_HISTORY_STAFF_NAMES === "true" },
+    mail: {
+      smtpUrl: e.MAMORI_SMTP_URL,
+      from: e.MAMORI_MAIL_FROM ?? `no-reply@${new URL(e.MAMORI_PUBLIC_URL ?? "https://localhost").hostname}`,
+      pickupDir: path.resolve(e.MAMORI_MAIL_PICKUP_DIR ?? path.join(dataDir, "mail-outbox")),
+    },
     redisUrl: e.REDIS_URL,
     rateLimits: {
       ...rateLimitSetting("ip", e.MAMORI_RATE_LIMIT_IP),

@@ -56,4 +56,5 @@ export const idsEnvironmentShape = {
   ...ruleKeys("ROLE_GAINED", "role_gained", "none"),
   ...ruleKeys("LABEL_LOWERED", "label_lowered", "none"),
   ...ruleKeys("CARE_RELATION_BY_NON_CLINICIAN", "care_relation_by_non_clinician", "none"),
+  ...ruleKeys("PORTAL_INVITATION_OUTSIDE_CARE", "portal_invitation_outside_care", "none"),
 };

@@ -1,7 +1,7 @@
 import type { Environment } from "./schema.js";
 
 export type IdsResponseKind = "none" | "require_step_up" | "revoke_sessions" | "lock_account" | "block_ip";
-export type IdsRuleName = "mass_patient_read" | "unusual_hours" | "new_network" | "watch_list_access" | "repeated_denials" | "refresh_token_reuse" | "dormant_sign_in" | "bulk_export" | "break_glass" | "role_gained" | "label_lowered" | "care_relation_by_non_clinician";
+export type IdsRuleName = "mass_patient_read" | "unusual_hours" | "new_network" | "watch_list_access" | "repeated_denials" | "refresh_token_reuse" | "dormant_sign_in" | "bulk_export" | "break_glass" | "role_gained" | "label_lowered" | "care_relation_by_non_clinician" | "portal_invitation_outside_care";
 
 /** Intrusion detection settings, as the ids module is given them. */
 export interface IdsSettings {
@@ -60,6 +60,11 @@ export function idsSettings(e: Environment): IdsSettings {
       role_gained: rule(e.MAMORI_IDS_ROLE_GAINED_ENABLED, e.MAMORI_IDS_ROLE_GAINED_RESPONSE, e.MAMORI_IDS_ROLE_GAINED_RESPONSE_MINUTES),
       label_lowered: rule(e.MAMORI_IDS_LABEL_LOWERED_ENABLED, e.MAMORI_IDS_LABEL_LOWERED_RESPONSE, e.MAMORI_IDS_LABEL_LOWERED_RESPONSE_MINUTES),
       care_relation_by_non_clinician: rule(e.MAMORI_IDS_CARE_RELATION_BY_NON_CLINICIAN_ENABLED, e.MAMORI_IDS_CARE_RELATION_BY_NON_CLINICIAN_RESPONSE, e.MAMORI_IDS_CARE_RELATION_BY_NON_CLINICIAN_RESPONSE_MINUTES),
+      portal_invitation_outside_care: rule(
+        e.MAMORI_IDS_PORTAL_INVITATION_OUTSIDE_CARE_ENABLED,
+        e.MAMORI_IDS_PORTAL_INVITATION_OUTSIDE_CARE_RESPONSE,
+        e.MAMORI_IDS_PORTAL_INVITATION_OUTSIDE_CARE_RESPONSE_MINUTES,
+      ),
     },
     ...(e.MAMORI_IDS_WEBHOOK_URL && e.MAMORI_IDS_WEBHOOK_SECRET ? { webhook: { url: e.MAMORI_IDS_WEBHOOK_URL, secret: e.MAMORI_IDS_WEBHOOK_SECRET } } : {}),
   };

@@ -145,6 +145,22 @@ export const environmentSchema = z.object({
     .enum(["true", "false"])
     .default("false")
     .describe("Whether patients see the names of the staff who accessed their record, or only organisation and role."),
+  MAMORI_SMTP_URL: z
+    .url()
+    .refine((value) => /^smtps?:\/\//.test(value), "must be an smtp:// or smtps:// URL")
+    .optional()
+    .describe("SMTP server that sends patient portal invitations (smtps:// for implicit TLS; smtp:// upgrades with STARTTLS when the server offers it; credentials in the URL are never logged). Needs MAMORI_MAIL_FROM. Unset: each message is written as an .eml file to MAMORI_MAIL_PICKUP_DIR for a local mail relay to collect."),
+  MAMORI_MAIL_FROM: z
+    .string()
+    .trim()
+    .email()
+    .max(254)
+    .optional()
+    .describe("Sender address of the invitation e-mails. Required with MAMORI_SMTP_URL; without it the pickup files carry no-reply@ the public URL's host."),
+  MAMORI_MAIL_PICKUP_DIR: z
+    .string()
+    .optional()
+    .describe("Pickup folder for outgoing e-mail when MAMORI_SMTP_URL is unset: one RFC 5322 .eml file per message, mode 0600, written under a temporary name and renamed, so a relay never picks up half a message. Defaults to MAMORI_DATA_DIR/mail-outbox."),
   MAMORI_UPLOAD_MAX_MIB: z.coerce.number().int().min(1).max(512).default(20).describe("Largest uploaded file accepted, in MiB (POST /fhir/R4/Binary); larger bodies are refused before they are read."),
   MAMORI_UPLOAD_MAX_MEGAPIXELS: z.coerce.number().int().min(1).max(1000).default(50).describe("Largest image accepted, in megapixels (width × height from the header), against decompression bombs."),
   MAMORI_UPLOAD_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000).describe("Time allowed to sanitise one file; the worker thread doing it is terminated when it runs over and the file is refused."),

@@ -6,6 +6,7 @@ import type { Clock, Principal, RequestOrigin } from "../kernel/index.js";
 import { createAccounts } from "./accounts.js";
 import { createAccessReview, type ReviewAction } from "./access-review.js";
 import { createInvitations, type InvitationAdminAction } from "./invitations.js";
+import { createPatientInvitations, type PatientInvitationDeps } from "./patient-invitations.js";
 import { createLifecycle, type LifecycleAction } from "./lifecycle.js";
 import { createRoleChanges, type RoleChangeAction, type RoleChangeContext } from "./role-changes.js";
 import { createLockout, type LockoutPolicy } from "./lockout.js";
@@ -19,6 +20,7 @@ import { createIdentityStore } from "./store.js";
 
 export type { AccountRow } from "./store.js";
 export type { InvitationAdminAction, IssuedInvitation } from "./invitations.js";
+export type { PatientInvitationIssued } from "./patient-invitations.js";
 export type { PendingInvitationRow } from "./store.js";
 export type { LockoutPolicy, LockState } from "./lockout.js";
 export type { DeactivationListener, LifecycleAction } from "./lifecycle.js";
@@ -52,8 +54,8 @@ export interface IdentityDeps {
   invitationMs: number;
   setupLinkMs: number;
   mayInvite: (principal: Principal) => { allowed: boolean; reasonCode: string };
-  mayInvitePatient: (principal: Principal, patientId: string) => { allowed: boolean; reasonCode: string };
-  patientExists: (patientId: string) => Promise<boolean>;
+  /** Patient portal invitations: the care-relationship decision, the record's e-mail address and delivery. */
+  patientInvitations: Omit<PatientInvitationDeps, "db" | "audit" | "clock" | "invitationMs">;
   mayAcceptInvitation: (role: Role, origin: RequestOrigin) => { allowed: boolean; reasonCode: string };
   /** Asks the access policy whether the principal may list or revoke pending invitations. */
   mayManageInvitations: (principal: Principal, action: InvitationAdminAction) => { allowed: boolean; reasonCode: string };
@@ -80,6 +82,7 @@ export function createIdentity(deps: IdentityDeps) {
     roleChanges: createRoleChanges({ ...deps, requestMs: deps.roleRequestMs, may: deps.mayChangeRoles }),
     accessReview: createAccessReview({ ...deps, lockout, may: deps.mayReview }),
     invitations: createInvitations({ ...deps, passwords }),
+    patientInvitations: createPatientInvitations({ ...deps.patientInvitations, db: deps.db, audit: deps.audit, clock: deps.clock, invitationMs: deps.invitationMs }),
     totp: createTotp({ store: () => createIdentityStore(deps.db.kysely), keyring: deps.keyring, clock: deps.clock }),
     recoveryCodes,
     webAuthn: createWebAuthn({ store: mfaStore, clock: deps.clock, relyingParty: deps.relyingParty }),

@@ -40,8 +40,8 @@ describe("pending invitations: list and revoke (HTTP)", () => {
     assert.equal(accepted.status, 200, accepted.text);
     clock.advance(2 * hourMs);
     const open = await app.mamori.identity.invitations.invite(adminPrincipal, { email: "open@example.test", role: "pharmacist" });
-    const patientId = await createPatient(doctor);
-    assert.equal((await doctor.client.post("/api/patient-invitations", { patientId, email: "patient@example.test" })).status, 200);
+    const patientId = await createPatient(doctor, { email: "patient@example.test" });
+    assert.equal((await app.invitePatient(doctor, patientId)).response.status, 201);
 
     const listed = await admin.client.get("/api/admin/invitations");
     assert.equal(listed.status, 200);

@@ -1,9 +1,10 @@
 import type { Role, StaffRole } from "../../shared/api/session.js";
-import { actorOf, type Audit } from "../audit/index.js";
+import { actorOf, grantAction, type Audit } from "../audit/index.js";
 import type { Database } from "../db/index.js";
 import { AppError, newId, newSecretToken, type Clock, type Principal, type RequestOrigin } from "../kernel/index.js";
 import type { Passwords } from "./passwords.js";
-import { createIdentityStore, type PendingInvitationRow } from "./store.js";
+import { invitationCodeAttempts, isInvitationCode } from "./invitation-code.js";
+import { createIdentityStore, type InvitationRow, type PendingInvitationRow } from "./store.js";
 import { hashToken } from "./token-hash.js";
 
 export interface InvitationDeps {
@@ -15,10 +16,6 @@ export interface InvitationDeps {
   setupLinkMs: number;
   /** Asks the access policy whether the principal may invite users. */
   mayInvite: (principal: Principal) => { allowed: boolean; reasonCode: string };
-  /** Asks the access policy whether the principal may invite the patient of this record to the portal. */
-  mayInvitePatient: (principal: Principal, patientId: string) => { allowed: boolean; reasonCode: string };
-  /** True when a Patient record with this id exists (no content is read). */
-  patientExists: (patientId: string) => Promise<boolean>;
   /** Asks the access policy whether an invitation to this role may be accepted from this address (NET-1). */
   mayAcceptInvitation: (role: Role, origin: RequestOrigin) => { allowed: boolean; reasonCode: string };
   /** Asks the access policy whether the principal may list or revoke pending invitations. */
@@ -40,10 +37,11 @@ export function createInvitations(deps: InvitationDeps) {
   const { db, audit, clock } = deps;
   const store = () => createIdentityStore(db.kysely);
 
-  async function issue(role: Role, email: string | null, invitedBy: string | null, ttlMs: number, patientId: string | null = null): Promise<IssuedInvitation> {
+  /** A staff invitation or setup link (patient invitations are patient-invitations.ts's). */
+  async function issue(role: Role, email: string | null, invitedBy: string | null, ttlMs: number): Promise<IssuedInvitation> {
     const token = newSecretToken();
     const expiresAt = new Date(clock.now().getTime() + ttlMs);
-    await store().insertInvitation({ id: newId(), tokenHash: hashToken(token), email, role, expiresAt, usedAt: null, invitedBy, patientId }, clock.now());
+    await store().insertInvitation({ id: newId(), tokenHash: hashToken(token), email, role, expiresAt, usedAt: null, invitedBy, patientId: null }, clock.now());
     return { token, expiresAt };
   }
 
@@ -81,6 +79,31 @@ export function createInvitations(deps: InvitationDeps) {
     return invitation;
   }
 
+  /**
+   * Checks a patient invitation's one-time code. A wrong or missing-looking code is refused; a wrong one is counted
+   * and audited, and the one that reaches `invitationCodeAttempts` voids the invitation (audited as a revoked grant)
+   * in the same transaction.
+   * @throws {AppError} `identity.invitation_code_required`, `identity.invitation_code_invalid`, `identity.invitation_invalid`.
+   */
+  async function checkCode(invitation: InvitationRow, codeHash: Buffer, code: string | undefined, origin: RequestOrigin): Promise<void> {
+    if (!code) throw new AppError("identity.invitation_code_required", { expression: ["code"] });
+    if (isInvitationCode(code, codeHash)) return;
+    const now = clock.now();
+    const failures = await db.kysely.transaction().execute(async (trx) => {
+      const counted = await createIdentityStore(trx).countWrongCode(invitation.id, invitationCodeAttempts, now);
+      if (counted === undefined) return undefined;
+      const isVoid = counted >= invitationCodeAttempts;
+      const base = { actor: { roles: [invitation.role] }, resource: { type: "Invitation", id: invitation.id }, patientId: invitation.patientId ?? undefined, network: origin };
+      await audit.recordWithin(trx, { ...base, action: "identity.accept_invitation", outcome: "denied", reasonCode: isVoid ? "identity.invitation_code_void" : "identity.invitation_code_invalid" });
+      if (isVoid && invitation.patientId) {
+        await audit.recordWithin(trx, { ...base, action: grantAction, outcome: "success", reasonCode: "identity.invitation_code_void", grant: { kind: "portal_invitation", change: "revoked", grantee: { invitationId: invitation.id } } });
+      }
+      return counted;
+    });
+    if (failures === undefined) throw new AppError("identity.invitation_invalid");
+    throw new AppError("identity.invitation_code_invalid", { expression: ["code"] });
+  }
+
   return {
     /**
      * While no active administrator exists, issues the single-use link that creates the first one (AUTH-5: no
@@ -102,17 +125,6 @@ export function createInvitations(deps: InvitationDeps) {
       return issue(input.role, input.email, principal.accountId, deps.invitationMs);
     },
     /**
-     * Invites the patient of a record to the portal, where they see their own record and who accessed it.
-     * @throws {AppError} `access.denied`; `fhir.not_found` when no such Patient exists; `identity.email_taken`
-     * when the record already has an account.
-     */
-    async invitePatient(principal: Principal, input: { email: string; patientId: string }): Promise<IssuedInvitation> {
-      await decide(principal, deps.mayInvitePatient(principal, input.patientId), "identity.invite_patient", input.patientId);
-      if (!(await deps.patientExists(input.patientId))) throw new AppError("fhir.not_found");
-      if (await store().accountByPatient(input.patientId)) throw new AppError("identity.email_taken");
-      return issue("patient", input.email, principal.accountId, deps.invitationMs, input.patientId);
-    },
-    /**
      * Staff invitations not yet used, expired or revoked, soonest to expire first; audited. No token leaves here.
      * @throws {AppError} `access.denied`.
      */
@@ -132,17 +144,19 @@ export function createInvitations(deps: InvitationDeps) {
       await done();
     },
     /** What an invitation offers, for the acceptance page. @throws {AppError} `identity.invitation_invalid`. */
-    async lookup(token: string): Promise<{ role: Role; email?: string; expiresAt: Date }> {
+    async lookup(token: string): Promise<{ role: Role; email?: string; expiresAt: Date; codeRequired: boolean }> {
       const invitation = await openInvitation(token);
-      return { role: invitation.role, ...(invitation.email ? { email: invitation.email } : {}), expiresAt: invitation.expiresAt };
+      return { role: invitation.role, ...(invitation.email ? { email: invitation.email } : {}), expiresAt: invitation.expiresAt, codeRequired: invitation.codeHash !== null };
     },
     /**
      * Creates the invited account with its password; the second factor is enrolled next, before anything else.
      * Account creation and use of the invitation commit together, so a link works exactly once.
-     * @throws {AppError} `identity.invitation_invalid`, `access.denied` (role's network), `identity.invitation_email_mismatch`, `identity.email_taken`, password errors.
+     * A patient invitation also needs its one-time code; a wrong one counts, and the fifth voids the invitation.
+     * @throws {AppError} `identity.invitation_invalid`, `access.denied` (role's network), `identity.invitation_email_mismatch`,
+     * `identity.invitation_code_required`, `identity.invitation_code_invalid`, `identity.email_taken`, password errors.
      */
     async accept(
-      input: { token: string; email: string; displayName: string; password: string },
+      input: { token: string; email: string; displayName: string; password: string; code?: string | undefined },
       origin: RequestOrigin,
     ): Promise<{ accountId: string; roles: Role[]; kind: "staff" | "patient" }> {
       const invitation = await openInvitation(input.token);
@@ -153,6 +167,7 @@ export function createInvitations(deps: InvitationDeps) {
         throw new AppError("access.denied", { detail: permitted.reasonCode });
       }
       if (invitation.email && invitation.email !== input.email) throw new AppError("identity.invitation_email_mismatch", { expression: ["email"] });
+      if (invitation.codeHash) await checkCode(invitation, invitation.codeHash, input.code, origin);
       const passwordHash = await deps.passwords.hash(input.password, { email: input.email, displayName: input.displayName });
       const accountId = newId();
       const roles = [invitation.role];
@@ -170,6 +185,18 @@ export function createInvitations(deps: InvitationDeps) {
           patientId: invitation.patientId ?? undefined,
           network: origin,
         });
+        if (invitation.patientId) {
+          // The portal account now reads the patient's whole record: a grant in its own right.
+          await audit.recordWithin(trx, {
+            action: grantAction,
+            outcome: "success",
+            actor: { accountId, roles },
+            resource: { type: "Account", id: accountId },
+            patientId: invitation.patientId,
+            network: origin,
+            grant: { kind: "portal_account", change: "granted", grantee: { accountId } },
+          });
+        }
       });
       return { accountId, roles, kind };
     },

@@ -1,3 +1,4 @@
+import { sql, type Generated } from "kysely";
 import type { Executor } from "../db/index.js";
 import type { Role, StaffRole } from "../../shared/api/session.js";
 
@@ -26,6 +27,8 @@ type IdentityTables = {
     used_at: Date | null;
     account_id: string | null;
     patient_id: string | null;
+    code_hash: Uint8Array | null;
+    code_failures: Generated<number>;
   };
 };
 
@@ -49,6 +52,8 @@ export interface InvitationRow {
   usedAt: Date | null;
   /** For a patient invitation: the Patient record the account will belong to. */
   patientId: string | null;
+  /** For a patient invitation: SHA-256 of the one-time code the inviting clinician hands over. */
+  codeHash: Buffer | null;
 }
 
 /** An open staff invitation as administrators list it (no token, not even its hash). */
@@ -143,7 +148,7 @@ export function createIdentityStore(executor: Executor) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async insertInvitation(row: InvitationRow & { tokenHash: Buffer; invitedBy: string | null }, at: Date): Promise<void> {
+    async insertInvitation(row: Omit<InvitationRow, "codeHash"> & { codeHash?: Buffer | undefined; tokenHash: Buffer; invitedBy: string | null }, at: Date): Promise<void> {
       await db
         .insertInto("identity_invitation")
         .values({
@@ -153,6 +158,7 @@ export function createIdentityStore(executor: Executor) {
           role: row.role,
           invited_by: row.invitedBy,
           patient_id: row.patientId,
+          code_hash: row.codeHash ?? null,
           created_at: at,
           expires_at: row.expiresAt,
         })
@@ -161,20 +167,64 @@ export function createIdentityStore(executor: Executor) {
     async invitationByTokenHash(tokenHash: Buffer): Promise<InvitationRow | undefined> {
       const row = await db
         .selectFrom("identity_invitation")
-        .select(["id", "email", "role", "expires_at", "used_at", "patient_id"])
+        .select(["id", "email", "role", "expires_at", "used_at", "patient_id", "code_hash"])
         .where("token_hash", "=", tokenHash)
         .executeTakeFirst();
-      return row && { id: row.id, email: row.email, role: row.role, expiresAt: row.expires_at, usedAt: row.used_at, patientId: row.patient_id };
+      return (
+        row && {
+          id: row.id,
+          email: row.email,
+          role: row.role,
+          expiresAt: row.expires_at,
+          usedAt: row.used_at,
+          patientId: row.patient_id,
+          codeHash: row.code_hash ? Buffer.from(row.code_hash) : null,
+        }
+      );
     },
-    /** Marks an invitation used; false when another request used it first. */
+    /**
+     * Marks an invitation used; false when another request used it first, or it was withdrawn or voided meanwhile
+     * (a withdrawal ends it by setting its expiry to the moment of withdrawal).
+     */
     async claimInvitation(id: string, accountId: string, at: Date): Promise<boolean> {
       const result = await db
         .updateTable("identity_invitation")
         .set({ used_at: at, account_id: accountId })
         .where("id", "=", id)
         .where("used_at", "is", null)
+        .where("expires_at", ">", at)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
+    },
+    /** Ends every open invitation for the patient now; returns the ids ended (for their audit entries). */
+    async withdrawOpenPatientInvitations(patientId: string, at: Date): Promise<string[]> {
+      const rows = await db
+        .updateTable("identity_invitation")
+        .set({ expires_at: at })
+        .where("patient_id", "=", patientId)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", at)
+        .returning("id")
+        .execute();
+      return rows.map((row) => row.id).sort();
+    },
+    /**
+     * Counts one wrong code against an open invitation and ends it at the `limit`-th; returns the count, or undefined
+     * when the invitation was no longer open.
+     */
+    async countWrongCode(id: string, limit: number, at: Date): Promise<number | undefined> {
+      const row = await db
+        .updateTable("identity_invitation")
+        .set((eb) => ({
+          code_failures: eb("code_failures", "+", 1),
+          expires_at: sql<Date>`case when code_failures + 1 >= ${limit} then ${at} else expires_at end`,
+        }))
+        .where("id", "=", id)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", at)
+        .returning("code_failures")
+        .executeTakeFirst();
+      return row?.code_failures;
     },
     /**
      * Staff invitations still open at `now`, soonest to expire first, with who issued each. Setup links (issued by

@@ -40,6 +40,7 @@ export async function raiseAlert(
     reasonCode: `ids.${rule.id}`,
     actor: engineActor,
     resource: { type: "IdsAlert", id: alertId },
+    patientId: finding.patientId,
     network: engineNetwork,
   });
   if (deps.hasWebhook) {

@@ -11,6 +11,8 @@ export type ResponseKind = "none" | "require_step_up" | "revoke_sessions" | "loc
 export interface Finding {
   accountId?: string | undefined;
   ip?: string | undefined;
+  /** The patient concerned, when the pattern is about one (named in the alert's audit entry, not in the webhook). */
+  patientId?: string | undefined;
   /** The seqs of the audit entries that make the pattern. */
   evidence: number[];
   /** When this finding is graver (or lighter) than the rule's usual severity. */

@@ -171,7 +171,7 @@ export function createSignIn(deps: { identity: Identity; sessions: WebSessions; 
       return completeEnrolment(current, origin, "auth.webauthn_register", { type: "Passkey", id: passkey.id });
     },
     /** Accepts an invitation and opens a session that must enrol a second factor next. */
-    async acceptInvitation(input: { token: string; email: string; displayName: string; password: string }, origin: RequestOrigin): Promise<{ token: string }> {
+    async acceptInvitation(input: { token: string; email: string; displayName: string; password: string; code?: string | undefined }, origin: RequestOrigin): Promise<{ token: string }> {
       const { accountId, kind } = await identity.invitations.accept(input, origin);
       return { token: (await sessions.start(accountId, firstStage(kind), origin)).token };
     },

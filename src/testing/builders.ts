@@ -1,7 +1,7 @@
 import type { AuditEntry } from "../audit/index.js";
 
 /** A synthetic JP Core-style Patient: invented names and numbers, never a real person's. */
-export function buildPatient(overrides: { familyKanji?: string; givenKanji?: string; familyKana?: string; givenKana?: string; birthDate?: string; patientNumber?: string } = {}) {
+export function buildPatient(overrides: { familyKanji?: string; givenKanji?: string; familyKana?: string; givenKana?: string; birthDate?: string; patientNumber?: string; email?: string } = {}) {
   const representation = (code: "IDE" | "SYL") => [{ url: "http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation", valueCode: code }];
   return {
     resourceType: "Patient",
@@ -12,6 +12,7 @@ export function buildPatient(overrides: { familyKanji?: string; givenKanji?: str
     ],
     gender: "female",
     birthDate: overrides.birthDate ?? "1984-07-15",
+    ...(overrides.email ? { telecom: [{ system: "email", value: overrides.email }] } : {}),
   };
 }
 

@@ -11,3 +11,4 @@ export { createSoftwareAuthenticator, type SoftwareAuthenticator } from "./softw
 export { simulateClinicTraffic, hospitalNetwork, type ClinicTrafficOptions } from "./clinic-traffic.js";
 export { createHttpsFetch } from "./https-fetch.js";
 export { startChildServer, childDataDir, cleanUpChildServer, inspectChildServerData, type ChildServer, type ChildServerReady } from "./child-server.js";
+export { readPickedUpMail, invitationLinkIn, type PickedUpMail } from "./mail-outbox.js";

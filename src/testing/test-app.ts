@@ -10,7 +10,8 @@ import { createMamori, type Mamori } from "../main.js";
 import { buildPatient } from "./builders.js";
 import { freePort } from "./free-port.js";
 import { migratedPgliteTemplate } from "./pglite-template.js";
-import { createTestClient, type TestClient } from "./http-client.js";
+import { createTestClient, type TestClient, type TestResponse } from "./http-client.js";
+import { invitationLinkIn, readPickedUpMail, type PickedUpMail } from "./mail-outbox.js";
 import { createScratchPostgres } from "./test-database.js";
 
 export interface TestApp {
@@ -23,8 +24,19 @@ export interface TestApp {
   client(): TestClient;
   /** A signed-in user of a role, created through the real invitation and TOTP flow. */
   signedInUser(role: StaffRole): Promise<SignedInUser>;
-  /** The patient of a record, invited by a doctor and signed in to the portal (no second factor unless required). */
-  signedInPatient(doctor: SignedInUser, patientId: string): Promise<{ client: TestClient; accountId: string; email: string; password: string }>;
+  /**
+   * The patient of a record, invited by a clinician in their care and signed in to the portal (no second factor unless
+   * required). A record without an e-mail address gets one first, written by the clinician; `email` names the one
+   * the record already holds, sparing that read (tests of the access history count every read).
+   */
+  signedInPatient(doctor: SignedInUser, patientId: string, options?: { email?: string }): Promise<{ client: TestClient; accountId: string; email: string; password: string }>;
+  /**
+   * Invites the patient of a record over HTTP as the clinician; when it succeeds, the message picked up from the
+   * mail pickup folder and the link's token ride along with the answer.
+   */
+  invitePatient(clinician: SignedInUser, patientId: string): Promise<{ response: TestResponse; mail?: PickedUpMail; token?: string }>;
+  /** Messages in the mail pickup folder. */
+  pickedUpMail(): Promise<PickedUpMail[]>;
   close(): Promise<void>;
 }
 
@@ -116,15 +128,42 @@ export async function startTestApp(
     return enrol(base, issued.token);
   }
 
-  async function signedInPatient(doctor: SignedInUser, patientId: string) {
+  const pickedUpMail = () => readPickedUpMail(config.mail.pickupDir);
+
+  async function invitePatient(clinician: SignedInUser, patientId: string) {
+    const before = new Set((await pickedUpMail()).map((mail) => mail.file));
+    const response = await clinician.client.post("/api/patient-invitations", { patientId });
+    if (response.status !== 201) return { response };
+    const mail = (await pickedUpMail()).find((candidate) => !before.has(candidate.file));
+    if (!mail) throw new Error("no invitation message in the pickup folder");
+    return { response, mail, token: invitationLinkIn(mail).hash.replace("#token=", "") };
+  }
+
+  /** The e-mail address on the record, recorded first (as the clinician) when there is none. */
+  async function emailOnRecord(clinician: SignedInUser, patientId: string): Promise<string> {
+    const read = await clinician.client.get(`/fhir/R4/Patient/${patientId}`);
+    if (read.status !== 200) throw new Error(`patient read failed: ${read.status} ${read.text}`);
+    const telecom = (read.json.telecom ?? []) as Array<{ system?: string; value?: string }>;
+    const recorded = telecom.find((point) => point.system === "email")?.value;
+    if (recorded) return recorded;
     userCounter += 1;
     const email = `patient${userCounter}@example.test`;
+    const updated = await clinician.client.request("PUT", `/fhir/R4/Patient/${patientId}`, {
+      body: { ...read.json, telecom: [...telecom, { system: "email", value: email }] },
+      contentType: "application/fhir+json",
+    });
+    if (updated.status !== 200) throw new Error(`patient e-mail update failed: ${updated.status} ${updated.text}`);
+    return email;
+  }
+
+  async function signedInPatient(doctor: SignedInUser, patientId: string, options: { email?: string } = {}) {
+    const email = options.email ?? (await emailOnRecord(doctor, patientId));
+    userCounter += 1;
     const password = `patient passphrase ${userCounter}`;
-    const invited = await doctor.client.post("/api/patient-invitations", { patientId, email });
-    if (invited.status !== 200) throw new Error(`patient invite failed: ${invited.status} ${invited.text}`);
+    const { response, token } = await invitePatient(doctor, patientId);
+    if (response.status !== 201 || !token) throw new Error(`patient invite failed: ${response.status} ${response.text}`);
     const patientClient = client();
-    const token = new URL(invited.json.invitationUrl as string).hash.replace("#token=", "");
-    const accepted = await patientClient.post("/api/invitations/accept", { token, email, displayName: "試験 花子", password });
+    const accepted = await patientClient.post("/api/invitations/accept", { token, code: response.json.code, email, displayName: "試験 花子", password });
     if (accepted.json?.stage !== "active") throw new Error(`patient accept failed: ${accepted.status} ${accepted.text}`);
     return { client: patientClient, accountId: accepted.json.account.id as string, email, password };
   }
@@ -137,6 +176,8 @@ export async function startTestApp(
     client,
     signedInUser,
     signedInPatient,
+    invitePatient,
+    pickedUpMail,
     async close() {
       await mamori.close();
       await postgres?.drop();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { generate } from "otplib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startTestApp } from "../../src/testing/index.js";
+import { invitationLinkIn, startTestApp } from "../../src/testing/index.js";
 import { chromiumSkip, launchChromium, trackRequests, waitForQuiet } from "./browser-support.js";
 
 /** Set MAMORI_SCREENSHOT_DIR to keep screenshots of the key screens in both languages. */
@@ -18,6 +18,7 @@ const patient = {
   givenKana: "タロウ",
   birthDate: "1980-04-01",
   patientNumber: "00012345",
+  email: "patient@example.jp",
 };
 const patientNames = Object.values(patient).slice(0, 4);
 
@@ -131,6 +132,7 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip: chromiumSki
     await doctor.getByTestId("patient-gender").selectOption("male");
     await doctor.getByTestId("patient-birth-date").fill(patient.birthDate);
     await doctor.getByTestId("patient-number").fill(patient.patientNumber);
+    await doctor.getByTestId("patient-email").fill(patient.email);
     await snap(doctor, "doctor-home-ja");
     await doctor.getByTestId("patient-submit").click();
     await doctor.waitForURL(/\/patients\/[^/]+$/);
@@ -158,18 +160,29 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip: chromiumSki
     assert.ok(!exposed.storage.includes(patient.patientNumber), "storage has no patient number");
   });
 
-  // PHR: the doctor brings the patient onto the portal; the patient sees who viewed the record.
+  // PHR / AUTH-6: the doctor who registered the patient brings them onto the portal. The link goes by e-mail to the
+  // address on the record, and the doctor hands over the one-time code on a printed slip; the patient needs both.
   it("lets the doctor invite the patient, who sees the doctor's views in their access history", async () => {
-    await doctor.getByTestId("invite-patient-email").fill("patient@example.jp");
+    assert.match((await doctor.getByTestId("invite-patient-recipient").textContent()) ?? "", /p\*{6}@example\.jp$/, "the address on record, masked");
+    const mailBefore = (await app.pickedUpMail()).length;
     await doctor.getByTestId("invite-patient-submit").click();
-    const patientInvitation = (await doctor.getByTestId("patient-invitation-url").textContent())?.trim() ?? "";
-    assert.match(patientInvitation, /\/invite#token=/);
+    const code = (await doctor.getByTestId("patient-invitation-code").textContent())?.trim() ?? "";
+    assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    assert.equal(await doctor.getByTestId("patient-invitation-print").count(), 1, "the slip can be printed");
+    assert.ok(!((await doctor.getByTestId("patient-invitation-slip").textContent()) ?? "").includes("token="), "the link is not shown to the doctor");
+    const mail = (await app.pickedUpMail()).slice(mailBefore);
+    assert.deepEqual(mail.map((message) => message.to), [patient.email]);
+    const patientInvitation = invitationLinkIn(mail[0]!).toString();
+    await snap(doctor, "patient-invitation-slip-ja");
+    await doctor.getByTestId("patient-invitation-done").click();
+    assert.equal(await doctor.getByTestId("patient-invitation-code").count(), 0, "the code is shown once");
 
     const patientContext = await newContext(browser);
     try {
       const patientPage = await newPage(patientContext, cspViolations);
       await patientPage.goto(patientInvitation);
       await patientPage.getByTestId("invitation-submit").waitFor();
+      await patientPage.getByTestId("invitation-code").fill(code);
       await patientPage.getByTestId("invitation-display-name").fill("山田 太郎");
       await fillPasswords(patientPage, "patient password long enough");
       await patientPage.getByTestId("invitation-submit").click();

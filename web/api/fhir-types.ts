@@ -27,4 +27,13 @@ export interface Patient {
   name?: HumanName[];
   gender?: AdministrativeGender;
   birthDate?: string;
+  telecom?: ContactPoint[];
+}
+
+/** FHIR R4 ContactPoint (Patient.telecom): an e-mail address has system `email`. */
+export interface ContactPoint {
+  system?: string;
+  value?: string;
+  use?: string;
+  rank?: number;
 }

@@ -1,9 +1,12 @@
-import type { AccessHistoryResponse, CreateInvitationResponse, InvitePatientRequest } from "../../shared/api/index.js";
+import type { AccessHistoryResponse, InvitePatientRequest, PatientInvitationCreated } from "../../shared/api/index.js";
 import { request } from "./http.js";
 
-/** A doctor invites the patient of a record to the portal; the server checks the policy and audits. */
-export function invitePatient(body: InvitePatientRequest): Promise<CreateInvitationResponse> {
-  return request<CreateInvitationResponse>("/api/patient-invitations", { method: "POST", body });
+/**
+ * A clinician in the patient's care invites the patient of a record to the portal: the server checks the policy,
+ * mails the link to the address on the record and answers with the one-time code to hand over.
+ */
+export function invitePatient(body: InvitePatientRequest): Promise<PatientInvitationCreated> {
+  return request<PatientInvitationCreated>("/api/patient-invitations", { method: "POST", body });
 }
 
 /** The signed-in patient's own access history, newest first. */

@@ -58,7 +58,7 @@ export function App({ initialToken }: { initialToken: string | undefined }) {
 
 function ActiveScreen({ route, roles, patientId }: { route: Route; roles: Parameters<typeof HomePage>[0]["roles"]; patientId: string | undefined }) {
   const { t } = useTranslation();
-  if (route.name === "patient") return <PatientPage key={route.id} id={route.id} canInvitePatient={roles.includes("doctor")} roles={roles} />;
+  if (route.name === "patient") return <PatientPage key={route.id} id={route.id} canInvitePatient={roles.includes("doctor") || roles.includes("nurse")} roles={roles} />;
   if (route.name === "audit-log" && canReviewAudit(roles)) return <AuditLogPage />;
   if (route.name === "users" && roles.includes("admin")) return <UsersPage />;
   if (route.name === "access-review" && canReviewAudit(roles)) return <AccessReviewPage />;

@@ -56,7 +56,7 @@ describe("compliance checks of request inspection, intrusion detection and OAuth
     await evaluateUntil(app, async () => (await idsRulesEnabled.run(context)).evidence["cursorLag"] === 0, "the engine reaches the audit head");
     const met = await idsRulesEnabled.run(context);
     assert.equal(met.status, "met", met.reason);
-    assert.deepEqual([met.evidence["engineEnabled"], met.evidence["rules"], met.evidence["enabledRules"], met.evidence["disabledRules"]], [true, 9, 9, []]);
+    assert.deepEqual([met.evidence["engineEnabled"], met.evidence["rules"], met.evidence["enabledRules"], met.evidence["disabledRules"]], [true, 10, 10, []]);
     assert.equal(met.evidence["maxLag"], 25);
   });
 

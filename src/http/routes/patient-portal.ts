@@ -1,20 +1,24 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { accessHistoryResponse, apiError, createInvitationResponse, invitePatientRequest } from "../../../shared/api/index.js";
+import { accessHistoryResponse, apiError, invitePatientRequest, patientInvitationCreated } from "../../../shared/api/index.js";
+import { AppError } from "../../kernel/index.js";
 import type { HttpServices } from "../context.js";
 import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
-import { oneTimeLink } from "./admin.js";
 
-const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError };
+const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError, 422: apiError, 503: apiError };
+
+// An e-mail field is read only to refuse it clearly: older clients sent one, and the address now comes from the record.
+const invitePatientBody = invitePatientRequest.extend({ email: z.unknown().optional() });
 
 /** The patient portal: clinicians invite their patients; patients see who accessed their record. */
 export function patientPortalRoutes(services: HttpServices): FastifyPluginAsyncZod {
   return async (app) => {
     declareRoutePolicy(app, sessionApi("identity"));
-    app.post("/api/patient-invitations", { schema: { body: invitePatientRequest, response: { 200: createInvitationResponse, ...errors } } }, async (request) => {
-      const issued = await services.identity.invitations.invitePatient(requirePrincipal(request), request.body);
-      return { invitationUrl: oneTimeLink(services.config.publicUrl, "invite", issued.token), expiresAt: issued.expiresAt.getTime() };
+    app.post("/api/patient-invitations", { schema: { body: invitePatientBody, response: { 201: patientInvitationCreated, ...errors } } }, async (request, reply) => {
+      if (request.body.email !== undefined) throw new AppError("identity.invitation_email_not_accepted", { expression: ["email"] });
+      const issued = await services.identity.patientInvitations.invite(requirePrincipal(request), request.body.patientId);
+      return reply.code(201).send({ invitationId: issued.invitationId, code: issued.code, sentTo: issued.sentTo, expiresAt: issued.expiresAt.getTime() });
     });
 
     app.get(

@@ -100,7 +100,7 @@ export function sessionRoutes(services: HttpServices): FastifyPluginAsyncZod {
 
     app.post("/api/invitations/lookup", { config: { policy: { authentication: "none", audit: "identity", whileReadOnly: "refuse-writes" } }, schema: { body: z.object({ token: z.string().min(20).max(200) }), response: { 200: invitationView, ...errors } } }, async (request) => {
       const invitation = await services.identity.invitations.lookup(request.body.token);
-      return { role: invitation.role, email: invitation.email, expiresAt: invitation.expiresAt.getTime() };
+      return { role: invitation.role, email: invitation.email, expiresAt: invitation.expiresAt.getTime(), ...(invitation.codeRequired ? { codeRequired: true } : {}) };
     });
 
     app.post("/api/invitations/accept", { config: { policy: { authentication: "none", audit: "identity", whileReadOnly: "refuse-writes" } }, schema: { body: acceptInvitationRequest, response: { 200: sessionView, ...errors } } }, async (request, reply) => {

@@ -7,13 +7,14 @@ import { dormantSignIn } from "./dormant-sign-in.js";
 import { labelLowered } from "./label-lowered.js";
 import { massPatientRead } from "./mass-patient-read.js";
 import { newNetwork } from "./new-network.js";
+import { portalInvitationOutsideCare } from "./portal-invitation-outside-care.js";
 import { refreshTokenReuse } from "./refresh-token-reuse.js";
 import { repeatedDenials } from "./repeated-denials.js";
 import { roleGained } from "./role-gained.js";
 import { unusualHours } from "./unusual-hours.js";
 import { watchListAccess } from "./watch-list-access.js";
 
-export const ruleIds = ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass", "role_gained", "label_lowered", "care_relation_by_non_clinician"] as const;
+export const ruleIds = ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass", "role_gained", "label_lowered", "care_relation_by_non_clinician", "portal_invitation_outside_care"] as const;
 export type RuleId = (typeof ruleIds)[number];
 
 /** The thresholds are configuration (MAMORI_IDS_*): one definition, in the settings the module is given. */
@@ -34,5 +35,6 @@ export function buildRules(t: RuleThresholds): Record<RuleId, Rule> {
     role_gained: roleGained(),
     label_lowered: labelLowered(),
     care_relation_by_non_clinician: careRelationByNonClinician(),
+    portal_invitation_outside_care: portalInvitationOutsideCare(),
   };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import type { AuditEntry } from "../../audit/index.js";
+import { readAuditEntriesAfter, type AuditEntry } from "../../audit/index.js";
 import { createManualClock, type Principal } from "../../kernel/index.js";
 import { hospitalNetwork, simulateClinicTraffic, startTestApp, type TestApp } from "../../testing/index.js";
 import type { AlertRow } from "../index.js";
@@ -52,7 +52,7 @@ describe("intrusion detection rules", () => {
   });
   after(() => app.close());
 
-  for (const ruleId of ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass", "role_gained", "label_lowered", "care_relation_by_non_clinician"]) {
+  for (const ruleId of ["mass_patient_read", "unusual_hours", "new_network", "watch_list_access", "repeated_denials", "refresh_token_reuse", "dormant_sign_in", "bulk_export", "break_glass", "role_gained", "label_lowered", "care_relation_by_non_clinician", "portal_invitation_outside_care"]) {
     it(`${ruleId} stays quiet on five weeks of ordinary clinic traffic`, () => {
       assert.deepEqual(
         simulatedAlerts.filter((alert) => alert.ruleId === ruleId).map((alert) => alert.evidence),
@@ -337,6 +337,58 @@ describe("intrusion detection rules", () => {
       assert.deepEqual((await alertOf("care_relation_by_non_clinician", pharmacist))[0]?.evidence, [seq]);
       assert.deepEqual(await alertOf("care_relation_by_non_clinician", doctorAccount), []);
     });
+  });
+
+  // AUTH-6 / ACC-1: a portal invitation grants the whole record, so one from outside the patient's care, or right after
+  // the inviter changed that patient's record (its e-mail address), is an attempt to take the patient's account.
+  const invitation = (accountId: string, patientId: string, outcome: "success" | "denied"): AuditEntry => ({
+    action: "identity.invite_patient",
+    outcome,
+    reasonCode: outcome === "denied" ? "access.no_care_relationship" : "access.permitted",
+    actor: doctor(accountId),
+    resource: { type: "Invitation", ...(outcome === "success" ? { id: randomUUID() } : {}) },
+    patientId,
+    network: atWork(),
+  });
+  const patientUpdate = (accountId: string, patientId: string): AuditEntry => ({ ...read(accountId, patientId), action: "fhir.update" });
+  const alertEntryOf = async (alertId: string) =>
+    (await readAuditEntriesAfter(app.mamori.db.kysely, 0, 100_000)).find((entry) => entry.action === "ids.alert" && entry.resource?.id === alertId);
+
+  it("portal_invitation_outside_care fires on an invitation refused for lack of a care relationship, naming who and which patient", async () => {
+    const account = randomUUID();
+    const refused = await record(invitation(account, "portal-1", "denied"));
+    await record({ ...invitation(account, "portal-2", "denied"), reasonCode: "access.no_permission" });
+    await evaluate();
+    const [alert, ...more] = await alertOf("portal_invitation_outside_care", account);
+    assert.equal(more.length, 0);
+    assert.deepEqual(alert?.evidence, [refused]);
+    assert.equal(alert?.severity, "high");
+    assert.equal((await alertEntryOf(alert!.id))?.patientId, "portal-1");
+  });
+
+  it("portal_invitation_outside_care fires on an invitation within 24 h of the inviter's own change of that Patient record", async () => {
+    const account = randomUUID();
+    const changed = await record(patientUpdate(account, "portal-3"));
+    clock.advance(23 * hourMs);
+    const invited = await record(invitation(account, "portal-3", "success"));
+    await evaluate();
+    const [alert] = await alertOf("portal_invitation_outside_care", account);
+    assert.deepEqual(alert?.evidence, [changed, invited]);
+    assert.equal((await alertEntryOf(alert!.id))?.patientId, "portal-3");
+  });
+
+  it("portal_invitation_outside_care stays quiet after a day, for another account's change, or another patient's", async () => {
+    const account = randomUUID();
+    const colleague = randomUUID();
+    await record(patientUpdate(account, "portal-4"));
+    await record(patientUpdate(colleague, "portal-5"));
+    await record(patientUpdate(account, "portal-6"));
+    clock.advance(25 * hourMs);
+    await record(invitation(account, "portal-4", "success"));
+    await record(invitation(account, "portal-5", "success"));
+    await record(invitation(account, "portal-7", "success"));
+    await evaluate();
+    assert.deepEqual(await alertOf("portal_invitation_outside_care", account), []);
   });
 
   it("dormant_sign_in fires on a sign-in from a new network after 30 days without one", async () => {

@@ -13,6 +13,8 @@ export interface NewPatientInput {
   gender: AdministrativeGender;
   birthDate: string;
   patientNumber: string;
+  /** Optional: where a patient portal invitation will be sent (Patient.telecom, system email). */
+  email?: string;
 }
 
 function officialName(family: string, given: string, representation: "IDE" | "SYL"): HumanName {
@@ -24,8 +26,9 @@ function officialName(family: string, given: string, representation: "IDE" | "SY
   };
 }
 
-/** Builds a JP-Core-flavoured Patient: kanji name first, kana name second, patient number identifier. */
+/** Builds a JP-Core-flavoured Patient: kanji name first, kana name second, patient number identifier, e-mail if given. */
 export function buildPatient(input: NewPatientInput): Patient {
+  const email = input.email?.trim();
   return {
     resourceType: "Patient",
     identifier: [{ system: patientNumberSystem, value: input.patientNumber.trim() }],
@@ -35,6 +38,7 @@ export function buildPatient(input: NewPatientInput): Patient {
     ],
     gender: input.gender,
     birthDate: input.birthDate,
+    ...(email ? { telecom: [{ system: "email", value: email }] } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { useSubmit } from "../../components/use-submit.js";
 import { buildPatient, type NewPatientInput } from "./jp-core-patient.js";
 
 const genders: readonly AdministrativeGender[] = ["male", "female", "other", "unknown"];
-const emptyInput: Omit<NewPatientInput, "gender"> = { familyKanji: "", givenKanji: "", familyKana: "", givenKana: "", birthDate: "", patientNumber: "" };
+const emptyInput: Omit<NewPatientInput, "gender"> = { familyKanji: "", givenKanji: "", familyKana: "", givenKana: "", birthDate: "", patientNumber: "", email: "" };
 
 /** Registers a patient (kanji and kana names, gender, birth date, patient number) and opens the new record. */
 export function NewPatientForm() {
@@ -51,6 +51,7 @@ export function NewPatientForm() {
           <TextField id="patient-birth-date" label={t("newPatient.birthDate")} type="date" required value={input.birthDate} onValueChange={set("birthDate")} />
         </div>
         <TextField id="patient-number" label={t("newPatient.patientNumber")} required value={input.patientNumber} onValueChange={set("patientNumber")} />
+        <TextField id="patient-email" label={t("newPatient.email")} hint={t("newPatient.emailHint")} type="email" value={input.email ?? ""} onValueChange={set("email")} />
         <ErrorMessage error={submit.error} />
         <button type="submit" data-testid="patient-submit" disabled={submit.isBusy}>
           {submit.isBusy ? t("newPatient.saving") : t("newPatient.submit")}

@@ -73,7 +73,7 @@ export function PatientPage({ id, canInvitePatient, roles = [] }: { id: string; 
             ) : null}
           </dl>
         ) : null}
-        {patient && canInvitePatient ? <InvitePatientForm patientId={id} /> : null}
+        {patient && canInvitePatient ? <InvitePatientForm patientId={id} patient={patient} /> : null}
         <p>
           <Link to="/">{t("app.backHome")}</Link>
         </p>

@@ -26,7 +26,7 @@ export function AcceptInvitationPage({ token, isSetup, onAccepted }: { token: st
     if (!token) return;
     if (values.password.length < minimumPasswordLength) throw t("invitation.passwordTooShort");
     if (values.password !== values.passwordConfirm) throw t("invitation.passwordMismatch");
-    const view = await acceptInvitation({ token, email: values.email, displayName: values.displayName, password: values.password });
+    const view = await acceptInvitation({ token, email: values.email, displayName: values.displayName, password: values.password, ...(invitation?.codeRequired ? { code: values.code } : {}) });
     onAccepted();
     update(view);
   };
@@ -50,7 +50,7 @@ export function AcceptInvitationPage({ token, isSetup, onAccepted }: { token: st
             <dt>{t("invitation.expiresAt")}</dt>
             <dd>{new Date(invitation.expiresAt).toLocaleString(i18n.language)}</dd>
           </dl>
-          <InvitationForm fixedEmail={invitation.email} minimumPasswordLength={minimumPasswordLength} onSubmit={onSubmit} />
+          <InvitationForm fixedEmail={invitation.email} isCodeRequired={invitation.codeRequired === true} minimumPasswordLength={minimumPasswordLength} onSubmit={onSubmit} />
         </>
       ) : null}
     </section>

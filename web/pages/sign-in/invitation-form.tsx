@@ -9,24 +9,29 @@ export interface InvitationFormValues {
   displayName: string;
   password: string;
   passwordConfirm: string;
+  /** The one-time code of a patient invitation (empty for staff). */
+  code: string;
 }
 
 interface InvitationFormProps {
   /** The e-mail address the inviter fixed, shown read-only. */
   fixedEmail: string | undefined;
+  /** A patient invitation: ask for the one-time code the clinician handed over. */
+  isCodeRequired?: boolean;
   minimumPasswordLength: number;
   /** Rejects with a message string or a RequestError to show under the form. */
   onSubmit(values: InvitationFormValues): Promise<void>;
 }
 
 /** E-mail, display name and a new password for an invited account. */
-export function InvitationForm({ fixedEmail, minimumPasswordLength, onSubmit }: InvitationFormProps) {
+export function InvitationForm({ fixedEmail, isCodeRequired = false, minimumPasswordLength, onSubmit }: InvitationFormProps) {
   const { t } = useTranslation();
   const [email, setEmail] = useState(fixedEmail ?? "");
   const [displayName, setDisplayName] = useState("");
   const [password, setPassword] = useState("");
   const [passwordConfirm, setPasswordConfirm] = useState("");
-  const submit = useSubmit(() => onSubmit({ email, displayName, password, passwordConfirm }));
+  const [code, setCode] = useState("");
+  const submit = useSubmit(() => onSubmit({ email, displayName, password, passwordConfirm, code }));
   return (
     <form onSubmit={submit.onSubmit}>
       <TextField
@@ -39,6 +44,18 @@ export function InvitationForm({ fixedEmail, minimumPasswordLength, onSubmit }: 
         value={email}
         onValueChange={setEmail}
       />
+      {isCodeRequired ? (
+        <TextField
+          id="invitation-code"
+          label={t("invitation.code")}
+          hint={t("invitation.codeHint")}
+          autoComplete="one-time-code"
+          required
+          maxLength={32}
+          value={code}
+          onValueChange={setCode}
+        />
+      ) : null}
       <TextField id="invitation-display-name" label={t("invitation.displayName")} autoComplete="name" required maxLength={100} value={displayName} onValueChange={setDisplayName} />
       <TextField
         id="invitation-password"
