@@ -71,8 +71,10 @@ export function createOracle(policies: readonly LoadedPolicy[]): Oracle {
   return (world, principal, action, record) => {
     const facts = factsOf(world, principal, record.patientId);
     const target: RecordTarget = { type: record.type, id: record.id, category: categoryOf(record.type), patientId: record.patientId, confidentiality: record.label };
-    // The one place a new context field goes: e.g. `clinicianRelationship: facts.origins.some(({ authorRole }) => authorRole !== "clerk")`.
-    const decisionFacts = (breakGlass: boolean): RecordDecisionFacts => ({ relationship: facts.relationship, consentDenied: facts.consentDenied, breakGlass });
+    // The one place a new context field goes. A relationship opens V records only when a doctor or nurse gave it
+    // (or the principal registered the patient as a clinician): a clerk's Encounter does not.
+    const clinicianRelationship = facts.origins.some(({ authorRole }) => authorRole === "doctor" || authorRole === "nurse");
+    const decisionFacts = (breakGlass: boolean): RecordDecisionFacts => ({ relationship: facts.relationship, clinicianRelationship, consentDenied: facts.consentDenied, breakGlass });
     const recordPrincipal = { accountId: principal.accountId, roles: principal.roles, ...(principal.patientId ? { patientId: principal.patientId } : {}) };
     if (evaluate(recordPrincipal, action, target, decisionFacts(false)).allowed) return true;
     return facts.hasBreakGlass && evaluate(recordPrincipal, action, target, decisionFacts(true)).allowed;
