@@ -103,4 +103,31 @@ describe("access edges: review findings", () => {
     });
     assert.equal(rewritten.status, 403, `pharmacist rewrote the narrative: ${rewritten.status}`);
   });
+
+  it("a write to a record the caller may not read answers like a write to an id that does not exist (no existence or patient oracle)", async () => {
+    const owner = await createPatient(registrar);
+    const other = await createPatient(registrar);
+    const hidden = await registrar.client.post("/fhir/R4/Observation", { ...buildVitalSign(owner, { value: 63 }), meta: veryRestricted }, fhir);
+    assert.equal(hidden.status, 201, hidden.text);
+    const id = hidden.json.id as string;
+    const missing = "00000000-0000-4000-8000-000000000000";
+    assert.equal((await pharmacist.client.get(`/fhir/R4/Observation/${id}`)).status, 404, "the read is refused as missing");
+    const code = (response: { status: number; json: { issue?: Array<{ details?: { coding?: Array<{ code: string }> } }> } }) => `${response.status} ${response.json.issue?.[0]?.details?.coding?.[0]?.code}`;
+    const putAs = (target: string, subject: string, ifMatch?: string) =>
+      pharmacist.client.request("PUT", `/fhir/R4/Observation/${target}`, {
+        body: { ...buildVitalSign(subject, { value: 1 }), id: target },
+        contentType: fhir.contentType,
+        ...(ifMatch ? { headers: { "if-match": ifMatch } } : {}),
+      });
+    const answers = {
+      deleteExisting: code(await pharmacist.client.request("DELETE", `/fhir/R4/Observation/${id}`)),
+      deleteMissing: code(await pharmacist.client.request("DELETE", `/fhir/R4/Observation/${missing}`)),
+      putExisting: code(await putAs(id, owner)),
+      putMissing: code(await putAs(missing, owner)),
+      putOtherPatient: code(await putAs(id, other)),
+      putStaleVersion: code(await putAs(id, owner, 'W/"7"')),
+    };
+    // Expected: every one of these answers the same refusal, whatever exists and whoever it belongs to.
+    assert.equal(new Set(Object.values(answers)).size, 1, JSON.stringify(answers));
+  });
 });
