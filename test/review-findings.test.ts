@@ -131,3 +131,28 @@ describe("access edges: review findings", () => {
     assert.equal(new Set(Object.values(answers)).size, 1, JSON.stringify(answers));
   });
 });
+
+// ACC-2 two-person rule and the role grants of role-changes.ts, bypassed by the staff invitation.
+describe("access edges: staff invitations as role grants", () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ env: { MAMORI_IDS_ENABLED: "false" } });
+  });
+  after(() => app.close());
+
+  it("one administrator cannot bring a security officer (or a second administrator) into being alone, unaudited as a grant", async () => {
+    const admin = await app.signedInUser("admin");
+    const invited = await admin.client.post("/api/admin/invitations", { email: "second-self@example.test", role: "security_officer" });
+    let accepted: { status: number; json: { account?: { id: string } } } | undefined;
+    if (invited.status === 200) {
+      const token = new URL(invited.json.invitationUrl as string).hash.replace("#token=", "");
+      accepted = await app.client().post("/api/invitations/accept", { token, email: "second-self@example.test", displayName: "別人 太郎", password: "officer passphrase long enough 9" });
+    }
+    const rows = await app.mamori.db.kysely.withTables<{ audit_entry: { seq: number; entry: { action: string; grant?: { kind: string; grantee: { accountId?: string } } } } }>().selectFrom("audit_entry").select(["entry"]).execute();
+    const newAccount = accepted?.json.account?.id;
+    const roleGrants = rows.filter(({ entry }) => entry.action === "access.grant" && entry.grant?.kind === "role" && entry.grant.grantee.accountId === newAccount);
+    // Expected: like a role change adding security_officer, the invitation waits for a second administrator, and the
+    // role the new account gets is in the trail as an access.grant.
+    assert.deepEqual({ invited: invited.status, accepted: accepted?.status, roleGrants: roleGrants.length }, { invited: 202, accepted: undefined, roleGrants: 1 });
+  });
+});
