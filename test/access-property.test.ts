@@ -2,11 +2,12 @@ import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import type { StaffRole } from "../shared/api/session.js";
 import { createAccess, loadPolicies } from "../src/access/index.js";
-import { createAuditQuery, grantAction, type AccessGrant, type RecordedAuditEntry } from "../src/audit/index.js";
+import { createAuditQuery, grantAction, type AccessGrant, type AuditQuery, type RecordedAuditEntry } from "../src/audit/index.js";
+import type { Principal } from "../src/kernel/index.js";
 import { startTestApp, type TestApp } from "../src/testing/index.js";
 import { buildWorld, link, type Harness, type PoolAccount } from "./access-property/build-world.js";
-import { createOracle, describeFacts, type Oracle } from "./access-property/oracle.js";
-import { perform, performEverything, type Outcome } from "./access-property/requests.js";
+import { createInviteOracle, createOracle, describeFacts, type Oracle } from "./access-property/oracle.js";
+import { perform, performEverything, performInvitation, type InviteOracle, type Outcome } from "./access-property/requests.js";
 import { currentVersion, worldSpecs, type World } from "./access-property/world.js";
 
 // ACC-1, ACC-3, ACC-4 as a property of the whole HTTP surface: for generated principals, patients, labels, consents
@@ -40,6 +41,9 @@ describe("FHIR HTTP surface against the record policies, over generated worlds",
   let app: TestApp;
   let harness: Harness;
   let oracle: Oracle;
+  let mayInvite: InviteOracle;
+  let officerPrincipal: Principal;
+  let auditQuery: AuditQuery;
   const tally = new Map<string, { allowed: number; refused: number }>();
   let worldsBuilt = 0;
 
@@ -61,7 +65,13 @@ describe("FHIR HTTP surface against the record policies, over generated worlds",
       pool.push({ role, user, practitionerId, departmentId: undefined, name: `${role}#${counts.get(role)}` });
     }
     harness = { app, admin, recorder, recorderPractitioner, pool };
-    oracle = createOracle(await loadPolicies());
+    const officer = pool.find((account) => account.role === "security_officer")!;
+    officerPrincipal = { accountId: officer.user.accountId, roles: ["security_officer"], sessionId: "access-property", network: { ip: "127.0.0.1", userAgent: "access-property" } };
+    const access = await createAccess();
+    auditQuery = createAuditQuery({ db: app.mamori.db, audit: app.mamori.audit, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });
+    const policies = await loadPolicies();
+    oracle = createOracle(policies);
+    mayInvite = createInviteOracle(policies);
   });
   after(async () => {
     // Printed so every run shows how much was checked and that both answers came up for each kind of request.
@@ -70,7 +80,7 @@ describe("FHIR HTTP surface against the record policies, over generated worlds",
     await app?.close();
   });
 
-  it("answers every read, vread, history, search, $everything, create, update and delete as the record policies decide", async () => {
+  it("answers every read, vread, history, search, $everything, create, update, delete and portal invitation as the policies decide", async () => {
     const property = fc.asyncProperty(fc.limitShrink(worldSpecs(poolRoles.length, requestsPerWorld), 8), async (spec) => {
       const world = await buildWorld(harness, spec);
       worldsBuilt += 1;
@@ -82,6 +92,22 @@ describe("FHIR HTTP surface against the record policies, over generated worlds",
       // Then every principal's view of every patient's whole record, as the world now stands.
       for (const principal of world.principals) {
         for (const index of world.patients.keys()) outcomes.push(await performEverything(world, principal, index, oracle, refusedReadStatus));
+      }
+      // Last, every principal tries to invite every patient to the portal (a grant): each invitation made must be in
+      // the trail as one.
+      const invitations: Array<{ patientId: string; invitationId: string; by: string }> = [];
+      for (const principal of world.principals) {
+        for (const index of world.patients.keys()) {
+          const outcome = await performInvitation(world, principal, index, mayInvite);
+          outcomes.push(outcome);
+          if (outcome.invitationId) invitations.push({ patientId: outcome.patientId, invitationId: outcome.invitationId, by: principal.name });
+        }
+      }
+      await app.mamori.audit.flush();
+      for (const invitation of invitations) {
+        const page = await auditQuery.search(officerPrincipal, { patientId: invitation.patientId, action: grantAction, limit: 500 });
+        const found = page.entries.some((entry: RecordedAuditEntry) => entry.grant?.kind === "portal_invitation" && entry.grant.change === "granted" && entry.grant.grantee.invitationId === invitation.invitationId);
+        if (!found) outcomes.push({ kind: "invite", allowed: true, mismatch: `${invitation.by}'s invitation ${invitation.invitationId.slice(0, 8)} has no access.grant entry` });
       }
       for (const { kind, allowed } of outcomes) {
         const counts = tally.get(kind) ?? { allowed: 0, refused: 0 };
@@ -96,10 +122,6 @@ describe("FHIR HTTP surface against the record policies, over generated worlds",
 
   // Awaits the grant entries of care relations, consents and break-glass (AccessGrant in src/audit/entry.ts).
   it("records every care relation, consent and break-glass grant of a world in the audit trail as access.grant", async () => {
-    const officer = harness.pool.find((account) => account.role === "security_officer")!;
-    const officerPrincipal = { accountId: officer.user.accountId, roles: ["security_officer" as const], sessionId: "access-property", network: { ip: "127.0.0.1", userAgent: "access-property" } };
-    const access = await createAccess();
-    const auditQuery = createAuditQuery({ db: app.mamori.db, audit: app.mamori.audit, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });
     const property = fc.asyncProperty(fc.limitShrink(worldSpecs(poolRoles.length, { min: 0, max: 0 }), 5), async (spec) => {
       const world = await buildWorld(harness, spec);
       await app.mamori.audit.flush();

@@ -136,7 +136,7 @@ describe("dormant-account sweep", () => {
       { accountId: admin.accountId, roles: ["admin"], sessionId: "test", network: { ip: "127.0.0.1", userAgent: "test" } },
       { email: "never@example.test", role: "doctor" },
     );
-    const accepted = await app.client().post("/api/invitations/accept", { token: issued.token, email: "never@example.test", displayName: "試験", password: "never signed in passphrase" });
+    const accepted = await app.client().post("/api/invitations/accept", { token: issued.token, email: "never@example.test", displayName: "試験", password: "quiet harbour lantern tides" });
     assert.equal(accepted.status, 200);
     const neverId = accepted.json.account.id as string;
     const clinician = await app.signedInUser("doctor");

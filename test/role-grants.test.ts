@@ -119,7 +119,7 @@ describe("grants of future access: roles, practitioner links, break-glass", () =
     const [grant] = await grantsFor(secondAdmin.accountId, "role");
     assert.deepEqual([grant?.actor.accountId, grant?.grant?.requestedBy, grant?.grant?.roles], [thirdAdmin.accountId, { accountId: admin.accountId }, ["doctor"]]);
     // Defence in depth: even with both roles, the separation forbid keeps patient records closed to an administrator.
-    assert.equal((await secondAdmin.client.get(`/fhir/R4/Patient/${patientId}`)).status, 403);
+    assert.equal((await secondAdmin.client.get(`/fhir/R4/Patient/${patientId}`)).status, 404, "the separation of duties refuses it, as not found");
   });
 
   it("lets requests be rejected and lapse after MAMORI_ROLE_REQUEST_HOURS", async () => {

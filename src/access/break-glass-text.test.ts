@@ -44,7 +44,7 @@ describe("break-glass reason and review note at rest", () => {
       db,
       keyring,
       clock,
-      audit: { record: async () => 0 } as unknown as Audit,
+      audit: { record: async () => 0, recordWithin: async () => 0 } as unknown as Audit,
       decide: () => ({ allowed: true, reasonCode: "access.permitted", policyIds: [] }),
       breakGlassMs: 3_600_000,
       patientExists: async () => true,

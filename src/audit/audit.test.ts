@@ -12,6 +12,8 @@ import { buildAuditEntry, openTestDatabase } from "../testing/index.js";
 import { linkHash, genesisHash } from "./chain.js";
 import { checkpointFromFile, checkpointToFile, signCheckpoint } from "./checkpoint.js";
 import { createAudit, type Audit } from "./index.js";
+import { exportCheckpoint } from "./checkpoint-export.js";
+import { createCheckpointStore } from "./checkpoint-store.js";
 
 const entry = buildAuditEntry;
 
@@ -197,6 +199,41 @@ describe("audit trail", () => {
       await audit.checkpointNow();
       assert.equal((await audit.verify()).intact, true);
       await sql`delete from audit_signing_key where id = ${plantedId}`.execute(db.kysely);
+    });
+
+    it("writes checkpoint files whole and never over another: a second export of the same checkpoint finds it present", async () => {
+      const [stored] = await createCheckpointStore(db.kysely).checkpoints();
+      const key = (await createCheckpointStore(db.kysely).signingKeys()).find((candidate) => candidate.id === stored!.keyId)!;
+      assert.equal(await exportCheckpoint(exportDir, stored!, key.publicKey), "present");
+      assert.deepEqual(await readdir(exportDir), ["checkpoint-000000000010.json"], "no temporary file is left behind");
+    });
+
+    it("exports later a checkpoint whose file could not be written, and reports it as not exported yet meanwhile", async () => {
+      // The export folder cannot be created (a file stands where it should be): the row commits, the file does not.
+      const blocked = path.join(dir, `blocked-${Date.now()}`);
+      await writeFile(blocked, "");
+      const failing = createAudit({ db, keyring, clock: createManualClock(), batchWindowMs: 2, checkpoints: { everyEntries: 1_000_000, everyMs: 3_600_000, exportDir: path.join(blocked, "export") } });
+      await assert.rejects(failing.checkpointNow(), /ENOTDIR/);
+      const pending = await audit.verify();
+      assert.deepEqual(pending.checkpointProblems, [{ seq: 15, problem: "not_exported_yet" }]);
+      assert.equal(pending.intact, true, "an export still to do is not tampering");
+      assert.equal(await audit.repairCheckpointExports(), 1);
+      assert.deepEqual(await readdir(exportDir), ["checkpoint-000000000010.json", "checkpoint-000000000015.json"]);
+      const repaired = await audit.verify();
+      assert.deepEqual([repaired.intact, repaired.checkpointProblems, repaired.checkpoints], [true, [], 2]);
+    });
+
+    it("replaces a file torn by a crash before its checkpoint was marked written, and nothing else", async () => {
+      await audit.checkpointNow(); // covers 11..15
+      await sql`update audit_checkpoint set exported_at = null where seq = 15`.execute(db.kysely);
+      await writeFile(path.join(exportDir, "checkpoint-000000000015.json"), "");
+      assert.deepEqual((await audit.verify()).checkpointProblems, [{ seq: 15, problem: "not_exported_yet", file: "checkpoint-000000000015.json" }]);
+      await audit.repairCheckpointExports();
+      assert.deepEqual((await audit.verify()).checkpointProblems, []);
+      // A file once written and then removed is reported, never written again to cover the removal.
+      await rm(path.join(exportDir, "checkpoint-000000000015.json"));
+      assert.equal(await audit.repairCheckpointExports(), 0);
+      assert.deepEqual((await audit.verify()).checkpointProblems, [{ seq: 15, problem: "missing_from_export" }]);
     });
 
     it("finds an exported file that is not a checkpoint", async () => {

@@ -11,6 +11,7 @@ type CheckpointTables = {
     signed_at: Date;
     key_id: string;
     signature: Uint8Array;
+    exported_at: Date | null;
   };
   audit_entry: { seq: number; hash: Uint8Array };
 };
@@ -44,6 +45,19 @@ export function createCheckpointStore(executor: Executor) {
       const rows = await db.selectFrom("audit_checkpoint").selectAll().orderBy("seq").execute();
       return rows.map(toCheckpoint);
     },
+    /** Sequences of the stored checkpoints whose file was written, for telling a removed file from one never written. */
+    async exportedSeqs(): Promise<Set<number>> {
+      const rows = await db.selectFrom("audit_checkpoint").select("seq").where("exported_at", "is not", null).execute();
+      return new Set(rows.map((row) => row.seq));
+    },
+    /** Checkpoints committed whose file was never written, oldest first. */
+    async unexported(limit: number): Promise<Checkpoint[]> {
+      const rows = await db.selectFrom("audit_checkpoint").selectAll().where("exported_at", "is", null).orderBy("seq").limit(limit).execute();
+      return rows.map(toCheckpoint);
+    },
+    async markExported(seq: number, at: Date): Promise<void> {
+      await db.updateTable("audit_checkpoint").set({ exported_at: at }).where("seq", "=", seq).execute();
+    },
     /** Stores a checkpoint; false when another node stored one for that sequence first. */
     async insertCheckpoint(checkpoint: Checkpoint): Promise<boolean> {
       const result = await db
@@ -56,6 +70,7 @@ export function createCheckpointStore(executor: Executor) {
           signed_at: new Date(checkpoint.signedAt),
           key_id: checkpoint.keyId,
           signature: checkpoint.signature,
+          exported_at: null,
         })
         .onConflict((oc) => oc.column("seq").doNothing())
         .executeTakeFirst();

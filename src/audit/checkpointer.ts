@@ -63,9 +63,36 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     const checkpoint = signCheckpoint({ seq: head.seq, fromSeq, chainHash: chain, entryHashes, signedAt: clock.now().toISOString(), keyId: key.id }, key.privateKey);
     const stored = await checkpoints.insertCheckpoint(checkpoint);
     const winner = stored ? checkpoint : (await checkpoints.checkpoints()).find((candidate) => candidate.seq === head.seq);
-    if (winner && policy.exportDir) await exportCheckpoint(policy.exportDir, winner, key.publicKeyDer);
     pendingEntries = 0;
+    // The row is committed first: a failed export leaves it unexported, and repairExports writes it later.
+    if (winner && policy.exportDir) await exportAndMark(policy.exportDir, winner, winner.keyId === key.id ? key.publicKeyDer : undefined);
     return winner;
+  }
+
+  /** Exports one stored checkpoint and records that its file exists; a conflicting file is left for verify to report. */
+  async function exportAndMark(dir: string, checkpoint: Checkpoint, publicKeyDer: Buffer | undefined): Promise<void> {
+    const store = createCheckpointStore(db.kysely);
+    const der = publicKeyDer ?? (await store.signingKeys()).find((candidate) => candidate.id === checkpoint.keyId)?.publicKey;
+    if (!der) return;
+    const outcome = await exportCheckpoint(dir, checkpoint, der);
+    if (outcome !== "conflict") await store.markExported(checkpoint.seq, clock.now());
+  }
+
+  /**
+   * Writes the files of checkpoints committed but never exported (a crash between commit and file, a full or
+   * unmounted folder), oldest first. A file exported once and later removed is not written again: that is for the
+   * verifier to report as removed.
+   */
+  async function repairExports(): Promise<number> {
+    if (!policy.exportDir) return 0;
+    let repaired = 0;
+    for (;;) {
+      const pending = await createCheckpointStore(db.kysely).unexported(100);
+      if (pending.length === 0) return repaired;
+      for (const checkpoint of pending) await exportAndMark(policy.exportDir, checkpoint, undefined);
+      repaired += pending.length;
+      if (pending.length < 100) return repaired;
+    }
   }
 
   function trigger(): Promise<Checkpoint | undefined> {
@@ -79,6 +106,18 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     trigger().catch((error: unknown) => deps.onError?.(error));
   }
 
+  let repairing: Promise<number> | undefined;
+  function repairQuietly(): void {
+    repairing ??= repairExports()
+      .catch((error: unknown) => {
+        deps.onError?.(error);
+        return 0;
+      })
+      .finally(() => {
+        repairing = undefined;
+      });
+  }
+
   return {
     /** Counts appended entries and checkpoints once enough have accumulated. */
     noteAppended(count: number): void {
@@ -87,14 +126,21 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     },
     /** Starts the time-based checkpoints. */
     start(): void {
-      timer = setInterval(runQuietly, policy.everyMs);
+      repairQuietly();
+      timer = setInterval(() => {
+        repairQuietly();
+        runQuietly();
+      }, policy.everyMs);
       timer.unref();
     },
+    /** Exports the checkpoints committed without a file; returns how many were written. */
+    repairExports,
     /** Signs a checkpoint of everything up to the current head now (also used at shutdown). */
     checkpointNow: trigger,
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       await running?.catch(() => undefined);
+      await repairing;
     },
   };
 }

@@ -33,6 +33,8 @@ export interface Audit extends AuditWriter {
   verify(onProgress?: (checked: number, total: number) => void): Promise<VerifyReport>;
   /** Signs a checkpoint of everything appended so far. */
   checkpointNow(): Promise<void>;
+  /** Writes the files of checkpoints committed but never exported (also done at start and on the timer). */
+  repairCheckpointExports(): Promise<number>;
   /** Starts signing checkpoints as entries accumulate and on the timer (the service; not the verify command). */
   startCheckpoints(): void;
   /**
@@ -77,12 +79,14 @@ export function createAudit(deps: {
       const evidence = {
         trustedKeys: await trustedDatabaseKeys(deps),
         stored: await createCheckpointStore(deps.db.kysely).checkpoints(),
+        exportedSeqs: await createCheckpointStore(deps.db.kysely).exportedSeqs(),
         exported: deps.checkpoints.exportDir ? await readExportedCheckpoints(deps.checkpoints.exportDir) : undefined,
       };
       const anchor = await createRetentionStore(deps.db.kysely).latestAnchor();
       return verifyChain(deps.db, { evidence, anchor, ...(onProgress ? { onProgress } : {}) });
     },
     checkpointNow,
+    repairCheckpointExports: () => checkpointer.repairExports(),
     purgeExpired: () => retention.purgeExpired(),
     async startRetention() {
       const daily = async () => {

@@ -18,7 +18,8 @@ export type CheckpointProblem =
   | "unreadable" // an exported file is not a checkpoint
   | "conflict" // the exported and stored checkpoints for one sequence differ
   | "missing" // checkpoints do not cover the chain contiguously (one was deleted)
-  | "missing_from_export" // a stored checkpoint has no exported copy (its file was deleted)
+  | "missing_from_export" // a stored checkpoint's exported file, once written, is gone (removed)
+  | "not_exported_yet" // a stored checkpoint whose file was never written (crash, full folder): the service writes it; not tampering
   | "missing_from_database"; // an exported checkpoint has no stored copy (its row was deleted)
 
 export interface VerifyReport {
@@ -37,7 +38,12 @@ export interface CheckpointEvidence {
   stored: Checkpoint[];
   /** Undefined when no export folder is configured. */
   exported: ExportedCheckpoint[] | undefined;
+  /** Sequences of the stored checkpoints whose file was written once; absent: every stored one counts as written. */
+  exportedSeqs?: ReadonlySet<number> | undefined;
 }
+
+/** Problems that are not evidence of tampering: reported, but the trail is still intact. */
+const pendingProblems: ReadonlySet<CheckpointProblem> = new Set(["not_exported_yet"]);
 
 const pageSize = 2_000;
 
@@ -66,7 +72,7 @@ export async function verifyChain(
   let previous: Buffer = options.anchor?.anchorHash ?? genesisHash;
   let checked = 0;
   const report = (firstBroken?: VerifyReport["firstBroken"]): VerifyReport => ({
-    intact: !firstBroken && problems.length === 0,
+    intact: !firstBroken && problems.every((problem) => pendingProblems.has(problem.problem)),
     checked,
     lastSeq: expectedSeq - 1,
     checkpoints: valid.length,
@@ -114,6 +120,7 @@ function checkCheckpoints(evidence: CheckpointEvidence): { valid: Checkpoint[]; 
     const key = evidence.trustedKeys.get(checkpoint.keyId);
     return key !== undefined && isSignatureValid(checkpoint, key);
   };
+  const wasExported = (seq: number) => evidence.exportedSeqs?.has(seq) ?? true;
   const bySeq = new Map<number, Checkpoint>();
   for (const checkpoint of evidence.stored) {
     if (isGenuine(checkpoint)) bySeq.set(checkpoint.seq, checkpoint);
@@ -123,7 +130,11 @@ function checkCheckpoints(evidence: CheckpointEvidence): { valid: Checkpoint[]; 
     const exportedSeqs = new Set<number>();
     for (const file of evidence.exported) {
       if (!file.checkpoint) {
-        problems.push({ seq: Number(/\d+/.exec(file.file)?.[0] ?? 0), problem: "unreadable", file: file.file });
+        const seq = Number(/\d+/.exec(file.file)?.[0] ?? 0);
+        // A file torn by a crash before its checkpoint was ever marked written is an export still to do.
+        const torn = file.empty === true && evidence.stored.some((candidate) => candidate.seq === seq) && !wasExported(seq);
+        if (torn) exportedSeqs.add(seq);
+        problems.push({ seq, problem: torn ? "not_exported_yet" : "unreadable", file: file.file });
         continue;
       }
       const checkpoint = file.checkpoint;
@@ -138,7 +149,7 @@ function checkCheckpoints(evidence: CheckpointEvidence): { valid: Checkpoint[]; 
       if (!evidence.stored.some((candidate) => candidate.seq === checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: "missing_from_database", file: file.file });
     }
     for (const checkpoint of evidence.stored) {
-      if (!exportedSeqs.has(checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: "missing_from_export" });
+      if (!exportedSeqs.has(checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: wasExported(checkpoint.seq) ? "missing_from_export" : "not_exported_yet" });
     }
   }
   const valid = [...bySeq.values()].sort((a, b) => a.seq - b.seq);

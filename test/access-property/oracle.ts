@@ -1,4 +1,4 @@
-import { createRecordPolicyEvaluator, type LoadedPolicy, type RecordAction, type RecordCategory, type RecordDecisionFacts, type RecordTarget } from "../../src/access/index.js";
+import { createDecider, createRecordPolicyEvaluator, type LoadedPolicy, type RecordAction, type RecordCategory, type RecordDecisionFacts, type RecordTarget } from "../../src/access/index.js";
 import { currentVersion, type Label, type ModelRecord, type World, type WorldPrincipal } from "./world.js";
 
 // The oracle of the access property test: the facts of a principal about a patient, computed from the world the
@@ -111,4 +111,17 @@ function factsText({ facts }: ModelRecord): string {
     case "none":
       return "";
   }
+}
+
+/**
+ * Whether the system policies let `principal` invite the patient to the portal: the care relationship the world
+ * gives it (an emergency grant is none), asked of the same policy files with the decider the service uses.
+ */
+export function createInviteOracle(policies: readonly LoadedPolicy[]): (world: World, principal: WorldPrincipal, patientId: string) => boolean {
+  const decide = createDecider(policies);
+  return (world, principal, patientId) => {
+    const facts = factsOf(world, principal, patientId);
+    const subject = { accountId: principal.accountId, roles: principal.roles, patientId: principal.patientId };
+    return decide(subject, "invite_patient", { type: "Patient", id: patientId }, { relationship: facts.relationship.length > 0, relationshipSource: facts.relationship.join(",") }).allowed;
+  };
 }

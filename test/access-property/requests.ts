@@ -12,7 +12,7 @@ const fhir = { contentType: "application/fhir+json" };
 const base = "/fhir/R4";
 
 export interface Outcome {
-  kind: RequestKind | "everything";
+  kind: RequestKind | "everything" | "invite";
   allowed: boolean;
   /** Empty when the answer is the expected one. */
   mismatch: string | undefined;
@@ -168,4 +168,29 @@ export async function performEverything(world: World, principal: World["principa
   const found = ((response.json as Bundle).entry ?? []).map((entry) => `${(entry.resource as { resourceType?: string } | undefined)?.resourceType}/${entry.resource?.id}`).sort();
   const short = (names: string[]) => names.map((name) => name.replace(/^(\w+\/[0-9a-f]{8})[0-9a-f-]*$/, "$1")).join(" ");
   return { kind: "everything", allowed, mismatch: isDeepStrictEqual(found, expected) ? undefined : `${what}: found [${short(found)}], the policies allow [${short(expected)}]` };
+}
+
+/** The policies' answer to "may this principal invite this patient to the portal?", given the world's facts. */
+export type InviteOracle = (world: World, principal: World["principals"][number], patientId: string) => boolean;
+
+/**
+ * A portal invitation is a grant: the principal asks to invite the patient, and the answer must follow the policies
+ * (403 when they refuse; otherwise an invitation, or a clear refusal that is not about permission: the patient has
+ * no e-mail on record, already has an account, or the record is closed to the inviter by consent). Each invitation
+ * made is returned, so the trail can be checked for its grant entry.
+ */
+export async function performInvitation(
+  world: World,
+  principal: World["principals"][number],
+  patientIndex: number,
+  mayInvite: InviteOracle,
+): Promise<Outcome & { invitationId?: string; patientId: string }> {
+  const patient = world.patients[patientIndex]!;
+  const allowed = mayInvite(world, principal, patient.id);
+  const response = await principal.client.post("/api/patient-invitations", { patientId: patient.id });
+  const what = `${principal.name} invites patient ${patientIndex} to the portal`;
+  if (!allowed) return { kind: "invite", allowed, patientId: patient.id, mismatch: response.status === 403 ? undefined : `${what}: expected 403 (refused), got ${response.status} ${response.text.slice(0, 160)}` };
+  if (response.status === 201) return { kind: "invite", allowed, patientId: patient.id, invitationId: response.json.invitationId as string, mismatch: response.json.token || response.json.invitationUrl ? `${what}: the answer carries the link` : undefined };
+  const notAboutPermission = [404, 409, 422].includes(response.status);
+  return { kind: "invite", allowed, patientId: patient.id, mismatch: notAboutPermission ? undefined : `${what}: expected 201 or a refusal other than permission (allowed), got ${response.status} ${response.text.slice(0, 160)}` };
 }

@@ -26,7 +26,9 @@ export function labelOf(resource: { meta?: { security?: Array<{ system?: string;
 }
 
 export function patientContent(): Content {
-  return buildPatient({ patientNumber: `PROP-${String(next()).padStart(5, "0")}` });
+  // An e-mail on record, so a permitted portal invitation is sent, not refused for want of an address.
+  const number = String(next()).padStart(5, "0");
+  return buildPatient({ patientNumber: `PROP-${number}`, email: `prop-${number}@example.test` });
 }
 
 export function clinicalContent(type: ClinicalType, patientReference: string): Content {

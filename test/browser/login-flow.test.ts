@@ -100,7 +100,7 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip: chromiumSki
     assert.equal(await doctor.getByTestId("invitation-email").inputValue(), "doctor@example.jp");
     assert.equal(await doctor.getByTestId("invitation-email").getAttribute("readonly"), "");
     await doctor.getByTestId("invitation-display-name").fill("診療 一郎");
-    await fillPasswords(doctor, "doctor password long enough");
+    await fillPasswords(doctor, "amber river morning long enough");
     await doctor.getByTestId("invitation-submit").click();
     const enrolled = await enrolTotp(doctor);
     doctorSecret = enrolled.secret;
@@ -112,7 +112,7 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip: chromiumSki
     await doctor.getByTestId("login-submit").waitFor();
     await snap(doctor, "login-ja");
     await doctor.getByTestId("login-email").fill("doctor@example.jp");
-    await doctor.getByTestId("login-password").fill("doctor password long enough");
+    await doctor.getByTestId("login-password").fill("amber river morning long enough");
     await doctor.getByTestId("login-submit").click();
     await doctor.getByTestId("totp-code").waitFor();
     // The server refuses a code from an already used time step, so the clocks move on to the next one (the admin's
@@ -184,7 +184,7 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip: chromiumSki
       await patientPage.getByTestId("invitation-submit").waitFor();
       await patientPage.getByTestId("invitation-code").fill(code);
       await patientPage.getByTestId("invitation-display-name").fill("山田 太郎");
-      await fillPasswords(patientPage, "patient password long enough");
+      await fillPasswords(patientPage, "willow stone evening long enough");
       await patientPage.getByTestId("invitation-submit").click();
       await patientPage.getByTestId("access-history").waitFor();
       const rows = await patientPage.locator("[data-testid=access-history] tbody tr").allTextContents();
@@ -209,11 +209,12 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip: chromiumSki
     await snap(doctor, "login-en");
   });
 
-  it("shows the server's 403 diagnostics when an administrator opens the patient", async () => {
+  // A record the caller may not read answers as if it did not exist (uniform refusal): the administrator learns nothing.
+  it("shows the server's not-found diagnostics when an administrator opens the patient", async () => {
     const response = admin.waitForResponse((candidate) => candidate.url().includes(`/fhir/R4/Patient/${patientId}`));
     await admin.goto(`${app.baseUrl}/patients/${encodeURIComponent(patientId)}`);
     const forbidden = await response;
-    assert.equal(forbidden.status(), 403);
+    assert.equal(forbidden.status(), 404);
     const outcome = (await forbidden.json()) as { issue?: Array<{ diagnostics?: string }> };
     const diagnostics = outcome.issue?.[0]?.diagnostics ?? "";
     assert.ok(diagnostics.length > 0, "the OperationOutcome carries diagnostics");

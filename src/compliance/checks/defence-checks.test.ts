@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { AuditEntry } from "../../audit/index.js";
 import { createManualClock } from "../../kernel/index.js";
+import { ruleIds } from "../../ids/index.js";
 import { startTestApp, type SignedInUser, type TestApp } from "../../testing/index.js";
 import type { CheckContext } from "../check.js";
 import { idsAlertsHandled } from "./ids-alerts-handled.js";
@@ -56,7 +57,7 @@ describe("compliance checks of request inspection, intrusion detection and OAuth
     await evaluateUntil(app, async () => (await idsRulesEnabled.run(context)).evidence["cursorLag"] === 0, "the engine reaches the audit head");
     const met = await idsRulesEnabled.run(context);
     assert.equal(met.status, "met", met.reason);
-    assert.deepEqual([met.evidence["engineEnabled"], met.evidence["rules"], met.evidence["enabledRules"], met.evidence["disabledRules"]], [true, 10, 10, []]);
+    assert.deepEqual([met.evidence["engineEnabled"], met.evidence["rules"], met.evidence["enabledRules"], met.evidence["disabledRules"]], [true, ruleIds.length, ruleIds.length, []]);
     assert.equal(met.evidence["maxLag"], 25);
   });
 
