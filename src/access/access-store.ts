@@ -55,6 +55,8 @@ export interface RelationshipRow {
 export interface RelationshipGranter {
   accountId: string;
   isClinician: boolean;
+  /** The granter's own Practitioner: a row naming it is a self-appointment, never counted as a clinician's grant. */
+  practitionerId?: string | undefined;
 }
 
 /** How an account is related to one patient: through which sources, and whether a clinician gave any of them. */
@@ -185,7 +187,8 @@ export function createAccessStore(executor: Executor) {
                 organization_id: row.organizationId ?? null,
                 account_id: row.accountId ?? null,
                 granted_by: kept ? kept.grantedBy : granter.accountId,
-                granted_by_clinician: kept ? kept.isClinician : granter.isClinician,
+                // A clinician naming his own Practitioner appoints himself: that is no clinician's word on his part.
+                granted_by_clinician: kept ? kept.isClinician : granter.isClinician && !(row.practitionerId !== undefined && row.practitionerId === granter.practitionerId),
               };
             }),
           )

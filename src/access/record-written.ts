@@ -53,7 +53,10 @@ export async function applyRecordWritten(executor: Executor, change: RecordChang
   const id = resource.id;
   if (!id) return [];
   const store = createAccessStore(executor);
-  const granter = { accountId: change.authorAccountId, isClinician: change.authorRoles.some((role) => clinicalRoles.has(role)) };
+  const isClinician = change.authorRoles.some((role) => clinicalRoles.has(role));
+  // The author's own Practitioner, so that a row naming it (self-appointment) is not counted as a clinician's grant.
+  const practitionerId = isClinician && (resource.resourceType === "CareTeam" || resource.resourceType === "Encounter") ? (await store.staffLink(change.authorAccountId))?.practitionerId : undefined;
+  const granter = { accountId: change.authorAccountId, isClinician, practitionerId };
   // The cases are the types of `factTypes`.
   switch (resource.resourceType) {
     case "Patient":

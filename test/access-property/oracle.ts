@@ -21,7 +21,7 @@ const categoryOf = (type: string): RecordCategory => (type === "Patient" ? "demo
 export interface PatientFacts {
   relationship: RelationshipSource[];
   /** The records (or registration) each relationship comes from, with their authors' roles. */
-  origins: Array<{ source: RelationshipSource; authorRole: string }>;
+  origins: Array<{ source: RelationshipSource; authorRole: string; selfAppointed?: boolean }>;
   consentDenied: boolean;
   hasBreakGlass: boolean;
 }
@@ -35,10 +35,10 @@ export function factsOf(world: World, principal: WorldPrincipal, patientId: stri
   for (const record of live) {
     const facts = record.facts;
     if (facts.kind === "care_team" && !voidStates.has(facts.status) && principal.practitionerId && facts.practitioners.includes(principal.practitionerId)) {
-      origins.push({ source: "care_team", authorRole: record.author.role });
+      origins.push({ source: "care_team", authorRole: record.author.role, selfAppointed: record.author.accountId === principal.accountId });
     }
     if (facts.kind === "encounter" && !voidStates.has(facts.status)) {
-      if (principal.practitionerId && facts.practitioners.includes(principal.practitionerId)) origins.push({ source: "encounter", authorRole: record.author.role });
+      if (principal.practitionerId && facts.practitioners.includes(principal.practitionerId)) origins.push({ source: "encounter", authorRole: record.author.role, selfAppointed: record.author.accountId === principal.accountId });
       if (principal.departmentId && facts.departmentId === principal.departmentId && currentEncounterStates.has(facts.status)) origins.push({ source: "department", authorRole: record.author.role });
     }
   }
@@ -73,7 +73,8 @@ export function createOracle(policies: readonly LoadedPolicy[]): Oracle {
     const target: RecordTarget = { type: record.type, id: record.id, category: categoryOf(record.type), patientId: record.patientId, confidentiality: record.label };
     // The one place a new context field goes. A relationship opens V records only when a doctor or nurse gave it
     // (or the principal registered the patient as a clinician): a clerk's Encounter does not.
-    const clinicianRelationship = facts.origins.some(({ authorRole }) => authorRole === "doctor" || authorRole === "nurse");
+    // A clinician naming himself on a care team or an encounter does not count: that is a self-appointment.
+    const clinicianRelationship = facts.origins.some(({ authorRole, selfAppointed }) => (authorRole === "doctor" || authorRole === "nurse") && !selfAppointed);
     const decisionFacts = (breakGlass: boolean): RecordDecisionFacts => ({ relationship: facts.relationship, clinicianRelationship, consentDenied: facts.consentDenied, breakGlass });
     const recordPrincipal = { accountId: principal.accountId, roles: principal.roles, ...(principal.patientId ? { patientId: principal.patientId } : {}) };
     if (evaluate(recordPrincipal, action, target, decisionFacts(false)).allowed) return true;
