@@ -117,9 +117,18 @@ describe("field-level write rights over the FHIR API", () => {
     const lowered = await put(doctor, unlabelled);
     assert.equal(lowered.status, 200, lowered.text);
     assert.deepEqual(await grantsOf(created.json.id as string), [{ patientId, by: doctor.accountId, kind: "label", change: "lowered", grantee: {}, label: { from: "V", to: "N" } }]);
-    await app.mamori.ids.engine.catchUp();
-    const alerts = await app.mamori.ids.officer.listAlerts({ accountId: "officer", roles: ["security_officer"], sessionId: "test", network: { ip: "127.0.0.1", userAgent: "test" } }, { state: "open" });
-    const alert = alerts.find((candidate) => candidate.ruleId === "label_lowered" && candidate.accountId === doctor.accountId);
+    // The engine follows the trail on its own as well: read the alerts until they include this one (bounded).
+    const officer = { accountId: "officer", roles: ["security_officer" as const], sessionId: "test", network: { ip: "127.0.0.1", userAgent: "test" } };
+    const alertOf = async () => {
+      await app.mamori.audit.flush();
+      await app.mamori.ids.engine.catchUp();
+      return (await app.mamori.ids.officer.listAlerts(officer, { state: "open" })).find((candidate) => candidate.ruleId === "label_lowered" && candidate.accountId === doctor.accountId);
+    };
+    let alert = await alertOf();
+    for (const deadline = Date.now() + 10_000; !alert && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      alert = await alertOf();
+    }
     assert.ok(alert, "label_lowered alert for the doctor");
     const evidence = (await entries()).filter((entry) => entry.action === "access.grant" && entry.grant?.kind === "label");
     assert.equal(evidence.at(-1)?.patientId, patientId);
@@ -209,12 +218,16 @@ describe("field-level write rights over the FHIR API", () => {
     const consent = buildDenyingConsent(patientId, { actor: [{ role: { text: "recipient" }, reference: { reference: "Organization/org-psychiatry" } }] });
     const given = await doctor.client.post("/fhir/R4/Consent", consent, fhir);
     assert.equal(given.status, 201, given.text);
-    assert.equal((await put(doctor, { ...given.json, status: "inactive" })).status, 200);
+    // Withdrawing it is the patient's own act: the doctor who recorded it may not.
+    assert.equal((await put(doctor, { ...given.json, status: "inactive" })).status, 403);
+    const patient = await app.signedInPatient(doctor, patientId);
+    const withdrawn = await patient.client.request("PUT", `/fhir/R4/Consent/${given.json.id}`, { body: { ...given.json, status: "inactive" }, contentType: "application/fhir+json" });
+    assert.equal(withdrawn.status, 200, withdrawn.text);
     assert.deepEqual(
       (await grantsOf(given.json.id as string)).map(({ kind, change, grantee, by }) => [kind, change, grantee, by]),
       [
         ["consent", "revoked", { organizationId: "org-psychiatry" }, doctor.accountId],
-        ["consent", "granted", { organizationId: "org-psychiatry" }, doctor.accountId],
+        ["consent", "granted", { organizationId: "org-psychiatry" }, patient.accountId],
       ],
     );
   });
