@@ -3,7 +3,9 @@ import type { FhirResource } from "./resources/index.js";
 import { confidentialitySystem } from "./validation/index.js";
 
 /** Elements the server sets or derives, never a change of what the record says (FHIR R4 resource.html#Meta). */
-const ignoredElements = new Set(["resourceType", "id", "text"]);
+// The narrative (text) counts as a change: it is what a reader of the printed record sees, so rewriting it is
+// rewriting the record (a pharmacist changing "1日1回" to "1日3回" in the narrative alters the prescription).
+const ignoredElements = new Set(["resourceType", "id"]);
 /** Parts of `meta` the server assigns on every write, and the label, which is decided as its own change. */
 const serverMeta = new Set(["versionId", "lastUpdated"]);
 
