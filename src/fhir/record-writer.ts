@@ -29,6 +29,9 @@ export interface WriteResult {
 }
 
 /** Extension on `meta` naming the account that wrote the version, so who wrote what stays inside the signed body. */
+/** The refusal of a write to a record the caller may not read, which the caller is answered as if it did not exist. */
+export const hiddenRecordReason = "access.record_not_readable";
+
 export const recordedByExtensionUrl = "urn:mamori:fhir:StructureDefinition:recorded-by";
 export const accountIdentifierSystem = "urn:mamori:account";
 
@@ -128,6 +131,11 @@ export function createRecordWriter(deps: { keyring: Keyring; access: Access; sea
       const { type, id } = operation;
       const current: VersionRow | undefined = operation.kind === "create" ? undefined : await store.currentVersion(type, id);
       const action = `fhir.${operation.kind}`;
+      // A record the caller may not read is answered as absent before anything about it (its patient, its version,
+      // whether it was deleted) can show in the answer: uniform refusal for writes as for reads.
+      if (current && !(await authorizer.preview("read", targetOf(type, id, current.patientId, current.confidentiality))).allowed) {
+        throw new AppError("access.denied", { detail: hiddenRecordReason });
+      }
 
       if (operation.kind === "delete") {
         if (!current) throw new AppError("fhir.not_found");

@@ -3,7 +3,7 @@ import type { Audit, AuditEntry } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import { AppError, isAppError, newId, type Clock, type Principal } from "../kernel/index.js";
-import { auditEntryFor, createRecordWriter, targetOf, type StoredResource, type WriteOperation } from "./record-writer.js";
+import { auditEntryFor, createRecordWriter, hiddenRecordReason, targetOf, type StoredResource, type WriteOperation } from "./record-writer.js";
 import { isSupportedType, type FhirResource, type SupportedType } from "./resources/index.js";
 import type { SearchIndex } from "./search/index.js";
 import { createFhirStore, type VersionRow } from "./store.js";
@@ -89,7 +89,14 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
       // The refusal belongs in the patient's access history too, so name the patient when it is known.
       const current = operation.kind === "create" ? undefined : await createFhirStore(db.kysely).currentVersion(operation.type, operation.id);
       const patientId = operation.kind === "create" ? (operation.type === "Patient" ? operation.id : referencedPatientId(operation.type, operation.resource)) : current?.patientId;
-      return refuse({ ...entry, patientId: patientId ?? entry.patientId }, error);
+      const refused = refuse({ ...entry, patientId: patientId ?? entry.patientId }, error);
+      // Audited as denied; answered exactly as a write to an id that does not exist.
+      if (isAppError(error, "access.denied") && error.detail === hiddenRecordReason) {
+        return refused.catch(() => {
+          throw new AppError(operation.kind === "update" ? "fhir.update_create_unsupported" : "fhir.not_found");
+        });
+      }
+      return refused;
     }
   }
 

@@ -127,7 +127,8 @@ export async function perform(world: World, request: RequestSpec, oracle: Oracle
         record.versions.push({ label: current.label, deleted: false });
         return { kind: "update", allowed, mismatch: allowed ? bodyMismatch(response.json, record, current.label) : report(what, allowed, response, "403") };
       }
-      return { kind: "update", allowed, mismatch: allowed ? report(what, allowed, response, "200") : refusal(response, what) };
+      // A record the caller may not even read answers as an id that does not exist would (405: no update-as-create).
+      return { kind: "update", allowed, mismatch: allowed ? report(what, allowed, response, "200") : refusal(response, what, expects("read", record, current.label) ? 403 : 405) };
     }
     case "delete": {
       const current = currentVersion(record);
@@ -138,13 +139,13 @@ export async function perform(world: World, request: RequestSpec, oracle: Oracle
         if (!current.deleted) record.versions.push({ label: current.label, deleted: true });
         return { kind: "delete", allowed, mismatch: allowed ? undefined : report(what, allowed, response, "403") };
       }
-      return { kind: "delete", allowed, mismatch: allowed ? report(what, allowed, response, "204") : refusal(response, what) };
+      return { kind: "delete", allowed, mismatch: allowed ? report(what, allowed, response, "204") : refusal(response, what, expects("read", record, current.label) ? 403 : 404) };
     }
   }
 
-  function refusal(response: TestResponse, what: string): string | undefined {
-    if (response.status === 403 && isOperationOutcome(response)) return undefined;
-    return report(what, false, response, "403 OperationOutcome");
+  function refusal(response: TestResponse, what: string, status = 403): string | undefined {
+    if (response.status === status && isOperationOutcome(response)) return undefined;
+    return report(what, false, response, `${status} OperationOutcome`);
   }
 }
 
