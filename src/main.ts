@@ -9,13 +9,13 @@ import { createCompliance, type Compliance } from "./compliance/index.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
-import { createRecords, createSearchIndex, emailOnRecord, createShredding, openPageToken, patientDataKeyId, sealPageToken, type PageTokens, type Records, type Shredding } from "./fhir/index.js";
+import { addressChangedBy, createRecords, createSearchIndex, emailOnRecord, createShredding, openPageToken, patientDataKeyId, sealPageToken, type PageTokens, type Records, type Shredding } from "./fhir/index.js";
 import { buildApp, loadTlsMaterial, oneTimeLink, type TlsMaterial } from "./http/index.js";
 import { createIdentity, createOidc, type Identity, type Oidc } from "./identity/index.js";
 import { createIncidents, createServiceMode } from "./incidents/index.js";
 import { createMailer } from "./mail/index.js";
 import { createIds, type Ids } from "./ids/index.js";
-import { systemClock, type Clock } from "./kernel/index.js";
+import { AppError, systemClock, type Clock } from "./kernel/index.js";
 import { createDatabaseCounterStore, createRateLimiter, createRedisCounterStore } from "./rate-limit/index.js";
 import { createRedisConnection, type RedisConnection } from "./redis/index.js";
 import { createSessions } from "./session/index.js";
@@ -140,7 +140,12 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       patientInvitations: {
         mayInvitePatient: (principal, patientId) => access.decideInCare(principal, "invite_patient", patientId),
         patientExists: (patientId) => records.patientExists(patientId),
-        patientEmailOf: async (principal, patientId) => emailOnRecord((await records.read(principal, "Patient", patientId)).resource),
+        patientEmailOf: async (principal, patientId) => {
+          const email = emailOnRecord((await records.read(principal, "Patient", patientId)).resource)?.trim().toLowerCase();
+          // The link goes to this address: one the inviter himself put on the record needs another person to invite.
+          if (email && addressChangedBy(await records.history(principal, "Patient", patientId), email) === principal.accountId) throw new AppError("identity.invitation_address_by_inviter");
+          return email;
+        },
         sendMail: (mail) => mailer.send(mail),
         invitationLink: (token) => oneTimeLink(config.publicUrl, "invite", token),
         organisationName: config.organisationName,

@@ -33,7 +33,7 @@ export function createPatientHistory(deps: PatientHistoryDeps) {
     const staffName = deps.showStaffNames && !isSelf && entry.actor.accountId ? await deps.staffNameOf(entry.actor.accountId) : undefined;
     return {
       at: entry.at,
-      kind: entry.outcome === "denied" ? "refused" : entry.action === "fhir.create" ? "created" : entry.action === "fhir.read" ? "viewed" : "changed",
+      kind: kindOf(entry),
       organisation: deps.organisationName,
       role: roles[0] ?? "unknown",
       purpose: isSelf ? "self" : entry.breakGlass ? "emergency" : roles.includes("doctor") ? "treatment" : "other",
@@ -73,3 +73,13 @@ export function createPatientHistory(deps: PatientHistoryDeps) {
 }
 
 export type PatientHistory = ReturnType<typeof createPatientHistory>;
+
+/** Actions that change the record; every other access (read, version read, history, search, $everything, export) only looks. */
+const changingActions = new Set(["fhir.update", "fhir.delete", "fhir.shred"]);
+
+/** What the patient is told happened: a search or a history read is a view, never a change of their record. */
+function kindOf(entry: RecordedAuditEntry): AccessHistoryItem["kind"] {
+  if (entry.outcome === "denied") return "refused";
+  if (entry.action === "fhir.create") return "created";
+  return changingActions.has(entry.action) ? "changed" : "viewed";
+}

@@ -2,7 +2,7 @@ export { createRecords, type Records, type StoredResource, type HistoryEntry, ty
 export { capabilityStatement } from "./capability.js";
 export type { FhirResource, SupportedType } from "./resources/index.js";
 export { patientDataKeyId } from "./patient-keys.js";
-export { emailOnRecord } from "./patient-email.js";
+export { addressChangedBy, emailOnRecord } from "./patient-email.js";
 export { createShredding, type Shredding } from "./shred.js";
 export { reencryptAll } from "./reencrypt.js";
 export { createSearchIndex, searchParamsFromQuery, searchParamsOf, sinceOf, openPageToken, sealPageToken, type PageState, type SearchIndex } from "./search/index.js";

@@ -30,6 +30,7 @@ export const errorCatalogue = {
   "identity.email_taken": { status: 409, issue: "duplicate", ja: "このメールアドレスは既に登録されています。", en: "This e-mail address is already registered." },
   "identity.invitation_invalid": { status: 404, issue: "not-found", ja: "招待リンクが無効か、期限が切れています。", en: "The invitation link is invalid or has expired." },
   "identity.invitation_email_mismatch": { status: 422, issue: "invalid", ja: "招待されたメールアドレスと一致しません。", en: "The e-mail address does not match the invitation." },
+  "identity.invitation_address_by_inviter": { status: 409, issue: "business-rule", ja: "患者のメールアドレスを最後に変更したのはご自身です。招待は別の職員（受付など）が行ってください。", en: "You changed the patient's e-mail address on record yourself, so another staff member (for example reception) must send the invitation." },
   "identity.patient_no_email": { status: 422, issue: "business-rule", ja: "患者の記録にメールアドレスがありません。先に患者の基本情報にメールアドレスを登録してください。", en: "The patient's record has no e-mail address. Record the e-mail address in the patient's demographics first." },
   "identity.invitation_email_not_accepted": { status: 400, issue: "invalid", ja: "患者への招待は患者の記録にあるメールアドレスに送られます。メールアドレスは指定できません。", en: "A patient invitation goes to the e-mail address on the patient's record; the request must not name an e-mail address." },
   "identity.invitation_code_required": { status: 400, issue: "required", ja: "担当の医療者から受け取った確認コードを入力してください。", en: "Enter the one-time code your clinician handed you." },
