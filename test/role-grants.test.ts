@@ -20,7 +20,9 @@ describe("grants of future access: roles, practitioner links, break-glass", () =
     const rows = await app.mamori.db.kysely.withTables<{ audit_entry: { seq: number; entry: AuditEntry } }>().selectFrom("audit_entry").select(["seq", "entry"]).orderBy("seq").execute();
     return rows.map((row) => ({ ...row.entry, seq: row.seq }));
   }
-  const grantsFor = async (accountId: string, kind: string) => (await auditEntries()).filter((e) => e.action === "access.grant" && e.grant?.kind === kind && e.grant.grantee.accountId === accountId);
+  // Grants made to the account by someone else: its own acceptance of the invitation records the invited role too.
+  const grantsFor = async (accountId: string, kind: string) =>
+    (await auditEntries()).filter((e) => e.action === "access.grant" && e.grant?.kind === kind && e.grant.grantee.accountId === accountId && !(kind === "role" && e.actor.accountId === accountId));
   const putRoles = (user: SignedInUser, accountId: string, roles: string[]) => user.client.request("PUT", `/api/admin/accounts/${accountId}/roles`, { body: { roles } });
   const rolesOf = async (accountId: string) => (await app.mamori.identity.accounts.get(accountId))?.roles;
   /** Verifies the second factor again (step-up), one TOTP step later so the code is not a replay. */

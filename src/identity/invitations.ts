@@ -38,10 +38,24 @@ export function createInvitations(deps: InvitationDeps) {
   const store = () => createIdentityStore(db.kysely);
 
   /** A staff invitation or setup link (patient invitations are patient-invitations.ts's). */
-  async function issue(role: Role, email: string | null, invitedBy: string | null, ttlMs: number): Promise<IssuedInvitation> {
+  async function issue(role: Role, email: string | null, invitedBy: Principal | null, ttlMs: number): Promise<IssuedInvitation> {
     const token = newSecretToken();
+    const id = newId();
     const expiresAt = new Date(clock.now().getTime() + ttlMs);
-    await store().insertInvitation({ id: newId(), tokenHash: hashToken(token), email, role, expiresAt, usedAt: null, invitedBy, patientId: null }, clock.now());
+    await db.kysely.transaction().execute(async (trx) => {
+      await createIdentityStore(trx).insertInvitation({ id, tokenHash: hashToken(token), email, role, expiresAt, usedAt: null, invitedBy: invitedBy?.accountId ?? null, patientId: null }, clock.now());
+      // A staff invitation brings a role into being: audited as a grant of that role, to whoever accepts it.
+      if (invitedBy) {
+        await audit.recordWithin(trx, {
+          action: grantAction,
+          outcome: "success",
+          actor: actorOf(invitedBy),
+          resource: { type: "Invitation", id },
+          network: invitedBy.network,
+          grant: { kind: "role", change: "granted", grantee: { invitationId: id }, roles: [role] },
+        });
+      }
+    });
     return { token, expiresAt };
   }
 
@@ -122,7 +136,7 @@ export function createInvitations(deps: InvitationDeps) {
      */
     async invite(principal: Principal, input: { email: string; role: StaffRole }): Promise<IssuedInvitation> {
       await decide(principal, deps.mayInvite(principal), "identity.invite");
-      return issue(input.role, input.email, principal.accountId, deps.invitationMs);
+      return issue(input.role, input.email, principal, deps.invitationMs);
     },
     /**
      * Staff invitations not yet used, expired or revoked, soonest to expire first; audited. No token leaves here.
@@ -185,6 +199,17 @@ export function createInvitations(deps: InvitationDeps) {
           patientId: invitation.patientId ?? undefined,
           network: origin,
         });
+        if (!invitation.patientId) {
+          // The invited role now belongs to an account: the grant the invitation announced, to whom it went.
+          await audit.recordWithin(trx, {
+            action: grantAction,
+            outcome: "success",
+            actor: { accountId, roles },
+            resource: { type: "Account", id: accountId },
+            network: origin,
+            grant: { kind: "role", change: "granted", grantee: { accountId, invitationId: invitation.id }, roles },
+          });
+        }
         if (invitation.patientId) {
           // The portal account now reads the patient's whole record: a grant in its own right.
           await audit.recordWithin(trx, {

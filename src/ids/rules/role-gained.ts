@@ -6,7 +6,12 @@ import { groupBy, subjectOf } from "./entry-kinds.js";
 
 /** A role granted to an account (identity role changes append one `access.grant` entry per direction). */
 function isRoleGranted(entry: RecordedAuditEntry): boolean {
-  return entry.action === grantAction && entry.grant?.kind === "role" && entry.grant.change === "granted";
+  if (entry.action !== grantAction || entry.grant?.kind !== "role" || entry.grant.change !== "granted") return false;
+  // Accepting an invitation records the invited role as the new account's own grant: the invitation already counted.
+  if (entry.grant.grantee.accountId !== undefined && entry.grant.grantee.accountId === entry.actor.accountId) return false;
+  // Inviting staff is daily work; inviting someone into an administrative duty is what deserves a second look.
+  if (entry.resource?.type === "Invitation") return (entry.grant.roles ?? []).some((role) => role === "admin" || role === "security_officer");
+  return true;
 }
 
 /** An administrator's attempt to change their own roles, which the access policy refused. */
