@@ -8,7 +8,7 @@ const veryRestricted = { security: [{ system: confidentiality, code: "V" }] };
 
 // Review of the access edges (docs/threat-model.md, "Access edges"): each case is a way one role gains access beyond
 // its need. These tests fail until the holes are closed.
-describe("access edges: review findings", () => {
+describe("access edges: escalations an insider could try", () => {
   let app: TestApp;
   let registrar: SignedInUser;
   let emergency: SignedInUser;
