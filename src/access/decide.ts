@@ -72,7 +72,8 @@ export function createDecider(
     });
     // Fail closed: an evaluation error is a denial.
     if (answer.type === "failure") return { allowed: false, reasonCode: "access.policy_error", policyIds: [] };
-    const policyIds = answer.response.diagnostics.reason;
+    // Sorted: Cedar gives the determining policies as a set in no fixed order, and the first with a reason names it.
+    const policyIds = [...answer.response.diagnostics.reason].sort();
     if (answer.response.diagnostics.errors.length > 0 && answer.response.decision !== "allow") {
       return { allowed: false, reasonCode: "access.policy_error", policyIds };
     }

@@ -80,6 +80,12 @@ function expectedAllowed(role: (typeof roles)[number], action: RecordAction, rel
       base = false;
   }
   if (!base) return false;
+  const writes = action === "create" || action === "update" || action === "delete";
+  // A consent is changed or removed by the patient only; staff record one (create) but never withdraw it.
+  if (type === "Consent" && (action === "update" || action === "delete") && role !== "patient") return false;
+  // An emergency grant alone never writes who cares for the patient: care teams, encounters, consents.
+  // (Roles that reach these records without a relationship, the clerk's visits, do not lean on the grant.)
+  if (emergency && writes && ["CareTeam", "Encounter", "Consent"].includes(type) && ["doctor", "nurse", "pharmacist"].includes(role)) return false;
   const ownRecord = role === "patient" && relationship === "own";
   if (label === "R") return ownRecord || ((role === "doctor" || role === "nurse") && reaches);
   if (label === "V") return ownRecord || (role === "doctor" && related);
@@ -335,7 +341,10 @@ describe("record access matrix (Cedar policies × database relationships)", () =
               for (const label of ["N", "R"] as const) {
                 for (const action of ["read", "update"] as const) {
                   const base = expectedAllowed(role, action, relationship, label, type);
-                  const expected = base && !(denies && relationship !== "break_glass");
+                  // An emergency grant overrides a refusing consent, except for writing who cares for the patient,
+                  // which it never allows.
+                  const emergencyOverrides = relationship === "break_glass" && !(action === "update" && type === "Encounter");
+                  const expected = base && !(denies && !emergencyOverrides);
                   const decision = await authorizer.decide(action, targetOf(type, label, patientId));
                   total += 1;
                   if (decision.allowed !== expected) mismatches.push(`${action} ${type}[${label}]: expected ${expected}, got ${decision.allowed} ${decision.reasonCode}`);

@@ -139,7 +139,8 @@ export function createRecordPolicyEvaluator(
       ],
     });
     if (answer.type === "failure") return { allowed: false, reasonCode: "access.policy_error", policyIds: [] };
-    const policyIds = answer.response.diagnostics.reason;
+    // Sorted: Cedar gives the determining policies as a set in no fixed order, and the first with a reason names it.
+    const policyIds = [...answer.response.diagnostics.reason].sort();
     if (answer.response.diagnostics.errors.length > 0 && answer.response.decision !== "allow") return { allowed: false, reasonCode: "access.policy_error", policyIds };
     if (answer.response.decision === "allow") return { allowed: true, reasonCode: "access.permitted", policyIds };
     const reason = policyIds.map((id) => byId.get(id)?.annotations["reason"]).find(Boolean);
