@@ -141,9 +141,9 @@ describe("access edges: staff invitations as role grants", () => {
   });
   after(() => app.close());
 
-  it("records inviting a security officer, and the account that takes the role, as role grants, and alerts on it", async () => {
+  it("records inviting a second administrator, and the account that takes the role, as role grants, and alerts on it", async () => {
     const admin = await app.signedInUser("admin");
-    const invited = await admin.client.post("/api/admin/invitations", { email: "second-self@example.test", role: "security_officer" });
+    const invited = await admin.client.post("/api/admin/invitations", { email: "second-self@example.test", role: "admin" });
     assert.equal(invited.status, 200, invited.text);
     const token = new URL(invited.json.invitationUrl as string).hash.replace("#token=", "");
     const accepted = await app.client().post("/api/invitations/accept", { token, email: "second-self@example.test", displayName: "別人 太郎", password: "officer passphrase long enough 9" });
@@ -155,8 +155,8 @@ describe("access edges: staff invitations as role grants", () => {
     const roleGrants = rows.filter(({ entry }) => entry.action === "access.grant" && entry.grant?.kind === "role");
     const issued = roleGrants.find(({ entry }) => entry.actor.accountId === admin.accountId && entry.grant?.grantee.invitationId !== undefined && entry.grant.grantee.accountId === undefined);
     const taken = roleGrants.find(({ entry }) => entry.grant?.grantee.accountId === newAccount);
-    assert.deepEqual(issued?.entry.grant?.roles, ["security_officer"], "the invitation is a grant of the role");
-    assert.deepEqual([taken?.entry.grant?.roles, taken?.entry.grant?.grantee.invitationId], [["security_officer"], issued?.entry.grant?.grantee.invitationId], "the acceptance names the account and the invitation");
+    assert.deepEqual(issued?.entry.grant?.roles, ["admin"], "the invitation is a grant of the role");
+    assert.deepEqual([taken?.entry.grant?.roles, taken?.entry.grant?.grantee.invitationId], [["admin"], issued?.entry.grant?.grantee.invitationId], "the acceptance names the account and the invitation");
     const officer = await app.signedInUser("security_officer");
     const alertOf = async () =>
       ((await officer.client.get("/api/security/alerts")).json.alerts as Array<{ ruleId: string; accountId?: string }>).find((alert) => alert.ruleId === "role_gained" && alert.accountId === admin.accountId);
@@ -165,6 +165,6 @@ describe("access edges: staff invitations as role grants", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       alert = await alertOf();
     }
-    assert.ok(alert, "an administrative duty given by invitation raises role_gained");
+    assert.ok(alert, "a second administrator brought in by invitation raises role_gained");
   });
 });

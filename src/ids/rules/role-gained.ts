@@ -9,8 +9,8 @@ function isRoleGranted(entry: RecordedAuditEntry): boolean {
   if (entry.action !== grantAction || entry.grant?.kind !== "role" || entry.grant.change !== "granted") return false;
   // Accepting an invitation records the invited role as the new account's own grant: the invitation already counted.
   if (entry.grant.grantee.accountId !== undefined && entry.grant.grantee.accountId === entry.actor.accountId) return false;
-  // Inviting staff is daily work; inviting someone into an administrative duty is what deserves a second look.
-  if (entry.resource?.type === "Invitation") return (entry.grant.roles ?? []).some((role) => role === "admin" || role === "security_officer");
+  // Inviting staff is daily work; inviting another administrator, who can then create any account, deserves a look.
+  if (entry.resource?.type === "Invitation") return (entry.grant.roles ?? []).includes("admin");
   return true;
 }
 
