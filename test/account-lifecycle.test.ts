@@ -89,8 +89,9 @@ describe("account lifecycle", () => {
     assert.equal(entry?.reasonCode, "roles:doctor>doctor+nurse");
 
     const clinician = await app.signedInUser("doctor");
-    const created = await clinician.client.post("/fhir/R4/Patient", buildPatient(), { contentType: "application/fhir+json" });
-    const patient = await app.signedInPatient(clinician, created.json.id as string);
+    // Registered with an e-mail, so no reception account is needed to record one (it would be dormant too).
+    const created = await clinician.client.post("/fhir/R4/Patient", buildPatient({ email: "dormant-patient@example.test" }), { contentType: "application/fhir+json" });
+    const patient = await app.signedInPatient(clinician, created.json.id as string, { email: "dormant-patient@example.test" });
     const refused = await admin.client.request("PUT", `/api/admin/accounts/${patient.accountId}/roles`, { body: { roles: ["doctor"] } });
     assert.equal(refused.status, 422);
     assert.equal(refused.json.code, "identity.patient_account_roles");
@@ -140,8 +141,9 @@ describe("dormant-account sweep", () => {
     assert.equal(accepted.status, 200);
     const neverId = accepted.json.account.id as string;
     const clinician = await app.signedInUser("doctor");
-    const created = await clinician.client.post("/fhir/R4/Patient", buildPatient(), { contentType: "application/fhir+json" });
-    const patient = await app.signedInPatient(clinician, created.json.id as string);
+    // Registered with an e-mail, so no reception account is needed to record one (it would be dormant too).
+    const created = await clinician.client.post("/fhir/R4/Patient", buildPatient({ email: "dormant-patient@example.test" }), { contentType: "application/fhir+json" });
+    const patient = await app.signedInPatient(clinician, created.json.id as string, { email: "dormant-patient@example.test" });
 
     clock.advance(89 * dayMs);
     assert.deepEqual(await app.mamori.identity.lifecycle.runDormantSweep(clock.now()), []);
