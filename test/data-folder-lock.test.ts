@@ -44,7 +44,7 @@ describe("embedded data folder lock", () => {
     await assert.rejects(lockDataFolder(folder, "mamori backup"), (error: unknown) => {
       assert.ok(error instanceof DataFolderInUseError);
       assert.equal(error.holder.pid, process.pid);
-      assert.match(error.message, new RegExp(`PID ${process.pid}.*"mamori start"`));
+      assert.ok(error.message.includes(`PID ${process.pid}, "mamori start"`), error.message);
       return true;
     });
     await first.release();
@@ -86,7 +86,7 @@ describe("README commands beside a running server on the embedded database", () 
         for (const args of [["audit", "verify"], ["backup"], ["keys", "rotate"], ["generate", "--patients", "1", "--as", "nobody@example.org"], ["oidc", "rotate-keys"]]) {
           const result = await mamori(args, dataDir);
           assert.equal(result.code, 1, `${args.join(" ")}: ${result.stdout}${result.stderr}`);
-          assert.match(result.stderr, new RegExp(`in use by another Mamori process \\(PID ${server.child.pid}`), args.join(" "));
+          assert.ok(result.stderr.includes(`in use by another Mamori process (PID ${server.child.pid}`), `${args.join(" ")}: ${result.stderr}`);
         }
         // The server kept serving: a write after the refused commands is acknowledged and read back.
         const fetchHttps = createHttpsFetch(server.ready.cert);
