@@ -149,14 +149,7 @@ describe("field-level write rights over the FHIR API", () => {
     const normal = await doctor.client.post("/fhir/R4/Observation", buildVitalSign(patientId, { value: 61 }), fhir);
     const secret = await doctor.client.post("/fhir/R4/Observation", { ...buildVitalSign(patientId, { value: 62 }), meta: labelled("V") }, fhir);
     assert.equal((await attending.client.get(`/fhir/R4/Observation/${normal.json.id}`)).status, 404, "refused as not found");
-    const encounter = {
-      resourceType: "Encounter",
-      status: "in-progress",
-      class: { system: "http://terminology.hl7.org/CodeSystem/v3-ActCode", code: "AMB" },
-      subject: { reference: `Patient/${patientId}` },
-      participant: [{ individual: { reference: "Practitioner/pr-attending" } }],
-      serviceProvider: { reference: "Organization/org-internal-medicine" },
-    };
+    const encounter = outpatientVisit(patientId, "org-internal-medicine");
     const opened = await clerk.client.post("/fhir/R4/Encounter", encounter, fhir);
     assert.equal(opened.status, 201, opened.text);
     assert.equal((await attending.client.get(`/fhir/R4/Observation/${normal.json.id}`)).status, 200);
@@ -181,14 +174,7 @@ describe("field-level write rights over the FHIR API", () => {
   });
 
   it("audits Encounter, CareTeam and Consent writes as grants to the added and removed grantees", async () => {
-    const encounter = {
-      resourceType: "Encounter",
-      status: "in-progress",
-      class: { system: "http://terminology.hl7.org/CodeSystem/v3-ActCode", code: "AMB" },
-      subject: { reference: `Patient/${patientId}` },
-      participant: [{ individual: { reference: "Practitioner/pr-attending" } }],
-      serviceProvider: { reference: "Organization/org-surgery" },
-    };
+    const encounter = outpatientVisit(patientId, "org-surgery");
     const opened = await doctor.client.post("/fhir/R4/Encounter", encounter, fhir);
     assert.equal(opened.status, 201, opened.text);
     const moved = await put(doctor, { ...opened.json, participant: [{ individual: { reference: "Practitioner/pr-stranger" } }], status: "finished" });
@@ -248,3 +234,15 @@ describe("field-level write rights over the FHIR API", () => {
     for (const created of [first, second]) assert.equal((await doctor.client.get(`/fhir/R4/MedicationRequest/${created.json.id}`)).json.meta.versionId, "1");
   });
 });
+
+/** An outpatient visit of the patient at a department, with the attending doctor (pr-attending) as participant. */
+function outpatientVisit(patientId: string, department: string) {
+  return {
+    resourceType: "Encounter",
+    status: "in-progress",
+    class: { system: "http://terminology.hl7.org/CodeSystem/v3-ActCode", code: "AMB" },
+    subject: { reference: `Patient/${patientId}` },
+    participant: [{ individual: { reference: "Practitioner/pr-attending" } }],
+    serviceProvider: { reference: `Organization/${department}` },
+  };
+}
