@@ -1,4 +1,5 @@
 import type { FhirResource } from "./resources/index.js";
+import { recordedByExtensionUrl } from "./record-writer.js";
 
 /**
  * The patient's e-mail address as the record holds it: the first Patient.telecom with system `email` that is not
@@ -36,5 +37,5 @@ export function addressChangedBy(history: ReadonlyArray<{ versionId: string; res
   }
   if (!introducing?.resource || introducing.versionId === "1") return undefined;
   const extensions = (introducing.resource as { meta?: { extension?: Array<{ url?: string; valueIdentifier?: { value?: string } }> } }).meta?.extension ?? [];
-  return extensions.find((extension) => extension.url === "urn:mamori:fhir:StructureDefinition:recorded-by")?.valueIdentifier?.value;
+  return extensions.find((extension) => extension.url === recordedByExtensionUrl)?.valueIdentifier?.value;
 }
