@@ -87,9 +87,12 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     if (!policy.exportDir) return 0;
     let repaired = 0;
     for (;;) {
-      const pending = await createCheckpointStore(db.kysely).unexported(100);
+      const store = createCheckpointStore(db.kysely);
+      const pending = await store.unexported(100);
       if (pending.length === 0) return repaired;
-      for (const checkpoint of pending) await exportAndMark(policy.exportDir, checkpoint, undefined);
+      // The public keys once per batch, not once per checkpoint.
+      const publicKeys = new Map((await store.signingKeys()).map((key) => [key.id, key.publicKey]));
+      for (const checkpoint of pending) await exportAndMark(policy.exportDir, checkpoint, publicKeys.get(checkpoint.keyId));
       repaired += pending.length;
       if (pending.length < 100) return repaired;
     }
