@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { PDFDocument } from "pdf-lib";
 import { createPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
+import { charactersWithoutOutline, inkShare, renderPdfPages } from "../src/testing/pdf-pages.js";
 
 // The route is in src/http/routes/portal-export.ts; it is registered once the records module has everything().
 
@@ -39,6 +40,10 @@ describe("GET /api/portal/export.pdf: the patient's readable copy", { timeout: 6
     const pdf = await PDFDocument.load(response.body);
     assert.equal(pdf.getTitle(), "私の診療記録");
     assert.ok(pdf.getPageCount() >= 1);
+    // What prints, not only the text layer: every character has an outline, and the first page carries ink.
+    assert.deepEqual(await charactersWithoutOutline(response.body), []);
+    const [first] = await renderPdfPages(response.body);
+    assert.ok(inkShare(first!) > 0.002, `first page is nearly blank: ${inkShare(first!)}`);
   });
 
   it("refuses staff accounts and anonymous requests", async () => {

@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { createManualClock } from "../kernel/index.js";
 import { startTestApp, type SignedInUser, type TestApp } from "../testing/index.js";
+import { charactersWithoutOutline } from "../testing/pdf-pages.js";
 
 const run = promisify(execFile);
 const dayMs = 86_400_000;
@@ -98,6 +99,8 @@ describe("compliance API", () => {
     assert.match(String(pdf.headers["content-type"]), /application\/pdf/);
     const text = await pdfText(pdf.body);
     for (const heading of ["コンプライアンス報告書", "集計", "管理策ごとの状態", "AUTH-2", "未確認（未検査）"]) assert.ok(text.includes(heading), `PDF lacks ${heading}`);
+    // The text layer is not what prints: every character must have a glyph outline in the embedded font.
+    assert.deepEqual(await charactersWithoutOutline(pdf.body), []);
     const html = await officer.client.get("/api/compliance/documents/report/html");
     assert.match(html.text, /<html lang="ja">/);
     assert.match(html.text, /管理策ごとの状態/);
@@ -113,6 +116,7 @@ describe("compliance API", () => {
     for (const heading of ["サービス仕様適合開示書", "1. 事業者とサービスの基本情報", "2. 組織的安全管理対策", "3. 物理的安全対策", "4. 技術的安全管理対策", "5. 人的安全対策", "6. 合意形成と責任分界", "東京リージョン", "未記入", "利用者側で対応"]) {
       assert.ok(text.includes(heading), `disclosure PDF lacks ${heading}`);
     }
+    assert.deepEqual(await charactersWithoutOutline(pdf.body), []);
     const html = await officer.client.get("/api/compliance/documents/disclosure/html");
     assert.match(html.text, /4\. 技術的安全管理対策/);
     const entries = await app.mamori.db.kysely.withTables<{ audit_entry: { seq: number; entry: { action: string; outcome: string } } }>().selectFrom("audit_entry").select("entry").execute();

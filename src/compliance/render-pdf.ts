@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import type { ReportDocument } from "./document.js";
+import { pdfFontkit } from "./pdf-fontkit.js";
 
 const require = createRequire(import.meta.url);
 // BIZ UDPGothic (SIL Open Font License 1.1), a universal-design Japanese Gothic shipped as TTF in this package.
@@ -18,13 +18,17 @@ const loadFonts = () =>
 const page = { width: 595.28, height: 841.89, margin: 48 }; // A4 in points
 const toneColours = { met: rgb(0.1, 0.5, 0.2), partial: rgb(0.6, 0.45, 0), not_met: rgb(0.75, 0.1, 0.1), unknown: rgb(0.35, 0.35, 0.5), user: rgb(0.15, 0.3, 0.7) };
 
-/** Renders a report document to an A4 PDF with the Japanese font embedded as a subset (only the glyphs used). */
-export async function renderPdf(document: ReportDocument, options: { withEnglish?: boolean } = {}): Promise<Uint8Array> {
+/**
+ * Renders a report document to an A4 PDF with the Japanese font embedded as a subset (only the glyphs used).
+ * `wholeFonts` embeds the complete fonts instead (about 4 MB more): the reference a subset must print the same as.
+ */
+export async function renderPdf(document: ReportDocument, options: { withEnglish?: boolean; wholeFonts?: boolean } = {}): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkit);
+  pdf.registerFontkit(pdfFontkit);
   const fonts = await loadFonts();
-  const regular = await pdf.embedFont(fonts.regular, { subset: true });
-  const bold = await pdf.embedFont(fonts.bold, { subset: true });
+  const subset = options.wholeFonts !== true;
+  const regular = await pdf.embedFont(fonts.regular, { subset });
+  const bold = await pdf.embedFont(fonts.bold, { subset });
   pdf.setTitle(document.title);
   pdf.setLanguage("ja-JP");
   pdf.setProducer("Mamori");
