@@ -99,6 +99,10 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip: chromiumSki
     assert.ok(!doctor.url().includes("token="), "the invitation token is dropped from the address bar");
     assert.equal(await doctor.getByTestId("invitation-email").inputValue(), "doctor@example.jp");
     assert.equal(await doctor.getByTestId("invitation-email").getAttribute("readonly"), "");
+    // A reload (or a slip of the finger on F5) keeps the link usable: the tab still holds the token.
+    await doctor.reload();
+    await doctor.getByTestId("invitation-submit").waitFor();
+    assert.equal(await doctor.getByTestId("invitation-email").inputValue(), "doctor@example.jp", "the invitation is still found after a reload");
     await doctor.getByTestId("invitation-display-name").fill("診療 一郎");
     await fillPasswords(doctor, "amber river morning long enough");
     await doctor.getByTestId("invitation-submit").click();
@@ -262,6 +266,12 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip: chromiumSki
     await admin.getByTestId("idle-warning").waitFor({ state: "visible" });
     await snap(admin, "idle-warning-ja");
     await admin.getByTestId("idle-continue").click();
+    await admin.getByTestId("idle-warning").waitFor({ state: "hidden" });
+
+    // Typing is activity too: someone writing a long note is at the terminal, not away from it.
+    await jumpBothClocks(idleMs - 50_000);
+    await admin.getByTestId("idle-warning").waitFor({ state: "visible" });
+    await admin.keyboard.press("Shift");
     await admin.getByTestId("idle-warning").waitFor({ state: "hidden" });
 
     await jumpBothClocks(idleMs + 1_000);

@@ -17,6 +17,7 @@ import { BreakGlassReviewPage } from "../pages/security/break-glass-review-page.
 import { canReviewAudit } from "../pages/security/audit-reviewer.js";
 import { CompliancePage } from "../pages/security/compliance-page.js";
 import { AcceptInvitationPage } from "../pages/sign-in/accept-invitation-page.js";
+import { forgetOneTimeToken } from "./one-time-token.js";
 import { LoginPage } from "../pages/sign-in/login-page.js";
 import { TotpEnrolmentPage } from "../pages/sign-in/totp-enrolment-page.js";
 import { TotpVerifyPage } from "../pages/sign-in/totp-verify-page.js";
@@ -28,7 +29,7 @@ export function App({ initialToken }: { initialToken: string | undefined }) {
   const { t } = useTranslation();
   const { view } = useSession();
   const route = matchRoute(usePath());
-  // The one-time token lives in memory only, and only until the account is created.
+  // The one-time token lives in memory (and this tab's sessionStorage, for a reload) only until the account is created.
   const [token, setToken] = useState(initialToken);
   const isInvitationRoute = route.name === "setup" || route.name === "invite";
   const isActive = view?.stage === "active";
@@ -40,7 +41,16 @@ export function App({ initialToken }: { initialToken: string | undefined }) {
   let screen;
   if (!view) screen = <p role="status">{t("app.loading")}</p>;
   else if (isInvitationRoute && view.stage !== "active" && view.stage !== "enrolment_required")
-    screen = <AcceptInvitationPage token={token} isSetup={route.name === "setup"} onAccepted={() => setToken(undefined)} />;
+    screen = (
+      <AcceptInvitationPage
+        token={token}
+        isSetup={route.name === "setup"}
+        onAccepted={() => {
+          forgetOneTimeToken();
+          setToken(undefined);
+        }}
+      />
+    );
   else if (view.stage === "enrolment_required") screen = <TotpEnrolmentPage />;
   else if (view.stage === "mfa_required") screen = <TotpVerifyPage />;
   else if (view.stage === "anonymous") screen = <LoginPage />;

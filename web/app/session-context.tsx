@@ -72,6 +72,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, [update, expire]);
 
+  useUserInputKeepsActive(view, endings, update);
+
   const signOut = useCallback(async () => {
     endings.current += 1;
     await logout().catch(() => undefined);
@@ -86,6 +88,37 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [view, notice, idleWarningMs, update, stayActive, signOut],
   );
   return <SessionContext.Provider value={state}>{children}</SessionContext.Provider>;
+}
+
+const inputKeepAliveEveryMs = 60_000;
+const inputEvents = ["keydown", "pointerdown", "wheel"] as const;
+
+/**
+ * Typing a long note or scrolling a chart sends no request, yet a person is at the terminal: the idle limit
+ * (クリアスクリーン) is for terminals left alone, so input counts as activity. At most one session read a minute
+ * tells the server, which extends its idle timer; the limit itself stays the server's.
+ */
+function useUserInputKeepsActive(view: SessionView | undefined, endings: { current: number }, update: (view: SessionView) => void) {
+  const lastSent = useRef(0);
+  useEffect(() => {
+    if (view?.stage !== "active") return;
+    const refresh = async (ending: number) => {
+      const next = await keepSessionAlive().catch(() => undefined);
+      if (next?.stage === "active" && ending === endings.current) update(next);
+    };
+    const onInput = () => {
+      const now = Date.now();
+      if (now - lastSent.current < inputKeepAliveEveryMs) return;
+      lastSent.current = now;
+      const ending = endings.current;
+      // A failed read changes nothing: the idle clock still ends the session at the deadline it knows.
+      void refresh(ending);
+    };
+    for (const name of inputEvents) window.addEventListener(name, onInput, { capture: true, passive: true });
+    return () => {
+      for (const name of inputEvents) window.removeEventListener(name, onInput, { capture: true });
+    };
+  }, [view?.stage, endings, update]);
 }
 
 /** Checks the limits every second; timers survive sleep badly, a clock comparison does not. */
