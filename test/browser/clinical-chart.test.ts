@@ -74,14 +74,21 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     assert.ok(!decodeURIComponent(page.url()).includes("ホウジョウ"), "nor in the address bar");
   });
 
-  it("finds the patient by kanji and by kana and opens the chart by id", async () => {
-    for (const query of ["北条", "ホウジョウ"]) {
+  it("finds the patient by kanji, kana, patient number (full-width too) and birth date, and opens the chart by id", async () => {
+    for (const query of ["北条", "ホウジョウ", "00077001", "０００７７００１", "1984/7/15", "昭和59年7月15日"]) {
       await page.goto(`${app.baseUrl}/`);
       await page.getByTestId("patient-search-name").fill(query);
       await page.getByTestId("patient-search-submit").click();
       await page.getByTestId("patient-search-row").first().waitFor();
-      assert.match((await page.getByTestId("patient-search-results").textContent()) ?? "", /北条 政子/);
+      assert.match((await page.getByTestId("patient-search-results").textContent()) ?? "", /北条 政子/, query);
     }
+    await page.goto(`${app.baseUrl}/`);
+    await page.getByTestId("patient-search-name").fill("2023/02/29");
+    await page.getByTestId("patient-search-submit").click();
+    assert.match((await page.getByTestId("error-message").first().textContent()) ?? "", /存在しない日付/);
+    await page.getByTestId("patient-search-name").fill("北条");
+    await page.getByTestId("patient-search-submit").click();
+    await page.getByTestId("patient-search-row").first().waitFor();
     await page.getByTestId("patient-search-row").first().getByRole("link").click();
     await page.waitForURL(`**${chartPath()}`);
   });

@@ -621,10 +621,11 @@ export const en: Messages = {
   },
   patientSearch: {
     heading: "Find a patient",
-    name: "Name (kanji or kana)",
-    hint: "Names are never put in the address bar.",
+    name: "Name (kanji or kana), patient number or birth date",
+    hint: "E.g. 山田 / ヤマダ / 00077001 / 1984-07-15. What you type is never put in the address bar.",
     submit: "Search",
-    nameRequired: "Enter a name.",
+    nameRequired: "Enter a name, patient number or birth date.",
+    notADate: "That date does not exist. Check the birth date.",
     noResults: "No matching patients.",
   },
   myPatients: {

@@ -620,10 +620,11 @@ export const ja = {
   },
   patientSearch: {
     heading: "患者を検索",
-    name: "氏名（漢字またはカナ）",
-    hint: "氏名はURLに残りません。",
+    name: "氏名（漢字・カナ）、患者番号または生年月日",
+    hint: "例: 山田 / ヤマダ / 00077001 / 1984-07-15 / 昭和59年7月15日。入力内容はURLに残りません。",
     submit: "検索",
-    nameRequired: "氏名を入力してください。",
+    nameRequired: "氏名、患者番号または生年月日を入力してください。",
+    notADate: "存在しない日付です。生年月日を確認してください。",
     noResults: "該当する患者はいません。",
   },
   myPatients: {

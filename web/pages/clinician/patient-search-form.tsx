@@ -8,19 +8,31 @@ import { Link } from "../../components/link.js";
 import { TextField } from "../../components/text-field.js";
 import { useSubmit } from "../../components/use-submit.js";
 import { findName, findPatientNumber, formatFhirDate, formatName } from "./jp-core-patient.js";
+import { NotADateError, patientQueries, type PatientQuery } from "./patient-query.js";
+
+function queriesOrMessage(input: string, notADate: string): PatientQuery[] {
+  try {
+    return patientQueries(input);
+  } catch (error) {
+    if (error instanceof NotADateError) throw notADate;
+    throw error;
+  }
+}
 
 /**
- * Finds patients by kanji or kana name. The name travels in a POST form body (FHIR `_search`), never in the URL;
- * results link by random resource id only.
+ * Finds patients by kanji, kana or romaji name, patient number or birth date, from one field. What was typed travels
+ * in POST form bodies (FHIR `_search`), never in the URL; results link by random resource id only.
  */
 export function PatientSearchForm() {
   const { t, i18n } = useTranslation();
   const [name, setName] = useState("");
   const [results, setResults] = useState<Patient[] | undefined>(undefined);
   const submit = useSubmit(async () => {
-    const trimmed = name.trim();
-    if (!trimmed) throw t("patientSearch.nameRequired");
-    setResults(await searchResources<Patient>("Patient", [["name", trimmed], ["_count", "50"]]));
+    const queries = queriesOrMessage(name, t("patientSearch.notADate"));
+    if (queries.length === 0) throw t("patientSearch.nameRequired");
+    const found = await Promise.all(queries.map((query) => searchResources<Patient>("Patient", [...query.params, ["_count", "50"]])));
+    const byId = new Map(found.flat().map((patient) => [patient.id, patient]));
+    setResults([...byId.values()]);
   });
   const none = t("patient.none");
   return (
