@@ -93,6 +93,26 @@ describe("FHIR interactions on versioned, encrypted storage", () => {
     assert.equal(moved.status, 422);
   });
 
+  it("refuses a birth date after today on create, update and in a transaction (422 naming Patient.birthDate), and keeps today's", async () => {
+    const now = new Date();
+    const tomorrow = new Date(now.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const nextYear = String(now.getUTCFullYear() + 1);
+    for (const birthDate of [tomorrow, nextYear, `${nextYear}-01`]) {
+      const created = await doctor.client.post("/fhir/R4/Patient", buildPatient({ birthDate }), fhir);
+      assert.equal(created.status, 422, birthDate);
+      assert.equal(created.json.resourceType, "OperationOutcome");
+      assert.deepEqual(created.json.issue[0].expression, ["Patient.birthDate"]);
+    }
+    const current = await doctor.client.get(`/fhir/R4/Patient/${patientId}`);
+    const updated = await doctor.client.request("PUT", `/fhir/R4/Patient/${patientId}`, { body: { ...current.json, birthDate: tomorrow }, contentType: fhir.contentType });
+    assert.equal(updated.status, 422);
+    assert.equal((await doctor.client.get(`/fhir/R4/Patient/${patientId}`)).json.birthDate, current.json.birthDate, "the stored birth date is unchanged");
+    const bundle = { resourceType: "Bundle", type: "transaction", entry: [{ fullUrl: "urn:uuid:6f1c1d1e-0000-4000-8000-000000000001", resource: buildPatient({ birthDate: tomorrow }), request: { method: "POST", url: "Patient" } }] };
+    assert.equal((await doctor.client.post("/fhir/R4", bundle, fhir)).status, 422);
+    const bornToday = await doctor.client.post("/fhir/R4/Patient", buildPatient({ birthDate: now.toISOString().slice(0, 10) }), fhir);
+    assert.equal(bornToday.status, 201, bornToday.text);
+  });
+
   it("applies a transaction atomically, resolving urn:uuid references; one bad entry leaves nothing behind", async () => {
     const bundle = {
       resourceType: "Bundle",

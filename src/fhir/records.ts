@@ -8,7 +8,7 @@ import { isSupportedType, type FhirResource, type SupportedType } from "./resour
 import type { SearchIndex } from "./search/index.js";
 import { createFhirStore, type VersionRow } from "./store.js";
 import { runTransaction, type TransactionBundle } from "./transaction.js";
-import { referencedPatientId, validateResource } from "./validation/index.js";
+import { referencedPatientId, refuseImplausible, validateResource } from "./validation/index.js";
 import { createVisibleRecords, storedOf } from "./visible-records.js";
 
 export type { StoredResource } from "./record-writer.js";
@@ -45,6 +45,13 @@ const maxHistoryPage = 100;
  * encrypts or decrypts under the patient's data key, and writes the audit entry before returning: there is no path
  * to a record without all three (design.md, "make the wrong thing hard").
  */
+/** FHIR R4 conformance, then the facts no person's record can hold (a birth date after today). */
+function validateRecord(type: SupportedType, body: unknown, now: Date): FhirResource {
+  const resource = validateResource(type, body);
+  refuseImplausible(resource, now);
+  return resource;
+}
+
 export function createRecords(deps: { db: Database; keyring: Keyring; audit: Audit; access: Access; clock: Clock; search: SearchIndex; baseUrl: string }) {
   const { db, keyring, audit, access, clock, search } = deps;
   const writer = createRecordWriter({ keyring, access, search });
@@ -120,7 +127,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
       let input: FhirResource;
       try {
         supported = checkType(type);
-        input = validateResource(supported, body);
+        input = validateRecord(supported, body, clock.now());
       } catch (error) {
         return refuse(entry, error);
       }
@@ -191,7 +198,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
       let input: FhirResource;
       try {
         supported = checkType(type);
-        input = validateResource(supported, body);
+        input = validateRecord(supported, body, clock.now());
         // FHIR R4 http.html#update: the body must carry the id of the URL.
         if (input.id !== id) throw new AppError("fhir.id_mismatch", { expression: [`${type}.id`] });
       } catch (error) {
@@ -341,7 +348,7 @@ export function createRecords(deps: { db: Database; keyring: Keyring; audit: Aud
     async transaction(principal: Principal, body: unknown): Promise<TransactionBundle> {
       const entry = auditEntryFor(principal, "fhir.transaction", "Bundle");
       try {
-        return await runTransaction({ audit, writer, access, visible: visibleRecords, clock, validate: validateResource, baseUrl: deps.baseUrl }, principal, body);
+        return await runTransaction({ audit, writer, access, visible: visibleRecords, clock, validate: (type, body) => validateRecord(type, body, clock.now()), baseUrl: deps.baseUrl }, principal, body);
       } catch (error) {
         return refuse(entry, error);
       }

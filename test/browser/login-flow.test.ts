@@ -134,6 +134,10 @@ describe("web UI sign-in, patient and admin flow (browser)", { skip: chromiumSki
     await doctor.getByTestId("patient-family-kana").fill(patient.familyKana);
     await doctor.getByTestId("patient-given-kana").fill(patient.givenKana);
     await doctor.getByTestId("patient-gender").selectOption("male");
+    // A birth date after today is refused before anything is sent (the server refuses it too).
+    const nextYear = `${new Date().getFullYear() + 1}-01-15`;
+    await doctor.getByTestId("patient-birth-date").fill(nextYear);
+    assert.equal(await doctor.getByTestId("patient-birth-date").evaluate((input) => (input as HTMLInputElement).validity.rangeOverflow), true);
     await doctor.getByTestId("patient-birth-date").fill(patient.birthDate);
     await doctor.getByTestId("patient-number").fill(patient.patientNumber);
     await doctor.getByTestId("patient-email").fill(patient.email);

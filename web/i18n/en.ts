@@ -139,6 +139,7 @@ export const en: Messages = {
     gender: "Gender",
     genderChoose: "Choose…",
     birthDate: "Date of birth",
+    birthDateFuture: "The date of birth is in the future. Please check it.",
     patientNumber: "Patient number",
     email: "E-mail address (optional)",
     emailHint: "The patient portal invitation is sent here.",

@@ -137,6 +137,7 @@ export const ja = {
     gender: "性別",
     genderChoose: "選択してください",
     birthDate: "生年月日",
+    birthDateFuture: "生年月日が未来の日付です。確認してください。",
     patientNumber: "患者番号",
     email: "メールアドレス（任意）",
     emailHint: "患者ポータルへの招待はこのアドレスに送られます。",

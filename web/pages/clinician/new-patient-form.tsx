@@ -12,6 +12,12 @@ import { buildPatient, type NewPatientInput } from "./jp-core-patient.js";
 const genders: readonly AdministrativeGender[] = ["male", "female", "other", "unknown"];
 const emptyInput: Omit<NewPatientInput, "gender"> = { familyKanji: "", givenKanji: "", familyKana: "", givenKana: "", birthDate: "", patientNumber: "", email: "" };
 
+/** Today as YYYY-MM-DD in this browser's time zone (the clinic's). */
+function localToday(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+}
+
 /** Registers a patient (kanji and kana names, gender, birth date, patient number) and opens the new record. */
 export function NewPatientForm() {
   const { t } = useTranslation();
@@ -21,6 +27,8 @@ export function NewPatientForm() {
 
   const submit = useSubmit(async () => {
     if (!gender) return;
+    // The server refuses it too (422 on Patient.birthDate); saying so here names the field in words.
+    if (input.birthDate > localToday()) throw t("newPatient.birthDateFuture");
     const stored = await createPatient(buildPatient({ ...input, gender }));
     // Only the id goes into the URL; names and numbers are PHI.
     if (stored.id) navigate(`/patients/${encodeURIComponent(stored.id)}`);
@@ -48,7 +56,7 @@ export function NewPatientForm() {
             options={genders.map((value) => ({ value, label: t(`gender.${value}`) }))}
             onValueChange={setGender}
           />
-          <TextField id="patient-birth-date" label={t("newPatient.birthDate")} type="date" required value={input.birthDate} onValueChange={set("birthDate")} />
+          <TextField id="patient-birth-date" label={t("newPatient.birthDate")} type="date" required max={localToday()} value={input.birthDate} onValueChange={set("birthDate")} />
         </div>
         <TextField id="patient-number" label={t("newPatient.patientNumber")} required value={input.patientNumber} onValueChange={set("patientNumber")} />
         <TextField id="patient-email" label={t("newPatient.email")} hint={t("newPatient.emailHint")} type="email" value={input.email ?? ""} onValueChange={set("email")} />
