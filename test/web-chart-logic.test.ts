@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Condition, Observation } from "../web/api/fhir-clinical-types.js";
+import { allergyStatus, buildAllergy, buildNoKnownAllergy, superseded } from "../web/pages/chart/allergy-records.js";
 import { binaryIdOf } from "../web/pages/chart/binary-reference.js";
 import { applyEdit } from "../web/pages/chart/clinical-edit.js";
 import { flagOf } from "../web/pages/chart/lab-flags.js";
-import { buildVitalSign } from "../web/pages/chart/vital-sign-codes.js";
+import { buildVitalSign, readVitalInput } from "../web/pages/chart/vital-sign-codes.js";
 import { readingsOf } from "../web/pages/chart/vital-sign-codes.js";
 import { buildDenyConsent } from "../web/pages/patient/portal-resources.js";
 import { buildDocumentReference } from "../web/pages/patient/portal-resources.js";
@@ -76,5 +77,42 @@ describe("chart logic (web)", () => {
     assert.equal(binaryIdOf(document.content[0]?.attachment.url), "b-1");
     assert.equal(binaryIdOf("https://clinic.example.jp/fhir/R4/Binary/b-2"), "b-2");
     assert.equal(binaryIdOf("https://elsewhere.example/file.pdf"), undefined);
+  });
+});
+
+describe("allergy status on the chart", () => {
+  const at = new Date("2026-04-01T00:00:00Z");
+  const withStatus = (allergy: ReturnType<typeof buildAllergy>, code: string) => ({ ...allergy, clinicalStatus: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", code }] } });
+
+  it("is unrecorded when nothing was recorded, never 'no known allergies'", () => {
+    assert.equal(allergyStatus([]).kind, "unrecorded");
+  });
+
+  it("says no known allergies only from an active record of it, and lets a recorded allergy win over it", () => {
+    const none = buildNoKnownAllergy("p1", "既知のアレルギーなし", at);
+    assert.equal(allergyStatus([none]).kind, "noKnownAllergies");
+    const penicillin = buildAllergy("p1", { substance: " ペニシリン ", category: "medication", criticality: "high", reaction: "" }, at);
+    assert.equal(penicillin.code?.text, "ペニシリン");
+    assert.equal(penicillin.reaction, undefined);
+    const status = allergyStatus([none, penicillin]);
+    assert.equal(status.kind, "allergies");
+    assert.deepEqual(status.kind === "allergies" ? status.active.map((allergy) => allergy.code?.text) : [], ["ペニシリン"]);
+    assert.equal(allergyStatus([superseded(none)]).kind, "unrecorded");
+    assert.equal(allergyStatus([withStatus(penicillin, "resolved")]).kind, "unrecorded");
+  });
+});
+
+describe("vital sign input", () => {
+  it("folds IME full-width digits and points", () => {
+    assert.deepEqual(readVitalInput("temperature", ["３７．２"]), { values: [37.2] });
+    assert.deepEqual(readVitalInput("bloodPressure", ["１２８", "82"]), { values: [128, 82] });
+  });
+
+  it("refuses values no living patient measures, with the range, and swapped blood pressure fields", () => {
+    assert.deepEqual(readVitalInput("temperature", ["372"]), { problem: "outOfRange", range: [30, 45] });
+    assert.deepEqual(readVitalInput("oxygenSaturation", ["101"]), { problem: "outOfRange", range: [50, 100] });
+    assert.deepEqual(readVitalInput("bloodPressure", ["82", "128"]), { problem: "systolicNotAboveDiastolic" });
+    assert.deepEqual(readVitalInput("heartRate", ["-5"]), { problem: "notANumber" });
+    assert.deepEqual(readVitalInput("heartRate", ["abc"]), { problem: "notANumber" });
   });
 });

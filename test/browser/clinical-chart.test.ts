@@ -136,6 +136,52 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     await reading.waitFor();
   });
 
+  it("refuses implausible vitals with the range, folds full-width digits, and charts every JP Core vital sign", async () => {
+    await page.goto(`${app.baseUrl}${chartPath()}`);
+    await page.getByTestId("vital-kind").selectOption("temperature");
+    await page.getByTestId("vital-value").fill("372");
+    await page.getByTestId("vital-submit").click();
+    assert.match((await page.getByTestId("error-message").first().textContent()) ?? "", /30〜45 ℃/);
+    await page.getByTestId("vital-value").fill("３７．２");
+    await page.getByTestId("vital-submit").click();
+    await page.getByText("保存しました。").waitFor();
+    await page.getByTestId("vital-temperature").getByText("37.2 ℃").waitFor({ state: "attached" });
+
+    await page.getByTestId("vital-kind").selectOption("bloodPressure");
+    await page.getByTestId("vital-value").fill("82");
+    await page.getByTestId("vital-value-2").fill("128");
+    await page.getByTestId("vital-submit").click();
+    assert.match((await page.getByTestId("error-message").first().textContent()) ?? "", /入れ替わって/);
+
+    await page.getByTestId("vital-kind").selectOption("respiratoryRate");
+    await page.getByTestId("vital-value").fill("16");
+    await page.getByTestId("vital-submit").click();
+    await page.getByTestId("vital-respiratoryRate").getByText("16 /min").waitFor({ state: "attached" });
+  });
+
+  it("says allergies are unrecorded until someone records them, then no known allergies, then the allergy", async () => {
+    const freshId = await createPatient(doctor, { familyKanji: "源", givenKanji: "実朝", familyKana: "ミナモト", givenKana: "サネトモ", patientNumber: "00077002" });
+    await page.goto(`${app.baseUrl}/patients/${encodeURIComponent(freshId)}`);
+    await page.getByTestId("allergies-unrecorded").waitFor();
+    assert.equal(await page.getByTestId("no-known-allergies").count(), 0, "nobody asked: the chart does not claim there are none");
+    await page.getByTestId("allergy-none").click();
+    await page.getByTestId("no-known-allergies").waitFor();
+    await saveScreenshot(page, "chart-no-known-allergies");
+    await page.getByTestId("allergy-substance").fill("セフェム系抗菌薬");
+    await page.getByTestId("allergy-criticality").selectOption("high");
+    await page.getByTestId("allergy-reaction").fill("蕁麻疹");
+    await page.getByTestId("allergy-submit").click();
+    await page.getByTestId("allergy").first().waitFor();
+    const banner = (await page.getByTestId("allergy-banner").textContent()) ?? "";
+    assert.match(banner, /セフェム系抗菌薬/);
+    assert.match(banner, /蕁麻疹/);
+    assert.equal(await page.getByTestId("no-known-allergies").count(), 0, "an allergy replaces the no-known-allergy record");
+    const stored = await doctor.client.get(`/fhir/R4/AllergyIntolerance?patient=${freshId}`);
+    const statuses = (stored.json.entry as Array<{ resource: { code: { text: string }; clinicalStatus: { coding: Array<{ code: string }> } } }>).map((entry) => `${entry.resource.code.text}:${entry.resource.clinicalStatus.coding[0]!.code}`).sort();
+    assert.deepEqual(statuses, ["セフェム系抗菌薬:active", "既知のアレルギーなし:inactive"]);
+    assert.deepEqual(await seriousAxeViolations(page).then(describeViolations), "");
+  });
+
   it("on a stale edit (412) shows the newer version, then saves on top of it", async () => {
     await page.goto(`${app.baseUrl}${chartPath()}`);
     await page.getByTestId("condition-edit").first().click();

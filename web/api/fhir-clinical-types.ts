@@ -48,6 +48,7 @@ export interface AllergyIntolerance extends ResourceBase {
   clinicalStatus?: CodeableConcept;
   verificationStatus?: CodeableConcept;
   criticality?: "low" | "high" | "unable-to-assess";
+  category?: Array<"food" | "medication" | "environment" | "biologic">;
   code?: CodeableConcept;
   reaction?: Array<{ manifestation?: CodeableConcept[]; severity?: "mild" | "moderate" | "severe" }>;
   note?: Annotation[];
@@ -172,3 +173,5 @@ export const observationCategorySystem = "http://terminology.hl7.org/CodeSystem/
 export const interpretationSystem = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
 export const allergyClinicalSystem = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical";
 export const conditionClinicalSystem = "http://terminology.hl7.org/CodeSystem/condition-clinical";
+export const allergyVerificationSystem = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
+export const snomedSystem = "http://snomed.info/sct";

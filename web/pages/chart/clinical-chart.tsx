@@ -10,6 +10,7 @@ import { EditClinicalForm } from "./edit-clinical-form.js";
 import { EncounterTimeline } from "./encounter-timeline.js";
 import { LabTable } from "./lab-table.js";
 import { MedicationList } from "./medication-list.js";
+import { RecordAllergyForm } from "./record-allergy-form.js";
 import { RecordVitalForm } from "./record-vital-form.js";
 import { useChartSection } from "./use-chart-section.js";
 import { VitalSigns } from "./vital-signs.js";
@@ -44,6 +45,7 @@ export function ClinicalChart({ patientId, recordActions, onAccessGranted }: { p
       {isRefused && onAccessGranted ? <BreakGlassRequest patientId={patientId} onGranted={onAccessGranted} /> : null}
       <AllergyBanner allergies={allergies.items} error={allergies.error} onEdit={may("AllergyIntolerance", "update") ? setEditing : undefined} />
       {editing?.resourceType === "AllergyIntolerance" ? editor : null}
+      {may("AllergyIntolerance", "create") ? <RecordAllergyForm patientId={patientId} allergies={allergies.items} onRecorded={allergies.reload} /> : null}
       <EncounterTimeline section={encounters} />
       <VitalSigns section={vitals} />
       {may("Observation", "create") ? <RecordVitalForm patientId={patientId} onRecorded={vitals.reload} /> : null}
