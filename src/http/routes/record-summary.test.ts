@@ -8,7 +8,7 @@ const bundle = {
   resourceType: "Bundle" as const,
   entry: [
     { resource: { resourceType: "Patient", id: "p1", name: [{ family: "山田", given: ["太郎"] }], birthDate: "1980-04-01" } },
-    { resource: { resourceType: "AllergyIntolerance", id: "a1", patient: { reference: "Patient/p1" }, code: { text: "ペニシリン" }, criticality: "high" } },
+    { resource: { resourceType: "AllergyIntolerance", id: "a1", patient: { reference: "Patient/p1" }, code: { text: "ペニシリン" }, criticality: "high", clinicalStatus: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", code: "active" }] } } },
     {
       resource: {
         resourceType: "Observation",
@@ -39,8 +39,10 @@ describe("readable copy of a patient's record", () => {
     const observations = document.sections[1]!.items;
     assert.deepEqual(observations.find((item) => item.title === "血圧")?.fields.find((field) => field.label === "結果"), { label: "結果", value: "収縮期 128 mmHg／拡張期 82 mmHg" });
     const glucose = observations.find((item) => item.title === "血糖")!;
-    assert.deepEqual(glucose.fields.map((field) => `${field.label}=${field.value}`), ["結果=130 mg/dL", "基準値=70 mg/dL〜109 mg/dL", "判定=H"]);
-    assert.equal(document.sections[2]!.items[0]!.title, "拒否: HRESCH");
+    assert.deepEqual(glucose.fields.map((field) => `${field.label}=${field.value}`), ["結果=130 mg/dL", "基準値=70 mg/dL〜109 mg/dL", "判定=高値"]);
+    assert.equal(document.sections[2]!.items[0]!.title, "拒否: 研究");
+    const allergy = document.sections[0]!.items[0]!;
+    assert.deepEqual(allergy.fields.map((field) => `${field.label}=${field.value}`), ["状態=継続中", "重篤度=高"]);
   });
 
   it("writes dates the Japanese way, dateTimes in Japan time", () => {

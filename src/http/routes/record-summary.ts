@@ -1,5 +1,6 @@
 import type { ReportDocument, ReportItem, ReportSection } from "../../compliance/index.js";
 import type { FhirResource } from "../../fhir/index.js";
+import { labelJa } from "./record-labels.js";
 
 type Json = Record<string, unknown>;
 
@@ -44,6 +45,11 @@ export function japaneseDate(value: unknown): string | undefined {
   return new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/Tokyo", dateStyle: "long", timeStyle: "short" }).format(at);
 }
 
+/** The first coding's code of a CodeableConcept. */
+function codeOf(concept: unknown): string | undefined {
+  return asString(asObject(asArray(asObject(concept)?.["coding"])[0])?.["code"]);
+}
+
 function field(label: string, value: string | undefined): Array<{ label: string; value: string }> {
   return value ? [{ label, value }] : [];
 }
@@ -53,25 +59,28 @@ function itemOf(resource: FhirResource): ReportItem {
   const r = resource as Json;
   switch (resource.resourceType) {
     case "AllergyIntolerance":
-      return { title: conceptText(r["code"]) ?? "アレルギー", fields: [...field("状態", conceptText(r["clinicalStatus"])), ...field("重篤度", asString(r["criticality"])), ...field("記録日", japaneseDate(r["recordedDate"]))] };
+      return { title: conceptText(r["code"]) ?? "アレルギー", fields: [...field("状態", labelJa("clinicalStatus", codeOf(r["clinicalStatus"]))), ...field("重篤度", labelJa("criticality", asString(r["criticality"]))), ...field("記録日", japaneseDate(r["recordedDate"]))] };
     case "Condition":
-      return { title: conceptText(r["code"]) ?? "病名", fields: [...field("状態", conceptText(r["clinicalStatus"])), ...field("発症日", japaneseDate(r["onsetDateTime"] ?? r["recordedDate"]))] };
+      return { title: conceptText(r["code"]) ?? "病名", fields: [...field("状態", labelJa("clinicalStatus", codeOf(r["clinicalStatus"]))), ...field("発症日", japaneseDate(r["onsetDateTime"] ?? r["recordedDate"]))] };
     case "MedicationRequest":
       return {
         title: conceptText(r["medicationCodeableConcept"]) ?? "処方",
-        fields: [...field("用法・用量", asArray(r["dosageInstruction"]).map((dosage) => asString(asObject(dosage)?.["text"])).filter(Boolean).join("／") || undefined), ...field("処方日", japaneseDate(r["authoredOn"])), ...field("状態", asString(r["status"]))],
+        fields: [...field("用法・用量", asArray(r["dosageInstruction"]).map((dosage) => asString(asObject(dosage)?.["text"])).filter(Boolean).join("／") || undefined), ...field("処方日", japaneseDate(r["authoredOn"])), ...field("状態", labelJa("medicationStatus", asString(r["status"])))],
       };
     case "Observation": {
       const components = asArray(r["component"]).map((component) => `${conceptText(asObject(component)?.["code"]) ?? ""} ${quantityText(asObject(component)?.["valueQuantity"]) ?? ""}`.trim());
       const value = quantityText(r["valueQuantity"]) ?? asString(r["valueString"]) ?? (components.length ? components.join("／") : undefined);
-      const interpretation = conceptText(asArray(r["interpretation"])[0]);
+      const interpretationConcept = asObject(asArray(r["interpretation"])[0]);
+      const interpretation = asString(interpretationConcept?.["text"]) ?? labelJa("interpretation", codeOf(interpretationConcept));
       const range = asObject(asArray(r["referenceRange"])[0]);
       const rangeText = range ? (asString(range["text"]) ?? `${quantityText(range["low"]) ?? ""}〜${quantityText(range["high"]) ?? ""}`) : undefined;
-      return { title: conceptText(r["code"]) ?? "検査", fields: [...field("日時", japaneseDate(r["effectiveDateTime"])), ...field("結果", value), ...field("基準値", rangeText), ...field("判定", interpretation)] };
+      // A reading marked entered in error stays in the copy (it is part of the record) but says so in its title.
+      const title = `${conceptText(r["code"]) ?? "検査"}${asString(r["status"]) === "entered-in-error" ? "（入力誤り）" : ""}`;
+      return { title, fields: [...field("日時", japaneseDate(r["effectiveDateTime"])), ...field("結果", value), ...field("基準値", rangeText), ...field("判定", interpretation)] };
     }
     case "Encounter": {
       const period = asObject(r["period"]);
-      return { title: japaneseDate(period?.["start"]) ?? "受診", fields: [...field("種別", asString(asObject(r["class"])?.["display"]) ?? asString(asObject(r["class"])?.["code"])), ...field("理由", asArray(r["reasonCode"]).map(conceptText).filter(Boolean).join("、") || undefined), ...field("状態", asString(r["status"]))] };
+      return { title: japaneseDate(period?.["start"]) ?? "受診", fields: [...field("種別", labelJa("encounterClass", asString(asObject(r["class"])?.["code"])) ?? asString(asObject(r["class"])?.["display"])), ...field("理由", asArray(r["reasonCode"]).map(conceptText).filter(Boolean).join("、") || undefined), ...field("状態", labelJa("encounterStatus", asString(r["status"])))] };
     }
     case "DocumentReference": {
       const attachment = asObject(asObject(asArray(r["content"])[0])?.["attachment"]);
@@ -79,9 +88,9 @@ function itemOf(resource: FhirResource): ReportItem {
     }
     case "Consent": {
       const provision = asObject(r["provision"]);
-      const purpose = asArray(provision?.["purpose"]).map((coding) => asString(asObject(coding)?.["code"])).filter(Boolean).join("、");
+      const purpose = asArray(provision?.["purpose"]).map((coding) => labelJa("consentPurpose", asString(asObject(coding)?.["code"]))).filter(Boolean).join("、");
       const actor = asArray(provision?.["actor"]).map((entry) => asString(asObject(asObject(entry)?.["reference"])?.["reference"])).filter(Boolean).join("、");
-      return { title: `${asString(provision?.["type"]) === "deny" ? "拒否" : "許可"}: ${purpose || actor || "-"}`, fields: [...field("状態", asString(r["status"])), ...field("日付", japaneseDate(r["dateTime"]))] };
+      return { title: `${asString(provision?.["type"]) === "deny" ? "拒否" : "許可"}: ${purpose || actor || "-"}`, fields: [...field("状態", labelJa("consentStatus", asString(r["status"]))), ...field("日付", japaneseDate(r["dateTime"]))] };
     }
     default:
       return { title: resource.resourceType, fields: [] };
