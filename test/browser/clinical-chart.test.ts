@@ -157,6 +157,15 @@ describe("clinical chart, portal and break-glass review (browser)", { skip: chro
     await page.getByTestId("vital-value").fill("16");
     await page.getByTestId("vital-submit").click();
     await page.getByTestId("vital-respiratoryRate").getByText("16 /min").waitFor({ state: "attached" });
+
+    // A slip is marked entered in error: it leaves the chart, and the record keeps it with its history.
+    await page.getByTestId("vital-respiratoryRate").locator("summary").click();
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByTestId("vital-respiratoryRate").getByTestId("vital-entered-in-error").click();
+    await page.getByTestId("vital-respiratoryRate").waitFor({ state: "detached" });
+    const stored = await doctor.client.get(`/fhir/R4/Observation?patient=${patientId}&code=http://loinc.org|9279-1`);
+    const observation = stored.json.entry[0].resource as { id: string; status: string; meta: { versionId: string } };
+    assert.deepEqual([observation.status, observation.meta.versionId], ["entered-in-error", "2"]);
   });
 
   it("says allergies are unrecorded until someone records them, then no known allergies, then the allergy", async () => {

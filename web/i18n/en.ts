@@ -573,6 +573,8 @@ export const en: Messages = {
     vitalOutOfRange: "Enter a value from {{min}} to {{max}} {{unit}}. Please check what you typed.",
     systolicNotAboveDiastolic: "Systolic is not above diastolic. Check whether the two fields are swapped.",
     measuredAt: "Measured at",
+    markEnteredInError: "Entered in error",
+    confirmEnteredInError: "Mark this measurement as entered in error? It stays in the record and its history, and leaves the chart.",
     measuredAtRequired: "Enter when it was measured.",
     measuredInFuture: "The measurement time is in the future.",
     editAllergy: "Edit allergy",

@@ -572,6 +572,8 @@ export const ja = {
     vitalOutOfRange: "{{min}}〜{{max}} {{unit}} の範囲で入力してください。入力値を確認してください。",
     systolicNotAboveDiastolic: "収縮期血圧が拡張期血圧以下です。2つの欄が入れ替わっていないか確認してください。",
     measuredAt: "測定日時",
+    markEnteredInError: "入力誤り",
+    confirmEnteredInError: "この測定値を入力誤りとして取り消しますか？記録と履歴には残り、グラフからは外れます。",
     measuredAtRequired: "測定日時を入力してください。",
     measuredInFuture: "測定日時が未来になっています。",
     editAllergy: "アレルギーを編集",

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { CareStandingResponse, ChartRecordType, RecordWriteAction } from "../../../shared/api/index.js";
 import { observationCategorySystem, type AllergyIntolerance, type Condition, type DocumentReference, type Encounter, type MedicationRequest, type Observation } from "../../api/fhir-clinical-types.js";
+import { updateResource } from "../../api/fhir-api.js";
 import { RequestError } from "../../api/request-error.js";
 import { AllergyBanner } from "./allergy-banner.js";
 import { BreakGlassRequest } from "./break-glass-dialog.js";
@@ -13,6 +14,7 @@ import { MedicationList } from "./medication-list.js";
 import { RecordAllergyForm } from "./record-allergy-form.js";
 import { RecordVitalForm } from "./record-vital-form.js";
 import { useChartSection } from "./use-chart-section.js";
+import { enteredInError } from "./vital-sign-codes.js";
 import { VitalSigns } from "./vital-signs.js";
 
 /**
@@ -34,6 +36,12 @@ export function ClinicalChart({ patientId, recordActions, onAccessGranted }: { p
   const isRefused = [allergies, encounters, vitals, labs, conditions, medications, documents].some((section) => section.error instanceof RequestError && section.error.status === 403);
   const [editing, setEditing] = useState<AllergyIntolerance | Condition | undefined>(undefined);
 
+  const markVitalEnteredInError = async (observation: Observation) => {
+    if (!observation.meta?.versionId) throw new Error("the reading has no version to update");
+    await updateResource(enteredInError(observation), observation.meta.versionId);
+    vitals.reload();
+  };
+
   const finishEdit = (saved: boolean) => {
     if (saved) (editing?.resourceType === "AllergyIntolerance" ? allergies : conditions).reload();
     setEditing(undefined);
@@ -47,7 +55,7 @@ export function ClinicalChart({ patientId, recordActions, onAccessGranted }: { p
       {editing?.resourceType === "AllergyIntolerance" ? editor : null}
       {may("AllergyIntolerance", "create") ? <RecordAllergyForm patientId={patientId} allergies={allergies.items} onRecorded={allergies.reload} /> : null}
       <EncounterTimeline section={encounters} />
-      <VitalSigns section={vitals} />
+      <VitalSigns section={vitals} onEnteredInError={may("Observation", "update") ? markVitalEnteredInError : undefined} />
       {may("Observation", "create") ? <RecordVitalForm patientId={patientId} onRecorded={vitals.reload} /> : null}
       <LabTable section={labs} />
       <ConditionList section={conditions} onEdit={may("Condition", "update") ? setEditing : undefined} />

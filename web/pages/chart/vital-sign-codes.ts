@@ -42,6 +42,8 @@ interface Reading {
   code: string;
   value: number;
   unit: string | undefined;
+  /** The Observation the reading comes from (a blood-pressure panel gives two readings of one). */
+  observation: Observation;
 }
 
 /** Flattens observations (and blood-pressure panel components) into timed readings per LOINC code. */
@@ -52,10 +54,10 @@ export function readingsOf(observations: readonly Observation[]): Reading[] {
     // A reading marked entered in error stays in the record's history but is no longer a measurement.
     if (Number.isNaN(at) || observation.status === "entered-in-error") continue;
     const code = codeIn(observation.code, loincSystem);
-    if (code && observation.valueQuantity?.value !== undefined) readings.push({ at, code, value: observation.valueQuantity.value, unit: observation.valueQuantity.unit });
+    if (code && observation.valueQuantity?.value !== undefined) readings.push({ at, code, value: observation.valueQuantity.value, unit: observation.valueQuantity.unit, observation });
     for (const component of observation.component ?? []) {
       const componentCode = codeIn(component.code, loincSystem);
-      if (componentCode && component.valueQuantity?.value !== undefined) readings.push({ at, code: componentCode, value: component.valueQuantity.value, unit: component.valueQuantity.unit });
+      if (componentCode && component.valueQuantity?.value !== undefined) readings.push({ at, code: componentCode, value: component.valueQuantity.value, unit: component.valueQuantity.unit, observation });
     }
   }
   return readings;
@@ -80,3 +82,8 @@ export function buildVitalSign(patientId: string, key: VitalSignKey, values: num
   return { ...base, valueQuantity: quantity(values[0]!) };
 }
 
+
+/** The same Observation marked entered in error: kept in the record and its history, no longer charted. */
+export function enteredInError(observation: Observation): Observation {
+  return { ...observation, status: "entered-in-error" };
+}
