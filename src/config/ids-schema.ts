@@ -22,16 +22,11 @@ export const idsEnvironmentShape = {
   MAMORI_IDS_ENABLED: flag("true").describe("Whether this node runs the intrusion detection engine over the audit trail (one node evaluates at a time; the others stand by)."),
   MAMORI_IDS_BATCH_SIZE: count(500, 10_000).describe("Audit entries the intrusion detection engine evaluates per batch (one transaction)."),
   MAMORI_IDS_POLL_MS: count(2_000, 600_000).describe("How often the engine looks for entries appended by other nodes, in milliseconds; entries of this node wake it at once."),
-  MAMORI_IDS_TIME_ZONE: z.string().min(1).default("Asia/Tokyo").describe("Time zone of the clinic hours and of the usual-hours rule (IANA name)."),
-  MAMORI_IDS_CLINIC_HOURS: z
-    .string()
-    .regex(/^([01]?\d|2[0-3])-([01]?\d|2[0-4])$/, "must be HH-HH, e.g. 08-19")
-    .default("08-19")
-    .describe("Clinic hours (start-end, 24 h, end exclusive) the usual-hours rule falls back to while an account's own history is thin."),
+  MAMORI_IDS_TIME_ZONE: z.string().min(1).default("Asia/Tokyo").describe("Time zone in which the usual-hours rule learns each account's working hours (IANA name)."),
   MAMORI_IDS_MASS_READ_PATIENTS: count(30, 100_000).describe("mass_patient_read fires when one account reads more than this many different patients within MAMORI_IDS_MASS_READ_MINUTES."),
   MAMORI_IDS_MASS_READ_MINUTES: count(10, 24 * 60).describe("Window of mass_patient_read, in minutes."),
   MAMORI_IDS_UNUSUAL_HOURS_HISTORY_DAYS: count(30, 365).describe("Days of an account's own access from which unusual_hours learns its usual hours."),
-  MAMORI_IDS_UNUSUAL_HOURS_MIN_DAYS: count(5, 365).describe("unusual_hours uses the account's history once it spans at least this many days; before that, MAMORI_IDS_CLINIC_HOURS."),
+  MAMORI_IDS_UNUSUAL_HOURS_MIN_DAYS: count(5, 365).describe("unusual_hours judges an account once its history spans at least this many days; before that the account is in its baseline period (learning, no alerts)."),
   MAMORI_IDS_NEW_NETWORK_DAYS: count(30, 365).describe("new_network fires on use from a network (/24, /64) the account has not used in this many days."),
   MAMORI_IDS_DENIALS: count(5, 10_000).describe("repeated_denials fires at this many denied requests by one account (or address) within MAMORI_IDS_DENIALS_MINUTES."),
   MAMORI_IDS_DENIALS_MINUTES: count(5, 24 * 60).describe("Window of repeated_denials, in minutes."),

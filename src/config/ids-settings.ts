@@ -13,7 +13,6 @@ export interface IdsSettings {
     massReadMinutes: number;
     unusualHoursHistoryDays: number;
     unusualHoursMinDays: number;
-    clinicHours: { start: number; end: number };
     timeZone: string;
     newNetworkDays: number;
     denials: number;
@@ -27,7 +26,6 @@ export interface IdsSettings {
 }
 
 export function idsSettings(e: Environment): IdsSettings {
-  const [start, end] = e.MAMORI_IDS_CLINIC_HOURS.split("-").map(Number) as [number, number];
   const rule = (enabled: "true" | "false", response: IdsResponseKind, responseMinutes: number) => ({ enabled: enabled === "true", response, responseMinutes });
   return {
     enabled: e.MAMORI_IDS_ENABLED === "true",
@@ -38,7 +36,6 @@ export function idsSettings(e: Environment): IdsSettings {
       massReadMinutes: e.MAMORI_IDS_MASS_READ_MINUTES,
       unusualHoursHistoryDays: e.MAMORI_IDS_UNUSUAL_HOURS_HISTORY_DAYS,
       unusualHoursMinDays: e.MAMORI_IDS_UNUSUAL_HOURS_MIN_DAYS,
-      clinicHours: { start, end },
       timeZone: e.MAMORI_IDS_TIME_ZONE,
       newNetworkDays: e.MAMORI_IDS_NEW_NETWORK_DAYS,
       denials: e.MAMORI_IDS_DENIALS,

@@ -24,7 +24,7 @@ export type RuleThresholds = IdsSettings["thresholds"];
 export function buildRules(t: RuleThresholds): Record<RuleId, Rule> {
   return {
     mass_patient_read: massPatientRead({ patients: t.massReadPatients, minutes: t.massReadMinutes }),
-    unusual_hours: unusualHours({ historyDays: t.unusualHoursHistoryDays, minDays: t.unusualHoursMinDays, clinicHours: t.clinicHours, timeZone: t.timeZone }),
+    unusual_hours: unusualHours({ historyDays: t.unusualHoursHistoryDays, minDays: t.unusualHoursMinDays, timeZone: t.timeZone }),
     new_network: newNetwork({ days: t.newNetworkDays }),
     watch_list_access: watchListAccess(),
     repeated_denials: repeatedDenials({ count: t.denials, minutes: t.denialsMinutes }),

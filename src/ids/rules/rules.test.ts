@@ -93,15 +93,23 @@ describe("intrusion detection rules", () => {
     assert.deepEqual(alert?.evidence, [seq]);
   });
 
-  it("unusual_hours falls back to clinic hours for an account without history", async () => {
-    moveToNext(22);
+  it("unusual_hours leaves a new account alone in its baseline period, then judges it by the hours it learned", async () => {
     const account = randomUUID();
-    const seq = await record(read(account, "night-1"));
-    moveToNext(11);
-    await record(read(account, "day-1"));
+    moveToNext(22);
+    const nightInBaseline = await record(read(account, "night-1"));
     await evaluate();
-    const [alert] = await alertOf("unusual_hours", account);
-    assert.deepEqual(alert?.evidence, [seq]);
+    // Five working days at 10:00 make its usual hours 09–11 (each day evaluated as it happens, as the engine does).
+    for (let day = 0; day < 5; day += 1) {
+      moveToNext(10);
+      await record(read(account, `day-${day}`));
+      await evaluate();
+    }
+    moveToNext(22);
+    const nightAfterBaseline = await record(read(account, "night-2"));
+    await evaluate();
+    const evidence = (await alertOf("unusual_hours", account)).flatMap((alert) => alert.evidence);
+    assert.ok(!evidence.includes(nightInBaseline), "no alert while the account is learning");
+    assert.deepEqual(evidence, [nightAfterBaseline]);
   });
 
   it("new_network fires when a simulated doctor reads from an address outside every network used in 30 days", async () => {
@@ -164,12 +172,16 @@ describe("intrusion detection rules", () => {
     assert.equal(alert?.severity, "critical");
   });
 
-  it("bulk_export fires on an audit CSV export", async () => {
-    const account = randomUUID();
-    const seq = await record({ action: "audit.export", outcome: "success", reasonCode: "access.permitted", actor: { accountId: account, roles: ["security_officer"] }, resource: { type: "AuditEntry" }, network: atWork() });
+  it("bulk_export fires on an audit CSV export by an administrator, never on the security officer's own review export", async () => {
+    const admin = randomUUID();
+    const officerAccount = randomUUID();
+    const exportBy = (accountId: string, roles: string[]) => record({ action: "audit.export", outcome: "success", reasonCode: "access.permitted", actor: { accountId, roles }, resource: { type: "AuditEntry" }, network: atWork() });
+    const seq = await exportBy(admin, ["admin"]);
+    await exportBy(officerAccount, ["security_officer"]);
     await evaluate();
-    const [alert] = await alertOf("bulk_export", account);
+    const [alert] = await alertOf("bulk_export", admin);
     assert.deepEqual(alert?.evidence, [seq]);
+    assert.deepEqual(await alertOf("bulk_export", officerAccount), []);
   });
 
   it("bulk_export fires on more than 500 reads within 10 minutes, even of one patient", async () => {

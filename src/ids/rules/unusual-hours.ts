@@ -6,10 +6,12 @@ const dayMs = 86_400_000;
 
 /**
  * Record access at an hour the account does not usually work. Its usual hours are learned from its own access
- * over the last `historyDays` days: an hour (±1) seen on at least two different days. With history on fewer than
- * `minDays` days, the configured clinic hours stand in.
+ * over the last `historyDays` days: an hour (±1) seen on at least two different days. An account with history on
+ * fewer than `minDays` days is in its baseline period: it is learning, not judged. Judging new staff against the
+ * clinic's day hours raised an alert for every night-shift nurse and every doctor on call in their first week, the
+ * noise that buries real alerts; a new account is still watched by the volume, network and grant rules.
  */
-export function unusualHours(settings: { historyDays: number; minDays: number; clinicHours: { start: number; end: number }; timeZone: string }): Rule {
+export function unusualHours(settings: { historyDays: number; minDays: number; timeZone: string }): Rule {
   const historyMs = settings.historyDays * dayMs;
   const format = new Intl.DateTimeFormat("en-CA", { timeZone: settings.timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", hourCycle: "h23" });
   // Slot key "YYYY-MM-DD HH" in the clinic's time zone. Every zone's offset is a whole number of quarter hours,
@@ -26,7 +28,6 @@ export function unusualHours(settings: { historyDays: number; minDays: number; c
     }
     return slot;
   };
-  const isClinicHour = (hour: number) => hour >= settings.clinicHours.start && hour < settings.clinicHours.end;
 
   const rule: Rule = {
     id: "unusual_hours",
@@ -47,7 +48,7 @@ export function unusualHours(settings: { historyDays: number; minDays: number; c
       for (const [accountId, group] of groups) {
         const since = timeOf(group[0]!).getTime() - historyMs;
         const slots = (history.get(accountId) ?? []).filter((row) => row.at.getTime() >= since).map((row) => row.key);
-        const isUsual = usualHours(slots, settings.minDays, isClinicHour);
+        const isUsual = usualHours(slots, settings.minDays);
         const evidence: number[] = [];
         for (const entry of group) {
           const slot = slotOf(timeOf(entry));
@@ -63,10 +64,10 @@ export function unusualHours(settings: { historyDays: number; minDays: number; c
   return rule;
 }
 
-/** The usual-hour test of one account from its hour slots, or the clinic hours when its history is thin. */
-function usualHours(slots: readonly string[], minDays: number, isClinicHour: (hour: number) => boolean): (hour: number) => boolean {
+/** The usual-hour test of one account from its hour slots; every hour is usual while its history is thin. */
+function usualHours(slots: readonly string[], minDays: number): (hour: number) => boolean {
   const days = new Set(slots.map((slot) => slot.slice(0, 10)));
-  if (days.size < minDays) return isClinicHour;
+  if (days.size < minDays) return () => true;
   const daysPerHour = new Map<number, Set<string>>();
   for (const slot of slots) {
     const hour = Number(slot.slice(11));
