@@ -1,0 +1,148 @@
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import { chown, mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import https from "node:https";
+import os from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { promisify } from "node:util";
+import { freePort } from "../src/testing/free-port.js";
+
+const run = promisify(execFile);
+
+/** The image's user (Dockerfile: useradd --uid 10001). */
+const imageUser = 10001;
+
+/** The writable mounts of a container run of the image with deploy/compose.yaml: volumes and the /tmp tmpfs. */
+const writableFolders = ["data", "keys", "checkpoints", "tmp"] as const;
+
+/**
+ * Whether this process may make a mount namespace whose root is read-only (root with unshare and setpriv).
+ */
+async function canIsolateMounts(): Promise<boolean> {
+  return run("unshare", ["--mount", "--propagation", "private", "--", "sh", "-c", "mount -o remount,bind,ro / && command -v setpriv"]).then(
+    () => true,
+    () => false,
+  );
+}
+
+function get(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    https.get(url, { rejectUnauthorized: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    }).on("error", reject);
+  });
+}
+
+/** A failed sign-in: audited, so the audit writer, the checkpoint signer and the password hasher all run. */
+function failSignIn(port: number): Promise<number> {
+  const body = JSON.stringify({ email: "nobody@example.test", password: "not-the-password-of-anyone" });
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      `https://127.0.0.1:${port}/api/auth/login`,
+      { method: "POST", rejectUnauthorized: false, headers: { "content-type": "application/json", origin: `https://localhost:${port}` } },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** Runs the container's HEALTHCHECK command against a port; its exit code. */
+function healthCheck(port: number): Promise<number> {
+  return run(process.execPath, ["deploy/container/health-live.mjs"], { env: { PATH: process.env["PATH"], MAMORI_PORT: String(port) } }).then(
+    () => 0,
+    (error: { code: number }) => error.code,
+  );
+}
+
+async function filesUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true });
+  return entries.map((entry) => entry.split(path.sep).join("/")).sort();
+}
+
+// Operations: the container image runs with a read-only root filesystem as a non-root user, writing only to its
+// volumes and /tmp (Dockerfile, deploy/compose.yaml). Here without a container engine: `mamori start`, as the
+// image's CMD runs it, in a mount namespace where everything is read-only except the folders compose mounts.
+describe("mamori start on a read-only root filesystem", () => {
+  it("starts as a non-root user, serves, passes the image's health check and stops cleanly, writing only to its volumes", { timeout: 150_000 }, async (context) => {
+    if (process.getuid?.() !== 0 || !(await canIsolateMounts())) {
+      context.skip("needs root, unshare and setpriv for a read-only mount namespace");
+      return;
+    }
+    const base = await mkdtemp(path.join(os.tmpdir(), "mamori-read-only-root-"));
+    try {
+      await chown(base, 0, 0);
+      await run("chmod", ["755", base]);
+      for (const folder of writableFolders) {
+        await mkdir(path.join(base, folder), { mode: folder === "tmp" ? 0o1777 : 0o700 });
+        await chown(path.join(base, folder), imageUser, imageUser);
+      }
+      const port = await freePort();
+      const at = (folder: string) => path.join(base, folder);
+      // Each writable folder is bind-mounted onto itself first, so it stays writable when / becomes read-only.
+      const isolate = [...writableFolders.map((folder) => `mount --bind "${at(folder)}" "${at(folder)}"`), "mount -o remount,bind,ro /", `exec setpriv --reuid ${imageUser} --regid ${imageUser} --clear-groups -- "$0" --import tsx src/cli/mamori.ts start`].join(" && ");
+      const child = spawn("unshare", ["--mount", "--propagation", "private", "--", "sh", "-c", isolate, process.execPath], {
+        env: {
+          PATH: process.env["PATH"],
+          HOME: "/nonexistent",
+          TMPDIR: at("tmp"),
+          DATABASE_URL: "",
+          MAMORI_DATA_DIR: at("data"),
+          MAMORI_MASTER_KEY_FILE: path.join(at("keys"), "master.key"),
+          MAMORI_AUDIT_CHECKPOINT_DIR: at("checkpoints"),
+          MAMORI_HOST: "127.0.0.1",
+          MAMORI_PORT: String(port),
+          MAMORI_LOG_LEVEL: "warn",
+          MAMORI_AUDIT_CHECKPOINT_ENTRIES: "1",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      try {
+        assert.equal(await healthCheck(port), 1, "the health check fails while nothing listens");
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no setup link printed:\n${output}`)), 120_000);
+          child.stdout.on("data", () => {
+            if (output.includes("setup#token=")) {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+          void exited.then((code) => {
+            clearTimeout(timer);
+            reject(new Error(`exited with ${code}:\n${output}`));
+          });
+        });
+        assert.equal(await get(`https://127.0.0.1:${port}/health/ready`), 200);
+        assert.equal(await get(`https://127.0.0.1:${port}/fhir/R4/metadata`), 200);
+        assert.equal(await get(`https://127.0.0.1:${port}/`), 200, "the web UI built into dist/web");
+        assert.equal(await healthCheck(port), 0);
+        assert.equal(await failSignIn(port), 401);
+      } finally {
+        child.kill("SIGTERM");
+      }
+      assert.equal(await exited, 0, output);
+      assert.ok(!output.includes("EROFS"), output);
+      assert.ok(!output.includes("EACCES"), output);
+
+      assert.equal((await stat(path.join(at("keys"), "master.key"))).mode & 0o777, 0o600);
+      assert.equal((await stat(path.join(at("keys"), "master.key"))).uid, imageUser);
+      const data = await filesUnder(at("data"));
+      for (const expected of ["tls/key.pem", "tls/cert.pem", "pglite"]) assert.ok(data.includes(expected), `${expected} in ${data.slice(0, 20).join(", ")}`);
+      // /tmp holds tsx's compile cache and nothing else.
+      assert.deepEqual(await readdir(at("tmp")), [`tsx-${imageUser}`]);
+      const checkpoints = await filesUnder(at("checkpoints"));
+      assert.ok(checkpoints.length > 0, "the last checkpoint, signed at shutdown, is exported to the checkpoint folder");
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
