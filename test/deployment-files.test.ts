@@ -261,6 +261,16 @@ describe("deploy/compose.yaml", () => {
   });
 });
 
+describe("docs/deployment.md", () => {
+  it("names only settings that src/config defines", async () => {
+    const known = Object.keys(environmentSchema.shape);
+    const named = new Set((await readFile("docs/deployment.md", "utf8")).match(/MAMORI_[A-Z0-9_]+/g) ?? []);
+    assert.ok(named.size > 30, `${named.size} settings named`);
+    // `MAMORI_SIEM_*` stands for a family of settings.
+    for (const name of named) assert.ok(name.endsWith("_") ? known.some((key) => key.startsWith(name)) : known.includes(name), name);
+  });
+});
+
 describe("deploy/compose/nginx.conf", () => {
   it("offers TLS 1.2 and 1.3 only, sets X-Forwarded-For itself and logs no query string", async () => {
     const conf = await readFile("deploy/compose/nginx.conf", "utf8");
