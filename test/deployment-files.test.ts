@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -150,6 +150,28 @@ describe("Dockerfile", () => {
     assert.ok(copies.includes("--from=build /app/node_modules ./node_modules"));
     assert.ok(copies.includes("--from=build /app/dist/web ./dist/web"), "the web UI built by npm ci");
     assert.deepEqual(argsOf(runtime!, "CMD"), ['["node", "--import", "tsx", "src/cli/mamori.ts", "start"]']);
+  });
+
+  it("ships every package the service imports: none of them is only a dev dependency", async () => {
+    const packageJson = JSON.parse(await readFile("package.json", "utf8")) as { dependencies: Record<string, string> };
+    const files = [...(await readdir("src", { recursive: true })).map((file) => path.join("src", file)), ...(await readdir("shared", { recursive: true })).map((file) => path.join("shared", file))].filter(
+      (file) => file.endsWith(".ts") && !file.endsWith(".test.ts") && !file.startsWith(path.join("src", "testing")),
+    );
+    const imported = new Set<string>();
+    for (const file of files) {
+      const text = await readFile(file, "utf8");
+      const specifiers = [
+        ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^".][^"]*)"/gm),
+        ...text.matchAll(/\bimport\("([^".][^"]*)"\)/g),
+        ...text.matchAll(/\b(?:require|resolve)\("([^".][^"]*)"\)/g),
+      ].map((match) => match[1]!);
+      for (const specifier of specifiers.filter((name) => !name.startsWith("node:"))) {
+        const parts = specifier.split("/");
+        imported.add(specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!);
+      }
+    }
+    assert.ok(imported.size > 20, [...imported].join(", "));
+    for (const name of imported) assert.ok(packageJson.dependencies[name], `${name} is imported by the service but npm prune --omit=dev removes it`);
   });
 
   it("checks liveness with GET /health/live", async () => {
