@@ -20,7 +20,9 @@ RUN npm ci --no-audit --no-fund
 COPY src ./src
 COPY .ci/run ./.ci/run
 COPY .oxlintrc.json ./
-RUN npm prune --omit=dev --no-audit --no-fund && npm cache clean --force
+# Production files only: dev dependencies, tests and the test harness stay out of the runtime stage.
+RUN npm prune --omit=dev --no-audit --no-fund && npm cache clean --force \
+ && find src shared -name '*.test.ts' -delete && rm -rf src/testing
 
 # --- runtime: production files only, owned by root and read-only to the service ---
 FROM ${NODE_IMAGE} AS runtime

@@ -141,6 +141,7 @@ describe("Dockerfile", () => {
     const buildRuns = argsOf(build!, "RUN").join("\n");
     assert.match(buildRuns, /^npm ci\b/m);
     assert.match(buildRuns, /npm prune --omit=dev/);
+    assert.ok(buildRuns.includes("find src shared -name '*.test.ts' -delete && rm -rf src/testing"), "tests and the test harness are removed before the runtime stage copies src");
     assert.ok(!argsOf(runtime!, "RUN").some((command) => /\bnpm\b/.test(command)), "no npm in the runtime stage");
     const copies = argsOf(runtime!, "COPY");
     for (const copy of copies) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { chown, mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { chown, cp, mkdir, mkdtemp, readdir, rm, stat, symlink } from "node:fs/promises";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
@@ -31,11 +31,27 @@ async function canIsolateMounts(): Promise<boolean> {
  * enter cannot be, and then the service runs as root inside the read-only namespace (which stops root's writes too).
  */
 async function imageUserCanRun(): Promise<boolean> {
-  const probe = ["--reuid", String(imageUser), "--regid", String(imageUser), "--clear-groups", "--", process.execPath, "-e", `require("node:fs").accessSync(${JSON.stringify(path.resolve("src/cli/mamori.ts"))}, 4)`];
+  const probe = ["--reuid", String(imageUser), "--regid", String(imageUser), "--clear-groups", "--", process.execPath, "-e", `require("node:fs").accessSync(${JSON.stringify(path.resolve("node_modules", "tsx", "package.json"))}, 4)`];
   return run("setpriv", probe).then(
     () => true,
     () => false,
   );
+}
+
+/**
+ * The image's /app in `to`: what the Dockerfile's runtime stage copies, with tests and the test harness removed as
+ * its build stage does. node_modules is this checkout's (test/deployment-files.test.ts checks the service imports no
+ * dev dependency, which the image's npm prune would remove).
+ */
+async function copyAppAsImage(to: string): Promise<void> {
+  for (const entry of ["package.json", "package-lock.json", ".oxlintrc.json", ".ci/run", "src", "shared", "dist/web", "deploy/container/health-live.mjs"]) {
+    await cp(entry, path.join(to, entry), { recursive: true });
+  }
+  for (const folder of ["src", "shared"]) {
+    for (const file of await readdir(path.join(to, folder), { recursive: true })) if (file.endsWith(".test.ts")) await rm(path.join(to, folder, file));
+  }
+  await rm(path.join(to, "src", "testing"), { recursive: true });
+  await symlink(path.resolve("node_modules"), path.join(to, "node_modules"));
 }
 
 function get(url: string): Promise<number> {
@@ -79,7 +95,8 @@ async function filesUnder(folder: string): Promise<string[]> {
 
 // Operations: the container image runs with a read-only root filesystem as a non-root user, writing only to its
 // volumes and /tmp (Dockerfile, deploy/compose.yaml). Here without a container engine: `mamori start`, as the
-// image's CMD runs it, in a mount namespace where everything is read-only except the folders compose mounts.
+// image's CMD runs it from a copy of the image's /app, in a mount namespace where everything is read-only except the
+// folders compose mounts.
 describe("mamori start on a read-only root filesystem", () => {
   it("starts as a non-root user, serves, passes the image's health check and stops cleanly, writing only to its volumes", { timeout: 150_000 }, async (context) => {
     if (process.getuid?.() !== 0 || !(await canIsolateMounts())) {
@@ -87,7 +104,7 @@ describe("mamori start on a read-only root filesystem", () => {
       return;
     }
     const runAs = (await imageUserCanRun()) ? imageUser : 0;
-    if (runAs === 0) context.diagnostic(`uid ${imageUser} cannot read this checkout: the service runs as root in the read-only namespace`);
+    if (runAs === 0) context.diagnostic(`uid ${imageUser} cannot read this checkout's node_modules: the service runs as root in the read-only namespace`);
     const base = await mkdtemp(path.join(os.tmpdir(), "mamori-read-only-root-"));
     try {
       await chown(base, 0, 0);
@@ -96,11 +113,13 @@ describe("mamori start on a read-only root filesystem", () => {
         await mkdir(path.join(base, folder), { mode: folder === "tmp" ? 0o1777 : 0o700 });
         await chown(path.join(base, folder), runAs, runAs);
       }
-      const port = await freePort();
       const at = (folder: string) => path.join(base, folder);
+      await copyAppAsImage(at("app"));
+      const port = await freePort();
       // Each writable folder is bind-mounted onto itself first, so it stays writable when / becomes read-only.
       const isolate = [...writableFolders.map((folder) => `mount --bind "${at(folder)}" "${at(folder)}"`), "mount -o remount,bind,ro /", `exec setpriv --reuid ${runAs} --regid ${runAs} --clear-groups -- "$0" --import tsx src/cli/mamori.ts start`].join(" && ");
       const child = spawn("unshare", ["--mount", "--propagation", "private", "--", "sh", "-c", isolate, process.execPath], {
+        cwd: at("app"),
         env: {
           PATH: process.env["PATH"],
           HOME: "/nonexistent",
