@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { execFile, spawn } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { environmentSchema, loadConfig } from "../src/config/index.js";
+import { freePort } from "../src/testing/free-port.js";
 
 const run = promisify(execFile);
 
@@ -266,6 +267,58 @@ describe("deploy/compose.yaml", () => {
     assert.ok(!/[A-Za-z0-9+/]{32,}/.test(text), "no long random-looking string");
     for (const file of ["deploy/.env", "deploy/compose/tls/key.pem"]) {
       await run("git", ["check-ignore", "--quiet", "--no-index", file]).catch(() => assert.fail(`${file} is not ignored by git`));
+    }
+  });
+
+  it("gets every required variable from what generate-secrets.sh writes, which only its owner may read", { timeout: 30_000 }, async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "mamori-compose-secrets-"));
+    try {
+      await mkdir(path.join(dir, "compose"));
+      await copyFile("deploy/compose/generate-secrets.sh", path.join(dir, "compose", "generate-secrets.sh"));
+      await run("sh", [path.join(dir, "compose", "generate-secrets.sh"), "https://karte.example-hospital.test"]);
+      assert.equal((await stat(path.join(dir, ".env"))).mode & 0o777, 0o600);
+      assert.equal((await stat(path.join(dir, "compose", "tls", "key.pem"))).mode & 0o777, 0o600);
+      const dotEnv = Object.fromEntries((await readFile(path.join(dir, ".env"), "utf8")).trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+      for (const key of ["POSTGRES_PASSWORD", "REDIS_PASSWORD", "METRICS_TOKEN"]) assert.match(dotEnv[key] ?? "", /^[0-9a-f]{64}$/, key);
+      // Every ${NAME:?…} in the file resolves: compose would otherwise refuse to start.
+      const text = await readFile("deploy/compose.yaml", "utf8");
+      assert.doesNotThrow(() => interpolate(text, dotEnv));
+      // A second run keeps the existing secrets instead of replacing them (the database already has its password).
+      await run("sh", [path.join(dir, "compose", "generate-secrets.sh")]);
+      assert.equal(await readFile(path.join(dir, ".env"), "utf8"), Object.entries(dotEnv).map(([key, value]) => `${key}=${value}\n`).join(""));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("starts Redis requiring the password from its environment, and its health check passes with it", { timeout: 30_000 }, async (context) => {
+    const redis = (await composeFile()).services["redis"] as ComposeService & { entrypoint: string[]; healthcheck: { test: string[] } };
+    const hasRedis = await run("sh", ["-c", "command -v redis-server && command -v redis-cli"]).then(
+      () => true,
+      () => false,
+    );
+    if (!hasRedis) {
+      context.skip("redis-server is not installed");
+      return;
+    }
+    const port = await freePort();
+    const password = "p".repeat(64);
+    const [shell, flag, script] = redis.entrypoint.map((part) => interpolate(part, {}));
+    assert.deepEqual([shell, flag], ["sh", "-c"]);
+    const server = spawn(shell!, [flag!, script!.replace("exec redis-server - ", `exec redis-server - --port ${port} --bind 127.0.0.1 `)], { env: { PATH: process.env["PATH"], REDIS_PASSWORD: password }, stdio: "ignore" });
+    try {
+      const healthCheck = interpolate(redis.healthcheck.test[1]!, {}).replace("redis-cli ping", `redis-cli -p ${port} ping`);
+      const isHealthy = () => run("sh", ["-c", healthCheck], { env: { PATH: process.env["PATH"], REDIS_PASSWORD: password } }).then(() => true, () => false);
+      let healthy = false;
+      for (const deadline = Date.now() + 10_000; !healthy && Date.now() < deadline; ) {
+        healthy = await isHealthy();
+        if (!healthy) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.ok(healthy, "the compose health check passes");
+      const withoutPassword = await run("redis-cli", ["-p", String(port), "ping"]);
+      assert.match(withoutPassword.stdout, /NOAUTH/, "a client without the password is refused");
+    } finally {
+      server.kill("SIGKILL");
     }
   });
 
