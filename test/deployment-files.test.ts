@@ -322,6 +322,39 @@ describe("deploy/compose.yaml", () => {
     }
   });
 
+  it("passes docker-compose's own validation, which resolves to the same read-only nodes and settings", { timeout: 60_000 }, async (context) => {
+    const dockerCompose = await run("sh", ["-c", "command -v docker-compose"]).then(
+      ({ stdout }) => stdout.trim(),
+      () => "",
+    );
+    if (!dockerCompose) {
+      context.skip("docker-compose is not installed (.ci/run installs it)");
+      return;
+    }
+    const dir = await mkdtemp(path.join(os.tmpdir(), "mamori-compose-config-"));
+    try {
+      await mkdir(path.join(dir, "compose"));
+      // docker-compose 1.29 (Debian's) validates against the Compose specification of its time, before the top-level
+      // `name`; Compose v2 reads it. Everything else is checked as written.
+      const text = (await readFile("deploy/compose.yaml", "utf8")).replace(/^name: mamori\n/m, "");
+      await writeFile(path.join(dir, "compose.yaml"), text);
+      await copyFile("deploy/compose/nginx.conf", path.join(dir, "compose", "nginx.conf"));
+      await writeFile(path.join(dir, ".env"), Object.entries(syntheticDotEnv).map(([key, value]) => `${key}=${value}\n`).join(""));
+      const { stdout } = await run(dockerCompose, ["-f", path.join(dir, "compose.yaml"), "config"], { cwd: dir, env: { PATH: process.env["PATH"] } });
+      const resolved = parse(stdout) as ComposeFile;
+      const ours = await composeFile();
+      for (const [name, node] of mamoriServices(ours)) {
+        const theirs = resolved.services[name]!;
+        assert.equal(theirs.read_only, true, name);
+        assert.equal(theirs.user, node.user, name);
+        const expected = Object.fromEntries(Object.entries(node.environment ?? {}).map(([key, value]) => [key, interpolate(String(value), syntheticDotEnv)]));
+        assert.deepEqual(theirs.environment, expected, `${name}: docker-compose and this test read the same settings`);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("trusts forwarded headers from the proxy's fixed address only, on internal networks", async () => {
     const compose = await composeFile();
     const proxy = compose.services["proxy"]!;
