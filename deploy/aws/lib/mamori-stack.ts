@@ -12,6 +12,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import type { Construct } from "constructs";
+import { createNetwork, isolatedSubnets } from "./network.js";
 
 /** An AWS::WAFv2::WebACL resource as CloudFormation writes it (deploy/aws/waf-webacl.json). */
 export interface WebAclResource {
@@ -49,29 +50,9 @@ export class MamoriStack extends Stack {
     const retentionDays = new CfnParameter(this, "ObjectLockRetentionDays", { type: "Number", default: 1827, minValue: 1, description: "Compliance-mode retention of checkpoints and backups in the archive bucket (1827 days: the 5 years of 診療録)." });
 
     // --- network: the ALB in public subnets; tasks, database and cache in isolated subnets with no route out ---
-    const vpc = new ec2.Vpc(this, "Vpc", {
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [
-        { name: "public", subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
-        { name: "private", subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-      ],
-    });
-    vpc.addFlowLog("FlowLog");
-    const isolated = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-    const endpoints: ec2.InterfaceVpcEndpoint[] = [];
-    // Without a NAT the tasks reach AWS only through endpoints: the image, logs, keys and secrets.
-    vpc.addGatewayEndpoint("S3Endpoint", { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [isolated] });
-    for (const [name, service] of Object.entries({
-      EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
-      EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
-      Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
-      Kms: ec2.InterfaceVpcEndpointAwsService.KMS,
-      SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-    })) {
-      // Open to the tasks only (below), not to the whole VPC.
-      endpoints.push(vpc.addInterfaceEndpoint(`${name}Endpoint`, { service, subnets: isolated, privateDnsEnabled: true, open: false }));
-    }
+    const network = createNetwork(this);
+    const vpc = network.vpc;
+    const isolated = isolatedSubnets;
 
     // --- keys: one for Mamori's envelope encryption (task role only), one for storage at rest ---
     const masterKey = new kms.Key(this, "MasterKey", { description: "Mamori master key: wraps KEKs and backup keys (MAMORI_KMS=aws)", enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
@@ -86,7 +67,7 @@ export class MamoriStack extends Stack {
     );
 
     const taskSecurityGroup = new ec2.SecurityGroup(this, "TaskSecurityGroup", { vpc, description: "Mamori tasks: reached by the load balancer only", allowAllOutbound: true });
-    for (const endpoint of endpoints) endpoint.connections.allowDefaultPortFrom(taskSecurityGroup, "Mamori tasks");
+    network.openEndpointsTo(taskSecurityGroup);
 
     // --- PostgreSQL ---
     const databaseSecurityGroup = new ec2.SecurityGroup(this, "DatabaseSecurityGroup", { vpc, description: "Mamori database: reached by the tasks only", allowAllOutbound: false });
