@@ -80,6 +80,7 @@ describe("two nodes behind the compose proxy", () => {
     }
     const base = await mkdtemp(path.join(os.tmpdir(), "mamori-compose-"));
     const children: ChildProcess[] = [];
+    let proxy: ChildProcess | undefined;
     try {
       await chmod(base, 0o755);
       for (const folder of ["node-1", "node-2", "keys", "checkpoints", "proxy"]) await mkdir(path.join(base, folder), { mode: 0o700 });
@@ -119,10 +120,10 @@ describe("two nodes behind the compose proxy", () => {
       const proxyDir = path.join(base, "proxy");
       await run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", path.join(proxyDir, "key.pem"), "-out", path.join(proxyDir, "cert.pem")]);
       await writeFile(path.join(proxyDir, "nginx.conf"), await proxyConfig(proxyDir, ports));
-      const proxy = spawn(nginx, ["-p", proxyDir, "-c", path.join(proxyDir, "nginx.conf"), "-g", "daemon off;"], { stdio: ["ignore", "ignore", "pipe"] });
-      children.push(proxy);
+      const nginxProcess = spawn(nginx, ["-p", proxyDir, "-c", path.join(proxyDir, "nginx.conf"), "-g", "daemon off;"], { stdio: ["ignore", "ignore", "pipe"] });
+      proxy = nginxProcess;
       let proxyErrors = "";
-      proxy.stderr.on("data", (chunk: Buffer) => (proxyErrors += chunk.toString()));
+      nginxProcess.stderr.on("data", (chunk: Buffer) => (proxyErrors += chunk.toString()));
       const proxyUrl = `https://127.0.0.1:${ports.https}`;
       let isProxyUp = false;
       for (const deadline = Date.now() + 10_000; !isProxyUp && Date.now() < deadline; ) {
@@ -163,6 +164,12 @@ describe("two nodes behind the compose proxy", () => {
       assert.deepEqual(await readdir(path.join(base, "keys")), ["master.key"], "one master key for both nodes");
     } finally {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      // SIGTERM, not SIGKILL: nginx's master then stops its workers, which would otherwise outlive it.
+      if (proxy && proxy.exitCode === null && proxy.signalCode === null) {
+        const stopped = new Promise((resolve) => proxy!.once("exit", resolve));
+        proxy.kill("SIGTERM");
+        await stopped;
+      }
       await database.drop();
       await rm(base, { recursive: true, force: true });
     }

@@ -305,7 +305,12 @@ describe("deploy/compose.yaml", () => {
     const password = "p".repeat(64);
     const [shell, flag, script] = redis.entrypoint.map((part) => interpolate(part, {}));
     assert.deepEqual([shell, flag], ["sh", "-c"]);
-    const server = spawn(shell!, [flag!, script!.replace("exec redis-server - ", `exec redis-server - --port ${port} --bind 127.0.0.1 `)], { env: { PATH: process.env["PATH"], REDIS_PASSWORD: password }, stdio: "ignore" });
+    const server = spawn(shell!, [flag!, script!.replace("exec redis-server - ", `exec redis-server - --port ${port} --bind 127.0.0.1 `)], {
+      env: { PATH: process.env["PATH"], REDIS_PASSWORD: password },
+      stdio: "ignore",
+      // Its own process group: redis-server runs as a child of the shell's pipeline and is stopped with it.
+      detached: true,
+    });
     try {
       const healthCheck = interpolate(redis.healthcheck.test[1]!, {}).replace("redis-cli ping", `redis-cli -p ${port} ping`);
       const isHealthy = () => run("sh", ["-c", healthCheck], { env: { PATH: process.env["PATH"], REDIS_PASSWORD: password } }).then(() => true, () => false);
@@ -318,7 +323,7 @@ describe("deploy/compose.yaml", () => {
       const withoutPassword = await run("redis-cli", ["-p", String(port), "ping"]);
       assert.match(withoutPassword.stdout, /NOAUTH/, "a client without the password is refused");
     } finally {
-      server.kill("SIGKILL");
+      process.kill(-server.pid!, "SIGKILL");
     }
   });
 
