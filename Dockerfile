@@ -44,7 +44,7 @@ COPY deploy/container/health-live.mjs ./deploy/container/health-live.mjs
 # the service writes"): the embedded database (when DATABASE_URL is unset), the self-signed TLS certificate, the
 # data-folder lock, the master key file, signed audit checkpoints, the SBOM, backups and the mail pickup folder.
 # With `--read-only`, mount it as a volume and /tmp as a tmpfs (tsx keeps its compile cache there). The two other
-# folders are mount points for deploy/compose/compose.yaml: the master key and the audit checkpoints that every
+# folders are mount points for deploy/compose.yaml: the master key and the audit checkpoints that every
 # node shares. They are not defaults here, so a container run without those volumes cannot keep its master key in
 # a layer that disappears with the container.
 ENV MAMORI_DATA_DIR=/var/lib/mamori
