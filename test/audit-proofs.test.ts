@@ -11,7 +11,6 @@ import { createManualClock } from "../src/kernel/index.js";
 import { createPatient, startTestApp, type SignedInUser, type TestApp } from "../src/testing/index.js";
 
 const run = promisify(execFile);
-const verifierPath = path.join(import.meta.dirname, "../web/public/verify-audit-proof.mjs");
 
 type Proof = {
   access: { seq: number; at: string };
@@ -28,10 +27,17 @@ describe("audit proofs: the patient's access proof, the auditor's consistency pr
   let app: TestApp;
   let doctor: SignedInUser;
   let dir: string;
+  let verifierPath: string;
   before(async () => {
     app = await startTestApp({ clock });
     doctor = await app.signedInUser("doctor");
     dir = await mkdtemp(path.join(os.tmpdir(), "mamori-proof-"));
+    // The verifier as published by the service, downloaded without a session like anyone would.
+    const published = await app.client().get("/verify-audit-proof.mjs");
+    assert.equal(published.status, 200);
+    assert.ok(String(published.headers["content-type"]).startsWith("text/javascript"));
+    verifierPath = path.join(dir, "verify-audit-proof.mjs");
+    await writeFile(verifierPath, published.text);
   });
   after(async () => {
     await app.close();

@@ -1,3 +1,6 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { accessInclusionProof, apiError, auditPublicKeys, treeConsistencyProof, treeConsistencyQuery } from "../../../shared/api/index.js";
@@ -31,12 +34,21 @@ export function auditProofRoutes(services: HttpServices): FastifyPluginAsyncZod 
   };
 }
 
-/** The public signing keys, for anyone checking a proof offline: no session, counted per address, not audited. */
+/** The published offline verifier: one file without dependencies, for Node or a browser (see its header). */
+export const verifierPath = "/verify-audit-proof.mjs";
+const verifierFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/public/verify-audit-proof.mjs");
+
+/**
+ * The public signing keys and the verifier, for anyone checking a proof offline: no session, counted per address,
+ * not audited.
+ */
 export function auditKeyRoutes(services: HttpServices): FastifyPluginAsyncZod {
   return async (app) => {
     declareRoutePolicy(app, { authentication: "none", rateLimits: ["ip"], errorFormat: "api", inspection: "standard", audit: "none", whileReadOnly: "serve" });
     app.get(auditKeysPath, { schema: { response: { 200: auditPublicKeys, 503: apiError } } }, async (_request, reply) =>
       reply.header("cache-control", "public, max-age=300").send(await services.auditProofs.publicKeys()),
     );
+    const verifier = await readFile(verifierFile);
+    app.get(verifierPath, async (_request, reply) => reply.header("cache-control", "public, max-age=3600").type("text/javascript; charset=utf-8").send(verifier));
   };
 }
