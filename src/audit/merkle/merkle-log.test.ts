@@ -97,3 +97,53 @@ describe("audit Merkle log", () => {
     assert.equal(verifyConsistency(heads[0]!.treeSize, latest.treeSize, heads[0]!.rootHash, latest.rootHash, await log.consistencyProof(heads[0]!.treeSize, latest.treeSize)), true);
   });
 });
+
+// A database writer who alters a cached block root (to drop entries from future tree heads) or plants the next
+// block's root before it is computed gets no tree head signed over it.
+describe("audit Merkle log against an altered block cache", () => {
+  const clock = createManualClock(new Date("2019-01-15T09:00:00Z"));
+  let db: Database;
+  let dir: string;
+  let audit: Audit;
+  before(async () => {
+    db = await openTestDatabase();
+    dir = await mkdtemp(path.join(os.tmpdir(), "mamori-merkle-"));
+    const keyring = await createKeyring({ db, kms: await openLocalKeyFile(path.join(dir, "master.key")), clock });
+    audit = createAudit({ db, keyring, clock, batchWindowMs: 0, checkpoints: { everyEntries: 1_000_000, everyMs: 3_600_000, exportDir: undefined } });
+    await Promise.all(Array.from({ length: 300 }, (_, n) => audit.record(buildAuditEntry(n))));
+    await audit.checkpointNow();
+  });
+  after(async () => {
+    await audit.close();
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const headSizes = async () => (await sql<{ tree_size: number }>`select tree_size from audit_tree_head order by tree_size`.execute(db.kysely)).rows.map((row) => Number(row.tree_size));
+
+  it("refuses to sign a tree head that does not extend the last one when a cached block root was altered", async () => {
+    assert.deepEqual(await headSizes(), [300]);
+    await sql`update audit_merkle_block set hash = ${Buffer.alloc(32, 7)} where block_index = 0`.execute(db.kysely);
+    await Promise.all(Array.from({ length: 10 }, (_, n) => audit.record(buildAuditEntry(n))));
+    await assert.rejects(audit.checkpointNow(), { name: "InconsistentTreeError" });
+    assert.deepEqual(await headSizes(), [300]);
+  });
+
+  it("refuses a block root planted before the first tree head, and one planted past the last head", async () => {
+    await sql`delete from audit_tree_head`.execute(db.kysely);
+    await sql`update audit_merkle_block set hash = ${Buffer.alloc(32, 9)} where block_index = 0`.execute(db.kysely);
+    await Promise.all(Array.from({ length: 10 }, (_, n) => audit.record(buildAuditEntry(n))));
+    await assert.rejects(audit.checkpointNow(), /differ from the signed checkpoints/);
+    assert.deepEqual(await headSizes(), []);
+
+    await sql`delete from audit_merkle_block`.execute(db.kysely);
+    await Promise.all(Array.from({ length: 10 }, (_, n) => audit.record(buildAuditEntry(n))));
+    await audit.checkpointNow();
+    assert.deepEqual(await headSizes(), [330]);
+    // Block 1 (entries 257..512) is not complete yet: its root planted now waits for the entries that complete it.
+    await sql`insert into audit_merkle_block (block_index, hash) values (1, ${Buffer.alloc(32, 9)})`.execute(db.kysely);
+    await Promise.all(Array.from({ length: 200 }, (_, n) => audit.record(buildAuditEntry(n))));
+    await assert.rejects(audit.checkpointNow(), /differ from the signed checkpoints/);
+    assert.deepEqual(await headSizes(), [330]);
+  });
+});

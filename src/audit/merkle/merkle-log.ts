@@ -2,13 +2,24 @@ import type { Database } from "../../db/index.js";
 import type { Clock } from "../../kernel/index.js";
 import type { SigningKey } from "../signing-key.js";
 import { createMerkleStore, type MerkleStore } from "./merkle-store.js";
-import { consistencyProof, inclusionPath, leafHash, subtreeHashFrom, type SubtreeHash } from "./tree.js";
-import { signTreeHead, type TreeHead } from "./tree-head.js";
+import { consistencyProof, inclusionPath, leafHash, subtreeHashFrom, verifyConsistency, type SubtreeHash } from "./tree.js";
+import { isTreeHeadSignatureValid, signTreeHead, type TreeHead } from "./tree-head.js";
 
 /** Leaves per cached block: a proof reads at most two blocks of leaf hashes plus one 32-byte root per block. */
 export const blockSize = 256;
 /** Blocks computed per read of checkpoint hashes when the cache catches up (16,384 entry hashes, 512 KiB). */
 const blocksPerRead = 64;
+
+/** Thrown when the tree over the signed checkpoints does not extend the last signed tree head: nothing is signed. */
+export class InconsistentTreeError extends Error {
+  constructor(
+    readonly previousSize: number,
+    readonly treeSize: number,
+  ) {
+    super(`audit Merkle tree of ${treeSize} entries does not extend the signed tree head of ${previousSize}; tree head refused`);
+    this.name = "InconsistentTreeError";
+  }
+}
 
 /** A subtree below block level needs leaf hashes not loaded yet: load them and compute again. */
 class LeavesNeeded extends Error {
@@ -25,10 +36,10 @@ export function createMerkleLog(deps: { db: Database; clock: Clock }) {
   const store = () => createMerkleStore(deps.db.kysely);
 
   /** Runs a computation over the first `treeSize` leaves, loading leaf blocks as it turns out to need them. */
-  async function withTree<T>(treeSize: number, compute: (hash: SubtreeHash) => T): Promise<T> {
+  async function withTree<T>(treeSize: number, compute: (hash: SubtreeHash) => T, recomputeFrom?: number): Promise<T> {
     const merkle = store();
     const completeBlocks = Math.floor(treeSize / blockSize);
-    await catchUpBlocks(merkle, completeBlocks);
+    await catchUpBlocks(merkle, recomputeFrom ?? (await merkle.blockCount()), completeBlocks);
     const blocks = await merkle.blocks(completeBlocks);
     if (blocks.length < completeBlocks) throw new Error("audit Merkle block cache has a gap");
     const leaves = new Map<number, Buffer[]>();
@@ -61,7 +72,19 @@ export function createMerkleLog(deps: { db: Database; clock: Clock }) {
     async signTreeHeadAt(key: SigningKey, treeSize: number): Promise<TreeHead> {
       const existing = await store().treeHead(treeSize);
       if (existing) return existing;
-      const rootHash = await withTree(treeSize, (hash) => hash(0, treeSize));
+      const latest = await store().latestTreeHead();
+      // Only a head we can see is ours vouches for the blocks below it; otherwise every block is computed again.
+      const previous = latest && latest.keyId === key.id && isTreeHeadSignatureValid(latest, key.publicKey) ? latest : undefined;
+      const trustedBlocks = previous ? Math.floor(previous.treeSize / blockSize) : 0;
+      const { rootHash, isConsistent } = await withTree(treeSize, (hash) => {
+        const root = hash(0, treeSize);
+        // The new tree must extend the last signed one: a block root altered in the database since would change
+        // the old root computed here, and the head is refused rather than signed over rewritten history.
+        if (!previous || previous.treeSize > treeSize) return { rootHash: root, isConsistent: true };
+        const proof = consistencyProof(previous.treeSize, treeSize, hash);
+        return { rootHash: root, isConsistent: verifyConsistency(previous.treeSize, treeSize, previous.rootHash, root, proof) };
+      }, trustedBlocks);
+      if (!isConsistent) throw new InconsistentTreeError(previous!.treeSize, treeSize);
       const head = signTreeHead({ treeSize, rootHash, signedAt: deps.clock.now().toISOString(), keyId: key.id }, key.privateKey);
       await store().insertTreeHead(head);
       return (await store().treeHead(treeSize)) ?? head;
@@ -77,14 +100,20 @@ export function createMerkleLog(deps: { db: Database; clock: Clock }) {
 
 export type MerkleLog = ReturnType<typeof createMerkleLog>;
 
-/** Computes and stores the roots of complete blocks not cached yet, from the checkpoints' entry hashes. */
-async function catchUpBlocks(merkle: MerkleStore, completeBlocks: number): Promise<void> {
-  for (let first = await merkle.blockCount(); first < completeBlocks; first += blocksPerRead) {
+/**
+ * Computes the roots of blocks [from, completeBlocks) from the checkpoints' entry hashes and stores them; a root
+ * already stored must be the one computed.
+ */
+async function catchUpBlocks(merkle: MerkleStore, from: number, completeBlocks: number): Promise<void> {
+  for (let first = from; first < completeBlocks; first += blocksPerRead) {
     const last = Math.min(completeBlocks, first + blocksPerRead);
     const leaves = (await merkle.leafEntryHashes(first * blockSize, last * blockSize)).map(leafHash);
     const hash = subtreeHashFrom((index) => leaves[index]!);
     const roots: Buffer[] = [];
     for (let block = 0; block < last - first; block += 1) roots.push(hash(block * blockSize, (block + 1) * blockSize));
     await merkle.insertBlocks(first, roots);
+    // Another node may have stored these blocks first (the same roots); a row planted with another root is refused.
+    const stored = await merkle.blocks(last, first);
+    if (stored.length !== roots.length || stored.some((root, i) => !root.equals(roots[i]!))) throw new Error(`audit Merkle block roots ${first}..${last - 1} differ from the signed checkpoints`);
   }
 }

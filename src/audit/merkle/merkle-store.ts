@@ -38,12 +38,18 @@ export function createMerkleStore(executor: Executor) {
       if (hashes.length !== end - start) throw new Error(`audit checkpoints do not cover entries ${firstSeq}..${lastSeq}`);
       return hashes;
     },
-    /** The cached roots of blocks [0, count), in order; shorter when fewer are cached. */
-    async blocks(count: number): Promise<Buffer[]> {
-      const rows = await db.selectFrom("audit_merkle_block").select(["block_index", "hash"]).where("block_index", "<", count).orderBy("block_index").execute();
+    /** The cached roots of blocks [from, end), in order; shorter when one is missing. */
+    async blocks(end: number, from = 0): Promise<Buffer[]> {
+      const rows = await db
+        .selectFrom("audit_merkle_block")
+        .select(["block_index", "hash"])
+        .where("block_index", ">=", from)
+        .where("block_index", "<", end)
+        .orderBy("block_index")
+        .execute();
       const blocks: Buffer[] = [];
       for (const row of rows) {
-        if (Number(row.block_index) !== blocks.length) break;
+        if (Number(row.block_index) !== from + blocks.length) break;
         blocks.push(Buffer.from(row.hash));
       }
       return blocks;
