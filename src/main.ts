@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { createAccess, createAccessManagement, isScopeCovered, supportedSmartScopes } from "./access/index.js";
-import { actorOf, createAffectedPatients, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
+import { actorOf, createAffectedPatients, createAudit, createAuditProofs, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import { createBackupStatusReader } from "./backup/index.js";
 import { createCompliance, type Compliance } from "./compliance/index.js";
 import type { Config } from "./config/index.js";
@@ -223,6 +223,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       organisationName: config.organisationName,
       showStaffNames: config.patientPortal.showStaffNames,
     });
+    const auditProofs = createAuditProofs({ db, clock, keyring, audit, patientHistory, mayReadAudit: (principal) => access.decide(principal, "read_audit", { type: "System" }) });
     const keyStatus = createKeyStatusReader({
       keyring,
       mayReadKeyStatus: (principal) => access.decide(principal, "read_key_status", { type: "System" }),
@@ -278,7 +279,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     await accessManagement.sealClearTexts();
     // So are the reasons for early shredding written before they were (migration 0025).
     await shredding.sealClearReasons();
-    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, identity, sessions, records, pageTokens, uploads, keyStatus, backupStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations, accessManagement }, tls, logger);
+    const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, auditProofs, identity, sessions, records, pageTokens, uploads, keyStatus, backupStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations, accessManagement }, tls, logger);
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,

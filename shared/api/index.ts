@@ -15,3 +15,4 @@ export * from "./compliance.js";
 export * from "./ids.js";
 export * from "./oauth-clients.js";
 export * from "./break-glass.js";
+export * from "./audit-proofs.js";

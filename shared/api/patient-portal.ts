@@ -33,6 +33,8 @@ export function maskEmailAddress(email: string): string {
 
 /** One access to the patient's own record, as the patient sees it ("who viewed or changed my record"). */
 export const accessHistoryItem = z.object({
+  /** The audit entry's number: what to ask for its inclusion proof by (`/api/me/access-history/{seq}/proof`). */
+  seq: z.number().int().positive(),
   at: z.string(),
   /** `viewed`, `created`, `changed`, `refused` (an attempt the policy stopped). */
   kind: z.enum(["viewed", "created", "changed", "refused"]),

@@ -7,6 +7,7 @@ import { exportCheckpoint } from "./checkpoint-export.js";
 import { createCheckpointStore } from "./checkpoint-store.js";
 import { loadSigningKey, type SigningKey } from "./signing-key.js";
 import { createAuditStore } from "./store.js";
+import { createMerkleLog } from "./merkle/merkle-log.js";
 
 export interface CheckpointPolicy {
   everyEntries: number;
@@ -66,6 +67,8 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     pendingEntries = 0;
     // The row is committed first: a failed export leaves it unexported, and repairExports writes it later.
     if (winner && policy.exportDir) await exportAndMark(policy.exportDir, winner, winner.keyId === key.id ? key.publicKeyDer : undefined);
+    // A signed Merkle tree head over the same entries, for per-entry inclusion proofs (merkle/merkle-log.ts).
+    if (winner) await createMerkleLog({ db, clock }).signTreeHeadAt(key, winner.seq);
     return winner;
   }
 

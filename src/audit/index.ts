@@ -121,3 +121,4 @@ export async function readAuditEntriesAfter(executor: Executor, afterSeq: number
   const rows = await createAuditStore(executor).page(afterSeq, limit);
   return rows.map((row) => ({ ...(row.entry as Omit<RecordedAuditEntry, "seq">), seq: row.seq }));
 }
+export { createAuditProofs, auditKeysPath, type AuditProofs } from "./merkle/audit-proofs.js";

@@ -32,6 +32,7 @@ export function createPatientHistory(deps: PatientHistoryDeps) {
     const roles = entry.actor.roles ?? [];
     const staffName = deps.showStaffNames && !isSelf && entry.actor.accountId ? await deps.staffNameOf(entry.actor.accountId) : undefined;
     return {
+      seq: entry.seq,
       at: entry.at,
       kind: kindOf(entry),
       organisation: deps.organisationName,
@@ -68,6 +69,21 @@ export function createPatientHistory(deps: PatientHistoryDeps) {
       const items = await Promise.all(page.map((row) => toItem(row, principal.accountId)));
       await audit.record({ ...entry, outcome: "success" });
       return rows.length > pageSize ? { items, nextCursor: page.at(-1)!.seq } : { items };
+    },
+
+    /**
+     * One access from the principal's own history, by its entry number, as the history shows it: the same
+     * authorization and the same filter (this patient, `fhir.*` actions), so no other entry is ever answered.
+     * @throws {AppError} `access.denied`; `audit.entry_not_found` for an entry not in this patient's history.
+     */
+    async ownEntry(principal: Principal, seq: number): Promise<AccessHistoryItem> {
+      const patientId = principal.patientId;
+      const decision = patientId ? deps.mayReadHistory(principal, patientId) : { allowed: false, reasonCode: "access.no_patient_link" };
+      if (!decision.allowed || !patientId) throw new AppError("access.denied", { detail: decision.reasonCode });
+      if (!Number.isSafeInteger(seq) || seq < 1) throw new AppError("audit.entry_not_found");
+      const [row] = await createAuditQueryStore(db.kysely).newestFirst({ patientId, action: { prefix: "fhir." }, before: seq + 1 }, 1);
+      if (row?.seq !== seq) throw new AppError("audit.entry_not_found");
+      return toItem(row, principal.accountId);
     },
   };
 }

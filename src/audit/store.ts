@@ -46,6 +46,34 @@ export function createAuditStore(executor: Executor) {
       const row = await db.selectFrom("audit_entry").select(sql<number>`count(*)::int8`.as("n")).executeTakeFirstOrThrow();
       return row.n;
     },
+    /**
+     * Every entry after `afterSeq` in order, in pages of `pageSize`, for walking the whole chain: only the columns the
+     * chain check needs (no timestamp to parse), and the next page is already being read while the caller checks
+     * this one, so the database's work and the hashing overlap.
+     */
+    async *chainPages(afterSeq: number, pageSize: number): AsyncGenerator<Array<Omit<StoredRow, "recordedAt">>> {
+      const read = (after: number) =>
+        db
+          .selectFrom("audit_entry")
+          .select(["seq", "entry", "prev_hash", "hash"])
+          .where("seq", ">", after)
+          .orderBy("seq")
+          .limit(pageSize)
+          .execute()
+          .then((rows) => rows.map((row) => ({ seq: row.seq, entry: row.entry, prevHash: viewOf(row.prev_hash), hash: viewOf(row.hash) })));
+      let next = read(afterSeq);
+      for (;;) {
+        const rows = await next;
+        const last = rows.at(-1);
+        // Read ahead only when this page was full; a caller that stops early leaves at most one read unawaited.
+        if (last && rows.length === pageSize) {
+          next = read(last.seq);
+          next.catch(() => undefined);
+        }
+        yield rows;
+        if (rows.length < pageSize) return;
+      }
+    },
     /** Entries with seq greater than `afterSeq`, in order. */
     async page(afterSeq: number, limit: number): Promise<StoredRow[]> {
       const rows = await db
@@ -64,4 +92,9 @@ export function createAuditStore(executor: Executor) {
       }));
     },
   };
+}
+
+/** A Buffer over the driver's bytes without copying them (pg gives Buffers, PGlite Uint8Arrays). */
+function viewOf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -45,7 +45,7 @@ export interface CheckpointEvidence {
 /** Problems that are not evidence of tampering: reported, but the trail is still intact. */
 const pendingProblems: ReadonlySet<CheckpointProblem> = new Set(["not_exported_yet"]);
 
-const pageSize = 2_000;
+const pageSize = 5_000;
 
 /**
  * Walks the whole chain in order, checking each link and each entry against the signed checkpoints, and
@@ -90,8 +90,7 @@ export async function verifyChain(
   let isPurgeRecorded = options.anchor === undefined;
   const purgeRecordId = options.anchor ? `-${options.anchor.purgedThroughSeq}` : "";
 
-  for (;;) {
-    const rows = await store.page(expectedSeq - 1, pageSize);
+  for await (const rows of store.chainPages(expectedSeq - 1, pageSize)) {
     for (const row of rows) {
       if (!isPurgeRecorded && isPurgeRecord(row.entry, purgeRecordId)) isPurgeRecorded = true;
       if (row.seq !== expectedSeq) return report({ seq: expectedSeq, problem: "entries_missing" });
@@ -104,7 +103,6 @@ export async function verifyChain(
       checked += 1;
     }
     options.onProgress?.(checked, total);
-    if (rows.length < pageSize) break;
   }
   const lastSeq = expectedSeq - 1;
   if (!isPurgeRecorded) return report({ seq: options.anchor!.purgedThroughSeq, problem: "anchor_unverified" });

@@ -1,6 +1,6 @@
 import type { AccessManagement } from "../access/index.js";
 import type { Config } from "../config/index.js";
-import type { Audit, AuditQuery, PatientHistory } from "../audit/index.js";
+import type { Audit, AuditProofs, AuditQuery, PatientHistory } from "../audit/index.js";
 import type { BackupStatusReader } from "../backup/index.js";
 import type { Compliance } from "../compliance/index.js";
 import type { KeyStatusReader } from "../crypto/index.js";
@@ -23,6 +23,8 @@ export interface HttpServices {
   /** The security officer's search of the audit trail (authorizes and audits inside). */
   auditQuery: AuditQuery;
   patientHistory: PatientHistory;
+  /** Merkle inclusion and consistency proofs of the audit trail and its public signing keys (authorizes and audits inside). */
+  auditProofs: AuditProofs;
   identity: Identity;
   sessions: Sessions;
   records: Records;

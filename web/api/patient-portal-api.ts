@@ -13,3 +13,8 @@ export function invitePatient(body: InvitePatientRequest): Promise<PatientInvita
 export function fetchAccessHistory(before?: number): Promise<AccessHistoryResponse> {
   return request<AccessHistoryResponse>(`/api/me/access-history${before ? `?before=${before}` : ""}`);
 }
+
+/** Where the proof that one access is in the signed audit trail is downloaded (checked offline by /verify-audit-proof.mjs). */
+export function accessProofUrl(seq: number): string {
+  return `/api/me/access-history/${seq}/proof`;
+}

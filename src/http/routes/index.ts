@@ -6,6 +6,7 @@ import { accountsAdminRoutes } from "./accounts-admin.js";
 import { accountSecurityRoutes } from "./account-security.js";
 import { adminRoutes } from "./admin.js";
 import { auditRoutes } from "./audit.js";
+import { auditKeyRoutes, auditProofRoutes } from "./audit-proofs.js";
 import { backupsAdminRoutes } from "./backups-admin.js";
 import { breakGlassRoutes } from "./break-glass.js";
 import { complianceRoutes } from "./compliance.js";
@@ -24,7 +25,7 @@ import { uploadRoutes } from "./uploads.js";
 
 /** Every route group, registered in this order. */
 export function routeGroups(services: HttpServices): FastifyPluginAsyncZod[] {
-  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), backupsAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), portalExportRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), accountsAdminRoutes(services), incidentRoutes(services), accountRoutes(services), accessReviewRoutes(services), accountSecurityRoutes(services), complianceRoutes(services), idsRoutes(services), oidcRoutes(services), smartConfigurationRoutes(services), oauthClientRoutes(services), operationsRoutes(services), breakGlassRoutes(services)];
+  return [sessionRoutes(services), adminRoutes(services), keysAdminRoutes(services), backupsAdminRoutes(services), auditRoutes(services), patientPortalRoutes(services), auditProofRoutes(services), auditKeyRoutes(services), portalExportRoutes(services), fhirRoutes(services), fhirAuditEventRoutes(services), uploadRoutes(services), accountsAdminRoutes(services), incidentRoutes(services), accountRoutes(services), accessReviewRoutes(services), accountSecurityRoutes(services), complianceRoutes(services), idsRoutes(services), oidcRoutes(services), smartConfigurationRoutes(services), oauthClientRoutes(services), operationsRoutes(services), breakGlassRoutes(services)];
 }
 
 export { oneTimeLink } from "./admin.js";

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { AccessHistoryItem } from "../../../shared/api/index.js";
-import { fetchAccessHistory } from "../../api/patient-portal-api.js";
+import { accessProofUrl, fetchAccessHistory } from "../../api/patient-portal-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
 
 const knownRoles = new Set(["admin", "doctor", "nurse", "pharmacist", "clerk", "security_officer", "patient"]);
@@ -48,6 +48,10 @@ export function AccessHistory() {
     <section className="card" aria-labelledby="history-heading">
       <h2 id="history-heading">{t("portal.historyHeading")}</h2>
       <p className="hint">{t("portal.historyIntro")}</p>
+      <p className="hint">
+        {t("portal.proofIntro")} <a href="/verify-audit-proof.mjs">{t("portal.verifierLink")}</a> ·{" "}
+        <a href="/.well-known/mamori-audit-keys">{t("portal.keysLink")}</a>
+      </p>
       <ErrorMessage error={error} />
       {isLoaded && items.length === 0 ? <p>{t("portal.empty")}</p> : null}
       {items.length > 0 ? (
@@ -60,17 +64,24 @@ export function AccessHistory() {
               <th scope="col">{t("portal.role")}</th>
               <th scope="col">{t("portal.purpose")}</th>
               {showsStaffNames ? <th scope="col">{t("portal.staffName")}</th> : null}
+              <th scope="col">{t("portal.proof")}</th>
             </tr>
           </thead>
           <tbody>
-            {items.map((item, index) => (
-              <tr key={`${item.at}-${index}`}>
+            {items.map((item) => (
+              <tr key={item.seq}>
                 <td>{new Date(item.at).toLocaleString(i18n.language)}</td>
                 <td>{t(kindKeys[item.kind])}</td>
                 <td>{item.organisation}</td>
                 <td>{t(`roles.${knownRoles.has(item.role) ? (item.role as "doctor") : "unknown"}`)}</td>
                 <td>{t(purposeKeys[item.purpose])}</td>
                 {showsStaffNames ? <td>{item.staffName ?? ""}</td> : null}
+                <td>
+                  {/* A plain link: the session cookie authenticates it and the answer is a JSON file to keep. */}
+                  <a href={accessProofUrl(item.seq)} download>
+                    {t("portal.downloadProof")}
+                  </a>
+                </td>
               </tr>
             ))}
           </tbody>
