@@ -26,18 +26,26 @@ describe("patient portal: who viewed my record", () => {
 
     const history = await patient.client.get("/api/me/access-history");
     assert.equal(history.status, 200);
-    const items = history.json.items as Array<{ kind: string; role: string; organisation: string; purpose: string; staffName?: string; at: string }>;
+    const items = history.json.items as Array<{ kind: string; action: string; role: string; organisation: string; purpose: string; staffName?: string; at: string }>;
     // The two newest views are the invitation's: it reads the e-mail address on the record, and the record's history
-    // to see who put it there, as the inviting doctor.
-    assert.deepEqual(items.map((item) => [item.kind, item.role, item.purpose]), [
-      ["viewed", "doctor", "treatment"],
-      ["viewed", "doctor", "treatment"],
-      ["viewed", "doctor", "treatment"],
-      ["viewed", "doctor", "treatment"],
-      ["created", "doctor", "treatment"],
+    // to see who put it there, as the inviting doctor. Each names what was done: a history read is never a change.
+    assert.deepEqual(items.map((item) => [item.kind, item.action, item.role, item.purpose]), [
+      ["viewed", "history", "doctor", "treatment"],
+      ["viewed", "read", "doctor", "treatment"],
+      ["viewed", "read", "doctor", "treatment"],
+      ["viewed", "read", "doctor", "treatment"],
+      ["created", "create", "doctor", "treatment"],
     ]);
     assert.ok(items.every((item) => item.organisation === "試験クリニック" && item.staffName === undefined));
     assert.ok(Date.parse(items[0]!.at) > Date.parse(items[4]!.at));
+
+    // A search by name, a version read and the whole record each say what they were.
+    await doctor.client.get(`/fhir/R4/Patient?_id=${patientId}`);
+    await doctor.client.get(`/fhir/R4/Patient/${patientId}/_history/1`);
+    await doctor.client.get(`/fhir/R4/Patient/${patientId}/$everything`);
+    const seen = new Set(((await patient.client.get("/api/me/access-history")).json.items as Array<{ kind: string; action: string }>).map((item) => `${item.kind}:${item.action}`));
+    for (const expected of ["viewed:search", "viewed:vread", "viewed:everything"]) assert.ok(seen.has(expected), `${expected} in ${[...seen].join(", ")}`);
+    assert.ok(![...seen].some((item) => item.startsWith("changed")), "nothing here changed the record");
   });
 
   it("shows the patient's own views as their own, and reads their own record", async () => {

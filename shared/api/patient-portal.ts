@@ -38,6 +38,11 @@ export const accessHistoryItem = z.object({
   at: z.string(),
   /** `viewed`, `created`, `changed`, `refused` (an attempt the policy stopped). */
   kind: z.enum(["viewed", "created", "changed", "refused"]),
+  /**
+   * What exactly was done, so a search is never shown as a change: read, vread (an earlier version), search, history
+   * (the version list), everything (the whole record at once), create, update, delete, shred (erased for good), other.
+   */
+  action: z.enum(["read", "vread", "search", "history", "everything", "create", "update", "delete", "shred", "other"]),
   organisation: z.string(),
   role: z.string(),
   /** Why, as a code the UI translates: `treatment`, `emergency` (break-glass), `self`, `other`. */

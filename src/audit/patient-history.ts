@@ -35,6 +35,7 @@ export function createPatientHistory(deps: PatientHistoryDeps) {
       seq: entry.seq,
       at: entry.at,
       kind: kindOf(entry),
+      action: actionOf(entry),
       organisation: deps.organisationName,
       role: roles[0] ?? "unknown",
       purpose: isSelf ? "self" : entry.breakGlass ? "emergency" : roles.includes("doctor") ? "treatment" : "other",
@@ -98,4 +99,12 @@ function kindOf(entry: RecordedAuditEntry): AccessHistoryItem["kind"] {
   if (entry.outcome === "denied") return "refused";
   if (entry.action === "fhir.create") return "created";
   return changingActions.has(entry.action) ? "changed" : "viewed";
+}
+
+const namedActions = new Set<AccessHistoryItem["action"]>(["read", "vread", "search", "history", "everything", "create", "update", "delete", "shred"]);
+
+/** The FHIR interaction behind an entry (`fhir.search` → `search`), `other` for any not named to patients. */
+function actionOf(entry: RecordedAuditEntry): AccessHistoryItem["action"] {
+  const name = entry.action.slice("fhir.".length) as AccessHistoryItem["action"];
+  return namedActions.has(name) ? name : "other";
 }

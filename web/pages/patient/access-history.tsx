@@ -6,12 +6,6 @@ import { ErrorMessage } from "../../components/error-message.js";
 
 const knownRoles = new Set(["admin", "doctor", "nurse", "pharmacist", "clerk", "security_officer", "patient"]);
 
-const kindKeys = {
-  viewed: "portal.kindViewed",
-  created: "portal.kindCreated",
-  changed: "portal.kindChanged",
-  refused: "portal.kindRefused",
-} as const satisfies Record<AccessHistoryItem["kind"], string>;
 
 const purposeKeys = {
   treatment: "portal.purposeTreatment",
@@ -71,7 +65,7 @@ export function AccessHistory() {
             {items.map((item) => (
               <tr key={item.seq}>
                 <td>{new Date(item.at).toLocaleString(i18n.language)}</td>
-                <td>{t(kindKeys[item.kind])}</td>
+                <td data-testid="access-action">{item.kind === "refused" ? t("portal.refusedAction", { action: t(`portalAction.${item.action}`) }) : t(`portalAction.${item.action}`)}</td>
                 <td>{item.organisation}</td>
                 <td>{t(`roles.${knownRoles.has(item.role) ? (item.role as "doctor") : "unknown"}`)}</td>
                 <td>{t(purposeKeys[item.purpose])}</td>
