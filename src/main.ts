@@ -6,6 +6,7 @@ import { createAccess, createAccessManagement, isScopeCovered, supportedSmartSco
 import { actorOf, createAffectedPatients, createAudit, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import { createBackupStatusReader } from "./backup/index.js";
 import { createCompliance, type Compliance } from "./compliance/index.js";
+import { complianceTlsTarget } from "./compliance/tls-target.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
@@ -345,9 +346,4 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     await db.close();
     throw error;
   }
-}
-
-/** Where the compliance TLS probe connects: the listening address, or loopback when listening on every address. */
-export function complianceTlsTarget(config: Pick<Config, "host" | "port">): { host: string; port: number } {
-  return { host: config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host, port: config.port };
 }

@@ -27,6 +27,7 @@ export { loadCatalogue } from "./catalogue.js";
 export { allChecks } from "./checks/index.js";
 export { runChecks, type CheckResult } from "./runner.js";
 export { probeTls } from "./checks/tls-protocols.js";
+export { complianceTlsTarget } from "./tls-target.js";
 export { reportHtmlContentSecurityPolicy } from "./render-html.js";
 /**
  * Renders a report document to PDF. The renderer (pdf-lib, fontkit and the Japanese font) is loaded on the first PDF
