@@ -2,8 +2,7 @@ import Fastify from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "../config/index.js";
 import { isDatabaseUnavailable } from "../db/index.js";
-import { sendError } from "../http/errors.js";
-import { loadTlsMaterial, tlsOptions, type TlsMaterial } from "../http/tls.js";
+import { loadTlsMaterial, sendError, tlsOptions, type TlsMaterial } from "../http/index.js";
 import { AppError } from "../kernel/index.js";
 import { createLogger, createMamori, type Mamori, type MamoriOptions } from "../main.js";
 
