@@ -43,7 +43,7 @@ COPY deploy/container/health-live.mjs ./deploy/container/health-live.mjs
 # Everything the service writes lives under MAMORI_DATA_DIR unless a setting moves it (docs/deployment.md, "Where
 # the service writes"): the embedded database (when DATABASE_URL is unset), the self-signed TLS certificate, the
 # data-folder lock, the master key file, signed audit checkpoints, the SBOM, backups and the mail pickup folder.
-# With `--read-only`, mount it as a volume and /tmp as a tmpfs (tsx keeps its compile cache there). The two other
+# With `--read-only`, mount it as a volume and /tmp as a tmpfs. The two other
 # folders are mount points for deploy/compose.yaml: the master key and the audit checkpoints that every
 # node shares. They are not defaults here, so a container run without those volumes cannot keep its master key in
 # a layer that disappears with the container.
@@ -55,4 +55,4 @@ VOLUME ["/var/lib/mamori"]
 HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 CMD ["node", "deploy/container/health-live.mjs"]
 STOPSIGNAL SIGTERM
 # The base image's node, not npm: npm would add a process between the orchestrator's SIGTERM and the service.
-CMD ["node", "--import", "tsx", "src/cli/mamori.ts", "start"]
+CMD ["node", "--import", "./src/cli/resolve-typescript.ts", "src/cli/mamori.ts", "start"]

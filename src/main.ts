@@ -6,6 +6,7 @@ import { createAccess, createAccessManagement, isScopeCovered, supportedSmartSco
 import { actorOf, createAffectedPatients, createAudit, createAuditProofs, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import { createBackupStatusReader } from "./backup/index.js";
 import { createCompliance, type Compliance } from "./compliance/index.js";
+import { complianceTlsTarget } from "./compliance/tls-target.js";
 import type { Config } from "./config/index.js";
 import { createKeyring, createKeyStatusReader, openKms, type Keyring } from "./crypto/index.js";
 import { migrate, openDatabase, type Database } from "./db/index.js";
@@ -84,6 +85,9 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
   // Lazy: nothing connects until a counter is first used, so start-up never waits for Redis.
   const redis: RedisConnection | undefined = config.redisUrl ? createRedisConnection(config.redisUrl, logger) : undefined;
   let sanitiserPool: SanitiserPool | undefined;
+  // What has started so far, stopped in reverse order when a later step fails (the database gone mid-way through
+  // start-up, for one): a start that is tried again must not leave timers of the failed one running.
+  const startedSoFar: Array<() => unknown> = [];
   try {
     await migrate(db);
     const kms = await openKms(config);
@@ -99,6 +103,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       onError: (error) =>
         logger.error({ err: { name: error instanceof Error ? error.name : typeof error }, ...(error instanceof UnverifiableSegmentError ? { seq: error.seq } : {}) }, "audit checkpoint failed"),
     });
+    startedSoFar.push(() => audit.close());
     audit.startCheckpoints();
     await audit.startRetention();
     const access = await createAccess({ networks: config.networks, db, clock });
@@ -119,6 +124,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       mayShred: (principal, action, patientId) => access.decide(principal, action, { type: "Patient", id: patientId }),
     });
     const mailer = createMailer(config.mail);
+    startedSoFar.push(() => mailer.close());
     // Said once at start, so an operator knows where invitation mail goes (never the SMTP credentials).
     logger.info(mailer.route.kind === "smtp" ? { mail: "smtp", host: mailer.route.host } : { mail: "pickup", dir: mailer.route.dir }, "outgoing mail route");
     const identity = createIdentity({
@@ -178,6 +184,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     const stopDormantSweep = identity.lifecycle.startDormantSweep(3_600_000, (error) =>
       logger.error({ err: { name: error instanceof Error ? error.name : typeof error } }, "dormant-account sweep failed"),
     );
+    startedSoFar.push(stopDormantSweep);
     const oidc = await createOidc({
       db,
       keyring,
@@ -280,6 +287,7 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
     // So are the reasons for early shredding written before they were (migration 0025).
     await shredding.sealClearReasons();
     const app = await buildApp({ config, clock, audit, auditQuery, patientHistory, auditProofs, identity, sessions, records, pageTokens, uploads, keyStatus, backupStatus, shredding, compliance, version, rateLimiter, incidents, ids, oidc, operations, accessManagement }, tls, logger);
+    startedSoFar.push(() => app.close());
     // Started last, so nothing after it can fail and leave a loop running; it resumes from each sink's cursor.
     const siem = await startSiemExport({
       db,
@@ -333,14 +341,10 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       },
     };
   } catch (error) {
+    for (const stop of startedSoFar.reverse()) await Promise.resolve().then(stop).catch(() => undefined);
     await sanitiserPool?.close();
     await redis?.close();
     await db.close();
     throw error;
   }
-}
-
-/** Where the compliance TLS probe connects: the listening address, or loopback when listening on every address. */
-export function complianceTlsTarget(config: Pick<Config, "host" | "port">): { host: string; port: number } {
-  return { host: config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host, port: config.port };
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import https from "node:https";
 import { after, describe, it } from "node:test";
 import { sql } from "kysely";
-import { childDataDir, cleanUpChildServer, inspectChildServerData, startChildServer, type ChildServerReady } from "../src/testing/index.js";
+import { buildPatient, childDataDir, cleanUpChildServer, inspectChildServerData, startChildServer, type ChildServerReady } from "../src/testing/index.js";
 
 interface Ready extends ChildServerReady {
   patientIds: string[];
@@ -56,5 +56,63 @@ describe("audit trail across a crash", () => {
       for (const [id, count] of answered) assert.ok((audited.get(id) ?? 0) >= count, `patient ${id}: ${count} answered, ${audited.get(id) ?? 0} audited`);
     });
     assert.equal(report.intact, true, JSON.stringify(report));
+  });
+});
+
+// 保存性 for writes: a crash (kill -9) during concurrent writes loses no acknowledged record and no audit entry of one.
+describe("records and audit trail across a crash under writes", () => {
+  let dataDir: string | undefined;
+  let databaseUrl: string | null = null;
+  after(() => cleanUpChildServer(dataDir, databaseUrl));
+
+  it("keeps every acknowledged write and its audit entry when the process is killed mid-load", { timeout: 180_000 }, async (t) => {
+    dataDir = await childDataDir("crash-writes");
+    const { child, ready, exited } = await startChildServer<Ready>("test/fixtures/crash-server.ts", dataDir);
+    databaseUrl = ready.databaseUrl;
+
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 8, ca: ready.cert, servername: "localhost" });
+    const acknowledged: string[] = [];
+    let stop = false;
+    const create = (patientNumber: string) =>
+      new Promise<string | undefined>((resolve) => {
+        const request = https.request(
+          `${ready.baseUrl}/fhir/R4/Patient`,
+          { method: "POST", agent, headers: { cookie: ready.cookie, "content-type": "application/fhir+json", origin: new URL(ready.baseUrl).origin } },
+          (res) => {
+            let body = "";
+            res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+            res.on("end", () => resolve(res.statusCode === 201 ? (JSON.parse(body) as { id: string }).id : undefined));
+            res.on("error", () => resolve(undefined));
+          },
+        );
+        request.on("error", () => resolve(undefined));
+        request.end(JSON.stringify(buildPatient({ patientNumber })));
+      });
+    const workers = Array.from({ length: 8 }, async (_, worker) => {
+      for (let n = 0; !stop && n < 10_000; n += 1) {
+        const id = await create(`K${worker}-${n}`);
+        if (id) acknowledged.push(id);
+      }
+    });
+    // Kill once a good number of writes were acknowledged (bounded in time), whatever the machine's load.
+    for (const deadline = Date.now() + 60_000; acknowledged.length < 30 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill("SIGKILL");
+    stop = true;
+    await Promise.all(workers);
+    await exited;
+    agent.destroy();
+    assert.ok(acknowledged.length >= 5, `only ${acknowledged.length} writes acknowledged before the kill`);
+
+    const report = await inspectChildServerData(dataDir, databaseUrl, async (db) => {
+      const stored = await sql<{ id: string }>`select id from fhir_resource_version where resource_type = 'Patient'`.execute(db.kysely);
+      const storedIds = new Set(stored.rows.map((row) => row.id));
+      const audited = await sql<{ patient_id: string }>`
+        select entry->>'patientId' as patient_id from audit_entry where entry->>'action' = 'fhir.create' and entry->>'outcome' = 'success'`.execute(db.kysely);
+      const auditedIds = new Set(audited.rows.map((row) => row.patient_id));
+      assert.deepEqual(acknowledged.filter((id) => !storedIds.has(id)), [], "acknowledged writes lost");
+      assert.deepEqual(acknowledged.filter((id) => !auditedIds.has(id)), [], "acknowledged writes without an audit entry");
+    });
+    assert.equal(report.intact, true, JSON.stringify(report));
+    t.diagnostic(`${acknowledged.length} writes acknowledged before SIGKILL; all stored and audited after restart`);
   });
 });

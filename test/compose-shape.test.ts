@@ -89,7 +89,7 @@ describe("two nodes behind the compose proxy", () => {
       const output: string[] = ["", ""];
 
       const startNode = async (index: 0 | 1) => {
-        const child = spawn(process.execPath, ["--import", "tsx", "src/cli/mamori.ts", "start"], {
+        const child = spawn(process.execPath, ["--import", "./src/cli/resolve-typescript.ts", "src/cli/mamori.ts", "start"], {
           env: {
             PATH: process.env["PATH"],
             DATABASE_URL: database.url,

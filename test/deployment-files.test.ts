@@ -151,7 +151,7 @@ describe("Dockerfile", () => {
     }
     assert.ok(copies.includes("--from=build /app/node_modules ./node_modules"));
     assert.ok(copies.includes("--from=build /app/dist/web ./dist/web"), "the web UI built by npm ci");
-    assert.deepEqual(argsOf(runtime!, "CMD"), ['["node", "--import", "tsx", "src/cli/mamori.ts", "start"]']);
+    assert.deepEqual(argsOf(runtime!, "CMD"), ['["node", "--import", "./src/cli/resolve-typescript.ts", "src/cli/mamori.ts", "start"]']);
   });
 
   it("ships every package the service imports: none of them is only a dev dependency", async () => {

@@ -18,8 +18,10 @@ export interface CheckpointPolicy {
 
 /** Thrown when the chain segment to be signed does not verify: signing it would bless tampering. */
 export class UnverifiableSegmentError extends Error {
-  constructor(readonly seq: number) {
+  readonly seq: number;
+  constructor(seq: number) {
     super(`audit chain does not verify at entry ${seq}; checkpoint refused`);
+    this.seq = seq;
     this.name = "UnverifiableSegmentError";
   }
 }

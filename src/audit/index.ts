@@ -105,7 +105,13 @@ export function createAudit(deps: {
     },
     async close() {
       if (retentionTimer) clearInterval(retentionTimer);
-      await writer.flush();
+      try {
+        await writer.flush();
+      } catch (error) {
+        // The database is gone (a start-up abandoned midway): the checkpoint loop stops all the same.
+        if (checkpointing) await checkpointer.stop();
+        throw error;
+      }
       if (!checkpointing) return;
       await checkpointer.stop();
       await checkpointer.checkpointNow().catch((error: unknown) => deps.onError?.(error));

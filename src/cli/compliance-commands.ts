@@ -3,11 +3,10 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createAccess } from "../access/index.js";
 import type { AuditEntry } from "../audit/index.js";
-import { createCompliance, type ReportFormat } from "../compliance/index.js";
+import { complianceTlsTarget, createCompliance, type ReportFormat } from "../compliance/index.js";
 import type { Config } from "../config/index.js";
 import { refreshTokenPolicy } from "../identity/index.js";
 import { systemClock } from "../kernel/index.js";
-import { complianceTlsTarget } from "../main.js";
 import { withServices } from "./with-services.js";
 import { complianceUsage } from "./usage.js";
 

@@ -11,7 +11,7 @@ import { allChecks } from "./checks/index.js";
 import { disclosureDocument } from "./disclosure.js";
 import { evaluateControls } from "./evaluate.js";
 import { renderHtml } from "./render-html.js";
-import { renderPdf } from "./render-pdf.js";
+import type { ReportDocument } from "./document.js";
 import { buildReport, type ComplianceReport } from "./report.js";
 import { policyAppendix, reportDocument } from "./report-document.js";
 import { runChecks } from "./runner.js";
@@ -27,8 +27,15 @@ export { loadCatalogue } from "./catalogue.js";
 export { allChecks } from "./checks/index.js";
 export { runChecks, type CheckResult } from "./runner.js";
 export { probeTls } from "./checks/tls-protocols.js";
+export { complianceTlsTarget } from "./tls-target.js";
 export { reportHtmlContentSecurityPolicy } from "./render-html.js";
-export { renderPdf } from "./render-pdf.js";
+/**
+ * Renders a report document to PDF. The renderer (pdf-lib, fontkit and the Japanese font) is loaded on the first PDF
+ * asked for, not when the service starts: most starts never render one.
+ */
+export async function renderPdf(document: ReportDocument, options: { withEnglish?: boolean; wholeFonts?: boolean } = {}): Promise<Uint8Array> {
+  return (await import("./render-pdf.js")).renderPdf(document, options);
+}
 export type { ReportDocument, ReportItem, ReportSection } from "./document.js";
 
 export type ReportFormat = "json" | "html" | "pdf";

@@ -90,8 +90,10 @@ export interface RateLimitSetting {
 
 /** Thrown when the environment does not satisfy the schema; the message names every bad setting. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+  constructor(problems: string[]) {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.problems = problems;
     this.name = "ConfigError";
   }
 }

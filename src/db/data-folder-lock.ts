@@ -17,15 +17,16 @@ export interface DataFolderHolder {
 
 /** The data folder is held by another live process; the message names it (never any data). */
 export class DataFolderInUseError extends Error {
-  constructor(
-    readonly folder: string,
-    readonly holder: DataFolderHolder,
-  ) {
+  readonly folder: string;
+  readonly holder: DataFolderHolder;
+  constructor(folder: string, holder: DataFolderHolder) {
     super(
       `the data folder ${folder} is in use by another Mamori process (PID ${holder.pid}${holder.host !== os.hostname() ? ` on ${holder.host}` : ""}, ` +
         `"${holder.purpose}", since ${holder.since}). The embedded database allows one process at a time: stop that process first ` +
         `(or run this command against PostgreSQL, set with DATABASE_URL, where several processes may share the database).`,
     );
+    this.folder = folder;
+    this.holder = holder;
     this.name = "DataFolderInUseError";
   }
 }

@@ -1,4 +1,5 @@
 export { buildApp } from "./app.js";
+export { sendError } from "./errors.js";
 export { loadTlsMaterial, tlsOptions, type TlsMaterial } from "./tls.js";
 export { oneTimeLink } from "./routes/index.js";
 export type { HttpServices } from "./context.js";

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { PGlite } from "@electric-sql/pglite";
+import { embeddedServerVersion } from "../db/index.js";
 import { createManualClock } from "../kernel/index.js";
 import { openTestDatabase } from "../testing/index.js";
 import { eolReport, loadEolTable, releaseLine } from "./eol.js";
@@ -91,6 +93,19 @@ describe("detectInstalledVersions", () => {
       assert.ok(report.every((entry) => entry.status !== "unknown"), JSON.stringify(report.filter((entry) => entry.status === "unknown")));
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe("embeddedServerVersion", () => {
+  it("reads the PostgreSQL version built into PGlite, the one a running instance reports", async () => {
+    const pglite = await PGlite.create();
+    try {
+      const running = (await pglite.query<{ server_version: string }>("show server_version")).rows[0]?.server_version;
+      assert.match(running ?? "", /^\d+\.\d+/);
+      assert.equal(await embeddedServerVersion(), running);
+    } finally {
+      await pglite.close();
     }
   });
 });

@@ -19,11 +19,12 @@ async function installedPackageVersion(name: string, root: string): Promise<stri
 
 /**
  * What this installation runs: Node.js, the database server's version (`show server_version`: the PostgreSQL
- * server, or the PostgreSQL bundled in PGlite) and the installed versions of the tracked packages.
+ * server, or the PostgreSQL bundled in PGlite; or the version given, for the embedded one read without starting it)
+ * and the installed versions of the tracked packages.
  * @throws {Error} when the database cannot be queried.
  */
-export async function detectInstalledVersions(db: Pick<Database, "kysely">, root = projectRoot): Promise<DetectedVersion[]> {
-  const serverVersion = await createSupplyChainStore(db.kysely).serverVersion();
+export async function detectInstalledVersions(server: Pick<Database, "kysely"> | { serverVersion: string }, root = projectRoot): Promise<DetectedVersion[]> {
+  const serverVersion = "serverVersion" in server ? server.serverVersion : await createSupplyChainStore(server.kysely).serverVersion();
   const detected: DetectedVersion[] = [
     { component: "Node.js", version: process.versions.node },
     { component: "PostgreSQL", version: serverVersion ?? "unknown" },

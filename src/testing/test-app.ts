@@ -2,11 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { generate } from "otplib";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import type { StaffRole } from "../../shared/api/session.js";
 import { loadConfig, type Config } from "../config/index.js";
 import type { Clock } from "../kernel/index.js";
-import { createMamori, type Mamori } from "../main.js";
+import { createMamori, type Mamori, type MamoriOptions } from "../main.js";
+import { startService } from "../ops/start-service.js";
 import { buildPatient } from "./builders.js";
 import { freePort } from "./free-port.js";
 import { migratedPgliteTemplate } from "./pglite-template.js";
@@ -64,6 +65,15 @@ export async function startTestApp(
     /** Keep data here, on disk (crash tests). */ dataDir?: string;
     /** Host name of the public URL; `localhost` for browser passkey tests (WebAuthn refuses an IP address as RP ID). */
     publicHostName?: string;
+    /** Rewrites the scratch PostgreSQL database's URL, to route its connections through a TCP proxy a test controls. */
+    databaseVia?: (url: string) => string;
+    /**
+     * Starts as `mamori start` does, holding the port while the database cannot be reached and trying again until it
+     * can; called once the holding server listens. The returned promise resolves when the service has started.
+     */
+    whileDatabaseDown?: (holding: { baseUrl: string; cert: string }) => void;
+    /** The service's logger (silent unless given). */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "mamori-test-")));
@@ -78,17 +88,24 @@ export async function startTestApp(
     MAMORI_ARGON2_MEMORY_KIB: "19456",
     MAMORI_ARGON2_ITERATIONS: "2",
     MAMORI_LOG_LEVEL: "silent",
-    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+    ...(postgres ? { DATABASE_URL: options.databaseVia ? options.databaseVia(postgres.url) : postgres.url } : {}),
     ...options.env,
   });
   const memoryDatabase = !postgres && !options.dataDir;
-  const mamori = await createMamori(config, {
+  const mamoriOptions: MamoriOptions = {
     memoryDatabase,
     ...(memoryDatabase ? { memoryDatabaseStart: await migratedPgliteTemplate() } : {}),
-    logger: pino({ level: "silent" }),
+    logger: options.logger ?? pino({ level: "silent" }),
     ...(options.clock ? { clock: options.clock } : {}),
-  });
-  await mamori.app.listen({ host: "127.0.0.1", port });
+  };
+  let mamori: Mamori;
+  if (options.whileDatabaseDown) {
+    const holding = options.whileDatabaseDown;
+    mamori = await startService(config, { logger: mamoriOptions.logger!, mamori: mamoriOptions, retry: { firstDelayMs: 200, maxDelayMs: 1_000 }, onHolding: (tls) => holding({ baseUrl, cert: tls.cert }) });
+  } else {
+    mamori = await createMamori(config, mamoriOptions);
+    await mamori.app.listen({ host: "127.0.0.1", port });
+  }
   const client = () => createTestClient(baseUrl, mamori.tls.cert);
   const epochOf = () => Math.floor((options.clock?.now() ?? new Date()).getTime() / 1000);
 

@@ -8,8 +8,12 @@ export type RefusalCode = Extract<ErrorCode, `uploads.${string}`>;
  * boundary as a code string; the uploads module turns them into AppErrors.
  */
 export class Refusal extends Error {
-  constructor(readonly code: RefusalCode, readonly detail?: string) {
+  readonly code: RefusalCode;
+  readonly detail: string | undefined;
+  constructor(code: RefusalCode, detail?: string) {
     super(code);
+    this.code = code;
+    this.detail = detail;
     this.name = "Refusal";
   }
 }

@@ -103,11 +103,13 @@ export function createSanitiserPool(options: { size: number; timeoutMs: number; 
     }
   }
 
-  for (let i = 0; i < options.size; i += 1) slots.push(spawn());
-
   return {
     run(bytes, declared, runOptions = {}) {
       if (closed) return Promise.resolve({ ok: false, code: "uploads.timeout", detected: undefined });
+      // Workers start with the first file, not with the service: each loads the image and document libraries, which
+      // cost start-up seconds of CPU that a node serving no uploads yet has better uses for. A job's deadline runs
+      // from when a ready worker takes it, so the first file does not pay the workers' start against its time limit.
+      if (slots.length === 0) for (let i = 0; i < options.size; i += 1) slots.push(spawn());
       return new Promise((resolve) => {
         nextId += 1;
         queue.push({ id: nextId, bytes, declared, timeoutMs: runOptions.timeoutMs ?? options.timeoutMs, resolve });

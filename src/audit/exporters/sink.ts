@@ -21,12 +21,10 @@ export interface AuditSink {
 
 /** A failed delivery: the first `acknowledged` entries of the page are safely out, the rest are not. */
 export class SinkError extends Error {
-  constructor(
-    message: string,
-    readonly acknowledged: number,
-    options?: { cause?: unknown },
-  ) {
+  readonly acknowledged: number;
+  constructor(message: string, acknowledged: number, options?: { cause?: unknown }) {
     super(message, options);
+    this.acknowledged = acknowledged;
     this.name = "SinkError";
   }
 }

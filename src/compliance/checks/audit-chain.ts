@@ -1,8 +1,12 @@
 import { outcome, type ComplianceCheck } from "../check.js";
 
 class BudgetSpent extends Error {
-  constructor(readonly checked: number, readonly total: number) {
+  readonly checked: number;
+  readonly total: number;
+  constructor(checked: number, total: number) {
     super("verification budget spent");
+    this.checked = checked;
+    this.total = total;
   }
 }
 

@@ -8,13 +8,13 @@ import type { AccountRow } from "../store.js";
 import { createAdapterFactory } from "./adapter.js";
 import { createOidcClients } from "./clients.js";
 import { createInteractions } from "./interactions.js";
-import { buildProvider, refreshTokenPolicy } from "./provider.js";
+import { refreshTokenPolicy } from "./refresh-token-policy.js";
 import { createSigningKeys } from "./signing-keys.js";
 import { createOidcStore } from "./store.js";
 
 export type { ClientRegistration, ClientView, OidcClients } from "./clients.js";
 export { isAcceptableRedirectUri } from "./clients.js";
-export { refreshTokenPolicy, type RefreshTokenPolicy } from "./provider.js";
+export { refreshTokenPolicy, type RefreshTokenPolicy } from "./refresh-token-policy.js";
 export type { PendingInteraction, Interactions } from "./interactions.js";
 export { escapeHtml, formPageCsp, formPageReferrerPolicy, page } from "./pages.js";
 
@@ -73,6 +73,9 @@ export async function createOidc(deps: {
 
   async function build(): Promise<{ provider: Provider; kid: string; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> }> {
     const keys = await signingKeys.load();
+    // oidc-provider loads with the service, not with `mamori oidc rotate-keys` or the compliance report, which read
+    // this module for its key rotation and refresh-token policy only.
+    const { buildProvider } = await import("./provider.js");
     const provider = buildProvider({
       settings: { issuer, fhirBaseUrl: new URL("/fhir/R4", settings.publicUrl).toString(), accessTokenSeconds: settings.accessTokenSeconds, refreshTokenSeconds: settings.refreshTokenSeconds, sessionSeconds: settings.sessionSeconds, scopes, cookieKeys },
       keys,

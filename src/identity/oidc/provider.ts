@@ -1,6 +1,7 @@
 import Provider, { errors, type Account, type Adapter, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import type { Audit, AuditEntry } from "../../audit/index.js";
 import { namesFhirBase } from "./audience.js";
+import { refreshTokenPolicy } from "./refresh-token-policy.js";
 import type { SigningKeySet } from "./signing-keys.js";
 import { renderErrorPage, renderLogoutPage, renderLoggedOutPage } from "./pages.js";
 
@@ -29,13 +30,6 @@ export interface ProviderDeps {
 
 const oidcScopes = ["openid", "offline_access", "launch/patient", "fhirUser"];
 
-/**
- * How refresh tokens are handled (SES-2): every use rotates the token, and a rotated (consumed) token presented again
- * is taken as stolen: oidc-provider revokes its whole grant and we audit `reuseAuditAction`. The provider is built
- * from this object and the compliance report reads the same one.
- */
-export const refreshTokenPolicy = { rotation: true, reuseRevokesGrant: true, reuseAuditAction: "oauth.refresh_reuse" } as const;
-export type RefreshTokenPolicy = typeof refreshTokenPolicy;
 
 /**
  * Builds the oidc-provider instance: authorization code with PKCE S256 only, refresh token rotation (a rotated token
