@@ -12,19 +12,22 @@ const blocksPerRead = 64;
 
 /** Thrown when the tree over the signed checkpoints does not extend the last signed tree head: nothing is signed. */
 export class InconsistentTreeError extends Error {
-  constructor(
-    readonly previousSize: number,
-    readonly treeSize: number,
-  ) {
+  readonly previousSize: number;
+  readonly treeSize: number;
+  constructor(previousSize: number, treeSize: number) {
     super(`audit Merkle tree of ${treeSize} entries does not extend the signed tree head of ${previousSize}; tree head refused`);
     this.name = "InconsistentTreeError";
+    this.previousSize = previousSize;
+    this.treeSize = treeSize;
   }
 }
 
 /** A subtree below block level needs leaf hashes not loaded yet: load them and compute again. */
 class LeavesNeeded extends Error {
-  constructor(readonly block: number) {
+  readonly block: number;
+  constructor(block: number) {
     super(`leaf hashes of block ${block} are not loaded`);
+    this.block = block;
   }
 }
 

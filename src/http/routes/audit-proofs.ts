@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,7 +37,10 @@ export function auditProofRoutes(services: HttpServices): FastifyPluginAsyncZod 
 
 /** The published offline verifier: one file without dependencies, for Node or a browser (see its header). */
 export const verifierPath = "/verify-audit-proof.mjs";
-const verifierFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/public/verify-audit-proof.mjs");
+// The web build copies web/public into dist/web, which is what an installed image carries; the source copy serves a
+// checkout whose UI was not built.
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const verifierFile = [path.join(projectRoot, "dist/web/verify-audit-proof.mjs"), path.join(projectRoot, "web/public/verify-audit-proof.mjs")].find((candidate) => existsSync(candidate)) ?? path.join(projectRoot, "web/public/verify-audit-proof.mjs");
 
 /**
  * The public signing keys and the verifier, for anyone checking a proof offline: no session, counted per address,
