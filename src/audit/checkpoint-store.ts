@@ -12,6 +12,9 @@ type CheckpointTables = {
     key_id: string;
     signature: Uint8Array;
     exported_at: Date | null;
+    previous_hash: Uint8Array | null;
+    floor_seq: number | null;
+    floor_hash: Uint8Array | null;
   };
   audit_entry: { seq: number; hash: Uint8Array };
 };
@@ -58,7 +61,12 @@ export function createCheckpointStore(executor: Executor) {
     async markExported(seq: number, at: Date): Promise<void> {
       await db.updateTable("audit_checkpoint").set({ exported_at: at }).where("seq", "=", seq).execute();
     },
-    /** Stores a checkpoint; false when another node stored one for that sequence first. */
+    /** The checkpoint covering `seq`, if any. */
+    async covering(seq: number): Promise<Checkpoint | undefined> {
+      const row = await db.selectFrom("audit_checkpoint").selectAll().where("from_seq", "<=", seq).where("seq", ">=", seq).orderBy("seq", "desc").limit(1).executeTakeFirst();
+      return row && toCheckpoint(row);
+    },
+    /** Stores a checkpoint; false when another node stored one for that sequence, or after the same predecessor, first. */
     async insertCheckpoint(checkpoint: Checkpoint): Promise<boolean> {
       const result = await db
         .insertInto("audit_checkpoint")
@@ -71,8 +79,11 @@ export function createCheckpointStore(executor: Executor) {
           key_id: checkpoint.keyId,
           signature: checkpoint.signature,
           exported_at: null,
+          previous_hash: checkpoint.previous ?? null,
+          floor_seq: checkpoint.floor?.seq ?? null,
+          floor_hash: checkpoint.floor?.hash ?? null,
         })
-        .onConflict((oc) => oc.column("seq").doNothing())
+        .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
     },
@@ -88,5 +99,6 @@ function toCheckpoint(row: CheckpointTables["audit_checkpoint"]): Checkpoint {
     signedAt: row.signed_at.toISOString(),
     keyId: row.key_id,
     signature: Buffer.from(row.signature),
+    ...(row.previous_hash ? { previous: Buffer.from(row.previous_hash), floor: { seq: row.floor_seq ?? 0, hash: Buffer.from(row.floor_hash ?? Buffer.alloc(32)) } } : {}),
   };
 }

@@ -1,11 +1,13 @@
+import type { KeyObject } from "node:crypto";
 import type { Keyring } from "../crypto/index.js";
-import type { Database } from "../db/index.js";
+import type { Database, Executor } from "../db/index.js";
 import type { Clock } from "../kernel/index.js";
 import { genesisHash, linkHash } from "./chain.js";
-import { signCheckpoint, type Checkpoint } from "./checkpoint.js";
-import { exportCheckpoint } from "./checkpoint-export.js";
+import { checkpointDigest, isSignatureValid, noFloor, noPreviousCheckpoint, signCheckpoint, type Checkpoint, type RetentionFloor } from "./checkpoint.js";
+import { exportCheckpoint, writeCheckpointHead } from "./checkpoint-export.js";
 import { createCheckpointStore } from "./checkpoint-store.js";
-import { loadSigningKey, type SigningKey } from "./signing-key.js";
+import { createRetentionStore } from "./retention-store.js";
+import { loadSigningKey, trustedKeysIn, type SigningKey } from "./signing-key.js";
 import { createAuditStore } from "./store.js";
 
 export interface CheckpointPolicy {
@@ -23,6 +25,14 @@ export class UnverifiableSegmentError extends Error {
   }
 }
 
+/** Thrown when the latest stored checkpoint's signature does not hold: building on it would carry a forged floor. */
+export class UnverifiableCheckpointError extends Error {
+  constructor(readonly seq: number) {
+    super(`audit checkpoint ${seq} is not signed by a key of ours; checkpoint refused`);
+    this.name = "UnverifiableCheckpointError";
+  }
+}
+
 /**
  * Signs checkpoints of the audit chain every `everyEntries` entries or `everyMs`, whichever comes first, after
  * re-verifying the new segment against the previous checkpoint. Safe on several nodes: one checkpoint per
@@ -35,12 +45,32 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
   let running: Promise<Checkpoint | undefined> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  async function checkpointNow(): Promise<Checkpoint | undefined> {
+  let trusted: Map<string, KeyObject> | undefined;
+  async function trustedKey(executor: Executor, keyId: string): Promise<KeyObject | undefined> {
+    if (!trusted?.has(keyId)) trusted = await trustedKeysIn(executor, deps.keyring);
+    return trusted.get(keyId);
+  }
+
+  /** The latest stored checkpoint, only if its signature holds: its digest and floor are carried forward. */
+  async function verifiedLatest(executor: Executor): Promise<Checkpoint | undefined> {
+    const latest = await createCheckpointStore(executor).lastCheckpoint();
+    if (!latest) return undefined;
+    const key = await trustedKey(executor, latest.keyId);
+    if (!key || !isSignatureValid(latest, key)) throw new UnverifiableCheckpointError(latest.seq);
+    return latest;
+  }
+
+  /**
+   * Signs and stores, through `executor` (a transaction, for the retention purge), a checkpoint of every entry after
+   * the latest checkpoint, chained to it. `floor` is a new retention floor; otherwise the latest one is carried
+   * forward (a checkpoint from before chaining hands over the purge anchor recorded with it, once, at the upgrade).
+   * `stored` is false when another node stored a checkpoint for that sequence or predecessor first.
+   */
+  async function signWithin(executor: Executor, options: { floor?: RetentionFloor } = {}): Promise<{ checkpoint: Checkpoint; stored: boolean } | undefined> {
     signingKey ??= loadSigningKey(deps);
     const key = await signingKey;
-    const checkpoints = createCheckpointStore(db.kysely);
-    const entries = createAuditStore(db.kysely);
-    const previous = await checkpoints.lastCheckpoint();
+    const entries = createAuditStore(executor);
+    const previous = await verifiedLatest(executor);
     const head = await entries.head();
     const fromSeq = (previous?.seq ?? 0) + 1;
     if (head.seq < fromSeq) return undefined;
@@ -60,12 +90,49 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
         expected += 1;
       }
     }
-    const checkpoint = signCheckpoint({ seq: head.seq, fromSeq, chainHash: chain, entryHashes, signedAt: clock.now().toISOString(), keyId: key.id }, key.privateKey);
-    const stored = await checkpoints.insertCheckpoint(checkpoint);
-    const winner = stored ? checkpoint : (await checkpoints.checkpoints()).find((candidate) => candidate.seq === head.seq);
+    const floor = options.floor ?? (previous ? (previous.floor ?? (await legacyFloor(executor))) : noFloor);
+    const checkpoint = signCheckpoint(
+      {
+        seq: head.seq,
+        fromSeq,
+        chainHash: chain,
+        entryHashes,
+        signedAt: clock.now().toISOString(),
+        keyId: key.id,
+        previous: previous ? checkpointDigest(previous) : noPreviousCheckpoint,
+        floor,
+      },
+      key.privateKey,
+    );
+    return { checkpoint, stored: await createCheckpointStore(executor).insertCheckpoint(checkpoint) };
+  }
+
+  /** The entry hash at `seq` as a checkpoint signed by our key states it; undefined when none does. */
+  async function signedEntryHash(executor: Executor, seq: number): Promise<Buffer | undefined> {
+    const checkpoint = await createCheckpointStore(executor).covering(seq);
+    if (!checkpoint) return undefined;
+    const key = await trustedKey(executor, checkpoint.keyId);
+    if (!key || !isSignatureValid(checkpoint, key)) return undefined;
+    return checkpoint.entryHashes[seq - checkpoint.fromSeq];
+  }
+
+  /** The retention floor the latest (signature-checked) checkpoint states, and the sequence it covers up to. */
+  async function signedState(executor: Executor): Promise<{ floor: RetentionFloor; signedThrough: number }> {
+    const latest = await verifiedLatest(executor);
+    if (!latest) return { floor: noFloor, signedThrough: 0 };
+    return { floor: latest.floor ?? (await legacyFloor(executor)), signedThrough: latest.seq };
+  }
+
+  async function checkpointNow(): Promise<Checkpoint | undefined> {
+    const signed = await signWithin(db.kysely);
+    if (!signed) return undefined;
+    const winner = signed.stored ? signed.checkpoint : await createCheckpointStore(db.kysely).lastCheckpoint();
     pendingEntries = 0;
     // The row is committed first: a failed export leaves it unexported, and repairExports writes it later.
-    if (winner && policy.exportDir) await exportAndMark(policy.exportDir, winner, winner.keyId === key.id ? key.publicKeyDer : undefined);
+    if (winner && policy.exportDir) {
+      const key = await signingKey!;
+      await exportAndMark(policy.exportDir, winner, winner.keyId === key.id ? key.publicKeyDer : undefined);
+    }
     return winner;
   }
 
@@ -75,7 +142,9 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     const der = publicKeyDer ?? (await store.signingKeys()).find((candidate) => candidate.id === checkpoint.keyId)?.publicKey;
     if (!der) return;
     const outcome = await exportCheckpoint(dir, checkpoint, der);
-    if (outcome !== "conflict") await store.markExported(checkpoint.seq, clock.now());
+    if (outcome === "conflict") return;
+    await store.markExported(checkpoint.seq, clock.now());
+    if (checkpoint.previous) await writeCheckpointHead(dir, { seq: checkpoint.seq, digest: checkpointDigest(checkpoint) });
   }
 
   /**
@@ -140,6 +209,9 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     repairExports,
     /** Signs a checkpoint of everything up to the current head now (also used at shutdown). */
     checkpointNow: trigger,
+    signWithin,
+    signedEntryHash,
+    signedState,
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       await running?.catch(() => undefined);
@@ -149,3 +221,9 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
 }
 
 export type Checkpointer = ReturnType<typeof createCheckpointer>;
+
+/** The purge anchor recorded before checkpoints were chained; the first chained checkpoint signs it as the floor. */
+async function legacyFloor(executor: Executor): Promise<RetentionFloor> {
+  const anchor = await createRetentionStore(executor).latestAnchor();
+  return anchor ? { seq: anchor.purgedThroughSeq, hash: anchor.anchorHash } : noFloor;
+}

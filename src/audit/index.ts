@@ -3,7 +3,7 @@ import type { Database, Executor } from "../db/index.js";
 import type { RecordedAuditEntry } from "./entry.js";
 import { createAuditStore } from "./store.js";
 import type { Clock } from "../kernel/index.js";
-import { readExportedCheckpoints } from "./checkpoint-export.js";
+import { readCheckpointHead, readExportedCheckpoints } from "./checkpoint-export.js";
 import { createCheckpointStore } from "./checkpoint-store.js";
 import { createCheckpointer, type CheckpointPolicy } from "./checkpointer.js";
 import { createRetention, type PurgeResult } from "./retention.js";
@@ -21,7 +21,7 @@ export { csvByteOrderMark, csvCell, csvHeader, csvRow } from "./csv-export.js";
 export { toFhirAuditEvent, type FhirAuditEvent } from "./fhir-audit-event.js";
 export { auditEventSearchLinks, auditEventSearchParams, auditFilterFromFhirSearch, type AuditEventSearchParams } from "./fhir-audit-event-search.js";
 export type { VerifyReport, ChainProblem, CheckpointProblem } from "./verifier.js";
-export { UnverifiableSegmentError, type CheckpointPolicy } from "./checkpointer.js";
+export { UnverifiableCheckpointError, UnverifiableSegmentError, type CheckpointPolicy } from "./checkpointer.js";
 export { startSiemExport, type SiemExport } from "./exporters/siem-export.js";
 export type { ExporterStatus } from "./exporters/exporter.js";
 
@@ -69,7 +69,14 @@ export function createAudit(deps: {
     await writer.flush();
     await checkpointer.checkpointNow();
   };
-  const retention = createRetention({ db: deps.db, clock: deps.clock, writer, checkpointNow, retentionYears: deps.retentionYears ?? 5 });
+  const retention = createRetention({
+    db: deps.db,
+    clock: deps.clock,
+    writer,
+    checkpointNow,
+    checkpoints: checkpointer,
+    retentionYears: deps.retentionYears ?? 5,
+  });
   let checkpointing = false;
   let retentionTimer: NodeJS.Timeout | undefined;
 
@@ -81,6 +88,7 @@ export function createAudit(deps: {
         stored: await createCheckpointStore(deps.db.kysely).checkpoints(),
         exportedSeqs: await createCheckpointStore(deps.db.kysely).exportedSeqs(),
         exported: deps.checkpoints.exportDir ? await readExportedCheckpoints(deps.checkpoints.exportDir) : undefined,
+        head: deps.checkpoints.exportDir ? await readCheckpointHead(deps.checkpoints.exportDir) : undefined,
       };
       const anchor = await createRetentionStore(deps.db.kysely).latestAnchor();
       return verifyChain(deps.db, { evidence, anchor, ...(onProgress ? { onProgress } : {}) });

@@ -7,7 +7,8 @@ import { sql } from "kysely";
 import { createKeyring, openLocalKeyFile } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import { createManualClock } from "../kernel/index.js";
-import { buildAuditEntry, openTestDatabase } from "../testing/index.js";
+import { buildAuditEntry } from "../testing/builders.js";
+import { openTestDatabase } from "../testing/test-database-handle.js";
 import { createAudit, type Audit } from "./index.js";
 
 const entry = buildAuditEntry;

@@ -1,17 +1,18 @@
 import type { KeyObject } from "node:crypto";
 import type { Database } from "../db/index.js";
 import { genesisHash, linkHash } from "./chain.js";
-import { isSignatureValid, type Checkpoint } from "./checkpoint.js";
-import type { ExportedCheckpoint } from "./checkpoint-export.js";
+import { checkpointDigest, isSignatureValid, noPreviousCheckpoint, type Checkpoint, type RetentionFloor } from "./checkpoint.js";
+import type { CheckpointHead, ExportedCheckpoint } from "./checkpoint-export.js";
 import { createAuditStore } from "./store.js";
 
 export type ChainProblem =
   | "content_altered" // the entry's content or stored hash was changed
   | "chain_broken" // the entry does not follow the one before it (moved, inserted or reordered)
-  | "entries_missing" // a sequence number is absent (deleted)
+  | "entries_missing" // a sequence number is absent (deleted), or the trail starts below no signed retention floor
+  | "time_moved" // the entry's stored time (recorded_at, which retention reads) is not the time its hash covers
   | "differs_from_checkpoint" // the entry's hash is not the one a signed checkpoint recorded (rewritten chain)
   | "tail_missing" // the chain ends before the recorded head or a signed checkpoint (truncated)
-  | "anchor_unverified"; // the starting point left by a retention purge is not the hash a checkpoint signed
+  | "anchor_unverified"; // the starting point left by a retention purge is not a floor a checkpoint signed
 
 export type CheckpointProblem =
   | "signature_invalid" // the checkpoint was altered or signed by a key we do not hold
@@ -20,7 +21,9 @@ export type CheckpointProblem =
   | "missing" // checkpoints do not cover the chain contiguously (one was deleted)
   | "missing_from_export" // a stored checkpoint's exported file, once written, is gone (removed)
   | "not_exported_yet" // a stored checkpoint whose file was never written (crash, full folder): the service writes it; not tampering
-  | "missing_from_database"; // an exported checkpoint has no stored copy (its row was deleted)
+  | "missing_from_database" // an exported checkpoint has no stored copy (its row was deleted)
+  | "unchained" // a checkpoint does not sign the digest of the checkpoint before it (one was removed or replaced)
+  | "latest_removed"; // the export folder's head names a checkpoint that is gone (the latest, row and file)
 
 export interface VerifyReport {
   intact: boolean;
@@ -40,6 +43,8 @@ export interface CheckpointEvidence {
   exported: ExportedCheckpoint[] | undefined;
   /** Sequences of the stored checkpoints whose file was written once; absent: every stored one counts as written. */
   exportedSeqs?: ReadonlySet<number> | undefined;
+  /** The export folder's record of its newest checkpoint (see checkpoint-export.ts writeCheckpointHead). */
+  head?: CheckpointHead | "unreadable" | undefined;
 }
 
 /** Problems that are not evidence of tampering: reported, but the trail is still intact. */
@@ -67,9 +72,13 @@ export async function verifyChain(
   const { valid, problems } = options.evidence ? checkCheckpoints(options.evidence) : { valid: [], problems: [] };
   const signedHashAt = indexHashes(valid);
   const signedUpTo = valid.at(-1)?.seq ?? 0;
+  // With checkpoints to go by, the trail starts where the highest signed retention floor says, never where a row
+  // of audit_retention alone says: any gap not covered by a signed floor is a deletion.
+  const floor = options.evidence ? highestFloor(valid) : undefined;
+  const start = floor ?? (options.anchor ? { seq: options.anchor.purgedThroughSeq, hash: options.anchor.anchorHash } : undefined);
 
-  let expectedSeq = (options.anchor?.purgedThroughSeq ?? 0) + 1;
-  let previous: Buffer = options.anchor?.anchorHash ?? genesisHash;
+  let expectedSeq = (start?.seq ?? 0) + 1;
+  let previous: Buffer = start && start.seq > 0 ? start.hash : genesisHash;
   let checked = 0;
   const report = (firstBroken?: VerifyReport["firstBroken"]): VerifyReport => ({
     intact: !firstBroken && problems.every((problem) => pendingProblems.has(problem.problem)),
@@ -81,10 +90,12 @@ export async function verifyChain(
   });
 
   if (options.anchor && options.evidence) {
-    // The purge left this hash as the chain's new start; only a signed checkpoint can vouch for it.
+    // The purge's anchor row must be a floor some checkpoint signed, and the signed chain must agree with it.
     const signed = signedHashAt(options.anchor.purgedThroughSeq);
-    if (!signed || !signed.equals(options.anchor.anchorHash)) return report({ seq: options.anchor.purgedThroughSeq, problem: "anchor_unverified" });
+    const isSignedFloor = valid.some((checkpoint) => checkpoint.floor?.seq === options.anchor!.purgedThroughSeq && checkpoint.floor.hash.equals(options.anchor!.anchorHash));
+    if (!isSignedFloor || !signed?.equals(options.anchor.anchorHash)) return report({ seq: options.anchor.purgedThroughSeq, problem: "anchor_unverified" });
   }
+  if (floor && floor.seq > 0 && !signedHashAt(floor.seq)?.equals(floor.hash)) return report({ seq: floor.seq, problem: "anchor_unverified" });
 
   // A genuine purge records itself in the chain; an anchor without that record was planted to hide a deletion.
   let isPurgeRecorded = options.anchor === undefined;
@@ -97,6 +108,7 @@ export async function verifyChain(
       if (row.seq !== expectedSeq) return report({ seq: expectedSeq, problem: "entries_missing" });
       if (!row.prevHash.equals(previous)) return report({ seq: row.seq, problem: "chain_broken" });
       if (!linkHash(previous, row.seq, row.entry).equals(row.hash)) return report({ seq: row.seq, problem: "content_altered" });
+      if (row.recordedAt.getTime() !== Date.parse((row.entry as { at?: string }).at ?? "")) return report({ seq: row.seq, problem: "time_moved" });
       const signed = signedHashAt(row.seq);
       if (signed && !signed.equals(row.hash)) return report({ seq: row.seq, problem: "differs_from_checkpoint" });
       previous = row.hash;
@@ -154,9 +166,19 @@ function checkCheckpoints(evidence: CheckpointEvidence): { valid: Checkpoint[]; 
   }
   const valid = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   let expectedFrom = 1;
+  let before: Checkpoint | undefined;
   for (const checkpoint of valid) {
     if (checkpoint.fromSeq !== expectedFrom) problems.push({ seq: expectedFrom, problem: "missing" });
+    // The chain of digests: each chained checkpoint names the one before it (or none, for the first).
+    if (checkpoint.previous && !checkpoint.previous.equals(before ? checkpointDigest(before) : noPreviousCheckpoint)) problems.push({ seq: checkpoint.seq, problem: "unchained" });
     expectedFrom = checkpoint.seq + 1;
+    before = checkpoint;
+  }
+  if (evidence.head === "unreadable") problems.push({ seq: 0, problem: "unreadable", file: "checkpoint-head.json" });
+  else if (evidence.head) {
+    const named = evidence.head;
+    const present = valid.some((checkpoint) => checkpoint.seq === named.seq && checkpointDigest(checkpoint).equals(named.digest));
+    if (!present) problems.push({ seq: named.seq, problem: "latest_removed", file: "checkpoint-head.json" });
   }
   problems.sort((a, b) => a.seq - b.seq);
   return { valid, problems };
@@ -181,6 +203,13 @@ function indexHashes(checkpoints: readonly Checkpoint[]): (seq: number) => Buffe
     }
     return undefined;
   };
+}
+
+/** The highest retention floor the signed checkpoints state; floors only rise, so the newest holds. */
+function highestFloor(checkpoints: readonly Checkpoint[]): RetentionFloor | undefined {
+  let highest: RetentionFloor | undefined;
+  for (const checkpoint of checkpoints) if (checkpoint.floor && (!highest || checkpoint.floor.seq > highest.seq)) highest = checkpoint.floor;
+  return highest;
 }
 
 function isPurgeRecord(entry: unknown, idSuffix: string): boolean {
