@@ -75,7 +75,7 @@ export async function verifyChain(
   // With checkpoints to go by, the trail starts where the highest signed retention floor says, never where a row
   // of audit_retention alone says: any gap not covered by a signed floor is a deletion.
   const floor = options.evidence ? highestFloor(valid) : undefined;
-  const start = floor ?? (options.anchor ? { seq: options.anchor.purgedThroughSeq, hash: options.anchor.anchorHash } : undefined);
+  const start = options.evidence ? floor : options.anchor && { seq: options.anchor.purgedThroughSeq, hash: options.anchor.anchorHash };
 
   let expectedSeq = (start?.seq ?? 0) + 1;
   let previous: Buffer = start && start.seq > 0 ? start.hash : genesisHash;
@@ -89,17 +89,13 @@ export async function verifyChain(
     checkpointProblems: problems,
   });
 
-  if (options.anchor && options.evidence) {
-    // The purge's anchor row must be a floor some checkpoint signed, and the signed chain must agree with it.
-    const signed = signedHashAt(options.anchor.purgedThroughSeq);
-    const isSignedFloor = valid.some((checkpoint) => checkpoint.floor?.seq === options.anchor!.purgedThroughSeq && checkpoint.floor.hash.equals(options.anchor!.anchorHash));
-    if (!isSignedFloor || !signed?.equals(options.anchor.anchorHash)) return report({ seq: options.anchor.purgedThroughSeq, problem: "anchor_unverified" });
-  }
   if (floor && floor.seq > 0 && !signedHashAt(floor.seq)?.equals(floor.hash)) return report({ seq: floor.seq, problem: "anchor_unverified" });
+  // Without checkpoints to go by, the anchor row is all there is, and its purge must be recorded in the chain.
+  const legacyAnchor = options.evidence ? undefined : options.anchor;
 
   // A genuine purge records itself in the chain; an anchor without that record was planted to hide a deletion.
-  let isPurgeRecorded = options.anchor === undefined;
-  const purgeRecordId = options.anchor ? `-${options.anchor.purgedThroughSeq}` : "";
+  let isPurgeRecorded = legacyAnchor === undefined;
+  const purgeRecordId = legacyAnchor ? `-${legacyAnchor.purgedThroughSeq}` : "";
 
   for (;;) {
     const rows = await store.page(expectedSeq - 1, pageSize);
@@ -119,9 +115,14 @@ export async function verifyChain(
     if (rows.length < pageSize) break;
   }
   const lastSeq = expectedSeq - 1;
-  if (!isPurgeRecorded) return report({ seq: options.anchor!.purgedThroughSeq, problem: "anchor_unverified" });
+  if (!isPurgeRecorded) return report({ seq: legacyAnchor!.purgedThroughSeq, problem: "anchor_unverified" });
   if (lastSeq < Math.max(head.seq, signedUpTo)) return report({ seq: lastSeq + 1, problem: "tail_missing" });
   if (lastSeq > head.seq || !previous.equals(head.seq === 0 ? genesisHash : head.hash)) return report({ seq: head.seq + 1, problem: "chain_broken" });
+  // The entries are whole; an anchor row that names no signed floor was still planted or altered.
+  const anchor = options.evidence ? options.anchor : undefined;
+  if (anchor && !valid.some((checkpoint) => checkpoint.floor?.seq === anchor.purgedThroughSeq && checkpoint.floor.hash.equals(anchor.anchorHash))) {
+    return report({ seq: anchor.purgedThroughSeq, problem: "anchor_unverified" });
+  }
   return report();
 }
 
