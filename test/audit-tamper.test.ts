@@ -8,7 +8,9 @@ import { genesisHash, linkHash } from "../src/audit/chain.js";
 import { createAudit, type Audit } from "../src/audit/index.js";
 import { createKeyring, openLocalKeyFile } from "../src/crypto/index.js";
 import type { Database } from "../src/db/index.js";
-import { createManualClock, type ManualClock } from "../src/kernel/index.js";
+import { createManualClock } from "../src/kernel/index.js";
+
+type ManualClock = ReturnType<typeof createManualClock>;
 import { buildAuditEntry } from "../src/testing/builders.js";
 import { openTestDatabase } from "../src/testing/test-database-handle.js";
 

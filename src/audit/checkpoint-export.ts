@@ -100,14 +100,14 @@ export interface CheckpointHead {
 
 /**
  * Records in the export folder which checkpoint is the newest, replacing the record atomically (temporary file,
- * sync, rename) and never moving it back: the latest checkpoint has no successor to name it, so this is what tells
+ * sync, rename) and never moving it back (except for a restore's checkpoint): the latest checkpoint has no successor to name it, so this is what tells
  * its removal (row and file) from "never signed". Kept beside the checkpoint files, on the same write-once-minded
  * storage; an insider who can also rewrite this file can hide the latest checkpoint, and only an outside witness
  * (the SIEM copy of the trail) remains.
  */
-export async function writeCheckpointHead(dir: string, head: CheckpointHead): Promise<void> {
+export async function writeCheckpointHead(dir: string, head: CheckpointHead, options: { replace?: boolean } = {}): Promise<void> {
   const current = await readCheckpointHead(dir);
-  if (current && current !== "unreadable" && current.seq >= head.seq) return;
+  if (!options.replace && current && current !== "unreadable" && current.seq >= head.seq) return;
   const temporary = path.join(dir, `.${headFile}.${process.pid}.${randomUUID()}.tmp`);
   const handle = await open(temporary, "wx", 0o600);
   try {

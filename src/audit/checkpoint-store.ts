@@ -15,6 +15,8 @@ type CheckpointTables = {
     previous_hash: Uint8Array | null;
     floor_seq: number | null;
     floor_hash: Uint8Array | null;
+    exported_to: string | null;
+    restored_archive: string | null;
   };
   audit_entry: { seq: number; hash: Uint8Array };
 };
@@ -53,13 +55,29 @@ export function createCheckpointStore(executor: Executor) {
       const rows = await db.selectFrom("audit_checkpoint").select("seq").where("exported_at", "is not", null).execute();
       return new Set(rows.map((row) => row.seq));
     },
+    /** The folder each exported checkpoint's file first went to (checkpoints exported before this was kept: none). */
+    async exportFolders(): Promise<Map<number, string>> {
+      const rows = await db.selectFrom("audit_checkpoint").select(["seq", "exported_to"]).where("exported_to", "is not", null).execute();
+      return new Map(rows.map((row) => [row.seq, row.exported_to!]));
+    },
+    /**
+     * Forgets where the checkpoints were exported: after a restore their files belong to the old node's folder, and
+     * the restored node writes its own copies (identical, so an old folder mounted again finds them present).
+     */
+    async forgetExports(): Promise<void> {
+      await db.updateTable("audit_checkpoint").set({ exported_at: null, exported_to: null }).execute();
+    },
     /** Checkpoints committed whose file was never written, oldest first. */
     async unexported(limit: number): Promise<Checkpoint[]> {
       const rows = await db.selectFrom("audit_checkpoint").selectAll().where("exported_at", "is", null).orderBy("seq").limit(limit).execute();
       return rows.map(toCheckpoint);
     },
-    async markExported(seq: number, at: Date): Promise<void> {
-      await db.updateTable("audit_checkpoint").set({ exported_at: at }).where("seq", "=", seq).execute();
+    async markExported(seq: number, at: Date, folder: string): Promise<void> {
+      await db
+        .updateTable("audit_checkpoint")
+        .set((eb) => ({ exported_at: at, exported_to: eb.fn.coalesce("exported_to", eb.val(folder)) }))
+        .where("seq", "=", seq)
+        .execute();
     },
     /** The checkpoint covering `seq`, if any. */
     async covering(seq: number): Promise<Checkpoint | undefined> {
@@ -82,6 +100,8 @@ export function createCheckpointStore(executor: Executor) {
           previous_hash: checkpoint.previous ?? null,
           floor_seq: checkpoint.floor?.seq ?? null,
           floor_hash: checkpoint.floor?.hash ?? null,
+          exported_to: null,
+          restored_archive: checkpoint.restoredArchive ?? null,
         })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
@@ -100,5 +120,6 @@ function toCheckpoint(row: CheckpointTables["audit_checkpoint"]): Checkpoint {
     keyId: row.key_id,
     signature: Buffer.from(row.signature),
     ...(row.previous_hash ? { previous: Buffer.from(row.previous_hash), floor: { seq: row.floor_seq ?? 0, hash: Buffer.from(row.floor_hash ?? Buffer.alloc(32)) } } : {}),
+    ...(row.restored_archive === null ? {} : { restoredArchive: row.restored_archive }),
   };
 }

@@ -20,6 +20,11 @@ export interface Checkpoint {
   previous?: Buffer | undefined;
   /** v2: the retention floor in force when this checkpoint was signed. */
   floor?: RetentionFloor | undefined;
+  /**
+   * v2, on the checkpoint a restore signs: the id of the archive restored. Checkpoints signed before it, beyond its
+   * predecessor, belong to the trail the restore replaced.
+   */
+  restoredArchive?: string | undefined;
 }
 
 /** Where the trail starts: entries 1..seq were purged by retention; `hash` is the chain hash at seq (zero: none). */
@@ -46,7 +51,14 @@ function signedFields(checkpoint: Omit<Checkpoint, "signature">) {
   };
   if (!checkpoint.previous) return { format: formatV1, ...common };
   const floor = checkpoint.floor ?? noFloor;
-  return { format: formatV2, ...common, previous: checkpoint.previous.toString("hex"), floorSeq: floor.seq, floorHash: floor.hash.toString("hex") };
+  return {
+    format: formatV2,
+    ...common,
+    previous: checkpoint.previous.toString("hex"),
+    floorSeq: floor.seq,
+    floorHash: floor.hash.toString("hex"),
+    ...(checkpoint.restoredArchive === undefined ? {} : { restoredArchive: checkpoint.restoredArchive }),
+  };
 }
 
 /** The digest a successor signs: SHA-256 over the signed bytes and the signature, so it names one signed statement. */
@@ -94,6 +106,7 @@ const fileSchema = z.object({
   previous: hex32.optional(),
   floorSeq: z.number().int().nonnegative().optional(),
   floorHash: hex32.optional(),
+  restoredArchive: z.string().min(1).max(200).optional(),
 });
 
 /** The exported file: the signed fields, the signature and the signer's public key (SPKI DER). */
@@ -124,6 +137,7 @@ export function checkpointFromFile(text: string): { checkpoint: Checkpoint; publ
       keyId: parsed.keyId,
       signature: Buffer.from(parsed.signature, "base64"),
       ...(chained ? { previous: Buffer.from(parsed.previous!, "hex"), floor: { seq: parsed.floorSeq!, hash: Buffer.from(parsed.floorHash!, "hex") } } : {}),
+      ...(chained && parsed.restoredArchive !== undefined ? { restoredArchive: parsed.restoredArchive } : {}),
     },
     publicKey: createPublicKey({ key: Buffer.from(parsed.publicKey, "base64"), format: "der", type: "spki" }),
   };

@@ -15,6 +15,8 @@ export interface CheckpointPolicy {
   everyMs: number;
   /** Folder for exported checkpoint files; undefined keeps them in the database only. */
   exportDir: string | undefined;
+  /** Other nodes' export folders, read by verify beside `exportDir` (nodes that do not share one folder). */
+  peerDirs?: readonly string[] | undefined;
 }
 
 /** Thrown when the chain segment to be signed does not verify: signing it would bless tampering. */
@@ -66,7 +68,7 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
    * forward (a checkpoint from before chaining hands over the purge anchor recorded with it, once, at the upgrade).
    * `stored` is false when another node stored a checkpoint for that sequence or predecessor first.
    */
-  async function signWithin(executor: Executor, options: { floor?: RetentionFloor } = {}): Promise<{ checkpoint: Checkpoint; stored: boolean } | undefined> {
+  async function signWithin(executor: Executor, options: { floor?: RetentionFloor; restoredArchive?: string } = {}): Promise<{ checkpoint: Checkpoint; stored: boolean } | undefined> {
     signingKey ??= loadSigningKey(deps);
     const key = await signingKey;
     const entries = createAuditStore(executor);
@@ -101,6 +103,7 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
         keyId: key.id,
         previous: previous ? checkpointDigest(previous) : noPreviousCheckpoint,
         floor,
+        ...(options.restoredArchive === undefined ? {} : { restoredArchive: options.restoredArchive }),
       },
       key.privateKey,
     );
@@ -123,8 +126,8 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     return { floor: latest.floor ?? (await legacyFloor(executor)), signedThrough: latest.seq };
   }
 
-  async function checkpointNow(): Promise<Checkpoint | undefined> {
-    const signed = await signWithin(db.kysely);
+  async function checkpointNow(options: { restoredArchive?: string } = {}): Promise<Checkpoint | undefined> {
+    const signed = await signWithin(db.kysely, options);
     if (!signed) return undefined;
     const winner = signed.stored ? signed.checkpoint : await createCheckpointStore(db.kysely).lastCheckpoint();
     pendingEntries = 0;
@@ -143,8 +146,9 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     if (!der) return;
     const outcome = await exportCheckpoint(dir, checkpoint, der);
     if (outcome === "conflict") return;
-    await store.markExported(checkpoint.seq, clock.now());
-    if (checkpoint.previous) await writeCheckpointHead(dir, { seq: checkpoint.seq, digest: checkpointDigest(checkpoint) });
+    await store.markExported(checkpoint.seq, clock.now(), dir);
+    // A restore's checkpoint takes the head over from the replaced trail's latest, whatever its sequence.
+    if (checkpoint.previous) await writeCheckpointHead(dir, { seq: checkpoint.seq, digest: checkpointDigest(checkpoint) }, { replace: checkpoint.restoredArchive !== undefined });
   }
 
   /**
@@ -209,6 +213,17 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     repairExports,
     /** Signs a checkpoint of everything up to the current head now (also used at shutdown). */
     checkpointNow: trigger,
+    /**
+     * After a restore: the checkpoints' files are to be written again into this node's folder, and a checkpoint
+     * naming the archive is signed, so verify can set aside the checkpoints of the trail the restore replaced.
+     */
+    async signRestore(archiveId: string): Promise<Checkpoint | undefined> {
+      await running?.catch(() => undefined);
+      await createCheckpointStore(db.kysely).forgetExports();
+      const checkpoint = await checkpointNow({ restoredArchive: archiveId });
+      await repairExports();
+      return checkpoint;
+    },
     signWithin,
     signedEntryHash,
     signedState,

@@ -1,4 +1,5 @@
 import type { KeyObject } from "node:crypto";
+import path from "node:path";
 import type { Database } from "../db/index.js";
 import { genesisHash, linkHash } from "./chain.js";
 import { checkpointDigest, isSignatureValid, noPreviousCheckpoint, type Checkpoint, type RetentionFloor } from "./checkpoint.js";
@@ -23,7 +24,10 @@ export type CheckpointProblem =
   | "not_exported_yet" // a stored checkpoint whose file was never written (crash, full folder): the service writes it; not tampering
   | "missing_from_database" // an exported checkpoint has no stored copy (its row was deleted)
   | "unchained" // a checkpoint does not sign the digest of the checkpoint before it (one was removed or replaced)
-  | "latest_removed"; // the export folder's head names a checkpoint that is gone (the latest, row and file)
+  | "latest_removed" // the export folder's head names a checkpoint that is gone (the latest, row and file)
+  | "in_unread_folder" // a stored checkpoint's file went to a folder verify was not given (another node's): name it
+  | "superseded_by_restore" // an exported checkpoint of the trail a restore replaced (signed before the restore's checkpoint): not tampering
+  | "newer_than_snapshot"; // drill: an exported checkpoint signed after the archive was taken: not tampering
 
 export interface VerifyReport {
   intact: boolean;
@@ -43,12 +47,18 @@ export interface CheckpointEvidence {
   exported: ExportedCheckpoint[] | undefined;
   /** Sequences of the stored checkpoints whose file was written once; absent: every stored one counts as written. */
   exportedSeqs?: ReadonlySet<number> | undefined;
-  /** The export folder's record of its newest checkpoint (see checkpoint-export.ts writeCheckpointHead). */
-  head?: CheckpointHead | "unreadable" | undefined;
+  /** Each folder's record of its newest checkpoint (see checkpoint-export.ts writeCheckpointHead). */
+  heads?: ReadonlyArray<{ folder: string; head: CheckpointHead | "unreadable" | undefined }> | undefined;
+  /** The folders the exported files were read from. */
+  folders?: readonly string[] | undefined;
+  /** The folder each stored checkpoint's file first went to. */
+  exportedTo?: ReadonlyMap<number, string> | undefined;
+  /** The database is a restored archive under test: checkpoints exported after its last stored one are newer. */
+  snapshot?: boolean | undefined;
 }
 
 /** Problems that are not evidence of tampering: reported, but the trail is still intact. */
-const pendingProblems: ReadonlySet<CheckpointProblem> = new Set(["not_exported_yet"]);
+const pendingProblems: ReadonlySet<CheckpointProblem> = new Set(["not_exported_yet", "superseded_by_restore", "newer_than_snapshot"]);
 
 const pageSize = 2_000;
 
@@ -139,11 +149,13 @@ function checkCheckpoints(evidence: CheckpointEvidence): { valid: Checkpoint[]; 
     if (isGenuine(checkpoint)) bySeq.set(checkpoint.seq, checkpoint);
     else problems.push({ seq: checkpoint.seq, problem: "signature_invalid" });
   }
+  const setAside = setAsideRule(evidence, [...bySeq.values()]);
+  const setAsideDigests: Buffer[] = [];
   if (evidence.exported) {
     const exportedSeqs = new Set<number>();
     for (const file of evidence.exported) {
       if (!file.checkpoint) {
-        const seq = Number(/\d+/.exec(file.file)?.[0] ?? 0);
+        const seq = Number(/(\d+)\.json$/.exec(file.file)?.[1] ?? 0);
         // A file torn by a crash before its checkpoint was ever marked written is an export still to do.
         const torn = file.empty === true && evidence.stored.some((candidate) => candidate.seq === seq) && !wasExported(seq);
         if (torn) exportedSeqs.add(seq);
@@ -151,18 +163,34 @@ function checkCheckpoints(evidence: CheckpointEvidence): { valid: Checkpoint[]; 
         continue;
       }
       const checkpoint = file.checkpoint;
-      exportedSeqs.add(checkpoint.seq);
       if (!isGenuine(checkpoint)) {
+        exportedSeqs.add(checkpoint.seq);
         problems.push({ seq: checkpoint.seq, problem: "signature_invalid", file: file.file });
         continue;
       }
-      const stored = bySeq.get(checkpoint.seq);
-      if (stored && !sameCheckpoint(stored, checkpoint)) problems.push({ seq: checkpoint.seq, problem: "conflict", file: file.file });
+      const known = bySeq.get(checkpoint.seq);
+      if (known && sameCheckpoint(known, checkpoint)) {
+        exportedSeqs.add(checkpoint.seq);
+        if (!evidence.stored.some((candidate) => candidate.seq === checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: "missing_from_database", file: file.file });
+        continue;
+      }
+      const aside = setAside(checkpoint);
+      if (aside) {
+        setAsideDigests.push(checkpointDigest(checkpoint));
+        problems.push({ seq: checkpoint.seq, problem: aside, file: file.file });
+        continue;
+      }
+      exportedSeqs.add(checkpoint.seq);
+      if (known) problems.push({ seq: checkpoint.seq, problem: "conflict", file: file.file });
       else bySeq.set(checkpoint.seq, checkpoint);
       if (!evidence.stored.some((candidate) => candidate.seq === checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: "missing_from_database", file: file.file });
     }
     for (const checkpoint of evidence.stored) {
-      if (!exportedSeqs.has(checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: wasExported(checkpoint.seq) ? "missing_from_export" : "not_exported_yet" });
+      if (exportedSeqs.has(checkpoint.seq)) continue;
+      const folder = evidence.exportedTo?.get(checkpoint.seq);
+      if (!wasExported(checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: "not_exported_yet" });
+      else if (folder !== undefined && evidence.folders && !evidence.folders.includes(folder)) problems.push({ seq: checkpoint.seq, problem: "in_unread_folder", file: folder });
+      else problems.push({ seq: checkpoint.seq, problem: "missing_from_export" });
     }
   }
   const valid = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
@@ -175,14 +203,33 @@ function checkCheckpoints(evidence: CheckpointEvidence): { valid: Checkpoint[]; 
     expectedFrom = checkpoint.seq + 1;
     before = checkpoint;
   }
-  if (evidence.head === "unreadable") problems.push({ seq: 0, problem: "unreadable", file: "checkpoint-head.json" });
-  else if (evidence.head) {
-    const named = evidence.head;
-    const present = valid.some((checkpoint) => checkpoint.seq === named.seq && checkpointDigest(checkpoint).equals(named.digest));
-    if (!present) problems.push({ seq: named.seq, problem: "latest_removed", file: "checkpoint-head.json" });
+  const lastStoredSeq = valid.at(-1)?.seq ?? 0;
+  for (const { folder, head } of evidence.heads ?? []) {
+    const file = path.join(folder, "checkpoint-head.json");
+    if (head === "unreadable") problems.push({ seq: 0, problem: "unreadable", file });
+    if (!head || head === "unreadable") continue;
+    if (valid.some((checkpoint) => checkpoint.seq === head.seq && checkpointDigest(checkpoint).equals(head.digest))) continue;
+    if (setAsideDigests.some((digest) => digest.equals(head.digest)) || (evidence.snapshot && head.seq > lastStoredSeq)) continue;
+    problems.push({ seq: head.seq, problem: "latest_removed", file });
   }
   problems.sort((a, b) => a.seq - b.seq);
   return { valid, problems };
+}
+
+/**
+ * What an exported checkpoint that the database does not hold may be, other than evidence of removal: one of the
+ * trail a restore replaced (beyond the restore's predecessor, signed before the restore's own signed checkpoint), or,
+ * in a drill, one signed after the archive's last checkpoint.
+ */
+function setAsideRule(evidence: CheckpointEvidence, genuineStored: readonly Checkpoint[]): (checkpoint: Checkpoint) => CheckpointProblem | undefined {
+  const restores = genuineStored.filter((checkpoint) => checkpoint.restoredArchive !== undefined);
+  const lastStoredSeq = Math.max(0, ...genuineStored.map((checkpoint) => checkpoint.seq));
+  return (checkpoint) => {
+    const replaced = restores.some((restore) => checkpoint.seq >= restore.fromSeq && Date.parse(checkpoint.signedAt) < Date.parse(restore.signedAt));
+    if (replaced) return "superseded_by_restore";
+    if (evidence.snapshot && checkpoint.fromSeq > lastStoredSeq) return "newer_than_snapshot";
+    return undefined;
+  };
 }
 
 function sameCheckpoint(a: Checkpoint, b: Checkpoint): boolean {
