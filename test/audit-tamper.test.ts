@@ -8,7 +8,8 @@ import { genesisHash, linkHash } from "../src/audit/chain.js";
 import { createAudit, type Audit } from "../src/audit/index.js";
 import { createKeyring, openLocalKeyFile } from "../src/crypto/index.js";
 import type { Database } from "../src/db/index.js";
-import { createManualClock } from "../src/kernel/index.js";
+import { loadConfig } from "../src/config/index.js";
+import { createManualClock, systemClock } from "../src/kernel/index.js";
 
 type ManualClock = ReturnType<typeof createManualClock>;
 import { buildAuditEntry } from "../src/testing/builders.js";
@@ -305,5 +306,36 @@ describe(`audit tamper suite, database rows and exported files (${process.env["D
     await writeFile(file, JSON.stringify({ ...content, floorSeq: 4, floorHash: (await hashAt(trail.db, 4)).toString("hex") }));
     const report = await trail.audit.verify();
     assert.deepEqual(report.checkpointProblems.map((problem) => [problem.seq, problem.problem]), [[10, "signature_invalid"]]);
+  });
+});
+
+// Issue item 5: what no checkpoint covers yet is open to a database insider, so the service signs every few seconds
+// under its default settings, and once more at shutdown.
+describe(`the unprotected window under the default settings (${process.env["DATABASE_URL"] ? "PostgreSQL" : "PGlite"})`, () => {
+  it("signs new entries within the default interval while running, and the rest at shutdown", async () => {
+    const db = await openTestDatabase();
+    const dir = await mkdtemp(path.join(os.tmpdir(), "mamori-window-"));
+    try {
+      const config = loadConfig({ MAMORI_DATA_DIR: dir });
+      const keyring = await createKeyring({ db, kms: await openLocalKeyFile(path.join(dir, "master.key")), clock: systemClock });
+      const audit = createAudit({ db, keyring, clock: systemClock, batchWindowMs: 0, checkpoints: config.audit.checkpoints });
+      audit.startCheckpoints();
+      const started = Date.now();
+      for (let n = 1; n <= 3; n += 1) await audit.record(buildAuditEntry(n));
+      const signedThrough = async () => Number((await sql<{ seq: number | null }>`select max(seq)::int8 as seq from audit_checkpoint`.execute(db.kysely)).rows[0]!.seq ?? 0);
+      let signed = 0;
+      while (signed < 3 && Date.now() - started < config.audit.checkpoints.everyMs + 3_000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        signed = await signedThrough();
+      }
+      assert.equal(signed, 3, `signed within ${config.audit.checkpoints.everyMs} ms (and a margin)`);
+      for (let n = 4; n <= 5; n += 1) await audit.record(buildAuditEntry(n));
+      await audit.close();
+      assert.equal(await signedThrough(), 5);
+      assert.equal((await audit.verify()).intact, true);
+    } finally {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -42,6 +42,11 @@ export function createCheckpointStore(executor: Executor) {
     async insertSigningKey(row: { id: string; publicKey: Buffer; privateKey: Buffer }, at: Date): Promise<void> {
       await db.insertInto("audit_signing_key").values({ id: row.id, public_key: row.publicKey, private_key: row.privateKey, created_at: at }).execute();
     },
+    /** The sequence the latest checkpoint covers up to (0: none), without reading its hashes. */
+    async lastCheckpointSeq(): Promise<number> {
+      const row = await db.selectFrom("audit_checkpoint").select("seq").orderBy("seq", "desc").limit(1).executeTakeFirst();
+      return row?.seq ?? 0;
+    },
     async lastCheckpoint(): Promise<Checkpoint | undefined> {
       const row = await db.selectFrom("audit_checkpoint").selectAll().orderBy("seq", "desc").limit(1).executeTakeFirst();
       return row && toCheckpoint(row);
