@@ -98,6 +98,9 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       // A segment that no longer verifies means someone changed the trail: say where, loudly, without content.
       onError: (error) =>
         logger.error({ err: { name: error instanceof Error ? error.name : typeof error }, ...(error instanceof UnverifiableSegmentError || error instanceof UnverifiableCheckpointError ? { seq: error.seq } : {}) }, "audit checkpoint failed"),
+      // A witness outside the database and the checkpoint folder: the newest digest a log collector kept must be a
+      // checkpoint that verify still accepts (docs/architecture.md, what catches what).
+      onCheckpoint: (signed) => logger.info({ auditCheckpoint: signed }, "audit checkpoint signed"),
     });
     audit.startCheckpoints();
     await audit.startRetention();

@@ -253,6 +253,14 @@ describe(`audit tamper suite, database rows only (${process.env["DATABASE_URL"] 
     assert.deepEqual(report.checkpointProblems.map((problem) => [problem.seq, problem.problem]), [[10, "signature_invalid"]]);
   });
 
+  it("forged restore: a checkpoint row marked as a restore, to set later files aside, breaks its signature", async () => {
+    const { db, audit } = await openTrail();
+    await sql`update audit_checkpoint set restored_archive = 'forged'`.execute(db.kysely);
+    const report = await audit.verify();
+    assert.equal(report.intact, false);
+    assert.deepEqual(report.checkpointProblems.map((problem) => [problem.seq, problem.problem]), [[10, "signature_invalid"]]);
+  });
+
   it("deleted checkpoint row: its exported file still tells", async () => {
     const { db, audit } = await openTrail();
     await sql`delete from audit_checkpoint`.execute(db.kysely);

@@ -40,7 +40,15 @@ export class UnverifiableCheckpointError extends Error {
  * re-verifying the new segment against the previous checkpoint. Safe on several nodes: one checkpoint per
  * sequence number wins, the others are discarded.
  */
-export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock: Clock; policy: CheckpointPolicy; onError?: (error: unknown) => void }) {
+export function createCheckpointer(deps: {
+  db: Database;
+  keyring: Keyring;
+  clock: Clock;
+  policy: CheckpointPolicy;
+  onError?: (error: unknown) => void;
+  /** Told of each checkpoint this node signed and committed: seq and digest, for a witness outside the database. */
+  onCheckpoint?: (signed: { seq: number; digest: string }) => void;
+}) {
   const { db, clock, policy } = deps;
   let signingKey: Promise<SigningKey> | undefined;
   let pendingEntries = 0;
@@ -94,7 +102,7 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
         expected += 1;
       }
     }
-    const floor = options.floor ?? (previous ? (previous.floor ?? (await legacyFloor(executor))) : noFloor);
+    const floor = options.floor ?? (previous ? (previous.floor ?? (await legacyFloor(executor, signedEntryHash))) : noFloor);
     const checkpoint = signCheckpoint(
       {
         seq: head.seq,
@@ -125,12 +133,13 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
   async function signedState(executor: Executor): Promise<{ floor: RetentionFloor; signedThrough: number }> {
     const latest = await verifiedLatest(executor);
     if (!latest) return { floor: noFloor, signedThrough: 0 };
-    return { floor: latest.floor ?? (await legacyFloor(executor)), signedThrough: latest.seq };
+    return { floor: latest.floor ?? (await legacyFloor(executor, signedEntryHash)), signedThrough: latest.seq };
   }
 
   async function checkpointNow(options: { restoredArchive?: string } = {}): Promise<Checkpoint | undefined> {
     const signed = await signWithin(db.kysely, options);
     if (!signed) return undefined;
+    if (signed.stored) announce(signed.checkpoint);
     const winner = signed.stored ? signed.checkpoint : await createCheckpointStore(db.kysely).lastCheckpoint();
     pendingEntries = 0;
     // The row is committed first: a failed export leaves it unexported, and repairExports writes it later.
@@ -139,6 +148,14 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
       await exportAndMark(policy.exportDir, winner, winner.keyId === key.id ? key.publicKeyDer : undefined);
     }
     return winner;
+  }
+
+  function announce(checkpoint: Checkpoint): void {
+    try {
+      deps.onCheckpoint?.({ seq: checkpoint.seq, digest: checkpointDigest(checkpoint).toString("hex") });
+    } catch {
+      // A witness's fault must not fail a committed checkpoint.
+    }
   }
 
   /** Exports one stored checkpoint and records that its file exists; a conflicting file is left for verify to report. */
@@ -205,6 +222,8 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     /** Starts the time-based checkpoints. */
     start(): void {
       repairQuietly();
+      // Entries left unsigned by a crash are signed now, not one interval later.
+      runQuietly();
       timer = setInterval(() => {
         repairQuietly();
         runQuietly();
@@ -227,6 +246,8 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
       return checkpoint;
     },
     signWithin,
+    /** Tells the witness of a checkpoint signed through signWithin, once its transaction committed. */
+    announce,
     signedEntryHash,
     signedState,
     async stop(): Promise<void> {
@@ -239,8 +260,14 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
 
 export type Checkpointer = ReturnType<typeof createCheckpointer>;
 
-/** The purge anchor recorded before checkpoints were chained; the first chained checkpoint signs it as the floor. */
-async function legacyFloor(executor: Executor): Promise<RetentionFloor> {
+/**
+ * The purge anchor recorded before checkpoints were chained, which the first chained checkpoint signs as the floor
+ * (trusted once, at the upgrade); only if a genuine checkpoint signed that hash at that seq.
+ * @throws {UnverifiableSegmentError} for an anchor no checkpoint vouches for: signing it would bless a deletion.
+ */
+async function legacyFloor(executor: Executor, signedHash: (executor: Executor, seq: number) => Promise<Buffer | undefined>): Promise<RetentionFloor> {
   const anchor = await createRetentionStore(executor).latestAnchor();
-  return anchor ? { seq: anchor.purgedThroughSeq, hash: anchor.anchorHash } : noFloor;
+  if (!anchor) return noFloor;
+  if (!(await signedHash(executor, anchor.purgedThroughSeq))?.equals(anchor.anchorHash)) throw new UnverifiableSegmentError(anchor.purgedThroughSeq);
+  return { seq: anchor.purgedThroughSeq, hash: anchor.anchorHash };
 }

@@ -74,6 +74,11 @@ export function createAudit(deps: {
    */
   snapshot?: boolean;
   onError?: (error: unknown) => void;
+  /**
+   * Told of each checkpoint this node signs (seq, digest hex): the service logs it, so a log collector keeps a copy
+   * of the newest digest outside the database and the checkpoint folder.
+   */
+  onCheckpoint?: (signed: { seq: number; digest: string }) => void;
 }): Audit {
   const writer = createAuditWriter(deps);
   const checkpointer = createCheckpointer({ ...deps, policy: deps.checkpoints });

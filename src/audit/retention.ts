@@ -29,7 +29,7 @@ export function createRetention(deps: {
   clock: Clock;
   writer: Pick<AuditWriter, "recordWithin" | "flush">;
   checkpointNow: () => Promise<void>;
-  checkpoints: Pick<Checkpointer, "signWithin" | "signedEntryHash" | "signedState" | "repairExports">;
+  checkpoints: Pick<Checkpointer, "signWithin" | "signedEntryHash" | "signedState" | "repairExports" | "announce">;
   retentionYears: number;
 }) {
   const { db, clock } = deps;
@@ -116,10 +116,11 @@ export function createRetention(deps: {
         // takes this one's place in the chain of digests, and the purge is retried on the next run.
         const signed = await deps.checkpoints.signWithin(trx, { floor: { seq: purgeThrough, hash: anchorHash } });
         if (!signed?.stored) throw new Error("audit retention checkpoint lost to a concurrent checkpoint; purge retried later");
-        return { purgedThroughSeq: purgeThrough, deletedEntries, droppedPartitions };
+        return { purgedThroughSeq: purgeThrough, deletedEntries, droppedPartitions, checkpoint: signed.checkpoint };
       });
+      deps.checkpoints.announce(result.checkpoint);
       await deps.checkpoints.repairExports();
-      return result;
+      return { purgedThroughSeq: result.purgedThroughSeq, deletedEntries: result.deletedEntries, droppedPartitions: result.droppedPartitions };
     },
   };
 }
