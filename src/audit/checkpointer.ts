@@ -37,8 +37,8 @@ export class UnverifiableCheckpointError extends Error {
 
 /**
  * Signs checkpoints of the audit chain every `everyEntries` entries or `everyMs`, whichever comes first, after
- * re-verifying the new segment against the previous checkpoint. Safe on several nodes: one checkpoint per
- * sequence number wins, the others are discarded.
+ * re-verifying the new segment against the previous checkpoint, which it names by digest. Safe on several nodes:
+ * one checkpoint per sequence number and per predecessor wins, the others are discarded, so the chain never forks.
  */
 export function createCheckpointer(deps: {
   db: Database;
