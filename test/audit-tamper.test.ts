@@ -332,11 +332,12 @@ describe(`the unprotected window under the default settings (${process.env["DATA
       for (let n = 1; n <= 3; n += 1) await audit.record(buildAuditEntry(n));
       const signedThrough = async () => Number((await sql<{ seq: number | null }>`select max(seq)::int8 as seq from audit_checkpoint`.execute(db.kysely)).rows[0]!.seq ?? 0);
       let signed = 0;
-      while (signed < 3 && Date.now() - started < config.audit.checkpoints.everyMs + 3_000) {
+      // A few seconds, whatever the setting says: 5 s and a margin for a loaded machine.
+      while (signed < 3 && Date.now() - started < 8_000) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         signed = await signedThrough();
       }
-      assert.equal(signed, 3, `signed within ${config.audit.checkpoints.everyMs} ms (and a margin)`);
+      assert.equal(signed, 3, "signed within a few seconds");
       for (let n = 4; n <= 5; n += 1) await audit.record(buildAuditEntry(n));
       await audit.close();
       assert.equal(await signedThrough(), 5);
