@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { createAccess, createAccessManagement, isScopeCovered, supportedSmartScopes } from "./access/index.js";
-import { actorOf, createAffectedPatients, createAudit, createAuditProofs, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
+import { actorOf, createAffectedPatients, createAudit, createAuditProofs, createAuditQuery, createPatientHistory, startSiemExport, UnverifiableCheckpointError, UnverifiableSegmentError, type Audit, type SiemExport } from "./audit/index.js";
 import { createBackupStatusReader } from "./backup/index.js";
 import { createCompliance, type Compliance } from "./compliance/index.js";
 import { complianceTlsTarget } from "./compliance/tls-target.js";
@@ -101,7 +101,10 @@ export async function createMamori(config: Readonly<Config>, options: MamoriOpti
       retentionYears: config.audit.retentionYears,
       // A segment that no longer verifies means someone changed the trail: say where, loudly, without content.
       onError: (error) =>
-        logger.error({ err: { name: error instanceof Error ? error.name : typeof error }, ...(error instanceof UnverifiableSegmentError ? { seq: error.seq } : {}) }, "audit checkpoint failed"),
+        logger.error({ err: { name: error instanceof Error ? error.name : typeof error }, ...(error instanceof UnverifiableSegmentError || error instanceof UnverifiableCheckpointError ? { seq: error.seq } : {}) }, "audit checkpoint failed"),
+      // A witness outside the database and the checkpoint folder: the newest digest a log collector kept must be a
+      // checkpoint that verify still accepts (docs/architecture.md, what catches what).
+      onCheckpoint: (signed) => logger.info({ auditCheckpoint: signed }, "audit checkpoint signed"),
     });
     startedSoFar.push(() => audit.close());
     audit.startCheckpoints();

@@ -8,7 +8,8 @@ import { sql } from "kysely";
 import { createKeyring, openLocalKeyFile, type Keyring } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import { createManualClock } from "../kernel/index.js";
-import { buildAuditEntry, openTestDatabase } from "../testing/index.js";
+import { buildAuditEntry } from "../testing/builders.js";
+import { openTestDatabase } from "../testing/test-database-handle.js";
 import { linkHash, genesisHash } from "./chain.js";
 import { checkpointFromFile, checkpointToFile, signCheckpoint } from "./checkpoint.js";
 import { createAudit, type Audit } from "./index.js";
@@ -116,7 +117,7 @@ describe("audit trail", () => {
       for (const [index, content] of entries.entries()) {
         const seq = index + 1;
         const hash = linkHash(previous, seq, content);
-        await sql`insert into audit_entry (seq, recorded_at, entry, prev_hash, hash) values (${seq}, now(), ${JSON.stringify(content)}, ${previous}, ${hash})`.execute(db.kysely);
+        await sql`insert into audit_entry (seq, recorded_at, entry, prev_hash, hash) values (${seq}, ${(content as { at: string }).at}, ${JSON.stringify(content)}, ${previous}, ${hash})`.execute(db.kysely);
         previous = hash;
       }
       await sql`update audit_chain_head set seq = ${entries.length}, hash = ${previous}`.execute(db.kysely);
@@ -129,7 +130,7 @@ describe("audit trail", () => {
 
     it("exports each checkpoint as a signed file and verifies intact", async () => {
       const files = await readdir(exportDir);
-      assert.deepEqual(files, ["checkpoint-000000000010.json"]);
+      assert.deepEqual(files, ["checkpoint-000000000010.json", "checkpoint-head.json"]);
       const report = await audit.verify();
       assert.equal(report.intact, true);
       assert.equal(report.checkpoints, 1);
@@ -191,7 +192,8 @@ describe("audit trail", () => {
       await sql`update audit_checkpoint set key_id = ${plantedId}, signature = ${forged.signature} where seq = 10`.execute(db.kysely);
       await writeFile(file, checkpointToFile(forged, publicDer));
       const problems = (await audit.verify()).checkpointProblems.map((problem) => problem.problem);
-      assert.deepEqual(problems, ["signature_invalid", "signature_invalid"]);
+      // The genuine latest checkpoint is gone too, as the export folder's head record shows.
+      assert.deepEqual(problems, ["signature_invalid", "signature_invalid", "latest_removed"]);
       // The planted key can neither sign nor stop us signing: the next checkpoint uses our own key.
       for (let n = 16; n <= 17; n += 1) await audit.record(entry(n));
       await sql`delete from audit_checkpoint`.execute(db.kysely);
@@ -205,7 +207,7 @@ describe("audit trail", () => {
       const [stored] = await createCheckpointStore(db.kysely).checkpoints();
       const key = (await createCheckpointStore(db.kysely).signingKeys()).find((candidate) => candidate.id === stored!.keyId)!;
       assert.equal(await exportCheckpoint(exportDir, stored!, key.publicKey), "present");
-      assert.deepEqual(await readdir(exportDir), ["checkpoint-000000000010.json"], "no temporary file is left behind");
+      assert.deepEqual(await readdir(exportDir), ["checkpoint-000000000010.json", "checkpoint-head.json"], "no temporary file is left behind");
     });
 
     it("exports later a checkpoint whose file could not be written, and reports it as not exported yet meanwhile", async () => {
@@ -218,7 +220,7 @@ describe("audit trail", () => {
       assert.deepEqual(pending.checkpointProblems, [{ seq: 15, problem: "not_exported_yet" }]);
       assert.equal(pending.intact, true, "an export still to do is not tampering");
       assert.equal(await audit.repairCheckpointExports(), 1);
-      assert.deepEqual(await readdir(exportDir), ["checkpoint-000000000010.json", "checkpoint-000000000015.json"]);
+      assert.deepEqual(await readdir(exportDir), ["checkpoint-000000000010.json", "checkpoint-000000000015.json", "checkpoint-head.json"]);
       const repaired = await audit.verify();
       assert.deepEqual([repaired.intact, repaired.checkpointProblems, repaired.checkpoints], [true, [], 2]);
     });

@@ -88,3 +88,52 @@ export async function readExportedCheckpoints(dir: string): Promise<ExportedChec
   }
   return exported;
 }
+
+const headFile = "checkpoint-head.json";
+const headFormat = "mamori-audit-checkpoint-head-v1";
+
+/** The newest checkpoint the export folder has seen: its sequence and digest (checkpointDigest). */
+export interface CheckpointHead {
+  seq: number;
+  digest: Buffer;
+}
+
+/**
+ * Records in the export folder which checkpoint is the newest, replacing the record atomically (temporary file,
+ * sync, rename) and never moving it back (except for a restore's checkpoint): the latest checkpoint has no successor to name it, so this is what tells
+ * its removal (row and file) from "never signed". Kept beside the checkpoint files, on the same write-once-minded
+ * storage; an insider who can also rewrite this file can hide the latest checkpoint, and only an outside witness
+ * (the SIEM copy of the trail) remains.
+ */
+export async function writeCheckpointHead(dir: string, head: CheckpointHead, options: { replace?: boolean } = {}): Promise<void> {
+  const current = await readCheckpointHead(dir);
+  if (!options.replace && current && current !== "unreadable" && current.seq >= head.seq) return;
+  const temporary = path.join(dir, `.${headFile}.${process.pid}.${randomUUID()}.tmp`);
+  const handle = await open(temporary, "wx", 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify({ format: headFormat, seq: head.seq, digest: head.digest.toString("hex") })}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temporary, path.join(dir, headFile));
+  await syncFolder(dir);
+}
+
+/** The head record of the export folder; undefined when there is none. */
+export async function readCheckpointHead(dir: string): Promise<CheckpointHead | "unreadable" | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, headFile), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(text) as { format?: unknown; seq?: unknown; digest?: unknown };
+    if (parsed.format !== headFormat || typeof parsed.seq !== "number" || typeof parsed.digest !== "string" || !/^[0-9a-f]{64}$/.test(parsed.digest)) return "unreadable";
+    return { seq: parsed.seq, digest: Buffer.from(parsed.digest, "hex") };
+  } catch {
+    return "unreadable";
+  }
+}

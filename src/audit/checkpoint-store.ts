@@ -12,6 +12,11 @@ type CheckpointTables = {
     key_id: string;
     signature: Uint8Array;
     exported_at: Date | null;
+    previous_hash: Uint8Array | null;
+    floor_seq: number | null;
+    floor_hash: Uint8Array | null;
+    exported_to: string | null;
+    restored_archive: string | null;
   };
   audit_entry: { seq: number; hash: Uint8Array };
 };
@@ -37,6 +42,11 @@ export function createCheckpointStore(executor: Executor) {
     async insertSigningKey(row: { id: string; publicKey: Buffer; privateKey: Buffer }, at: Date): Promise<void> {
       await db.insertInto("audit_signing_key").values({ id: row.id, public_key: row.publicKey, private_key: row.privateKey, created_at: at }).execute();
     },
+    /** The sequence the latest checkpoint covers up to (0: none), without reading its hashes. */
+    async lastCheckpointSeq(): Promise<number> {
+      const row = await db.selectFrom("audit_checkpoint").select("seq").orderBy("seq", "desc").limit(1).executeTakeFirst();
+      return row?.seq ?? 0;
+    },
     async lastCheckpoint(): Promise<Checkpoint | undefined> {
       const row = await db.selectFrom("audit_checkpoint").selectAll().orderBy("seq", "desc").limit(1).executeTakeFirst();
       return row && toCheckpoint(row);
@@ -50,15 +60,36 @@ export function createCheckpointStore(executor: Executor) {
       const rows = await db.selectFrom("audit_checkpoint").select("seq").where("exported_at", "is not", null).execute();
       return new Set(rows.map((row) => row.seq));
     },
+    /** The folder each exported checkpoint's file first went to (checkpoints exported before this was kept: none). */
+    async exportFolders(): Promise<Map<number, string>> {
+      const rows = await db.selectFrom("audit_checkpoint").select(["seq", "exported_to"]).where("exported_to", "is not", null).execute();
+      return new Map(rows.map((row) => [row.seq, row.exported_to!]));
+    },
+    /**
+     * Forgets where the checkpoints were exported: after a restore their files belong to the old node's folder, and
+     * the restored node writes its own copies (identical, so an old folder mounted again finds them present).
+     */
+    async forgetExports(): Promise<void> {
+      await db.updateTable("audit_checkpoint").set({ exported_at: null, exported_to: null }).execute();
+    },
     /** Checkpoints committed whose file was never written, oldest first. */
     async unexported(limit: number): Promise<Checkpoint[]> {
       const rows = await db.selectFrom("audit_checkpoint").selectAll().where("exported_at", "is", null).orderBy("seq").limit(limit).execute();
       return rows.map(toCheckpoint);
     },
-    async markExported(seq: number, at: Date): Promise<void> {
-      await db.updateTable("audit_checkpoint").set({ exported_at: at }).where("seq", "=", seq).execute();
+    async markExported(seq: number, at: Date, folder: string): Promise<void> {
+      await db
+        .updateTable("audit_checkpoint")
+        .set((eb) => ({ exported_at: at, exported_to: eb.fn.coalesce("exported_to", eb.val(folder)) }))
+        .where("seq", "=", seq)
+        .execute();
     },
-    /** Stores a checkpoint; false when another node stored one for that sequence first. */
+    /** The checkpoint covering `seq`, if any. */
+    async covering(seq: number): Promise<Checkpoint | undefined> {
+      const row = await db.selectFrom("audit_checkpoint").selectAll().where("from_seq", "<=", seq).where("seq", ">=", seq).orderBy("seq", "desc").limit(1).executeTakeFirst();
+      return row && toCheckpoint(row);
+    },
+    /** Stores a checkpoint; false when another node stored one for that sequence, or after the same predecessor, first. */
     async insertCheckpoint(checkpoint: Checkpoint): Promise<boolean> {
       const result = await db
         .insertInto("audit_checkpoint")
@@ -71,8 +102,13 @@ export function createCheckpointStore(executor: Executor) {
           key_id: checkpoint.keyId,
           signature: checkpoint.signature,
           exported_at: null,
+          previous_hash: checkpoint.previous ?? null,
+          floor_seq: checkpoint.floor?.seq ?? null,
+          floor_hash: checkpoint.floor?.hash ?? null,
+          exported_to: null,
+          restored_archive: checkpoint.restoredArchive ?? null,
         })
-        .onConflict((oc) => oc.column("seq").doNothing())
+        .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
     },
@@ -88,5 +124,7 @@ function toCheckpoint(row: CheckpointTables["audit_checkpoint"]): Checkpoint {
     signedAt: row.signed_at.toISOString(),
     keyId: row.key_id,
     signature: Buffer.from(row.signature),
+    ...(row.previous_hash ? { previous: Buffer.from(row.previous_hash), floor: { seq: row.floor_seq ?? 0, hash: Buffer.from(row.floor_hash ?? Buffer.alloc(32)) } } : {}),
+    ...(row.restored_archive === null ? {} : { restoredArchive: row.restored_archive }),
   };
 }

@@ -1,11 +1,13 @@
+import type { KeyObject } from "node:crypto";
 import type { Keyring } from "../crypto/index.js";
-import type { Database } from "../db/index.js";
+import type { Database, Executor } from "../db/index.js";
 import type { Clock } from "../kernel/index.js";
 import { genesisHash, linkHash } from "./chain.js";
-import { signCheckpoint, type Checkpoint } from "./checkpoint.js";
-import { exportCheckpoint } from "./checkpoint-export.js";
+import { checkpointDigest, isSignatureValid, noFloor, noPreviousCheckpoint, signCheckpoint, type Checkpoint, type RetentionFloor } from "./checkpoint.js";
+import { exportCheckpoint, writeCheckpointHead } from "./checkpoint-export.js";
 import { createCheckpointStore } from "./checkpoint-store.js";
-import { loadSigningKey, type SigningKey } from "./signing-key.js";
+import { createRetentionStore } from "./retention-store.js";
+import { loadSigningKey, trustedKeysIn, type SigningKey } from "./signing-key.js";
 import { createAuditStore } from "./store.js";
 import { createMerkleLog } from "./merkle/merkle-log.js";
 
@@ -14,6 +16,8 @@ export interface CheckpointPolicy {
   everyMs: number;
   /** Folder for exported checkpoint files; undefined keeps them in the database only. */
   exportDir: string | undefined;
+  /** Other nodes' export folders, read by verify beside `exportDir` (nodes that do not share one folder). */
+  peerDirs?: readonly string[] | undefined;
 }
 
 /** Thrown when the chain segment to be signed does not verify: signing it would bless tampering. */
@@ -26,25 +30,65 @@ export class UnverifiableSegmentError extends Error {
   }
 }
 
+/** Thrown when the latest stored checkpoint's signature does not hold: building on it would carry a forged floor. */
+export class UnverifiableCheckpointError extends Error {
+  readonly seq: number;
+  constructor(seq: number) {
+    super(`audit checkpoint ${seq} is not signed by a key of ours; checkpoint refused`);
+    this.name = "UnverifiableCheckpointError";
+    this.seq = seq;
+  }
+}
+
 /**
  * Signs checkpoints of the audit chain every `everyEntries` entries or `everyMs`, whichever comes first, after
- * re-verifying the new segment against the previous checkpoint. Safe on several nodes: one checkpoint per
- * sequence number wins, the others are discarded.
+ * re-verifying the new segment against the previous checkpoint, which it names by digest. Safe on several nodes:
+ * one checkpoint per sequence number and per predecessor wins, the others are discarded, so the chain never forks.
  */
-export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock: Clock; policy: CheckpointPolicy; onError?: (error: unknown) => void }) {
+export function createCheckpointer(deps: {
+  db: Database;
+  keyring: Keyring;
+  clock: Clock;
+  policy: CheckpointPolicy;
+  onError?: (error: unknown) => void;
+  /** Told of each checkpoint this node signed and committed: seq and digest, for a witness outside the database. */
+  onCheckpoint?: (signed: { seq: number; digest: string }) => void;
+}) {
   const { db, clock, policy } = deps;
   let signingKey: Promise<SigningKey> | undefined;
   let pendingEntries = 0;
   let running: Promise<Checkpoint | undefined> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  async function checkpointNow(): Promise<Checkpoint | undefined> {
+  let trusted: Map<string, KeyObject> | undefined;
+  async function trustedKey(executor: Executor, keyId: string): Promise<KeyObject | undefined> {
+    if (!trusted?.has(keyId)) trusted = await trustedKeysIn(executor, deps.keyring);
+    return trusted.get(keyId);
+  }
+
+  /** The latest stored checkpoint, only if its signature holds: its digest and floor are carried forward. */
+  async function verifiedLatest(executor: Executor): Promise<Checkpoint | undefined> {
+    const latest = await createCheckpointStore(executor).lastCheckpoint();
+    if (!latest) return undefined;
+    const key = await trustedKey(executor, latest.keyId);
+    if (!key || !isSignatureValid(latest, key)) throw new UnverifiableCheckpointError(latest.seq);
+    return latest;
+  }
+
+  /**
+   * Signs and stores, through `executor` (a transaction, for the retention purge), a checkpoint of every entry after
+   * the latest checkpoint, chained to it. `floor` is a new retention floor; otherwise the latest one is carried
+   * forward (a checkpoint from before chaining hands over the purge anchor recorded with it, once, at the upgrade).
+   * `stored` is false when another node stored a checkpoint for that sequence or predecessor first.
+   */
+  async function signWithin(executor: Executor, options: { floor?: RetentionFloor; restoredArchive?: string } = {}): Promise<{ checkpoint: Checkpoint; stored: boolean } | undefined> {
     signingKey ??= loadSigningKey(deps);
     const key = await signingKey;
-    const checkpoints = createCheckpointStore(db.kysely);
-    const entries = createAuditStore(db.kysely);
-    const previous = await checkpoints.lastCheckpoint();
+    const entries = createAuditStore(executor);
     const head = await entries.head();
+    // The idle tick, every few seconds: nothing new is two one-row reads, no signature check.
+    if (head.seq <= (await createCheckpointStore(executor).lastCheckpointSeq())) return undefined;
+    const previous = await verifiedLatest(executor);
     const fromSeq = (previous?.seq ?? 0) + 1;
     if (head.seq < fromSeq) return undefined;
 
@@ -63,15 +107,62 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
         expected += 1;
       }
     }
-    const checkpoint = signCheckpoint({ seq: head.seq, fromSeq, chainHash: chain, entryHashes, signedAt: clock.now().toISOString(), keyId: key.id }, key.privateKey);
-    const stored = await checkpoints.insertCheckpoint(checkpoint);
-    const winner = stored ? checkpoint : (await checkpoints.checkpoints()).find((candidate) => candidate.seq === head.seq);
+    const floor = options.floor ?? (previous ? (previous.floor ?? (await legacyFloor(executor, signedEntryHash))) : noFloor);
+    const checkpoint = signCheckpoint(
+      {
+        seq: head.seq,
+        fromSeq,
+        chainHash: chain,
+        entryHashes,
+        signedAt: clock.now().toISOString(),
+        keyId: key.id,
+        previous: previous ? checkpointDigest(previous) : noPreviousCheckpoint,
+        floor,
+        ...(options.restoredArchive === undefined ? {} : { restoredArchive: options.restoredArchive }),
+      },
+      key.privateKey,
+    );
+    return { checkpoint, stored: await createCheckpointStore(executor).insertCheckpoint(checkpoint) };
+  }
+
+  /** The entry hash at `seq` as a checkpoint signed by our key states it; undefined when none does. */
+  async function signedEntryHash(executor: Executor, seq: number): Promise<Buffer | undefined> {
+    const checkpoint = await createCheckpointStore(executor).covering(seq);
+    if (!checkpoint) return undefined;
+    const key = await trustedKey(executor, checkpoint.keyId);
+    if (!key || !isSignatureValid(checkpoint, key)) return undefined;
+    return checkpoint.entryHashes[seq - checkpoint.fromSeq];
+  }
+
+  /** The retention floor the latest (signature-checked) checkpoint states, and the sequence it covers up to. */
+  async function signedState(executor: Executor): Promise<{ floor: RetentionFloor; signedThrough: number }> {
+    const latest = await verifiedLatest(executor);
+    if (!latest) return { floor: noFloor, signedThrough: 0 };
+    return { floor: latest.floor ?? (await legacyFloor(executor, signedEntryHash)), signedThrough: latest.seq };
+  }
+
+  async function checkpointNow(options: { restoredArchive?: string } = {}): Promise<Checkpoint | undefined> {
+    const signed = await signWithin(db.kysely, options);
+    if (!signed) return undefined;
+    if (signed.stored) announce(signed.checkpoint);
+    const winner = signed.stored ? signed.checkpoint : await createCheckpointStore(db.kysely).lastCheckpoint();
     pendingEntries = 0;
     // The row is committed first: a failed export leaves it unexported, and repairExports writes it later.
-    if (winner && policy.exportDir) await exportAndMark(policy.exportDir, winner, winner.keyId === key.id ? key.publicKeyDer : undefined);
-    // A signed Merkle tree head over the same entries, for per-entry inclusion proofs (merkle/merkle-log.ts).
-    if (winner) await createMerkleLog({ db, clock }).signTreeHeadAt(key, winner.seq);
+    if (winner) {
+      const key = await signingKey!;
+      if (policy.exportDir) await exportAndMark(policy.exportDir, winner, winner.keyId === key.id ? key.publicKeyDer : undefined);
+      // A signed Merkle tree head over the same entries, for per-entry inclusion proofs (merkle/merkle-log.ts).
+      await createMerkleLog({ db, clock }).signTreeHeadAt(key, winner.seq);
+    }
     return winner;
+  }
+
+  function announce(checkpoint: Checkpoint): void {
+    try {
+      deps.onCheckpoint?.({ seq: checkpoint.seq, digest: checkpointDigest(checkpoint).toString("hex") });
+    } catch {
+      // A witness's fault must not fail a committed checkpoint.
+    }
   }
 
   /** Exports one stored checkpoint and records that its file exists; a conflicting file is left for verify to report. */
@@ -80,7 +171,10 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     const der = publicKeyDer ?? (await store.signingKeys()).find((candidate) => candidate.id === checkpoint.keyId)?.publicKey;
     if (!der) return;
     const outcome = await exportCheckpoint(dir, checkpoint, der);
-    if (outcome !== "conflict") await store.markExported(checkpoint.seq, clock.now());
+    if (outcome === "conflict") return;
+    await store.markExported(checkpoint.seq, clock.now(), dir);
+    // A restore's checkpoint takes the head over from the replaced trail's latest, whatever its sequence.
+    if (checkpoint.previous) await writeCheckpointHead(dir, { seq: checkpoint.seq, digest: checkpointDigest(checkpoint) }, { replace: checkpoint.restoredArchive !== undefined });
   }
 
   /**
@@ -135,6 +229,8 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     /** Starts the time-based checkpoints. */
     start(): void {
       repairQuietly();
+      // Entries left unsigned by a crash are signed now, not one interval later.
+      runQuietly();
       timer = setInterval(() => {
         repairQuietly();
         runQuietly();
@@ -145,6 +241,22 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
     repairExports,
     /** Signs a checkpoint of everything up to the current head now (also used at shutdown). */
     checkpointNow: trigger,
+    /**
+     * After a restore: the checkpoints' files are to be written again into this node's folder, and a checkpoint
+     * naming the archive is signed, so verify can set aside the checkpoints of the trail the restore replaced.
+     */
+    async signRestore(archiveId: string): Promise<Checkpoint | undefined> {
+      await running?.catch(() => undefined);
+      await createCheckpointStore(db.kysely).forgetExports();
+      const checkpoint = await checkpointNow({ restoredArchive: archiveId });
+      await repairExports();
+      return checkpoint;
+    },
+    signWithin,
+    /** Tells the witness of a checkpoint signed through signWithin, once its transaction committed. */
+    announce,
+    signedEntryHash,
+    signedState,
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       await running?.catch(() => undefined);
@@ -154,3 +266,15 @@ export function createCheckpointer(deps: { db: Database; keyring: Keyring; clock
 }
 
 export type Checkpointer = ReturnType<typeof createCheckpointer>;
+
+/**
+ * The purge anchor recorded before checkpoints were chained, which the first chained checkpoint signs as the floor
+ * (trusted once, at the upgrade); only if a genuine checkpoint signed that hash at that seq.
+ * @throws {UnverifiableSegmentError} for an anchor no checkpoint vouches for: signing it would bless a deletion.
+ */
+async function legacyFloor(executor: Executor, signedHash: (executor: Executor, seq: number) => Promise<Buffer | undefined>): Promise<RetentionFloor> {
+  const anchor = await createRetentionStore(executor).latestAnchor();
+  if (!anchor) return noFloor;
+  if (!(await signedHash(executor, anchor.purgedThroughSeq))?.equals(anchor.anchorHash)) throw new UnverifiableSegmentError(anchor.purgedThroughSeq);
+  return { seq: anchor.purgedThroughSeq, hash: anchor.anchorHash };
+}

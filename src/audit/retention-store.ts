@@ -42,19 +42,6 @@ export function createRetentionStore(executor: Executor) {
       }
       return partitions;
     },
-    /** The first seq recorded at or after `cutoff`, or undefined when every entry is older. */
-    async firstSeqAtOrAfter(cutoff: Date): Promise<number | undefined> {
-      const row = await db.selectFrom("audit_entry").select((eb) => eb.fn.min("seq").as("seq")).where("recorded_at", ">=", cutoff).executeTakeFirst();
-      return row?.seq ?? undefined;
-    },
-    async lowestSeq(): Promise<number | undefined> {
-      const row = await db.selectFrom("audit_entry").select((eb) => eb.fn.min("seq").as("seq")).executeTakeFirst();
-      return row?.seq ?? undefined;
-    },
-    async hashAt(seq: number): Promise<Buffer | undefined> {
-      const row = await db.selectFrom("audit_entry").select("hash").where("seq", "=", seq).executeTakeFirst();
-      return row && Buffer.from(row.hash);
-    },
     async dropPartition(name: string): Promise<void> {
       await sql`drop table ${sql.table(name)}`.execute(executor);
     },

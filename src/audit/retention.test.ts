@@ -7,7 +7,8 @@ import { sql } from "kysely";
 import { createKeyring, openLocalKeyFile } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
 import { createManualClock } from "../kernel/index.js";
-import { buildAuditEntry, openTestDatabase } from "../testing/index.js";
+import { buildAuditEntry } from "../testing/builders.js";
+import { openTestDatabase } from "../testing/test-database-handle.js";
 import { createAudit, type Audit } from "./index.js";
 
 const entry = buildAuditEntry;
@@ -80,6 +81,7 @@ describe("audit retention", () => {
     const hashAt12 = await sql<{ hash: Uint8Array }>`select hash from audit_entry where seq = 12`.execute(db.kysely);
     await sql`delete from audit_entry where seq in (11, 12)`.execute(db.kysely);
     await sql`insert into audit_retention (purged_through_seq, anchor_hash, purged_at, cutoff) values (12, ${Buffer.from(hashAt12.rows[0]!.hash)}, now(), now())`.execute(db.kysely);
-    assert.deepEqual((await audit.verify()).firstBroken, { seq: 12, problem: "anchor_unverified" });
+    // The trail starts at the signed floor (10): the first affected entry is 11.
+    assert.deepEqual((await audit.verify()).firstBroken, { seq: 11, problem: "entries_missing" });
   });
 });

@@ -1,7 +1,10 @@
 import type { Database } from "../db/index.js";
 import type { Clock } from "../kernel/index.js";
-import { createCheckpointStore } from "./checkpoint-store.js";
+import { linkHash } from "./chain.js";
+import type { Checkpointer } from "./checkpointer.js";
+import { UnverifiableSegmentError } from "./checkpointer.js";
 import { createRetentionStore } from "./retention-store.js";
+import { createAuditStore } from "./store.js";
 import type { AuditWriter } from "./writer.js";
 
 export interface PurgeResult {
@@ -11,24 +14,58 @@ export interface PurgeResult {
 }
 
 const monthsAhead = 2;
+const pageSize = 2_000;
 
 /**
  * Audit retention: monthly partitions made ahead of time, and a purge of entries older than the retention period
- * (MHLW: access logs kept for a set period; default 5 years, as for 診療録). A purge removes only a prefix of the
- * chain that a signed checkpoint covers, keeps the chain hash at its end as the new starting point, is itself
- * audited in the same transaction, and is followed by a new checkpoint.
+ * (MHLW: access logs kept for a set period; default 5 years, as for 診療録). The age of an entry is the time its hash
+ * covers (`at`), never `recorded_at`, a column outside the hash that only places rows in partitions. A purge removes
+ * only a prefix of the chain that a signed checkpoint covers and that re-verifies against it; in one transaction it
+ * deletes, records `audit.retention_purge` and signs a checkpoint whose retention floor (the last purged seq and the
+ * chain hash there) the verifier starts from. Nothing else can move the floor: it needs the signing key.
  */
 export function createRetention(deps: {
   db: Database;
   clock: Clock;
   writer: Pick<AuditWriter, "recordWithin" | "flush">;
   checkpointNow: () => Promise<void>;
+  checkpoints: Pick<Checkpointer, "signWithin" | "signedEntryHash" | "signedState" | "repairExports" | "announce">;
   retentionYears: number;
 }) {
   const { db, clock } = deps;
 
   function cutoff(now: Date): Date {
     return new Date(Date.UTC(now.getUTCFullYear() - deps.retentionYears, now.getUTCMonth(), now.getUTCDate(), now.getUTCHours(), now.getUTCMinutes()));
+  }
+
+  /**
+   * The last seq of the expired prefix: walks from the signed floor while entries link up, their hashed time is
+   * before the cutoff and a checkpoint covers them; the chain hash there must be the one signed.
+   * @throws {UnverifiableSegmentError} when the prefix does not verify (it is evidence, not something to delete).
+   */
+  async function expiredPrefix(limit: Date): Promise<{ floorSeq: number; purgeThrough: number; anchorHash: Buffer } | undefined> {
+    const { floor, signedThrough } = await deps.checkpoints.signedState(db.kysely);
+    const entries = createAuditStore(db.kysely);
+    let chain = floor.hash;
+    let purgeThrough = floor.seq;
+    let anchorHash: Buffer | undefined;
+    walk: for (;;) {
+      const rows = await entries.page(purgeThrough, Math.min(pageSize, signedThrough - purgeThrough));
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const expected = purgeThrough + 1;
+        if (row.seq !== expected || !row.prevHash.equals(chain) || !linkHash(row.prevHash, row.seq, row.entry).equals(row.hash)) throw new UnverifiableSegmentError(expected);
+        const at = Date.parse((row.entry as { at?: string }).at ?? "");
+        if (!(at < limit.getTime())) break walk;
+        chain = row.hash;
+        anchorHash = row.hash;
+        purgeThrough = row.seq;
+      }
+    }
+    if (!anchorHash || purgeThrough <= floor.seq) return undefined;
+    const signed = await deps.checkpoints.signedEntryHash(db.kysely, purgeThrough);
+    if (!signed?.equals(anchorHash)) throw new UnverifiableSegmentError(purgeThrough);
+    return { floorSeq: floor.seq, purgeThrough, anchorHash };
   }
 
   return {
@@ -47,17 +84,15 @@ export function createRetention(deps: {
       await deps.checkpointNow();
       const now = clock.now();
       const limit = cutoff(now);
-      const store = createRetentionStore(db.kysely);
-      const signedThrough = (await createCheckpointStore(db.kysely).lastCheckpoint())?.seq ?? 0;
-      const firstKept = await store.firstSeqAtOrAfter(limit);
-      const lowest = await store.lowestSeq();
-      if (lowest === undefined) return undefined;
-      const purgeThrough = Math.min((firstKept ?? Number.MAX_SAFE_INTEGER) - 1, signedThrough);
-      if (purgeThrough < lowest) return undefined;
-      const anchorHash = await store.hashAt(purgeThrough);
-      if (!anchorHash) return undefined;
+      const prefix = await expiredPrefix(limit);
+      if (!prefix) return undefined;
+      const { floorSeq, purgeThrough, anchorHash } = prefix;
 
       const result = await db.kysely.transaction().execute(async (trx) => {
+        // Appenders wait from here to the commit, so the purge checkpoint covers exactly up to the purge record.
+        await createAuditStore(trx).lockHead();
+        const { floor } = await deps.checkpoints.signedState(trx);
+        if (floor.seq !== floorSeq) throw new Error("audit retention floor moved during the purge (another node purged)");
         const inTransaction = createRetentionStore(trx);
         const deletedEntries = await inTransaction.countThrough(purgeThrough);
         await inTransaction.insertAnchor({ purgedThroughSeq: purgeThrough, anchorHash }, now, limit);
@@ -74,13 +109,18 @@ export function createRetention(deps: {
           outcome: "success",
           reasonCode: "audit.retention_expired",
           actor: {},
-          resource: { type: "AuditEntry", id: `${lowest}-${purgeThrough}` },
+          resource: { type: "AuditEntry", id: `${floorSeq + 1}-${purgeThrough}` },
           network: { ip: "127.0.0.1", userAgent: "mamori-retention" },
         });
-        return { purgedThroughSeq: purgeThrough, deletedEntries, droppedPartitions };
+        // The purge and the signed floor commit together or not at all; a checkpoint signed meanwhile elsewhere
+        // takes this one's place in the chain of digests, and the purge is retried on the next run.
+        const signed = await deps.checkpoints.signWithin(trx, { floor: { seq: purgeThrough, hash: anchorHash } });
+        if (!signed?.stored) throw new Error("audit retention checkpoint lost to a concurrent checkpoint; purge retried later");
+        return { purgedThroughSeq: purgeThrough, deletedEntries, droppedPartitions, checkpoint: signed.checkpoint };
       });
-      await deps.checkpointNow();
-      return result;
+      deps.checkpoints.announce(result.checkpoint);
+      await deps.checkpoints.repairExports();
+      return { purgedThroughSeq: result.purgedThroughSeq, deletedEntries: result.deletedEntries, droppedPartitions: result.droppedPartitions };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
 import type { Keyring } from "../crypto/index.js";
-import type { Database } from "../db/index.js";
+import type { Database, Executor } from "../db/index.js";
 import type { Clock } from "../kernel/index.js";
 import { createCheckpointStore } from "./checkpoint-store.js";
 
@@ -39,10 +39,15 @@ export async function loadSigningKey(deps: { db: Database; keyring: Keyring; clo
  * and matches, so a database writer cannot plant a key of their own to sign forged checkpoints.
  */
 export async function trustedDatabaseKeys(deps: { db: Database; keyring: Keyring }): Promise<Map<string, KeyObject>> {
+  return trustedKeysIn(deps.db.kysely, deps.keyring);
+}
+
+/** trustedDatabaseKeys read through a given executor (inside a transaction). */
+export async function trustedKeysIn(executor: Executor, keyring: Keyring): Promise<Map<string, KeyObject>> {
   const trusted = new Map<string, KeyObject>();
-  for (const row of await createCheckpointStore(deps.db.kysely).signingKeys()) {
+  for (const row of await createCheckpointStore(executor).signingKeys()) {
     try {
-      const key = await open(row, deps.keyring);
+      const key = await open(row, keyring);
       if (key.publicKeyDer.equals(row.publicKey)) trusted.set(row.id, key.publicKey);
     } catch {
       // Not ours: left out, so checkpoints signed with it fail verification.

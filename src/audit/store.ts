@@ -48,19 +48,19 @@ export function createAuditStore(executor: Executor) {
     },
     /**
      * Every entry after `afterSeq` in order, in pages of `pageSize`, for walking the whole chain: only the columns the
-     * chain check needs (no timestamp to parse), and the next page is already being read while the caller checks
+     * chain check needs (the stored time too: verify compares it with the hashed one), and the next page is read while the caller checks
      * this one, so the database's work and the hashing overlap.
      */
-    async *chainPages(afterSeq: number, pageSize: number): AsyncGenerator<Array<Omit<StoredRow, "recordedAt">>> {
+    async *chainPages(afterSeq: number, pageSize: number): AsyncGenerator<StoredRow[]> {
       const read = (after: number) =>
         db
           .selectFrom("audit_entry")
-          .select(["seq", "entry", "prev_hash", "hash"])
+          .select(["seq", "entry", "prev_hash", "hash", "recorded_at"])
           .where("seq", ">", after)
           .orderBy("seq")
           .limit(pageSize)
           .execute()
-          .then((rows) => rows.map((row) => ({ seq: row.seq, entry: row.entry, prevHash: viewOf(row.prev_hash), hash: viewOf(row.hash) })));
+          .then((rows) => rows.map((row) => ({ seq: row.seq, entry: row.entry, prevHash: viewOf(row.prev_hash), hash: viewOf(row.hash), recordedAt: row.recorded_at })));
       let next = read(afterSeq);
       for (;;) {
         const rows = await next;

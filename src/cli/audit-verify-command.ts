@@ -24,6 +24,8 @@ export async function runAuditVerify(config: Readonly<Config>): Promise<number> 
       process.stdout.write(
         `audit trail intact: ${report.checked} entries, last sequence ${report.lastSeq}, ${report.checkpoints} signed checkpoints, verified in ${seconds.toFixed(2)} s (${rate} entries/s)\n`,
       );
+      // Not evidence of tampering, but worth knowing: files still to be written, checkpoints a restore replaced.
+      for (const problem of report.checkpointProblems) process.stdout.write(`note: checkpoint ${problem.seq}${problem.file ? ` (${problem.file})` : ""}: ${problem.problem}\n`);
       return 0;
     }
     if (report.firstBroken) {

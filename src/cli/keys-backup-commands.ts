@@ -134,10 +134,10 @@ async function newestArchive(dir: string): Promise<string> {
 
 async function drill(config: Readonly<Config>, file: string | undefined): Promise<number> {
   const archive = file ?? (await newestArchive(config.backup.dir));
-  const report = await drillRestore({ kms: await openKms(config), signingKey: await openBackupSigningKey(config.backup.signingKeyFile), file: archive, onProgress: (p) => progress(`restoring ${p.table}: ${p.rows} rows`) });
+  const report = await drillRestore({ kms: await openKms(config), signingKey: await openBackupSigningKey(config.backup.signingKeyFile), file: archive, checkpoints: config.audit.checkpoints, onProgress: (p) => progress(`restoring ${p.table}: ${p.rows} rows`) });
   await withServices(config, ({ audit }) => audit.record({ ...operator, action: "backup.drill", outcome: report.ok ? "success" : "failure", reasonCode: report.ok ? "backup.drill_passed" : "backup.drill_failed", resource: { type: "Backup", id: path.basename(archive) } }));
   process.stdout.write(
-    `\nrestore drill ${report.ok ? "PASSED" : "FAILED"}: ${archive}\n  ${report.tables} tables, ${report.rows} rows, table mismatches: ${report.tableMismatches.join(", ") || "none"}\n  audit chain ${report.audit.intact ? "intact" : "BROKEN"}: ${report.audit.checked} entries, ${report.audit.checkpoints} signed checkpoints\n  ${report.seconds.toFixed(1)} s\n`,
+    `\nrestore drill ${report.ok ? "PASSED" : "FAILED"}: ${archive}\n  ${report.tables} tables, ${report.rows} rows, table mismatches: ${report.tableMismatches.join(", ") || "none"}\n  audit chain ${report.audit.intact ? "intact" : "BROKEN"}: ${report.audit.checked} entries, ${report.audit.checkpoints} signed checkpoints\n${report.audit.intact ? "" : report.audit.problems.map((problem) => `  ${problem}\n`).join("")}  ${report.seconds.toFixed(1)} s\n`,
   );
   return report.ok ? 0 : 1;
 }
@@ -149,7 +149,8 @@ async function restore(config: Readonly<Config>, file: string): Promise<number> 
     const result = await restoreDatabase({ db, kms, signingKey: await openBackupSigningKey(config.backup.signingKeyFile), file, onProgress: (p) => progress(`restoring ${p.table}: ${p.rows} rows`) });
     const keyring = await createKeyring({ db, kms, clock: systemClock });
     const audit = createAudit({ db, keyring, clock: systemClock, batchWindowMs: 0, checkpoints: config.audit.checkpoints });
-    await audit.record({ ...operator, action: "backup.restore", outcome: "success", reasonCode: "backup.restored", resource: { type: "Backup", id: result.header.archiveId } });
+    // The restore's entry and a checkpoint naming the archive continue the signed chain across the restore.
+    await audit.recordRestore(result.header.archiveId, { ...operator, action: "backup.restore", outcome: "success", reasonCode: "backup.restored", resource: { type: "Backup", id: result.header.archiveId } });
     await audit.close();
     const rows = Object.values(result.tables).reduce((sum, table) => sum + table.rows, 0);
     process.stdout.write(`\nrestored ${rows} rows from ${file} (taken ${result.header.createdAt})\n`);

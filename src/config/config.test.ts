@@ -14,6 +14,12 @@ describe("configuration", () => {
     assert.ok(Object.isFrozen(config.session));
   });
 
+  it("signs audit checkpoints every 5 seconds by default and reads the peers' checkpoint folders named", () => {
+    assert.equal(loadConfig({}).audit.checkpoints.everyMs, 5_000);
+    assert.deepEqual(loadConfig({}).audit.checkpoints.peerDirs, []);
+    assert.deepEqual(loadConfig({ MAMORI_AUDIT_CHECKPOINT_PEER_DIRS: "/mnt/node-b/checkpoints, /mnt/node-c/checkpoints" }).audit.checkpoints.peerDirs, ["/mnt/node-b/checkpoints", "/mnt/node-c/checkpoints"]);
+  });
+
   it("names every invalid setting in one message", () => {
     assert.throws(
       () => loadConfig({ MAMORI_PORT: "eighty", MAMORI_PASSWORD_MIN_LENGTH: "6", DATABASE_URL: "mysql://x" }),

@@ -29,7 +29,7 @@ export interface Config {
   dormantDays: number;
   /** Lifetime of an emergency (break-glass) grant. */
   breakGlassMs: number;
-  audit: { batchWindowMs: number; retentionYears: number; checkpoints: { everyEntries: number; everyMs: number; exportDir: string | undefined } };
+  audit: { batchWindowMs: number; retentionYears: number; checkpoints: { everyEntries: number; everyMs: number; exportDir: string | undefined; peerDirs: readonly string[] } };
   /** SIEM export sinks; each is off when unset. */
   siem: { file?: string; syslog?: { host: string; port: number; caFile?: string } };
   logLevel: string;
@@ -178,6 +178,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
         everyMs: e.MAMORI_AUDIT_CHECKPOINT_SECONDS * 1000,
         exportDir:
           e.MAMORI_AUDIT_CHECKPOINT_DIR === "none" ? undefined : path.resolve(e.MAMORI_AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, "audit-checkpoints")),
+        peerDirs: (e.MAMORI_AUDIT_CHECKPOINT_PEER_DIRS ?? "")
+          .split(",")
+          .map((part) => part.trim())
+          .filter(Boolean)
+          .map((dir) => path.resolve(dir)),
       },
     },
     siem: siemSettings(e),

@@ -113,11 +113,15 @@ export const environmentSchema = z.object({
   MAMORI_ARGON2_ITERATIONS: z.coerce.number().int().min(2).max(20).default(3).describe("argon2id iterations (time cost)."),
   MAMORI_AUDIT_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(100).default(0).describe("Extra wait before each audit commit to gather more entries. Entries arriving during a commit are always batched into the next one; raise this only for a distant database."),
   MAMORI_AUDIT_CHECKPOINT_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000).describe("Sign an audit checkpoint after this many new entries."),
-  MAMORI_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60).describe("Sign an audit checkpoint at least this often while entries arrive."),
+  MAMORI_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(5).describe("Sign an audit checkpoint at least this often while entries arrive (and always at shutdown): entries after the last checkpoint are protected only by the database, so this bounds what an insider with database access could still change unnoticed. A checkpoint costs one Ed25519 signature and a row; see docs/architecture.md for measured figures."),
   MAMORI_AUDIT_CHECKPOINT_DIR: z
     .string()
     .optional()
-    .describe("Folder the signed audit checkpoints are exported to, ideally write-once storage (WORM volume, offline mount). Defaults to MAMORI_DATA_DIR/audit-checkpoints; `none` keeps them in the database only."),
+    .describe("Folder the signed audit checkpoints are exported to, ideally write-once storage (WORM volume, offline mount). Defaults to MAMORI_DATA_DIR/audit-checkpoints; `none` keeps them in the database only. Several nodes on one PostgreSQL database should share one folder; otherwise name the other nodes' folders in MAMORI_AUDIT_CHECKPOINT_PEER_DIRS."),
+  MAMORI_AUDIT_CHECKPOINT_PEER_DIRS: z
+    .string()
+    .optional()
+    .describe("Comma-separated checkpoint folders of the other nodes (each node exporting to its own MAMORI_AUDIT_CHECKPOINT_DIR), read by `mamori audit verify` with this node's folder. Unset: only this node's folder."),
   MAMORI_SIEM_FILE: z
     .string()
     .min(1)
