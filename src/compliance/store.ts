@@ -16,7 +16,7 @@ type ComplianceTables = {
   };
   identity_account: { id: string; email: string; display_name: string; kind: string; roles: string[]; status: string; created_at: Date; last_sign_in_at: Date | null };
   identity_totp: { account_id: string; confirmed_at: Date | null };
-  identity_invitation: { id: string; expires_at: Date; used_at: Date | null; role: string };
+  identity_invitation: { id: string; expires_at: Date; used_at: Date | null; withdrawn_at: Date | null; role: string };
   audit_checkpoint: { seq: number; signed_at: Date };
   audit_chain_head: { id: number; seq: number };
   audit_export_cursor: { sink: string; seq: number; updated_at: Date };
@@ -84,11 +84,15 @@ export function createComplianceStore(executor: Executor) {
         .execute();
       return rows.map((row) => ({ id: row.id, roles: row.roles, email: row.email, displayName: row.display_name, createdAt: row.created_at, lastSignInAt: row.last_sign_in_at, hasSecondFactor: row.confirmed_at !== null }));
     },
-    /** Unused one-time links (set-up and invitations) whose expiry has passed, and the number still valid. */
-    async outstandingLinks(now: Date): Promise<{ expiredUnused: number; valid: number; oldestExpiredAt: Date | undefined }> {
-      const rows = await db.selectFrom("identity_invitation").select(["expires_at"]).where("used_at", "is", null).execute();
-      const expired = rows.filter((row) => row.expires_at.getTime() <= now.getTime()).map((row) => row.expires_at.getTime());
-      return { expiredUnused: expired.length, valid: rows.length - expired.length, oldestExpiredAt: expired.length ? new Date(Math.min(...expired)) : undefined };
+    /**
+     * Unused one-time links (set-up and invitations) whose expiry has passed without anyone withdrawing them, the
+     * number still valid, and the number withdrawn (or voided after wrong codes) before use.
+     */
+    async outstandingLinks(now: Date): Promise<{ expiredUnused: number; valid: number; withdrawn: number; oldestExpiredAt: Date | undefined }> {
+      const rows = await db.selectFrom("identity_invitation").select(["expires_at", "withdrawn_at"]).where("used_at", "is", null).execute();
+      const open = rows.filter((row) => row.withdrawn_at === null);
+      const expired = open.filter((row) => row.expires_at.getTime() <= now.getTime()).map((row) => row.expires_at.getTime());
+      return { expiredUnused: expired.length, valid: open.length - expired.length, withdrawn: rows.length - open.length, oldestExpiredAt: expired.length ? new Date(Math.min(...expired)) : undefined };
     },
     async lastCheckpoint(): Promise<{ seq: number; signedAt: Date } | undefined> {
       const row = await db.selectFrom("audit_checkpoint").select(["seq", "signed_at"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
