@@ -36,7 +36,7 @@ export type DocumentKind = "report" | "disclosure";
 
 export interface Compliance {
   readonly catalogue: readonly Control[];
-  attestations: Pick<Attestations, "attest" | "latest">;
+  attestations: Pick<Attestations, "attest" | "approve" | "latest">;
   /** Runs every check and builds the report; Cedar action `read_compliance`, audited `compliance.report`. */
   report(principal: Principal): Promise<ComplianceReport>;
   /** The report or the サービス仕様適合開示書 rendered; same authorization and audit as report(). */

@@ -65,7 +65,7 @@ export interface Config {
     checkTimeoutMs: number;
   };
   /** The operator's data for the サービス仕様適合開示書; unset values are shown as 未記入, never invented. */
-  provider: { name?: string; contact?: string; supportHours?: string; dataCentreLocation?: string; dataCentreCountry?: string; subcontractors?: string[] };
+  provider: { name?: string; securityOfficer?: string; contact?: string; supportHours?: string; dataCentreLocation?: string; dataCentreCountry?: string; subcontractors?: string[] };
   /** The SBOM file and how old it may get before it is regenerated. */
   supplyChain: { sbomFile: string; sbomMaxAgeMs: number };
   /** Redis for shared counters across nodes; undefined keeps them in the database. */
@@ -210,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     provider: {
       // Only a name the operator set: the schema's default is the product's name, not the operator's.
       ...(relevant["MAMORI_ORGANISATION_NAME"] !== undefined ? { name: e.MAMORI_ORGANISATION_NAME } : {}),
+      ...(e.MAMORI_SECURITY_OFFICER_NAME ? { securityOfficer: e.MAMORI_SECURITY_OFFICER_NAME } : {}),
       ...(e.MAMORI_PROVIDER_CONTACT ? { contact: e.MAMORI_PROVIDER_CONTACT } : {}),
       ...(e.MAMORI_PROVIDER_SUPPORT_HOURS ? { supportHours: e.MAMORI_PROVIDER_SUPPORT_HOURS } : {}),
       ...(e.MAMORI_DATA_CENTRE_LOCATION ? { dataCentreLocation: e.MAMORI_DATA_CENTRE_LOCATION } : {}),

@@ -201,6 +201,7 @@ export const environmentSchema = z.object({
   MAMORI_COMPLIANCE_IDS_MAX_LAG: z.coerce.number().int().min(0).max(10_000_000).default(10_000).describe("Compliance check NET-1: the most audit entries the intrusion detection engine may be behind the audit trail's head."),
   MAMORI_COMPLIANCE_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000).describe("Time allowed to each compliance check; one that runs over is reported unknown."),
   MAMORI_PROVIDER_CONTACT: z.string().trim().min(1).max(500).optional().describe("サービス仕様適合開示書: the provider's contact for medical institutions (desk, e-mail, telephone). Unset: shown as 未記入."),
+  MAMORI_SECURITY_OFFICER_NAME: z.string().trim().min(1).max(200).optional().describe("サービス仕様適合開示書: the appointed security officer (情報管理責任者) printed on the disclosure, name and title as appointed by the organisation. Unset: shown as 未記入 (never taken from whoever attested a control)."),
   MAMORI_PROVIDER_SUPPORT_HOURS: z.string().trim().min(1).max(200).optional().describe("サービス仕様適合開示書: hours the inquiry desk answers. Unset: shown as 未記入."),
   MAMORI_DATA_CENTRE_LOCATION: z.string().trim().min(1).max(200).optional().describe("サービス仕様適合開示書 and PROV-3: where the servers and data are (e.g. Tokyo region). Unset: shown as 未記入."),
   MAMORI_DATA_CENTRE_COUNTRY: z.string().trim().length(2).toUpperCase().optional().describe("PROV-3: ISO 3166-1 country code of the data centre (JP expected). Unset: shown as 未記入 and the check is not met."),

@@ -14,12 +14,13 @@ describe("security officer's compliance dashboard and audit log (browser)", { sk
   let browser: Browser;
   let page: Page;
   let officer: SignedInUser;
+  let admin: SignedInUser;
   let patientId = "";
   const problems: string[] = [];
 
   before(async () => {
     app = await startTestApp({ clock: serverClock });
-    await app.signedInUser("admin");
+    admin = await app.signedInUser("admin");
     const doctor = await app.signedInUser("doctor");
     officer = await app.signedInUser("security_officer");
     patientId = await createPatient(doctor, { ...patientNames, patientNumber: "00088001" });
@@ -46,8 +47,15 @@ describe("security officer's compliance dashboard and audit log (browser)", { sk
     assert.equal(await page.getByTestId("status-AUTH-4").textContent(), "適合");
     assert.equal(await page.getByTestId("status-ORG-1").textContent(), "不適合");
     await page.getByTestId("attest-statement-ORG-1").fill("情報管理責任者を任命した");
+    await page.getByTestId("attest-document-ORG-1").fill("任命書");
     await page.getByTestId("attest-ORG-1").getByRole("button").click();
     await page.getByText("情報管理責任者を任命した").first().waitFor();
+    // The officer's own attestation waits for a second person: not yet checked, never met.
+    await page.waitForFunction(() => document.querySelector('[data-testid="status-ORG-1"]')?.textContent === "未確認");
+    const report = (await officer.client.get("/api/compliance/report")).json as { controls: Array<{ id: string; attestation: { id: string } | null }> };
+    const pending = report.controls.find((control) => control.id === "ORG-1")?.attestation;
+    assert.equal((await admin.client.post(`/api/compliance/attestations/${pending?.id}/approve`, {})).status, 200);
+    await page.reload();
     await page.waitForFunction(() => document.querySelector('[data-testid="status-ORG-1"]')?.textContent === "適合");
     const pdf = await page.request.get(`${app.baseUrl}${await page.getByTestId("download-disclosure-pdf").getAttribute("href")}`);
     assert.equal(pdf.status(), 200);
