@@ -5,7 +5,7 @@ import type { Audit } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { NetworkAllowLists } from "../access/index.js";
-import type { DetectedVersion, EolTable, SbomSummary } from "../supply-chain/index.js";
+import type { DependencyAuditResult, DetectedVersion, EolTable, SbomSummary } from "../supply-chain/index.js";
 
 /** A control or check status. `unknown` means not (yet) checked: distinct from met, partial and not met. */
 export type ComplianceStatus = "met" | "partial" | "not_met" | "unknown";
@@ -47,6 +47,11 @@ export interface CheckContext {
     installedVersions(): Promise<DetectedVersion[]>;
     /** The end-of-life table in force (eol-data.json). */
     eolTable: EolTable;
+    /** The recorded dependency audit result; undefined when none was recorded. @throws {Error} when unreadable. */
+    dependencyAudit(): Promise<DependencyAuditResult | undefined>;
+    dependencyAuditMaxAgeMs: number;
+    /** SHA-256 of the installed package-lock.json, which the recorded audit must match. */
+    lockfileSha256(): Promise<string | undefined>;
   };
   /** Refresh-token rotation and reuse detection as the OAuth provider (src/identity/oidc) is built with them. */
   refreshTokenPolicy: { rotation: boolean; reuseRevokesGrant: boolean; reuseAuditAction: string };

@@ -16,7 +16,7 @@ import { buildReport, type ComplianceReport } from "./report.js";
 import { policyAppendix, reportDocument } from "./report-document.js";
 import { runChecks } from "./runner.js";
 import { createComplianceStore } from "./store.js";
-import { detectInstalledVersions, loadEolTable, readSbomSummary } from "../supply-chain/index.js";
+import { detectInstalledVersions, installedLockfileSha256, loadEolTable, readDependencyAudit, readSbomSummary } from "../supply-chain/index.js";
 
 export type { ComplianceCheck, CheckContext, CheckOutcome, ComplianceStatus, Evidence } from "./check.js";
 export { outcome } from "./check.js";
@@ -94,6 +94,9 @@ export async function createCompliance(deps: ComplianceDeps): Promise<Compliance
       sbomMaxAgeMs: deps.config.supplyChain.sbomMaxAgeMs,
       installedVersions: () => detectInstalledVersions(deps.db),
       eolTable: loadEolTable(),
+      dependencyAudit: () => readDependencyAudit(deps.config.supplyChain.dependencyAuditFile),
+      dependencyAuditMaxAgeMs: deps.config.supplyChain.dependencyAuditMaxAgeMs,
+      lockfileSha256: () => installedLockfileSha256(),
     },
     refreshTokenPolicy: deps.refreshTokenPolicy,
   };

@@ -39,6 +39,7 @@ import { oidcTokenLifetimes } from "./oidc-token-lifetimes.js";
 import { fhirVersioning } from "./fhir-versioning.js";
 import { breakGlassReviews } from "./break-glass-reviews.js";
 import { consentEnforced } from "./consent-enforced.js";
+import { dependencyAudit } from "./dependency-audit.js";
 
 /**
  * Every live check, in report order. To add one: a file in this folder exporting a ComplianceCheck whose id the
@@ -77,6 +78,7 @@ export const allChecks: readonly ComplianceCheck[] = [
   networkAllowList,
   sbomFreshness,
   runtimeEol,
+  dependencyAudit,
   incidentRecords,
   ciSecurityGates,
   wafEnabled,
