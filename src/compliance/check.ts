@@ -1,9 +1,9 @@
 import type { Config } from "../config/index.js";
 import type { Database } from "../db/index.js";
-import type { AccessAction, AccessSubject, AccessTarget, Decision, LoadedPolicy } from "../access/index.js";
+import type { AccessAction, AccessSubject, AccessTarget, Decision, LoadedPolicy, RecordAuthorizer } from "../access/index.js";
 import type { Audit } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
-import type { Clock } from "../kernel/index.js";
+import type { Clock, Principal } from "../kernel/index.js";
 import type { NetworkAllowLists } from "../access/index.js";
 import type { DependencyAuditResult, DetectedVersion, EolTable, SbomSummary } from "../supply-chain/index.js";
 
@@ -29,6 +29,8 @@ export interface CheckContext {
   keyring: Pick<Keyring, "keyStatus">;
   /** The real policy engine (src/access) asked about synthetic principals. */
   decide: (subject: AccessSubject, action: AccessAction, target: AccessTarget) => Decision;
+  /** The real record authorizer (src/access) asked about synthetic principals; its preview never uses a grant. */
+  recordAuthorizer: (principal: Principal) => Pick<RecordAuthorizer, "preview">;
   /** The Cedar policies in force (quoted in the report). */
   policies: readonly LoadedPolicy[];
   /** Where the HTTPS server listens, for the TLS probe. */

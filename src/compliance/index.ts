@@ -29,6 +29,7 @@ export { runChecks, type CheckResult } from "./runner.js";
 export { probeTls } from "./checks/tls-protocols.js";
 export { reportHtmlContentSecurityPolicy } from "./render-html.js";
 export { renderPdf } from "./render-pdf.js";
+export { recordSummary } from "./record-summary.js";
 export type { ReportDocument, ReportItem, ReportSection } from "./document.js";
 
 export type ReportFormat = "json" | "html" | "pdf";
@@ -86,6 +87,7 @@ export async function createCompliance(deps: ComplianceDeps): Promise<Compliance
     audit: deps.audit,
     keyring: deps.keyring,
     decide: deps.access.decide,
+    recordAuthorizer: (principal) => deps.access.recordAuthorizer(principal),
     policies: deps.access.policies(),
     tlsTarget: deps.tlsTarget,
     networks: deps.access.networkAllowLists(),

@@ -40,9 +40,10 @@ describe("security officer's compliance dashboard and audit log (browser)", { sk
     await page.getByTestId("open-compliance").click();
     await page.getByTestId("compliance-summary").waitFor();
     assert.equal(await page.getByTestId("status-ENC-1").textContent(), "適合");
-    // The patient's export (PHR-1) names a check that does not exist yet: shown as not yet checked, never as met
-    // or not met. Break-glass reviews (ACC-3) have their live check.
-    assert.equal(await page.getByTestId("status-PHR-1").textContent(), "未確認");
+    // Clock skew (LOG-3) cannot be checked without an NTP server: shown as not yet checked, never as met or not
+    // met. The patient's export (PHR-1) and break-glass reviews (ACC-3) have their live checks.
+    assert.equal(await page.getByTestId("status-LOG-3").textContent(), "未確認");
+    assert.equal(await page.getByTestId("status-PHR-1").textContent(), "適合");
     assert.equal(await page.getByTestId("status-ACC-3").textContent(), "適合");
     assert.equal(await page.getByTestId("status-AUTH-4").textContent(), "適合");
     assert.equal(await page.getByTestId("status-ORG-1").textContent(), "不適合");
