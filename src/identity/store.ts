@@ -220,7 +220,7 @@ export function createIdentityStore(executor: Executor) {
         .set((eb) => ({
           code_failures: eb("code_failures", "+", 1),
           expires_at: sql<Date>`case when code_failures + 1 >= ${limit} then ${at} else expires_at end`,
-          withdrawn_at: sql<Date | null>`case when code_failures + 1 >= ${limit} then ${at} else null end`,
+          withdrawn_at: sql<Date | null>`case when code_failures + 1 >= ${limit} then ${at} else withdrawn_at end`,
         }))
         .where("id", "=", id)
         .where("used_at", "is", null)
