@@ -176,18 +176,15 @@ export function createAttestations(deps: {
     async latest(): Promise<AttestationView[]> {
       const trusted = await trustedAttestationKeys(deps);
       const now = deps.clock.now().getTime();
+      const rows = await deps.store.attestationsNewestFirst();
       const views: AttestationView[] = [];
-      const decided = new Set<string>();
-      const newerShown = new Set<string>();
-      for (const row of await deps.store.attestationsNewestFirst()) {
-        if (decided.has(row.controlId)) continue;
-        if (row.approval && row.document !== null) {
-          decided.add(row.controlId);
-          views.push(await view(row, trusted, now));
-        } else if (!newerShown.has(row.controlId)) {
-          newerShown.add(row.controlId);
-          views.push(await view(row, trusted, now));
-        }
+      for (const controlId of new Set(rows.map((row) => row.controlId))) {
+        const own = rows.filter((row) => row.controlId === controlId);
+        const approved = own.find((row) => row.approval !== null && row.document !== null);
+        // Not approved and not older than the approved one (recorded in the same instant counts as newer): a renewal.
+        const newer = own.find((row) => row !== approved && row.approval === null && (!approved || row.attestedAt.getTime() >= approved.attestedAt.getTime()));
+        if (approved) views.push(await view(approved, trusted, now));
+        if (newer) views.push(await view(newer, trusted, now));
       }
       return views;
     },
