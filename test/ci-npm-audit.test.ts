@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -16,7 +17,8 @@ function report(severity: string) {
   };
 }
 
-// VUL-1: the CI dependency audit fails on high findings unless they are allowed with a reason.
+// VUL-1: the CI dependency audit fails on high findings unless they are allowed with a reason, and fails closed when
+// no audit could be had.
 describe("CI dependency audit gate (.ci/npm-audit.mjs)", () => {
   let dir: string;
   before(async () => {
@@ -24,12 +26,12 @@ describe("CI dependency audit gate (.ci/npm-audit.mjs)", () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  async function runGate(reportJson: unknown, allowList: unknown = { advisories: [] }): Promise<{ code: number; stdout: string }> {
+  async function runGate(reportJson: unknown, allowList: unknown = { advisories: [] }, extra: string[] = []): Promise<{ code: number; stdout: string }> {
     const reportFile = path.join(dir, `report-${Math.random()}.json`);
     const allowFile = path.join(dir, `allow-${Math.random()}.json`);
     await writeFile(reportFile, JSON.stringify(reportJson));
     await writeFile(allowFile, JSON.stringify(allowList));
-    const result = await promisify(execFile)(process.execPath, [gate, "--report", reportFile, "--allow-list", allowFile]).then(
+    const result = await promisify(execFile)(process.execPath, [gate, "--report", reportFile, "--allow-list", allowFile, ...extra]).then(
       ({ stdout }) => ({ code: 0, stdout }),
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );
@@ -51,9 +53,24 @@ describe("CI dependency audit gate (.ci/npm-audit.mjs)", () => {
     assert.equal((await runGate(report("high"), { advisories: [{ id: advisory, package: "synthetic-package", justification: " " }] })).code, 2);
   });
 
-  it("only warns when the registry's audit service cannot be used", async () => {
-    const result = await runGate({ message: "405 Method Not Allowed", statusCode: 405 });
-    assert.equal(result.code, 0);
+  it("fails closed when the registry's audit service cannot be used, and records no result", async () => {
+    const recorded = path.join(dir, "unaudited.json");
+    const result = await runGate({ message: "405 Method Not Allowed", statusCode: 405 }, undefined, ["--record", recorded]);
+    assert.equal(result.code, 3);
     assert.match(result.stdout, /NOT audited/);
+    await assert.rejects(access(recorded));
+  });
+
+  it("records the dated result with the lock file's hash when the audit ran", async () => {
+    const lockFile = path.join(dir, "package-lock.json");
+    await writeFile(lockFile, '{"lockfileVersion":3}');
+    const recorded = path.join(dir, "audited.json");
+    const result = await runGate(report("high"), undefined, ["--record", recorded, "--lock-file", lockFile]);
+    assert.equal(result.code, 1);
+    const written = JSON.parse(await readFile(recorded, "utf8"));
+    assert.equal(written.format, "mamori-dependency-audit");
+    assert.equal(written.lockfileSha256, createHash("sha256").update('{"lockfileVersion":3}').digest("hex"));
+    assert.deepEqual(written.refused, [advisory]);
+    assert.ok(Math.abs(Date.parse(written.auditedAt) - Date.now()) < 60_000);
   });
 });

@@ -11,6 +11,8 @@ export const attestationView = z.object({
   id: z.string(),
   controlId: z.string(),
   statement: z.string(),
+  /** The document the statement rests on; null on attestations recorded before documents were required. */
+  document: z.object({ title: z.string(), reference: z.string() }).nullable(),
   attestedBy: z.string(),
   attestedByName: z.string().optional(),
   attestedAt: z.string(),
@@ -20,6 +22,12 @@ export const attestationView = z.object({
   signature: z.string(),
   signatureValid: z.boolean(),
   expired: z.boolean(),
+  /** `approved` by a second person (counts while in force), `pending` approval (does not count), `undocumented`. */
+  state: z.enum(["approved", "pending", "undocumented"]),
+  approvedBy: z.string().nullable(),
+  approvedByName: z.string().optional(),
+  approvedAt: z.string().nullable(),
+  approvalValid: z.boolean(),
 });
 export type AttestationViewResponse = z.infer<typeof attestationView>;
 
@@ -56,20 +64,29 @@ export const complianceReportResponse = z.object({
       attestationRequired: z.boolean(),
       attestationStatus: complianceStatus.nullable(),
       attestation: attestationView.nullable(),
+      pendingAttestation: attestationView.nullable(),
     }),
   ),
   policies: z.array(z.object({ id: z.string(), file: z.string(), control: z.string().nullable(), text: z.string() })),
 });
 export type ComplianceReportResponse = z.infer<typeof complianceReportResponse>;
 
-/** `POST /api/compliance/attestations`: a security officer attests an operational or organisational control. */
+/**
+ * `POST /api/compliance/attestations`: a security officer attests an operational or organisational control, naming
+ * the document the statement rests on. It counts once another security officer or an administrator approves it.
+ */
 export const attestationRequest = z.object({
   controlId: z.string().regex(/^[A-Z]+-\d+$/),
   statement: z.string().trim().min(1).max(2000),
+  /** The document: its title, and a reference that finds it (file number, version, where it is kept). */
+  document: z.object({ title: z.string().trim().min(1).max(200), reference: z.string().trim().max(200).optional() }),
   /** How long the attestation stays in force (days; at most about three years). */
   validDays: z.number().int().min(1).max(1098),
 });
 export type AttestationRequest = z.infer<typeof attestationRequest>;
+
+/** `POST /api/compliance/attestations/:id/approve`: a second person approves a pending attestation (step-up). */
+export const attestationIdParams = z.object({ id: z.uuid() });
 
 /** `GET /api/compliance/{report|disclosure}.{html|pdf}`. */
 export const complianceDocumentParams = z.object({ kind: z.enum(["report", "disclosure"]), format: z.enum(["html", "pdf", "json"]) });

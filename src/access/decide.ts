@@ -3,7 +3,7 @@ import type { Role } from "../../shared/api/session.js";
 import type { NetworkContext } from "./networks.js";
 import type { LoadedPolicy } from "./policy-set.js";
 
-export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit" | "invite_patient" | "read_access_history" | "read_quarantine" | "read_key_status" | "read_backup_status" | "shred_patient" | "approve_shred" | "unlock_account" | "read_accounts" | "deactivate_account" | "reactivate_account" | "change_roles" | "manage_sessions" | "read_access_review" | "record_access_review" | "accept_invitation" | "read_invitations" | "revoke_invitation" | "manage_incidents" | "read_compliance" | "attest_control" | "manage_ids" | "manage_watch_list" | "manage_oauth_clients" | "break_glass" | "review_break_glass" | "link_practitioner" | "approve_role_change" | "reject_role_change";
+export type AccessAction = "read" | "create" | "update" | "delete" | "search" | "invite_user" | "read_audit" | "invite_patient" | "read_access_history" | "read_quarantine" | "read_key_status" | "read_backup_status" | "shred_patient" | "approve_shred" | "unlock_account" | "read_accounts" | "deactivate_account" | "reactivate_account" | "change_roles" | "manage_sessions" | "read_access_review" | "record_access_review" | "accept_invitation" | "read_invitations" | "revoke_invitation" | "manage_incidents" | "read_compliance" | "attest_control" | "approve_attestation" | "manage_ids" | "manage_watch_list" | "manage_oauth_clients" | "break_glass" | "review_break_glass" | "link_practitioner" | "approve_role_change" | "reject_role_change";
 
 /**
  * What is being acted on: a Patient (portal, invitations, break-glass, shredding), or the system itself
@@ -23,7 +23,7 @@ export interface AccessSubject {
 /**
   * Facts of the request the policies may read besides role and target: the care relationship an invitation rests
  * on (`relationship`, `relationshipSource`), `isOwnAccount` (the account acted on is the caller's), `isRequester`
- * (the caller asked for the change it is deciding). Policies that use one refuse when it is absent. Network facts
+ * (the caller asked for the change it is deciding), `isAttester` (the caller attested what it is approving). Policies that use one refuse when it is absent. Network facts
  * are added by the decider itself.
  */
 export type DecisionContext = Readonly<Record<string, boolean | string>>;

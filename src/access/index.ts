@@ -9,7 +9,7 @@ import { createRecordAuthorizers, type RecordAuthorizer } from "./records-author
 
 export type { AccessAction, AccessTarget, AccessSubject, Decision, DecisionContext, LoadedPolicy, NetworkAllowLists };
 export type { Confidentiality, LabelChange, RecordAction, RecordAuthorizer, RecordCategory, RecordDecision, RecordDecisionFacts, RecordPrincipal, RecordTarget, RecordWrite } from "./records-authorizer.js";
-export { createRecordPolicyEvaluator } from "./records-authorizer.js";
+export { createRecordAuthorizers, createRecordPolicyEvaluator } from "./records-authorizer.js";
 export { authorizeRecord, type RecordPermission } from "./authorize-record.js";
 export type { RecordChange, RecordGrant, WrittenResource } from "./record-written.js";
 export { changesAccessFacts } from "./record-written.js";

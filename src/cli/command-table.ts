@@ -58,6 +58,12 @@ export const commands: readonly CliCommand[] = [
     run: async (config) => (await import("./oidc-commands.js")).runOidcCommand(config),
   },
   {
+    usage: `  mamori supply-chain audit [--output FILE]  audit the runtime dependencies (npm audit, high and critical) and record the dated result VUL-1 reads; exit 3 when nothing could be audited\n`,
+    matches: (command, sub) => command === "supply-chain" && sub === "audit",
+    needsConfig: true,
+    run: async (config, argv) => (await import("./dependency-audit-command.js")).runDependencyAuditCommand(config, argv),
+  },
+  {
     usage: generateUsage,
     matches: (command) => command === "generate",
     needsConfig: true,

@@ -1,11 +1,11 @@
 import type { Config } from "../config/index.js";
 import type { Database } from "../db/index.js";
-import type { AccessAction, AccessSubject, AccessTarget, Decision, LoadedPolicy } from "../access/index.js";
+import type { AccessAction, AccessSubject, AccessTarget, Decision, LoadedPolicy, RecordAuthorizer } from "../access/index.js";
 import type { Audit } from "../audit/index.js";
 import type { Keyring } from "../crypto/index.js";
-import type { Clock } from "../kernel/index.js";
+import type { Clock, Principal } from "../kernel/index.js";
 import type { NetworkAllowLists } from "../access/index.js";
-import type { DetectedVersion, EolTable, SbomSummary } from "../supply-chain/index.js";
+import type { DependencyAuditResult, DetectedVersion, EolTable, SbomSummary } from "../supply-chain/index.js";
 
 /** A control or check status. `unknown` means not (yet) checked: distinct from met, partial and not met. */
 export type ComplianceStatus = "met" | "partial" | "not_met" | "unknown";
@@ -29,6 +29,8 @@ export interface CheckContext {
   keyring: Pick<Keyring, "keyStatus">;
   /** The real policy engine (src/access) asked about synthetic principals. */
   decide: (subject: AccessSubject, action: AccessAction, target: AccessTarget) => Decision;
+  /** The real record authorizer (src/access) asked about synthetic principals; its preview never uses a grant. */
+  recordAuthorizer: (principal: Principal) => Pick<RecordAuthorizer, "preview">;
   /** The Cedar policies in force (quoted in the report). */
   policies: readonly LoadedPolicy[];
   /** Where the HTTPS server listens, for the TLS probe. */
@@ -47,6 +49,11 @@ export interface CheckContext {
     installedVersions(): Promise<DetectedVersion[]>;
     /** The end-of-life table in force (eol-data.json). */
     eolTable: EolTable;
+    /** The recorded dependency audit result; undefined when none was recorded. @throws {Error} when unreadable. */
+    dependencyAudit(): Promise<DependencyAuditResult | undefined>;
+    dependencyAuditMaxAgeMs: number;
+    /** SHA-256 of the installed package-lock.json, which the recorded audit must match. */
+    lockfileSha256(): Promise<string | undefined>;
   };
   /** Refresh-token rotation and reuse detection as the OAuth provider (src/identity/oidc) is built with them. */
   refreshTokenPolicy: { rotation: boolean; reuseRevokesGrant: boolean; reuseAuditAction: string };

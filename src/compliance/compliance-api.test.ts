@@ -56,15 +56,16 @@ describe("compliance API", () => {
   it("refuses the report and attestations to administrators and doctors (PROV-1, ORG-1)", async () => {
     assert.equal((await admin.client.get("/api/compliance/report")).status, 403);
     assert.equal((await admin.client.get("/api/compliance/documents/report/pdf")).status, 403);
-    assert.equal((await admin.client.post("/api/compliance/attestations", { controlId: "ORG-1", statement: "任命済み", validDays: 365 })).status, 403);
+    assert.equal((await admin.client.post("/api/compliance/attestations", { controlId: "ORG-1", statement: "任命済み", validDays: 365, document: { title: "任命書" } })).status, 403);
   });
 
-  it("records a signed attestation that turns an organisational control met until it expires", async () => {
+  it("records a signed attestation that, approved by an administrator, turns an organisational control met until it expires", async () => {
     const before = (await officer.client.get("/api/compliance/report")).json.controls.find((control: { id: string }) => control.id === "ORG-1");
     assert.equal(before.status, "not_met");
-    const created = await officer.client.post("/api/compliance/attestations", { controlId: "ORG-1", statement: "情報管理責任者を任命し、安全管理方針を定めた", validDays: 30 });
+    const created = await officer.client.post("/api/compliance/attestations", { controlId: "ORG-1", statement: "情報管理責任者を任命し、安全管理方針を定めた", validDays: 30, document: { title: "任命書" } });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.json.signatureValid, true);
+    assert.equal((await admin.client.post(`/api/compliance/attestations/${created.json.id}/approve`, {})).status, 200);
     const after = (await officer.client.get("/api/compliance/report")).json.controls.find((control: { id: string }) => control.id === "ORG-1");
     assert.equal(after.status, "met");
     assert.equal(after.attestation.attestedBy, officer.accountId);
@@ -78,7 +79,8 @@ describe("compliance API", () => {
   });
 
   it("notices an attestation edited in the database: its signature no longer verifies", async () => {
-    await officer.client.post("/api/compliance/attestations", { controlId: "ORG-2", statement: "2026年度の教育を実施", validDays: 365 });
+    const created = await officer.client.post("/api/compliance/attestations", { controlId: "ORG-2", statement: "2026年度の教育を実施", validDays: 365, document: { title: "2026年度 教育記録" } });
+    assert.equal((await admin.client.post(`/api/compliance/attestations/${created.json.id}/approve`, {})).status, 200);
     await sql`update compliance_attestation set statement = '教育は不要' where control_id = 'ORG-2'`.execute(app.mamori.db.kysely);
     const view = (await app.mamori.compliance.attestations.latest()).find((candidate) => candidate.controlId === "ORG-2");
     assert.equal(view?.signatureValid, false);
@@ -87,10 +89,10 @@ describe("compliance API", () => {
   });
 
   it("refuses to attest a control proven by live checks, or an unknown one", async () => {
-    const technical = await officer.client.post("/api/compliance/attestations", { controlId: "ENC-1", statement: "TLS", validDays: 30 });
+    const technical = await officer.client.post("/api/compliance/attestations", { controlId: "ENC-1", statement: "TLS", validDays: 30, document: { title: "設定書" } });
     assert.equal(technical.status, 409);
     assert.equal(technical.json.code, "compliance.not_attestable");
-    assert.equal((await officer.client.post("/api/compliance/attestations", { controlId: "XYZ-9", statement: "x", validDays: 30 })).status, 404);
+    assert.equal((await officer.client.post("/api/compliance/attestations", { controlId: "XYZ-9", statement: "x", validDays: 30, document: { title: "x" } })).status, 404);
   });
 
   it("renders the report as a PDF whose text holds its headings, and as Japanese-first HTML", async () => {

@@ -1,5 +1,6 @@
 import type { Config } from "../config/index.js";
 import type { DisclosureChapter } from "./catalogue.js";
+import type { AttestationView } from "./attestations.js";
 import { formatEvidence, type ReportDocument } from "./document.js";
 import type { ComplianceReport } from "./report.js";
 
@@ -33,6 +34,26 @@ const institutionDuties: Record<string, string> = {
 
 const unfilled = "未記入";
 
+const day = (iso: string) => iso.slice(0, 10);
+
+/**
+ * What an attestation rests on, as the medical institution reads it: the statement, the document, who attested and
+ * who approved (display names), and whether it counts. An attestation waiting for approval says so.
+ */
+export function attestationLine(attestation: AttestationView | null): string {
+  if (!attestation) return "証明: 未証明";
+  const attester = attestation.attestedByName ?? attestation.attestedBy;
+  const document = attestation.document ? `${attestation.document.title}${attestation.document.reference ? `（${attestation.document.reference}）` : ""}` : "根拠文書の記載なし（再証明が必要）";
+  const approval =
+    attestation.state === "approved"
+      ? `承認 ${attestation.approvedByName ?? attestation.approvedBy ?? "-"} ${day(attestation.approvedAt ?? "")}${attestation.approvalValid ? "" : "（承認の署名が検証できません）"}`
+      : attestation.state === "pending"
+        ? "承認待ち（未承認のため未確認）"
+        : "未承認";
+  const flags = [attestation.expired ? "期限切れ" : "", attestation.signatureValid ? "" : "署名が検証できません"].filter(Boolean).join("、");
+  return `証明: 「${attestation.statement}」 根拠文書: ${document} 証明者: ${attester} ${day(attestation.attestedAt)} ${approval}（期限 ${day(attestation.expiresAt)}${flags ? `、${flags}` : ""}）`;
+}
+
 /** The サービス仕様適合開示書 as a document, from the report and the operator's data; missing values print 未記入. */
 export function disclosureDocument(report: ComplianceReport, config: Readonly<Config>): ReportDocument {
   const provider = config.provider;
@@ -47,13 +68,13 @@ export function disclosureDocument(report: ComplianceReport, config: Readonly<Co
     { label: "再委託先", value: provider.subcontractors?.join("、") ?? unfilled },
     { label: "準拠するガイドライン", value: "医療情報システムの安全管理に関するガイドライン第6.0版、医療情報を取り扱う情報システム・サービスの提供事業者における安全管理ガイドライン第1.1版" },
   ];
-  const officer = report.controls.find((control) => control.id === "ORG-1")?.attestation;
   return {
     title: "サービス仕様適合開示書",
     titleEn: "Service specification conformance disclosure",
     preface: [
       { label: "作成日", value: report.generatedAt.slice(0, 10) },
-      { label: "情報管理責任者", value: officer?.attestedByName ?? unfilled },
+      // The organisation's appointment (configuration), not whoever happened to attest ORG-1.
+      { label: "情報管理責任者", value: provider.securityOfficer ?? unfilled },
     ],
     sections: [
       { heading: "1. 事業者とサービスの基本情報", items: [{ title: "基本情報", fields: basics }] },
@@ -75,7 +96,8 @@ export function disclosureDocument(report: ComplianceReport, config: Readonly<Co
                   value:
                     [
                       ...control.checks.map((check) => `${check.id}: ${check.implemented ? formatEvidence(check.evidence) : "未検査"}`),
-                      ...(control.attestationRequired ? [control.attestation ? `証明 ${control.attestation.attestedAt.slice(0, 10)}（期限 ${control.attestation.expiresAt.slice(0, 10)}）` : "証明: 未証明"] : []),
+                      ...(control.attestationRequired ? [attestationLine(control.attestation)] : []),
+                      ...(control.pendingAttestation ? [`更新中の${attestationLine(control.pendingAttestation)}`] : []),
                     ].join(" / ") || "-",
                 },
                 ...(duty ? [{ label: "利用者側で対応", value: duty }] : []),

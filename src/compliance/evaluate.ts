@@ -18,7 +18,10 @@ export interface ControlResult {
   control: Control;
   status: ComplianceStatus;
   checks: ControlCheckResult[];
+  /** The attestation in force (approved), else the newest one waiting for approval or undocumented. */
   attestation: AttestationView | undefined;
+  /** A newer attestation waiting for approval while an approved one is shown (a renewal). */
+  pendingAttestation: AttestationView | undefined;
   /** The attestation's part of the status when the control needs one. */
   attestationStatus: ComplianceStatus | undefined;
 }
@@ -26,7 +29,7 @@ export interface ControlResult {
 /**
  * A control's status from its parts: any part not met makes it not met; all parts unknown leave it unknown
  * ("not yet checked"); a mix of met and unknown or partial parts is partial; all parts met is met. A required
- * attestation counts as a part: valid and unexpired is met, missing, expired or with a bad signature is not met.
+ * attestation counts as a part (see attestationPart).
  */
 export function combineStatuses(parts: readonly ComplianceStatus[]): ComplianceStatus {
   // every() of no parts is true: nothing to judge is "unknown".
@@ -34,6 +37,17 @@ export function combineStatuses(parts: readonly ComplianceStatus[]): ComplianceS
   if (parts.includes("not_met")) return "not_met";
   if (parts.every((part) => part === "met")) return "met";
   return "partial";
+}
+
+/**
+ * A required attestation's part of a control's status: met only when approved by a second person, both signatures
+ * verify and it has not expired; waiting for approval is unknown (the disclosure prints 未確認, never 対応); missing,
+ * expired, undocumented or with a signature that does not verify is not met.
+ */
+export function attestationPart(attestation: AttestationView | undefined): ComplianceStatus {
+  if (!attestation || attestation.expired || !attestation.signatureValid) return "not_met";
+  if (attestation.state === "pending") return "unknown";
+  return attestation.state === "approved" && attestation.approvalValid ? "met" : "not_met";
 }
 
 /** Joins the catalogue, the check results and the attestations into one result per control. */
@@ -46,10 +60,15 @@ export function evaluateControls(catalogue: readonly Control[], results: readonl
         ? { id, status: result.status, implemented: true, title: result.title, reason: result.reason, evidence: result.evidence, checkedAt: result.checkedAt }
         : { id, status: "unknown", implemented: false, reason: "not yet checked: no check implements this id yet", evidence: {} };
     });
-    const attestation = attestations.find((candidate) => candidate.controlId === control.id);
-    const attestationStatus: ComplianceStatus | undefined = control.attestation ? (attestation && attestation.signatureValid && !attestation.expired ? "met" : "not_met") : undefined;
+    const own = attestations.filter((candidate) => candidate.controlId === control.id);
+    const attestation = own.find((candidate) => candidate.state === "approved") ?? own[0];
+    const pendingAttestation = attestation?.state === "approved" ? own.find((candidate) => candidate.state === "pending") : undefined;
+    const attestationStatus = control.attestation ? attestationPart(attestation) : undefined;
     const parts = [...checks.map((check) => check.status), ...(attestationStatus ? [attestationStatus] : [])];
-    return { control, status: combineStatuses(parts), checks, attestation, attestationStatus };
+    // An attestation waiting for approval leaves the control unchecked as a whole: met checks beside it must not
+    // lift it to partial (一部対応) before a second person has looked at the document.
+    const status = attestationStatus === "unknown" && !parts.includes("not_met") ? "unknown" : combineStatuses(parts);
+    return { control, status, checks, attestation, pendingAttestation, attestationStatus };
   });
 }
 

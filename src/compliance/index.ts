@@ -16,7 +16,7 @@ import { buildReport, type ComplianceReport } from "./report.js";
 import { policyAppendix, reportDocument } from "./report-document.js";
 import { runChecks } from "./runner.js";
 import { createComplianceStore } from "./store.js";
-import { detectInstalledVersions, loadEolTable, readSbomSummary } from "../supply-chain/index.js";
+import { detectInstalledVersions, installedLockfileSha256, loadEolTable, readDependencyAudit, readSbomSummary } from "../supply-chain/index.js";
 
 export type { ComplianceCheck, CheckContext, CheckOutcome, ComplianceStatus, Evidence } from "./check.js";
 export { outcome } from "./check.js";
@@ -36,6 +36,7 @@ export { reportHtmlContentSecurityPolicy } from "./render-html.js";
 export async function renderPdf(document: ReportDocument, options: { withEnglish?: boolean; wholeFonts?: boolean } = {}): Promise<Uint8Array> {
   return (await import("./render-pdf.js")).renderPdf(document, options);
 }
+export { recordSummary } from "./record-summary.js";
 export type { ReportDocument, ReportItem, ReportSection } from "./document.js";
 
 export type ReportFormat = "json" | "html" | "pdf";
@@ -43,7 +44,7 @@ export type DocumentKind = "report" | "disclosure";
 
 export interface Compliance {
   readonly catalogue: readonly Control[];
-  attestations: Pick<Attestations, "attest" | "latest">;
+  attestations: Pick<Attestations, "attest" | "approve" | "latest">;
   /** Runs every check and builds the report; Cedar action `read_compliance`, audited `compliance.report`. */
   report(principal: Principal): Promise<ComplianceReport>;
   /** The report or the サービス仕様適合開示書 rendered; same authorization and audit as report(). */
@@ -93,6 +94,7 @@ export async function createCompliance(deps: ComplianceDeps): Promise<Compliance
     audit: deps.audit,
     keyring: deps.keyring,
     decide: deps.access.decide,
+    recordAuthorizer: (principal) => deps.access.recordAuthorizer(principal),
     policies: deps.access.policies(),
     tlsTarget: deps.tlsTarget,
     networks: deps.access.networkAllowLists(),
@@ -101,6 +103,9 @@ export async function createCompliance(deps: ComplianceDeps): Promise<Compliance
       sbomMaxAgeMs: deps.config.supplyChain.sbomMaxAgeMs,
       installedVersions: () => detectInstalledVersions(deps.db),
       eolTable: loadEolTable(),
+      dependencyAudit: () => readDependencyAudit(deps.config.supplyChain.dependencyAuditFile),
+      dependencyAuditMaxAgeMs: deps.config.supplyChain.dependencyAuditMaxAgeMs,
+      lockfileSha256: () => installedLockfileSha256(),
     },
     refreshTokenPolicy: deps.refreshTokenPolicy,
   };

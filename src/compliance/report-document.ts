@@ -1,3 +1,4 @@
+import { attestationLine } from "./disclosure.js";
 import { formatEvidence, statusLabels, type ReportDocument } from "./document.js";
 import type { ComplianceReport } from "./report.js";
 
@@ -42,16 +43,8 @@ export function reportDocument(report: ComplianceReport): ReportDocument {
               value: `${statusLabels[check.status].ja} — ${check.implemented ? formatEvidence(check.evidence) : "未実装（後日追加）"}`,
             })),
             ...control.checks.map((check) => ({ label: `Check ${check.id}`, value: `${statusLabels[check.status].en}: ${check.reason}`, en: true })),
-            ...(control.attestationRequired
-              ? [
-                  {
-                    label: "証明",
-                    value: control.attestation
-                      ? `${control.attestation.attestedByName ?? control.attestation.attestedBy} が ${control.attestation.attestedAt} に証明（期限 ${control.attestation.expiresAt}${control.attestation.expired ? "、期限切れ" : ""}、署名${control.attestation.signatureValid ? "検証済" : "不正"}）: ${control.attestation.statement}`
-                      : "未証明",
-                  },
-                ]
-              : []),
+            ...(control.attestationRequired ? [{ label: "証明", value: attestationLine(control.attestation) }] : []),
+            ...(control.pendingAttestation ? [{ label: "更新中の証明", value: attestationLine(control.pendingAttestation) }] : []),
           ],
         })),
       },

@@ -25,6 +25,7 @@ export interface ComplianceReport {
     attestationRequired: boolean;
     attestationStatus: ComplianceStatus | null;
     attestation: AttestationView | null;
+    pendingAttestation: AttestationView | null;
   }>;
   /** The Cedar policies in force, quoted (design: "the compliance report quotes them"). */
   policies: Array<{ id: string; file: string; control: string | null; text: string }>;
@@ -51,6 +52,7 @@ export function buildReport(input: { controls: readonly ControlResult[]; policie
       attestationRequired: result.control.attestation,
       attestationStatus: result.attestationStatus ?? null,
       attestation: result.attestation ?? null,
+      pendingAttestation: result.pendingAttestation ?? null,
     })),
     policies: input.policies.map((policy) => ({ id: policy.id, file: policy.file, control: policy.annotations["control"] ?? null, text: policy.text.trim() })),
   };

@@ -13,10 +13,16 @@ type ComplianceTables = {
     expires_at: Date;
     key_id: string;
     signature: Uint8Array;
+    document_title: string | null;
+    document_reference: string | null;
+    approved_by: string | null;
+    approved_at: Date | null;
+    approval_key_id: string | null;
+    approval_signature: Uint8Array | null;
   };
   identity_account: { id: string; email: string; display_name: string; kind: string; roles: string[]; status: string; created_at: Date; last_sign_in_at: Date | null };
   identity_totp: { account_id: string; confirmed_at: Date | null };
-  identity_invitation: { id: string; expires_at: Date; used_at: Date | null; role: string };
+  identity_invitation: { id: string; expires_at: Date; used_at: Date | null; withdrawn_at: Date | null; role: string };
   audit_checkpoint: { seq: number; signed_at: Date };
   audit_chain_head: { id: number; seq: number };
   audit_export_cursor: { sink: string; seq: number; updated_at: Date };
@@ -40,6 +46,37 @@ export interface AttestationRow {
   expiresAt: Date;
   keyId: string;
   signature: Buffer;
+  /** The document the statement rests on; null only on attestations recorded before documents were required. */
+  document: { title: string; reference: string } | null;
+  approval: AttestationApproval | null;
+}
+
+/** A second person's signed approval of an attestation. */
+export interface AttestationApproval {
+  approvedBy: string;
+  approvedAt: Date;
+  keyId: string;
+  signature: Buffer;
+}
+
+type AttestationTableRow = ComplianceTables["compliance_attestation"];
+
+function toAttestationRow(row: AttestationTableRow): AttestationRow {
+  return {
+    id: row.id,
+    controlId: row.control_id,
+    statement: row.statement,
+    attestedBy: row.attested_by,
+    attestedAt: row.attested_at,
+    expiresAt: row.expires_at,
+    keyId: row.key_id,
+    signature: Buffer.from(row.signature),
+    document: row.document_title === null ? null : { title: row.document_title, reference: row.document_reference ?? "" },
+    approval:
+      row.approved_by === null || row.approved_at === null || row.approval_key_id === null || row.approval_signature === null
+        ? null
+        : { approvedBy: row.approved_by, approvedAt: row.approved_at, keyId: row.approval_key_id, signature: Buffer.from(row.approval_signature) },
+  };
 }
 
 /**
@@ -56,19 +93,42 @@ export function createComplianceStore(executor: Executor) {
     async insertSigningKey(row: { id: string; publicKey: Buffer; privateKey: Buffer }, at: Date): Promise<void> {
       await db.insertInto("compliance_signing_key").values({ id: row.id, public_key: row.publicKey, private_key: row.privateKey, created_at: at }).execute();
     },
-    async insertAttestation(row: AttestationRow): Promise<void> {
+    /** Stores a new attestation; it waits for approval (its approval columns stay empty). */
+    async insertAttestation(row: Omit<AttestationRow, "approval">): Promise<void> {
       await db
         .insertInto("compliance_attestation")
-        .values({ id: row.id, control_id: row.controlId, statement: row.statement, attested_by: row.attestedBy, attested_at: row.attestedAt, expires_at: row.expiresAt, key_id: row.keyId, signature: row.signature })
+        .values({
+          id: row.id,
+          control_id: row.controlId,
+          statement: row.statement,
+          attested_by: row.attestedBy,
+          attested_at: row.attestedAt,
+          expires_at: row.expiresAt,
+          key_id: row.keyId,
+          signature: row.signature,
+          document_title: row.document?.title ?? null,
+          document_reference: row.document?.reference ?? null,
+        })
         .execute();
     },
-    /** The newest attestation of each control. */
-    async latestAttestations(): Promise<AttestationRow[]> {
-      const rows = await db.selectFrom("compliance_attestation").selectAll().orderBy("control_id").orderBy("attested_at", "desc").execute();
-      const seen = new Set<string>();
-      return rows
-        .filter((row) => (seen.has(row.control_id) ? false : (seen.add(row.control_id), true)))
-        .map((row) => ({ id: row.id, controlId: row.control_id, statement: row.statement, attestedBy: row.attested_by, attestedAt: row.attested_at, expiresAt: row.expires_at, keyId: row.key_id, signature: Buffer.from(row.signature) }));
+    async attestationById(id: string): Promise<AttestationRow | undefined> {
+      const row = await db.selectFrom("compliance_attestation").selectAll().where("id", "=", id).executeTakeFirst();
+      return row && toAttestationRow(row);
+    },
+    /** Records the approval once; false when the attestation was approved meanwhile. */
+    async approveAttestation(id: string, approval: AttestationApproval): Promise<boolean> {
+      const result = await db
+        .updateTable("compliance_attestation")
+        .set({ approved_by: approval.approvedBy, approved_at: approval.approvedAt, approval_key_id: approval.keyId, approval_signature: approval.signature })
+        .where("id", "=", id)
+        .where("approved_by", "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /** Every attestation, newest first within each control (the table holds a few rows per control and year). */
+    async attestationsNewestFirst(): Promise<AttestationRow[]> {
+      const rows = await db.selectFrom("compliance_attestation").selectAll().orderBy("control_id").orderBy("attested_at", "desc").orderBy("id").execute();
+      return rows.map(toAttestationRow);
     },
     async displayNameOf(accountId: string): Promise<string | undefined> {
       return (await db.selectFrom("identity_account").select("display_name").where("id", "=", accountId).executeTakeFirst())?.display_name;
@@ -84,11 +144,15 @@ export function createComplianceStore(executor: Executor) {
         .execute();
       return rows.map((row) => ({ id: row.id, roles: row.roles, email: row.email, displayName: row.display_name, createdAt: row.created_at, lastSignInAt: row.last_sign_in_at, hasSecondFactor: row.confirmed_at !== null }));
     },
-    /** Unused one-time links (set-up and invitations) whose expiry has passed, and the number still valid. */
-    async outstandingLinks(now: Date): Promise<{ expiredUnused: number; valid: number; oldestExpiredAt: Date | undefined }> {
-      const rows = await db.selectFrom("identity_invitation").select(["expires_at"]).where("used_at", "is", null).execute();
-      const expired = rows.filter((row) => row.expires_at.getTime() <= now.getTime()).map((row) => row.expires_at.getTime());
-      return { expiredUnused: expired.length, valid: rows.length - expired.length, oldestExpiredAt: expired.length ? new Date(Math.min(...expired)) : undefined };
+    /**
+     * Unused one-time links (set-up and invitations) whose expiry has passed without anyone withdrawing them, the
+     * number still valid, and the number withdrawn (or voided after wrong codes) before use.
+     */
+    async outstandingLinks(now: Date): Promise<{ expiredUnused: number; valid: number; withdrawn: number; oldestExpiredAt: Date | undefined }> {
+      const rows = await db.selectFrom("identity_invitation").select(["expires_at", "withdrawn_at"]).where("used_at", "is", null).execute();
+      const open = rows.filter((row) => row.withdrawn_at === null);
+      const expired = open.filter((row) => row.expires_at.getTime() <= now.getTime()).map((row) => row.expires_at.getTime());
+      return { expiredUnused: expired.length, valid: open.length - expired.length, withdrawn: rows.length - open.length, oldestExpiredAt: expired.length ? new Date(Math.min(...expired)) : undefined };
     },
     async lastCheckpoint(): Promise<{ seq: number; signedAt: Date } | undefined> {
       const row = await db.selectFrom("audit_checkpoint").select(["seq", "signed_at"]).orderBy("seq", "desc").limit(1).executeTakeFirst();

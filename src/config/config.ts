@@ -65,9 +65,9 @@ export interface Config {
     checkTimeoutMs: number;
   };
   /** The operator's data for the サービス仕様適合開示書; unset values are shown as 未記入, never invented. */
-  provider: { name?: string; contact?: string; supportHours?: string; dataCentreLocation?: string; dataCentreCountry?: string; subcontractors?: string[] };
+  provider: { name?: string; securityOfficer?: string; contact?: string; supportHours?: string; dataCentreLocation?: string; dataCentreCountry?: string; subcontractors?: string[] };
   /** The SBOM file and how old it may get before it is regenerated. */
-  supplyChain: { sbomFile: string; sbomMaxAgeMs: number };
+  supplyChain: { sbomFile: string; sbomMaxAgeMs: number; dependencyAuditFile: string; dependencyAuditMaxAgeMs: number };
   /** Redis for shared counters across nodes; undefined keeps them in the database. */
   redisUrl: string | undefined;
   /** Rate limit per class; undefined when the class is `off`. */
@@ -212,11 +212,17 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     trustedProxies: networkList(e.MAMORI_TRUSTED_PROXIES),
     shutdownDelayMs: e.MAMORI_SHUTDOWN_DELAY_SECONDS * 1000,
     metrics: { networks: networkList(e.MAMORI_METRICS_NETWORKS), token: e.MAMORI_METRICS_TOKEN },
-    supplyChain: { sbomFile: path.resolve(e.MAMORI_SBOM_FILE ?? path.join(dataDir, "sbom.cdx.json")), sbomMaxAgeMs: e.MAMORI_SBOM_MAX_AGE_HOURS * 3_600_000 },
+    supplyChain: {
+      sbomFile: path.resolve(e.MAMORI_SBOM_FILE ?? path.join(dataDir, "sbom.cdx.json")),
+      sbomMaxAgeMs: e.MAMORI_SBOM_MAX_AGE_HOURS * 3_600_000,
+      dependencyAuditFile: path.resolve(e.MAMORI_DEPENDENCY_AUDIT_FILE ?? path.join(dataDir, "dependency-audit.json")),
+      dependencyAuditMaxAgeMs: e.MAMORI_DEPENDENCY_AUDIT_MAX_AGE_HOURS * 3_600_000,
+    },
     compliance: complianceSettings(e),
     provider: {
       // Only a name the operator set: the schema's default is the product's name, not the operator's.
       ...(relevant["MAMORI_ORGANISATION_NAME"] !== undefined ? { name: e.MAMORI_ORGANISATION_NAME } : {}),
+      ...(e.MAMORI_SECURITY_OFFICER_NAME ? { securityOfficer: e.MAMORI_SECURITY_OFFICER_NAME } : {}),
       ...(e.MAMORI_PROVIDER_CONTACT ? { contact: e.MAMORI_PROVIDER_CONTACT } : {}),
       ...(e.MAMORI_PROVIDER_SUPPORT_HOURS ? { supportHours: e.MAMORI_PROVIDER_SUPPORT_HOURS } : {}),
       ...(e.MAMORI_DATA_CENTRE_LOCATION ? { dataCentreLocation: e.MAMORI_DATA_CENTRE_LOCATION } : {}),

@@ -29,6 +29,7 @@ type IdentityTables = {
     patient_id: string | null;
     code_hash: Uint8Array | null;
     code_failures: Generated<number>;
+    withdrawn_at: Date | null;
   };
 };
 
@@ -184,7 +185,8 @@ export function createIdentityStore(executor: Executor) {
     },
     /**
      * Marks an invitation used; false when another request used it first, or it was withdrawn or voided meanwhile
-     * (a withdrawal ends it by setting its expiry to the moment of withdrawal).
+     * (a withdrawal ends it by setting its expiry to the moment of withdrawal, and marks it withdrawn so that it is
+     * not mistaken for a link that ran out unused).
      */
     async claimInvitation(id: string, accountId: string, at: Date): Promise<boolean> {
       const result = await db
@@ -200,7 +202,7 @@ export function createIdentityStore(executor: Executor) {
     async withdrawOpenPatientInvitations(patientId: string, at: Date): Promise<string[]> {
       const rows = await db
         .updateTable("identity_invitation")
-        .set({ expires_at: at })
+        .set({ expires_at: at, withdrawn_at: at })
         .where("patient_id", "=", patientId)
         .where("used_at", "is", null)
         .where("expires_at", ">", at)
@@ -218,6 +220,7 @@ export function createIdentityStore(executor: Executor) {
         .set((eb) => ({
           code_failures: eb("code_failures", "+", 1),
           expires_at: sql<Date>`case when code_failures + 1 >= ${limit} then ${at} else expires_at end`,
+          withdrawn_at: sql<Date | null>`case when code_failures + 1 >= ${limit} then ${at} else withdrawn_at end`,
         }))
         .where("id", "=", id)
         .where("used_at", "is", null)
@@ -247,7 +250,7 @@ export function createIdentityStore(executor: Executor) {
     async revokeStaffInvitation(id: string, at: Date): Promise<boolean> {
       const result = await db
         .updateTable("identity_invitation")
-        .set({ expires_at: at })
+        .set({ expires_at: at, withdrawn_at: at })
         .where("id", "=", id)
         .where("used_at", "is", null)
         .where("expires_at", ">", at)
@@ -260,7 +263,7 @@ export function createIdentityStore(executor: Executor) {
     async withdrawOpenSetupInvitations(at: Date): Promise<void> {
       await db
         .updateTable("identity_invitation")
-        .set({ expires_at: at })
+        .set({ expires_at: at, withdrawn_at: at })
         .where("invited_by", "is", null)
         .where("used_at", "is", null)
         .where("expires_at", ">", at)

@@ -2,3 +2,4 @@ export { createSbomSource, defaultSbomPath, generateSbom, projectRoot, readSbomS
 export { eolReport, loadEolTable, releaseLine, type DetectedVersion, type EolEntry, type EolStatus, type EolTable } from "./eol.js";
 export { detectInstalledVersions, trackedPackages } from "./installed-versions.js";
 export { createSupplyChain, type SupplyChain } from "./supply-chain.js";
+export { dependencyAuditScript, installedLockfileSha256, readDependencyAudit, type DependencyAuditResult } from "./dependency-audit.js";

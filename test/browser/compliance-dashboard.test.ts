@@ -14,12 +14,13 @@ describe("security officer's compliance dashboard and audit log (browser)", { sk
   let browser: Browser;
   let page: Page;
   let officer: SignedInUser;
+  let admin: SignedInUser;
   let patientId = "";
   const problems: string[] = [];
 
   before(async () => {
     app = await startTestApp({ clock: serverClock });
-    await app.signedInUser("admin");
+    admin = await app.signedInUser("admin");
     const doctor = await app.signedInUser("doctor");
     officer = await app.signedInUser("security_officer");
     patientId = await createPatient(doctor, { ...patientNames, patientNumber: "00088001" });
@@ -39,15 +40,23 @@ describe("security officer's compliance dashboard and audit log (browser)", { sk
     await page.getByTestId("open-compliance").click();
     await page.getByTestId("compliance-summary").waitFor();
     assert.equal(await page.getByTestId("status-ENC-1").textContent(), "適合");
-    // The patient's export (PHR-1) names a check that does not exist yet: shown as not yet checked, never as met
-    // or not met. Break-glass reviews (ACC-3) have their live check.
-    assert.equal(await page.getByTestId("status-PHR-1").textContent(), "未確認");
+    // Clock skew (LOG-3) cannot be checked without an NTP server: shown as not yet checked, never as met or not
+    // met. The patient's export (PHR-1) and break-glass reviews (ACC-3) have their live checks.
+    assert.equal(await page.getByTestId("status-LOG-3").textContent(), "未確認");
+    assert.equal(await page.getByTestId("status-PHR-1").textContent(), "適合");
     assert.equal(await page.getByTestId("status-ACC-3").textContent(), "適合");
     assert.equal(await page.getByTestId("status-AUTH-4").textContent(), "適合");
     assert.equal(await page.getByTestId("status-ORG-1").textContent(), "不適合");
     await page.getByTestId("attest-statement-ORG-1").fill("情報管理責任者を任命した");
+    await page.getByTestId("attest-document-ORG-1").fill("任命書");
     await page.getByTestId("attest-ORG-1").getByRole("button").click();
     await page.getByText("情報管理責任者を任命した").first().waitFor();
+    // The officer's own attestation waits for a second person: not yet checked, never met.
+    await page.waitForFunction(() => document.querySelector('[data-testid="status-ORG-1"]')?.textContent === "未確認");
+    const report = (await officer.client.get("/api/compliance/report")).json as { controls: Array<{ id: string; attestation: { id: string } | null }> };
+    const pending = report.controls.find((control) => control.id === "ORG-1")?.attestation;
+    assert.equal((await admin.client.post(`/api/compliance/attestations/${pending?.id}/approve`, {})).status, 200);
+    await page.reload();
     await page.waitForFunction(() => document.querySelector('[data-testid="status-ORG-1"]')?.textContent === "適合");
     const pdf = await page.request.get(`${app.baseUrl}${await page.getByTestId("download-disclosure-pdf").getAttribute("href")}`);
     assert.equal(pdf.status(), 200);

@@ -6,9 +6,14 @@ export function fetchComplianceReport(): Promise<ComplianceReportResponse> {
   return request<ComplianceReportResponse>("/api/compliance/report");
 }
 
-/** Records this security officer's signed attestation of a control (`attest_control`). */
+/** Records this security officer's signed attestation of a control (`attest_control`); it waits for approval. */
 export function attestControl(body: AttestationRequest): Promise<AttestationViewResponse> {
   return request<AttestationViewResponse>("/api/compliance/attestations", { method: "POST", body });
+}
+
+/** Approves another person's pending attestation (`approve_attestation`, step-up). */
+export function approveAttestation(id: string): Promise<AttestationViewResponse> {
+  return request<AttestationViewResponse>(`/api/compliance/attestations/${encodeURIComponent(id)}/approve`, { method: "POST", body: {} });
 }
 
 /** Where the browser downloads a rendered document (plain link; the session cookie authenticates it). */

@@ -7,6 +7,7 @@ export const disclosureOrganisation: ComplianceCheck = {
   async run({ config }) {
     const fields = {
       MAMORI_ORGANISATION_NAME: config.provider.name,
+      MAMORI_SECURITY_OFFICER_NAME: config.provider.securityOfficer,
       MAMORI_PROVIDER_CONTACT: config.provider.contact,
       MAMORI_PROVIDER_SUPPORT_HOURS: config.provider.supportHours,
       MAMORI_DATA_CENTRE_LOCATION: config.provider.dataCentreLocation,

@@ -5,11 +5,12 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createManualClock } from "../../kernel/index.js";
-import { projectRoot, releaseLine, type EolTable } from "../../supply-chain/index.js";
+import { installedLockfileSha256, projectRoot, releaseLine, type EolTable } from "../../supply-chain/index.js";
 import { startTestApp, type TestApp } from "../../testing/index.js";
 import type { CheckContext, ComplianceCheck } from "../check.js";
 import { authLockout } from "./auth-lockout.js";
 import { ciSecurityGates, ciSecurityGatesAt } from "./ci-security-gates.js";
+import { dependencyAudit } from "./dependency-audit.js";
 import { incidentRecords } from "./incident-records.js";
 import { mfaFactors } from "./mfa-factors.js";
 import { networkAllowList } from "./network-allow-list.js";
@@ -48,6 +49,8 @@ describe("compliance checks of lockout, factors, networks, supply chain and inci
         MAMORI_SECURITY_NETWORKS: "127.0.0.0/8,::1",
         MAMORI_SBOM_FILE: path.join(sbomDir, "sbom.cdx.json"),
         MAMORI_SBOM_MAX_AGE_HOURS: "24",
+        MAMORI_DEPENDENCY_AUDIT_FILE: path.join(sbomDir, "dependency-audit.json"),
+        MAMORI_DEPENDENCY_AUDIT_MAX_AGE_HOURS: "48",
       },
     });
     context = app.mamori.compliance.checkContext;
@@ -114,6 +117,26 @@ describe("compliance checks of lockout, factors, networks, supply chain and inci
     assert.equal(await status(sbomFreshness, context), "not_met");
   });
 
+  it("VUL-1: the dependency audit is unknown without a recorded result, for another lock file or when old; met or not met by its findings", async () => {
+    const file = path.join(sbomDir, "dependency-audit.json");
+    const recordAudit = async (fields: Record<string, unknown>) =>
+      writeFile(file, JSON.stringify({ format: "mamori-dependency-audit", version: 1, auditedAt: clock.now().toISOString(), lockfileSha256: await installedLockfileSha256(), advisories: 0, allowed: 0, refused: [], ...fields }));
+    const none = await dependencyAudit.run(context);
+    assert.equal(none.status, "unknown");
+    assert.match(none.reason, /no dependency audit result/);
+    await recordAudit({});
+    assert.equal(await status(dependencyAudit, context), "met");
+    await recordAudit({ lockfileSha256: "0".repeat(64) });
+    assert.equal(await status(dependencyAudit, context), "unknown");
+    await recordAudit({ advisories: 2, allowed: 1, refused: ["https://github.com/advisories/GHSA-0000-test-0000"] });
+    assert.equal(await status(dependencyAudit, context), "not_met");
+    await recordAudit({ auditedAt: new Date(clock.now().getTime() - 49 * hourMs).toISOString() });
+    assert.equal(await status(dependencyAudit, context), "unknown");
+    await writeFile(file, "not json");
+    assert.equal(await status(dependencyAudit, context), "unknown");
+    await rm(file);
+  });
+
   it("VUL-1: a component past its end of life is not met, an unknown one partial, all supported met", async () => {
     const detected = await context.supplyChain.installedVersions();
     assert.ok(detected.some((entry) => entry.component === "Node.js"));
@@ -147,9 +170,11 @@ describe("compliance checks of lockout, factors, networks, supply chain and inci
     }
   });
 
-  it("JIS-1: the repository's CI runs every gate; a CI without the secret scan is not met; no CI is unknown", async () => {
+  it("JIS-1: the repository's CI runs every gate; a CI without the secret scan, or with an audit gate that fails open, is not met; one that tolerates an unaudited run is partial; no CI is unknown", async () => {
+    // This repository's CI goes on past an unaudited run (its registry refuses the audit service): partial, said so.
     const real = await ciSecurityGates.run(context);
-    assert.equal(real.status, "met", real.reason);
+    assert.equal(real.status, "partial", real.reason);
+    assert.equal(real.evidence["ciToleratesUnaudited"], true);
     assert.deepEqual(real.evidence["gates"], ["lint", "secretScan", "dependencyAudit", "sbom"]);
     const root = await mkdtemp(path.join(os.tmpdir(), "mamori-ci-"));
     try {
@@ -158,11 +183,24 @@ describe("compliance checks of lockout, factors, networks, supply chain and inci
       const script = await readFile(path.join(projectRoot, ".ci", "run"), "utf8");
       await writeFile(path.join(root, ".ci", "run"), script.split("\n").filter((line) => !line.includes("secretlint")).join("\n"));
       await writeFile(path.join(root, ".oxlintrc.json"), await readFile(path.join(projectRoot, ".oxlintrc.json")));
+      for (const file of ["npm-audit.mjs", "audit-allowlist.json"]) await writeFile(path.join(root, ".ci", file), await readFile(path.join(projectRoot, ".ci", file)));
       const noSecretScan = await ciSecurityGatesAt(root).run(context);
       assert.equal(noSecretScan.status, "not_met");
       assert.deepEqual(noSecretScan.evidence["missing"], ["secretScan"]);
       await writeFile(path.join(root, ".ci", "run"), script);
+      assert.equal(await status(ciSecurityGatesAt(root), context), "partial");
+      const strictScript = script.replace("MAMORI_CI_TOLERATE_UNAUDITED=1\n", "MAMORI_CI_TOLERATE_UNAUDITED=0\n");
+      assert.notEqual(strictScript, script);
+      await writeFile(path.join(root, ".ci", "run"), strictScript);
       assert.equal(await status(ciSecurityGatesAt(root), context), "met");
+      // The gate as it was: the step is in .ci/run, but it exits 0 when the registry could not audit anything.
+      const realGate = await readFile(path.join(projectRoot, ".ci", "npm-audit.mjs"), "utf8");
+      const failingOpen = "const report = await auditReport(argv);\n  if (!report.vulnerabilities) return 0;\n";
+      await writeFile(path.join(root, ".ci", "npm-audit.mjs"), realGate.replace("const report = await auditReport(argv);\n", failingOpen));
+      const openGate = await ciSecurityGatesAt(root).run(context);
+      assert.equal(openGate.status, "not_met");
+      assert.deepEqual(openGate.evidence["missing"], ["dependencyAudit"]);
+      await writeFile(path.join(root, ".ci", "npm-audit.mjs"), realGate);
       await rm(path.join(root, ".oxlintrc.json"));
       assert.equal(await status(ciSecurityGatesAt(root), context), "not_met");
     } finally {

@@ -39,6 +39,9 @@ import { oidcTokenLifetimes } from "./oidc-token-lifetimes.js";
 import { fhirVersioning } from "./fhir-versioning.js";
 import { breakGlassReviews } from "./break-glass-reviews.js";
 import { consentEnforced } from "./consent-enforced.js";
+import { dependencyAudit } from "./dependency-audit.js";
+import { chartExport } from "./chart-export.js";
+import { patientExport } from "./patient-export.js";
 
 /**
  * Every live check, in report order. To add one: a file in this folder exporting a ComplianceCheck whose id the
@@ -62,6 +65,7 @@ export const allChecks: readonly ComplianceCheck[] = [
   clockSkew,
   encryptionAtRest,
   fhirVersioning,
+  chartExport,
   keyRotation,
   backupAge,
   backupGenerations,
@@ -69,6 +73,7 @@ export const allChecks: readonly ComplianceCheck[] = [
   auditRetention,
   recordsRetention,
   uploadsSanitiser,
+  patientExport,
   dataLocation,
   disclosureOrganisation,
   runtimeVersion,
@@ -77,6 +82,7 @@ export const allChecks: readonly ComplianceCheck[] = [
   networkAllowList,
   sbomFreshness,
   runtimeEol,
+  dependencyAudit,
   incidentRecords,
   ciSecurityGates,
   wafEnabled,

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { apiError, attestationRequest, attestationView, complianceDocumentParams, complianceReportResponse } from "../../../shared/api/index.js";
+import { apiError, attestationIdParams, attestationRequest, attestationView, complianceDocumentParams, complianceReportResponse } from "../../../shared/api/index.js";
 import { reportHtmlContentSecurityPolicy } from "../../compliance/index.js";
 import type { HttpServices } from "../context.js";
 import { declareRoutePolicy, sessionApi } from "../route-policy.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
+import { stepUpGuardOf } from "../plugins/step-up.js";
 
 const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409: apiError, 422: apiError };
 
@@ -12,6 +13,7 @@ const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 409
 export function complianceRoutes(services: HttpServices): FastifyPluginAsyncZod {
   return async (app) => {
     declareRoutePolicy(app, sessionApi("compliance"));
+    const requireRecentMfa = stepUpGuardOf(services);
     app.get("/api/compliance/report", { schema: { response: { 200: complianceReportResponse, ...errors } } }, async (request) =>
       services.compliance.report(requirePrincipal(request)),
     );
@@ -34,9 +36,14 @@ export function complianceRoutes(services: HttpServices): FastifyPluginAsyncZod 
       },
     );
 
+    // Attesting and approving change what the 開示書 tells medical institutions: both need a recent second factor.
     app.post("/api/compliance/attestations", { schema: { body: attestationRequest, response: { 201: attestationView, ...errors } } }, async (request, reply) => {
-      const view = await services.compliance.attestations.attest(requirePrincipal(request), request.body);
+      const view = await services.compliance.attestations.attest(requireRecentMfa(request), request.body);
       return reply.code(201).send(view);
     });
+
+    app.post("/api/compliance/attestations/:id/approve", { schema: { params: attestationIdParams, response: { 200: attestationView, ...errors } } }, async (request) =>
+      services.compliance.attestations.approve(requireRecentMfa(request), request.params.id),
+    );
   };
 }

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { renderPdf } from "../../compliance/index.js";
+import { recordSummary, renderPdf } from "../../compliance/index.js";
 import type { FhirResource } from "../../fhir/index.js";
 import { AppError, type Clock, type Principal } from "../../kernel/index.js";
 import { requirePrincipal } from "../plugins/authenticate.js";
 import { declareRoutePolicy, sessionApi } from "../route-policy.js";
-import { recordSummary } from "./record-summary.js";
 
 /** What the route needs of the records module: the patient's visible records (authorizes and audits inside). */
 export interface PatientRecordExport {

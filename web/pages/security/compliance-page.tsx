@@ -4,6 +4,7 @@ import { complianceDocumentUrl, fetchComplianceReport } from "../../api/complian
 import { ErrorMessage } from "../../components/error-message.js";
 import { useReloadable } from "../../components/use-reloadable.js";
 import { AttestForm } from "./attest-form.js";
+import { AttestationText } from "./attestation-text.js";
 
 const statuses: ComplianceStatusValue[] = ["met", "partial", "not_met", "unknown"];
 const kinds = ["technical", "operational", "organisational", "all"] as const;
@@ -88,14 +89,8 @@ export function CompliancePage() {
                   <>
                     <dt>{t("compliance.attestation")}</dt>
                     <dd>
-                      {control.attestation
-                        ? t("compliance.attestedBy", {
-                            name: control.attestation.attestedByName ?? control.attestation.attestedBy,
-                            at: control.attestation.attestedAt.slice(0, 10),
-                            until: control.attestation.expiresAt.slice(0, 10),
-                            statement: control.attestation.statement,
-                          }) + (control.attestation.signatureValid ? "" : ` ${t("compliance.badSignature")}`) + (control.attestation.expired ? ` ${t("compliance.expired")}` : "")
-                        : t("compliance.notAttested")}
+                      {control.attestation ? <AttestationText attestation={control.attestation} onApproved={reload} /> : t("compliance.notAttested")}
+                      {control.pendingAttestation ? <AttestationText attestation={control.pendingAttestation} onApproved={reload} /> : null}
                     </dd>
                   </>
                 ) : null}

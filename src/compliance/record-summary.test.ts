@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PDFDocument } from "pdf-lib";
-import { renderPdf } from "../../compliance/index.js";
+import { renderPdf } from "./render-pdf.js";
 import { japaneseDate, recordSummary } from "./record-summary.js";
 
 const bundle = {

@@ -1,5 +1,5 @@
-import type { ReportDocument, ReportItem, ReportSection } from "../../compliance/index.js";
-import type { FhirResource } from "../../fhir/index.js";
+import type { ReportDocument, ReportItem, ReportSection } from "./document.js";
+import type { FhirResource } from "../fhir/index.js";
 import { labelJa } from "./record-labels.js";
 
 type Json = Record<string, unknown>;
