@@ -1,26 +1,15 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { after, describe, it } from "node:test";
 import pino from "pino";
 import { loadConfig } from "../src/config/index.js";
 import { createMamori } from "../src/main.js";
 import { createScratchPostgres } from "../src/testing/test-database.js";
+import { runMamoriCli } from "../src/testing/mamori-cli.js";
 
-const run = promisify(execFile);
-
-async function mamori(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string }> {
-  try {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "src/cli/mamori.ts", ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string };
-    return { code: failed.code, stdout: failed.stdout };
-  }
-}
+const mamori = runMamoriCli;
 
 // Issue item 4, end to end with the commands an operator runs: back up, restore onto a new node (new data folder,
 // so a new checkpoint folder; the old one named as a peer), then `audit verify` and `backup drill` agree.

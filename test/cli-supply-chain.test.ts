@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import { eolReport, readSbomSummary } from "../src/supply-chain/index.js";
+import { runMamoriCli } from "../src/testing/mamori-cli.js";
 
-const run = promisify(execFile);
-
-async function mamori(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string }> {
-  try {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "src/cli/mamori.ts", ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string };
-    return { code: failed.code, stdout: failed.stdout };
-  }
-}
+const mamori = runMamoriCli;
 
 // VUL-1: the operator's commands for the SBOM and the end-of-life table.
 describe("mamori sbom and mamori eol", () => {
