@@ -23,6 +23,8 @@ export function RecordVitalForm({ patientId, onRecorded }: { patientId: string; 
   const [key, setKey] = useState<VitalSignKey>("heartRate");
   const [value, setValue] = useState("");
   const [second, setSecond] = useState("");
+  // No max on the picker: a form left open would refuse the time of a measurement taken since. A time in the future
+  // is refused when saving instead.
   const [measuredAt, setMeasuredAt] = useState(() => localMinute(new Date()));
   const [saved, setSaved] = useState(false);
   const isPressure = key === "bloodPressure";
@@ -51,7 +53,7 @@ export function RecordVitalForm({ patientId, onRecorded }: { patientId: string; 
         <SelectField id="vital-kind" label={t("chart.item")} value={key} onValueChange={setKey} options={vitalSigns.map((candidate) => ({ value: candidate.key, label: t(`vitals.${candidate.key}`) }))} />
         <TextField id="vital-value" label={isPressure ? t("vitals.8480-6") : `${t("chart.value")}（${units[sign.unit]}）`} inputMode="decimal" required value={value} onValueChange={setValue} />
         {isPressure ? <TextField id="vital-value-2" label={t("vitals.8462-4")} inputMode="decimal" required value={second} onValueChange={setSecond} /> : null}
-        <TextField id="vital-measured-at" label={t("chart.measuredAt")} type="datetime-local" required max={localMinute(new Date())} value={measuredAt} onValueChange={setMeasuredAt} />
+        <TextField id="vital-measured-at" label={t("chart.measuredAt")} type="datetime-local" required value={measuredAt} onValueChange={setMeasuredAt} />
         <button type="submit" data-testid="vital-submit" disabled={submit.isBusy}>
           {t("chart.save")}
         </button>

@@ -25,7 +25,8 @@ export type VitalInputProblem = "notANumber" | "outOfRange" | "systolicNotAboveD
 export function readVitalInput(key: VitalSignKey, typed: readonly string[]): { values: number[] } | { problem: VitalInputProblem; range?: readonly [number, number] } {
   const sign = vitalSigns.find((candidate) => candidate.key === key)!;
   const values = typed.slice(0, sign.codes.length).map((text) => text.normalize("NFKC").replace(/[。．]/g, ".").trim());
-  if (values.some((text) => !/^\d+(\.\d+)?$/.test(text))) return { problem: "notANumber" };
+  // Digits with at most one point inside: the same as a regular expression of digits, point, digits, checked by hand.
+  if (values.some((text) => !isDecimal(text))) return { problem: "notANumber" };
   const numbers = values.map(Number);
   for (const [index, value] of numbers.entries()) {
     const range = sign.plausible[index]!;
@@ -86,4 +87,11 @@ export function buildVitalSign(patientId: string, key: VitalSignKey, values: num
 /** The same Observation marked entered in error: kept in the record and its history, no longer charted. */
 export function enteredInError(observation: Observation): Observation {
   return { ...observation, status: "entered-in-error" };
+}
+
+/** Unsigned decimal as typed: digits, optionally one point followed by digits ("37", "37.2"; not ".5", "5.", "-5"). */
+function isDecimal(text: string): boolean {
+  const [whole, fraction, ...rest] = text.split(".");
+  const digitsOnly = (part: string | undefined) => part !== undefined && part.length > 0 && [...part].every((char) => char >= "0" && char <= "9");
+  return rest.length === 0 && digitsOnly(whole) && (fraction === undefined || digitsOnly(fraction));
 }
