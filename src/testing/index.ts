@@ -12,3 +12,4 @@ export { simulateClinicTraffic, hospitalNetwork, type ClinicTrafficOptions } fro
 export { createHttpsFetch } from "./https-fetch.js";
 export { startChildServer, childDataDir, cleanUpChildServer, inspectChildServerData, type ChildServer, type ChildServerReady } from "./child-server.js";
 export { readPickedUpMail, invitationLinkIn, type PickedUpMail } from "./mail-outbox.js";
+export { startEdge, startEdgeUpstream, edgeClient, edgeSkipReason, renderTemplate, type Edge, type EdgeUpstream, type EdgeAnswer } from "./edge-waf.js";
