@@ -103,7 +103,12 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const baseUrl = `https://127.0.0.1:${port}`;
-  await waitUntilListening(child, port, () => stderr, errorLog);
+  try {
+    await waitUntilListening(child, port, () => stderr, errorLog);
+  } catch (error) {
+    await rm(prefix, { recursive: true, force: true });
+    throw error;
+  }
   return {
     baseUrl,
     cert: await readFile(cert, "utf8"),
