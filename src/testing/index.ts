@@ -13,3 +13,4 @@ export { createHttpsFetch } from "./https-fetch.js";
 export { startChildServer, childDataDir, cleanUpChildServer, inspectChildServerData, type ChildServer, type ChildServerReady } from "./child-server.js";
 export { readPickedUpMail, invitationLinkIn, type PickedUpMail } from "./mail-outbox.js";
 export { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
+export { startEdge, startEdgeUpstream, edgeClient, edgeSkipReason, renderTemplate, type Edge, type EdgeUpstream, type EdgeAnswer } from "./edge-waf.js";
