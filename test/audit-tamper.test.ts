@@ -261,6 +261,21 @@ describe(`audit tamper suite, database rows only (${process.env["DATABASE_URL"] 
     assert.deepEqual(report.checkpointProblems.map((problem) => [problem.seq, problem.problem]), [[10, "signature_invalid"]]);
   });
 
+  it("planted future checkpoint: a row beyond the chain head is refused at once instead of freezing signing", async () => {
+    const { db, audit, record } = await openTrail();
+    // A copy of the latest checkpoint moved a million entries ahead: without the key its signature cannot match.
+    await sql`insert into audit_checkpoint (seq, from_seq, chain_hash, entry_hashes, signed_at, key_id, signature)
+              select seq + 1000000, from_seq, chain_hash, entry_hashes, now(), key_id, signature from audit_checkpoint where seq = 10`.execute(db.kysely);
+    await record(11, 13);
+    await assert.rejects(audit.checkpointNow(), (error: Error) => error.name === "UnverifiableCheckpointError");
+    // Once the row is gone again, signing resumes over entries the insider could have rewritten meanwhile: verify
+    // still holds them to their hashes only through the next signature, so the refusal above must be loud (logged
+    // by the service on every tick) rather than a quiet idle tick.
+    await sql`delete from audit_checkpoint where seq > 1000000`.execute(db.kysely);
+    await audit.checkpointNow();
+    assert.equal((await audit.verify()).intact, true);
+  });
+
   it("deleted checkpoint row: its exported file still tells", async () => {
     const { db, audit } = await openTrail();
     await sql`delete from audit_checkpoint`.execute(db.kysely);

@@ -85,9 +85,14 @@ export function createCheckpointer(deps: {
     signingKey ??= loadSigningKey(deps);
     const key = await signingKey;
     const entries = createAuditStore(executor);
+    // The idle tick, every few seconds: nothing new is two one-row reads, no signature check. The checkpoint is read
+    // before the head: the head only grows, so a checkpoint beyond it was never signed here. Such a row (planted at a
+    // future seq, it would make every tick look idle and leave new entries unsigned, to be rewritten at leisure) is
+    // refused loudly on every tick instead of silently obeyed.
+    const lastSeq = await createCheckpointStore(executor).lastCheckpointSeq();
     const head = await entries.head();
-    // The idle tick, every few seconds: nothing new is two one-row reads, no signature check.
-    if (head.seq <= (await createCheckpointStore(executor).lastCheckpointSeq())) return undefined;
+    if (lastSeq > head.seq) throw new UnverifiableCheckpointError(lastSeq);
+    if (head.seq === lastSeq) return undefined;
     const previous = await verifiedLatest(executor);
     const fromSeq = (previous?.seq ?? 0) + 1;
     if (head.seq < fromSeq) return undefined;

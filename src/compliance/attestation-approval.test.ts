@@ -15,6 +15,7 @@ describe("attestations need a document and a second person (ORG-1, PROV-1)", () 
   let officer: SignedInUser;
   let secondOfficer: SignedInUser;
   let admin: SignedInUser;
+  let secondAdmin: SignedInUser;
   let doctor: SignedInUser;
 
   before(async () => {
@@ -23,6 +24,8 @@ describe("attestations need a document and a second person (ORG-1, PROV-1)", () 
     officer = await app.signedInUser("security_officer");
     secondOfficer = await app.signedInUser("security_officer");
     doctor = await app.signedInUser("doctor");
+    // Invited by the first administrator like every other account here, but neither invited the officer himself.
+    secondAdmin = await app.signedInUser("admin");
   });
   after(() => app.close());
 
@@ -100,11 +103,24 @@ describe("attestations need a document and a second person (ORG-1, PROV-1)", () 
     for (const text of ["実際の文書は未確認", "情報セキュリティ管理規程", "ISMS-001 第3版", `試験 ${officer.email}`, `承認 試験 ${secondOfficer.email}`]) assert.ok(line.includes(text), `disclosure lacks ${text}`);
   });
 
+  it("refuses approval by the administrator who invited the attester: a second account of one's own is not a second person", async () => {
+    assert.equal((await admin.client.post("/api/auth/reverify", { method: "totp", code: await admin.totpCode() })).status, 200);
+    assert.equal((await officer.client.post("/api/auth/reverify", { method: "totp", code: await officer.totpCode() })).status, 200);
+    const created = await officer.client.post("/api/compliance/attestations", { controlId: "ORG-2", statement: "教育を実施した", validDays: 365, document: { title: "研修記録", reference: "2026-05" } });
+    assert.equal(created.status, 201, created.text);
+    const byInviter = await admin.client.post(`/api/compliance/attestations/${created.json.id}/approve`, {});
+    assert.equal(byInviter.status, 403);
+    assert.equal(byInviter.json.code, "compliance.approver_appointed_attester");
+    assert.notEqual((await control("ORG-2")).status, "met");
+    // The next test's codes fall in a later time step: a TOTP code is accepted once.
+    clock.advance(31_000);
+  });
+
   it("lets an administrator approve, and keeps the approved attestation in force while a renewal waits", async () => {
-    for (const user of [officer, admin]) assert.equal((await user.client.post("/api/auth/reverify", { method: "totp", code: await user.totpCode() })).status, 200);
+    for (const user of [officer, secondAdmin]) assert.equal((await user.client.post("/api/auth/reverify", { method: "totp", code: await user.totpCode() })).status, 200);
     const created = await officer.client.post("/api/compliance/attestations", { controlId: "ORG-1", statement: "情報管理責任者を任命した", validDays: 365, document: { title: "任命書", reference: "2026-04-01" } });
     assert.equal(created.status, 201, created.text);
-    assert.equal((await admin.client.post(`/api/compliance/attestations/${created.json.id}/approve`, {})).status, 200);
+    assert.equal((await secondAdmin.client.post(`/api/compliance/attestations/${created.json.id}/approve`, {})).status, 200);
     assert.equal((await control("ORG-1")).status, "met");
     clock.advance(minuteMs);
     const renewal = await officer.client.post("/api/compliance/attestations", { controlId: "ORG-1", statement: "後任を任命した", validDays: 365, document: { title: "任命書", reference: "2026-12-01" } });

@@ -84,7 +84,9 @@ export function createAttestations(deps: {
     const decision = deps.decide(principal, action, { type: "System" }, context);
     if (!decision.allowed) {
       await auditEntry("denied", decision.reasonCode);
-      throw decision.reasonCode === "compliance.own_attestation" ? new AppError("compliance.own_attestation") : new AppError("access.denied", { detail: decision.reasonCode });
+      throw decision.reasonCode === "compliance.own_attestation" || decision.reasonCode === "compliance.approver_appointed_attester"
+        ? new AppError(decision.reasonCode)
+        : new AppError("access.denied", { detail: decision.reasonCode });
     }
     return auditEntry;
   }
@@ -148,7 +150,10 @@ export function createAttestations(deps: {
     async approve(principal: Principal, attestationId: string): Promise<AttestationView> {
       const row = await deps.store.attestationById(attestationId);
       if (!row) throw new AppError("compliance.attestation_not_found");
-      const auditEntry = await authorize(principal, "approve_attestation", "compliance.attestation_approve", row.controlId, { isAttester: principal.accountId === row.attestedBy });
+      const auditEntry = await authorize(principal, "approve_attestation", "compliance.attestation_approve", row.controlId, {
+        isAttester: principal.accountId === row.attestedBy,
+        appointedTogether: await deps.store.appointedTogether(principal.accountId, row.attestedBy),
+      });
       const current = await this.byId(attestationId);
       if (current.state !== "pending" || current.expired || !current.signatureValid) {
         await auditEntry("failure", "compliance.attestation_not_found");

@@ -22,7 +22,8 @@ type ComplianceTables = {
   };
   identity_account: { id: string; email: string; display_name: string; kind: string; roles: string[]; status: string; created_at: Date; last_sign_in_at: Date | null };
   identity_totp: { account_id: string; confirmed_at: Date | null };
-  identity_invitation: { id: string; expires_at: Date; used_at: Date | null; withdrawn_at: Date | null; role: string };
+  identity_invitation: { id: string; expires_at: Date; used_at: Date | null; withdrawn_at: Date | null; role: string; invited_by: string | null; account_id: string | null };
+  identity_role_request: { id: string; account_id: string; requested_by: string; decided_by: string | null };
   audit_checkpoint: { seq: number; signed_at: Date };
   audit_chain_head: { id: number; seq: number };
   audit_export_cursor: { sink: string; seq: number; updated_at: Date };
@@ -129,6 +130,31 @@ export function createComplianceStore(executor: Executor) {
     async attestationsNewestFirst(): Promise<AttestationRow[]> {
       const rows = await db.selectFrom("compliance_attestation").selectAll().orderBy("control_id").orderBy("attested_at", "desc").orderBy("id").execute();
       return rows.map(toAttestationRow);
+    },
+    /**
+     * Whether one of two accounts put the other in office: invited it, or asked for or approved a change of its
+     * roles. Two such accounts may be one person's, so they do not make two people for a two-person rule.
+     */
+    async appointedTogether(first: string, second: string): Promise<boolean> {
+      const invited = await db
+        .selectFrom("identity_invitation")
+        .select("id")
+        .where((eb) => eb.or([eb.and([eb("invited_by", "=", first), eb("account_id", "=", second)]), eb.and([eb("invited_by", "=", second), eb("account_id", "=", first)])]))
+        .limit(1)
+        .executeTakeFirst();
+      if (invited) return true;
+      const roleChange = await db
+        .selectFrom("identity_role_request")
+        .select("id")
+        .where((eb) =>
+          eb.or([
+            eb.and([eb("account_id", "=", second), eb.or([eb("requested_by", "=", first), eb("decided_by", "=", first)])]),
+            eb.and([eb("account_id", "=", first), eb.or([eb("requested_by", "=", second), eb("decided_by", "=", second)])]),
+          ]),
+        )
+        .limit(1)
+        .executeTakeFirst();
+      return roleChange !== undefined;
     },
     async displayNameOf(accountId: string): Promise<string | undefined> {
       return (await db.selectFrom("identity_account").select("display_name").where("id", "=", accountId).executeTakeFirst())?.display_name;

@@ -113,6 +113,7 @@ export const errorCatalogue = {
   "compliance.not_attestable": { status: 409, issue: "business-rule", ja: "この管理策は証明ではなく稼働中の検査で確認します。", en: "This control is proven by live checks, not by attestation." },
   "compliance.invalid_attestation": { status: 422, issue: "invalid", ja: "証明の内容、根拠文書または有効期間が正しくありません。", en: "The attestation statement, document or validity period is invalid." },
   "compliance.own_attestation": { status: 403, issue: "forbidden", ja: "自分が行った証明は承認できません。別の情報管理責任者または管理者の承認が必要です。", en: "You cannot approve your own attestation. Another security officer or an administrator must approve it." },
+  "compliance.approver_appointed_attester": { status: 403, issue: "forbidden", ja: "証明者のアカウントを招待した（または役割を付与した）人は、その証明を承認できません。別の人の承認が必要です。", en: "Whoever invited the attester's account (or gave it its roles) cannot approve its attestation. Someone else must approve it." },
   "compliance.attestation_not_found": { status: 404, issue: "not-found", ja: "承認待ちの証明が見つかりません（既に承認済み、期限切れ、または署名が検証できません）。", en: "No pending attestation was found (it was already approved, has expired, or its signature does not verify)." },
   "defence.ip_blocked": { status: 403, issue: "security", ja: "このネットワークからのアクセスは一時的に遮断されています。", en: "Access from this network is temporarily blocked." },
   "defence.account_locked": { status: 403, issue: "security", ja: "このアカウントは不審な操作が検知されたため一時的にロックされています。情報管理責任者に連絡してください。", en: "This account is temporarily locked after suspicious activity was detected. Contact your security officer." },

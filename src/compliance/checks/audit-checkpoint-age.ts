@@ -10,6 +10,8 @@ export const auditCheckpointAge: ComplianceCheck = {
     const [last, headSeq] = [await store.lastCheckpoint(), await store.chainHeadSeq()];
     const ageMinutes = last ? Math.floor((clock.now().getTime() - last.signedAt.getTime()) / 60_000) : null;
     const evidence = { lastCheckpointSeq: last?.seq ?? null, lastCheckpointAt: last?.signedAt.toISOString() ?? null, ageMinutes, unsignedEntries: headSeq - (last?.seq ?? 0), maxAgeMinutes: config.compliance.checkpointMaxAgeMs / 60_000 };
+    // A checkpoint beyond the chain head was never signed here: planted to make the checkpoints look fresh.
+    if (last && last.seq > headSeq) return outcome("not_met", "the latest checkpoint claims entries the audit chain does not hold; checkpoints have stopped", evidence);
     if (headSeq === (last?.seq ?? 0)) return outcome("met", "every audit entry is covered by a signed checkpoint", evidence);
     // What matters is how long the oldest unsigned entry has waited, whether or not a checkpoint was ever signed.
     const unsignedSince = await store.firstEntryAfter(last?.seq ?? 0);
