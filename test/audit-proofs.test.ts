@@ -69,7 +69,7 @@ describe("audit proofs: the patient's access proof, the auditor's consistency pr
   it("gives the patient a proof of each access that the offline verifier accepts, and rejects every altered one", async () => {
     const { patient } = await patientWithHistory();
     await app.mamori.audit.checkpointNow();
-    const items = (await patient.client.get("/api/me/access-history")).json.items as Array<{ seq: number }>;
+    const items = (await patient.client.get("/api/me/access-history")).json.items as Array<{ seq: number; at: string }>;
     const keysResponse = await app.client().get("/.well-known/mamori-audit-keys");
     assert.equal(keysResponse.status, 200);
     const keys = keysResponse.json;
@@ -81,6 +81,9 @@ describe("audit proofs: the patient's access proof, the auditor's consistency pr
     const accepted = await verifyOffline(proof, keys);
     assert.equal(accepted.code, 0, accepted.output);
     assert.ok(accepted.output.startsWith(`OK: entry ${items[0]!.seq} `));
+    // Only the entry number is bound to the proof: the verifier neither prints the access's time nor vouches for it.
+    assert.ok(!accepted.output.includes(`entry ${items[0]!.seq} (${items[0]!.at})`), accepted.output);
+    assert.match(accepted.output, /not part of the proof/);
     // The proof reveals hashes only: not the staff member's account, address or session the history keeps back.
     assert.deepEqual(Object.keys(proof).sort(), ["access", "auditPath", "entryHash", "format", "keysUrl", "leafIndex", "treeHead"]);
     assert.ok(!response.text.includes(doctor.accountId));

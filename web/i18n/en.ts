@@ -49,7 +49,7 @@ export const en: Messages = {
     staffName: "Staff member",
     proof: "Proof",
     downloadProof: "Download proof",
-    proofIntro: "You can check, offline, that each access is in the signed, tamper-evident audit trail, with the downloaded proof and the published keys.",
+    proofIntro: "You can check, offline, that each access's entry number is in the signed, tamper-evident audit trail, with the downloaded proof and the published keys. The proof covers that the entry exists and is unchanged; the time, kind and role in the table are the clinic's description of it.",
     verifierLink: "Verifier",
     keysLink: "Signing public keys",
     empty: "No accesses recorded yet.",

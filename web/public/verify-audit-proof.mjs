@@ -11,6 +11,10 @@
 //   1. the leaf is SHA-256(0x00 || entry hash) and its index is the access's entry number − 1,
 //   2. the RFC 6962 audit path leads from that leaf to the signed root (RFC 9162 §2.1.3.2),
 //   3. the tree head is signed (Ed25519) by a published key, over the RFC 8785 canonical JSON of its fields.
+// What it proves: that the audit entry with this number is in the audit trail as the service signed it, so it
+// cannot later be removed or changed without the signed tree heads showing it. What it does not prove: the time,
+// kind, role and purpose printed beside the access in the portal. Those are the service's description of that entry,
+// and this file does not contain the entry itself (it names staff and their networks), so they are not checked here.
 // No dependencies: WebCrypto only, so the same functions run in a browser (import { verifyAccessProof }).
 
 const subtle = globalThis.crypto.subtle;
@@ -85,7 +89,8 @@ export async function verifyAccessProof(proof, keys) {
     const leaf = await leafHash(hexBytes(proof.entryHash));
     const root = await rootFromAuditPath(proof.leafIndex, head.treeSize, leaf, proof.auditPath.map(hexBytes));
     if (!root || !equal(root, hexBytes(head.rootHash))) return { valid: false, reason: "the audit path does not lead to the signed root" };
-    return { valid: true, seq: proof.access.seq, at: proof.access.at, treeSize: head.treeSize, signedAt: head.signedAt, keyId: head.keyId };
+    // Only the entry number is bound to the proof; the access's other fields are not returned as if verified.
+    return { valid: true, seq: proof.access.seq, treeSize: head.treeSize, signedAt: head.signedAt, keyId: head.keyId };
   } catch (error) {
     return { valid: false, reason: `malformed proof (${error instanceof Error ? error.message : String(error)})` };
   }
@@ -101,7 +106,8 @@ if (isMain) {
   }
   const result = await verifyAccessProof(JSON.parse(await readFile(proofFile, "utf8")), JSON.parse(await readFile(keysFile, "utf8")));
   if (result.valid) {
-    console.log(`OK: entry ${result.seq} (${result.at}) is in the audit tree of ${result.treeSize} entries signed at ${result.signedAt} by key ${result.keyId}`);
+    console.log(`OK: entry ${result.seq} is in the audit tree of ${result.treeSize} entries signed at ${result.signedAt} by key ${result.keyId}`);
+    console.log("   (this proves the entry is kept as signed; the time, kind and role shown beside it are not part of the proof)");
   } else {
     console.error(`INVALID: ${result.reason}`);
     process.exit(1);
