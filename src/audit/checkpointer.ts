@@ -178,8 +178,11 @@ export function createCheckpointer(deps: {
     const outcome = await exportCheckpoint(dir, checkpoint, der);
     if (outcome === "conflict") return;
     await store.markExported(checkpoint.seq, clock.now(), dir);
-    // A restore's checkpoint takes the head over from the replaced trail's latest, whatever its sequence.
-    if (checkpoint.previous) await writeCheckpointHead(dir, { seq: checkpoint.seq, digest: checkpointDigest(checkpoint) }, { replace: checkpoint.restoredArchive !== undefined });
+    // A restore's checkpoint takes the head over from the replaced trail's latest, whatever its sequence; but only
+    // when its file is written now: re-exporting an old restore checkpoint (its exported_at cleared by hand) finds
+    // the file present and must not move the head back over every checkpoint signed since.
+    const replace = checkpoint.restoredArchive !== undefined && outcome === "written";
+    if (checkpoint.previous) await writeCheckpointHead(dir, { seq: checkpoint.seq, digest: checkpointDigest(checkpoint) }, { replace });
   }
 
   /**

@@ -5,6 +5,7 @@ import { acceptInvitation, lookUpInvitation } from "../../api/auth-api.js";
 import { useSession } from "../../app/session-context.js";
 import { ErrorMessage } from "../../components/error-message.js";
 import { InvitationForm, type InvitationFormValues } from "./invitation-form.js";
+import { forgetOneTimeToken } from "../../app/one-time-token.js";
 
 const minimumPasswordLength = 12;
 
@@ -19,7 +20,12 @@ export function AcceptInvitationPage({ token, isSetup, onAccepted }: { token: st
   const [lookupError, setLookupError] = useState<unknown>(undefined);
 
   useEffect(() => {
-    if (token) lookUpInvitation(token).then(setInvitation, setLookupError);
+    if (!token) return;
+    lookUpInvitation(token).then(setInvitation, (failure: unknown) => {
+      // A link the server no longer knows (used, withdrawn, expired) is not kept in the tab for a reload.
+      forgetOneTimeToken();
+      setLookupError(failure);
+    });
   }, [token]);
 
   const onSubmit = async (values: InvitationFormValues) => {
