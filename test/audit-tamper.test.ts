@@ -286,6 +286,8 @@ describe(`audit tamper suite, database rows only (${process.env["DATABASE_URL"] 
   it("deleted signing key and checkpoint rows: the exported checkpoint can no longer be trusted, and verify says so", async () => {
     const { db, audit } = await openTrail();
     await sql`delete from audit_checkpoint`.execute(db.kysely);
+    // The signed Merkle tree heads name the key too: an insider removing the key removes them first.
+    await sql`delete from audit_tree_head`.execute(db.kysely);
     await sql`delete from audit_signing_key`.execute(db.kysely);
     const report = await audit.verify();
     assert.equal(report.intact, false);

@@ -156,10 +156,15 @@ export function createCheckpointer(deps: {
     if (winner) {
       const key = await signingKey!;
       if (policy.exportDir) await exportAndMark(policy.exportDir, winner, winner.keyId === key.id ? key.publicKeyDer : undefined);
-      // A signed Merkle tree head over the same entries, for per-entry inclusion proofs (merkle/merkle-log.ts).
-      await createMerkleLog({ db, clock }).signTreeHeadAt(key, winner.seq);
+      await signTreeHeadAt(winner.seq);
     }
     return winner;
+  }
+
+  /** A signed Merkle tree head over the entries a committed checkpoint covers, for per-entry inclusion proofs. */
+  async function signTreeHeadAt(seq: number): Promise<void> {
+    signingKey ??= loadSigningKey(deps);
+    await createMerkleLog({ db, clock }).signTreeHeadAt(await signingKey, seq);
   }
 
   function announce(checkpoint: Checkpoint): void {
@@ -263,6 +268,7 @@ export function createCheckpointer(deps: {
     signWithin,
     /** Tells the witness of a checkpoint signed through signWithin, once its transaction committed. */
     announce,
+    signTreeHeadAt,
     signedEntryHash,
     signedState,
     async stop(): Promise<void> {

@@ -29,7 +29,7 @@ export function createRetention(deps: {
   clock: Clock;
   writer: Pick<AuditWriter, "recordWithin" | "flush">;
   checkpointNow: () => Promise<void>;
-  checkpoints: Pick<Checkpointer, "signWithin" | "signedEntryHash" | "signedState" | "repairExports" | "announce">;
+  checkpoints: Pick<Checkpointer, "signWithin" | "signedEntryHash" | "signedState" | "repairExports" | "announce" | "signTreeHeadAt">;
   retentionYears: number;
 }) {
   const { db, clock } = deps;
@@ -120,6 +120,8 @@ export function createRetention(deps: {
       });
       deps.checkpoints.announce(result.checkpoint);
       await deps.checkpoints.repairExports();
+      // The purge's checkpoint gets its tree head like any other, so proofs cover the trail up to the purge record.
+      await deps.checkpoints.signTreeHeadAt(result.checkpoint.seq);
       return { purgedThroughSeq: result.purgedThroughSeq, deletedEntries: result.deletedEntries, droppedPartitions: result.droppedPartitions };
     },
   };

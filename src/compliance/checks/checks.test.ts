@@ -135,8 +135,8 @@ describe("compliance checks on a running app", () => {
   });
 
   it("LOG-2: a chain that cannot be verified within the budget is unknown, not intact", async () => {
-    // More entries than one verification page (2000), so the budget is looked at before the end.
-    await Promise.all(Array.from({ length: 2100 }, (_, n) => app.mamori.audit.record(buildAuditEntry(n + 1))));
+    // More entries than one verification page (5,000), so the budget is looked at before the end.
+    await Promise.all(Array.from({ length: 5100 }, (_, n) => app.mamori.audit.record(buildAuditEntry(n + 1))));
     const noBudget = { ...context, config: { ...context.config, compliance: { ...context.config.compliance, checkTimeoutMs: 0 } } };
     const result = await auditChain.run(noBudget);
     assert.equal(result.status, "unknown");
