@@ -59,6 +59,14 @@ describe("mamori audit verify", () => {
     assert.equal(result.code, 0);
     assert.match(result.stdout, /audit trail intact: 12 entries, last sequence 12/);
     assert.match(result.stderr, /12 \/ 12 entries/);
+    // The service signed a checkpoint at shutdown and exported it: nothing to warn about.
+    assert.doesNotMatch(result.stdout, /warning:/);
+  });
+
+  it("warns when no checkpoint folder is configured: an intact chain then proves less", async () => {
+    const result = await verify({ ...env, MAMORI_AUDIT_CHECKPOINT_DIR: "none" });
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /warning: no checkpoint folder is configured/);
   });
 
   it("exits 1 naming the first broken entry after a row is edited", async () => {

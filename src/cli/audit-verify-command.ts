@@ -26,6 +26,9 @@ export async function runAuditVerify(config: Readonly<Config>): Promise<number> 
       );
       // Not evidence of tampering, but worth knowing: files still to be written, checkpoints a restore replaced.
       for (const problem of report.checkpointProblems) process.stdout.write(`note: checkpoint ${problem.seq}${problem.file ? ` (${problem.file})` : ""}: ${problem.problem}\n`);
+      // Intact is then only the chain agreeing with itself, which anyone who can write the rows can recompute.
+      if (report.checked > 0 && report.checkpoints === 0) process.stdout.write("warning: no signed checkpoint covers these entries; the chain agrees with itself but nothing signed vouches for it\n");
+      if (!config.audit.checkpoints.exportDir) process.stdout.write("warning: no checkpoint folder is configured (MAMORI_AUDIT_CHECKPOINT_DIR=none): checkpoints deleted from the database together with entries would go unnoticed\n");
       return 0;
     }
     if (report.firstBroken) {
