@@ -9,8 +9,10 @@ import type { WebAclResource } from "./mamori-stack.js";
 export function readWebAcl(file: URL): WebAclResource | undefined {
   if (!existsSync(file)) return undefined;
   const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<WebAclResource> & Record<string, unknown>;
-  // The file may hold the resource itself or a template fragment with one resource in it.
-  const resource = parsed.Type ? parsed : (Object.values((parsed["Resources"] as Record<string, Partial<WebAclResource>> | undefined) ?? {})[0] ?? {});
+  // The file may hold the resource itself, a template fragment with one resource in it, or the resource under its
+  // logical id (deploy/aws/waf-webacl.json: { "MamoriEdgeWebACL": { "Type": …, "Properties": … } }).
+  const resources = (parsed["Resources"] as Record<string, Partial<WebAclResource>> | undefined) ?? (parsed as Record<string, Partial<WebAclResource>>);
+  const resource = parsed.Type ? parsed : (Object.values(resources).find((candidate) => typeof candidate === "object" && candidate !== null && "Type" in candidate) ?? {});
   if (resource.Type !== "AWS::WAFv2::WebACL" || typeof resource.Properties !== "object" || resource.Properties === null) {
     throw new Error(`${file.pathname} holds no AWS::WAFv2::WebACL resource`);
   }
