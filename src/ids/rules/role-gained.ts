@@ -9,10 +9,8 @@ function isRoleGranted(entry: RecordedAuditEntry): boolean {
   if (entry.action !== grantAction || entry.grant?.kind !== "role" || entry.grant.change !== "granted") return false;
   // Accepting an invitation records the invited role as the new account's own grant: the invitation already counted.
   if (entry.grant.grantee.accountId !== undefined && entry.grant.grantee.accountId === entry.actor.accountId) return false;
-  // Inviting staff is daily work; inviting another administrator, who can then create any account, or a security
-  // officer, who reviews the trail and approves attestations (a second account of the inviter's would be a second
-  // person on paper only), deserves a look.
-  if (entry.resource?.type === "Invitation") return (entry.grant.roles ?? []).some((role) => role === "admin" || role === "security_officer");
+  // Inviting staff is daily work; inviting another administrator, who can then create any account, deserves a look.
+  if (entry.resource?.type === "Invitation") return (entry.grant.roles ?? []).includes("admin");
   return true;
 }
 
