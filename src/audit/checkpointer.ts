@@ -2,14 +2,17 @@ import type { KeyObject } from "node:crypto";
 import type { Keyring } from "../crypto/index.js";
 import type { Database, Executor } from "../db/index.js";
 import type { Clock } from "../kernel/index.js";
-import { genesisHash, linkHash } from "./chain.js";
+import { genesisHash } from "./chain.js";
 import { checkpointDigest, isSignatureValid, noFloor, noPreviousCheckpoint, signCheckpoint, type Checkpoint, type RetentionFloor } from "./checkpoint.js";
 import { exportCheckpoint, writeCheckpointHead } from "./checkpoint-export.js";
 import { createCheckpointStore } from "./checkpoint-store.js";
 import { createRetentionStore } from "./retention-store.js";
 import { loadSigningKey, trustedKeysIn, type SigningKey } from "./signing-key.js";
-import { createAuditStore } from "./store.js";
+import { linkedEntries, UnverifiableSegmentError } from "./linked-entries.js";
 import { createMerkleLog } from "./merkle/merkle-log.js";
+import { createAuditStore } from "./store.js";
+
+export { UnverifiableSegmentError } from "./linked-entries.js";
 
 export interface CheckpointPolicy {
   everyEntries: number;
@@ -18,16 +21,6 @@ export interface CheckpointPolicy {
   exportDir: string | undefined;
   /** Other nodes' export folders, read by verify beside `exportDir` (nodes that do not share one folder). */
   peerDirs?: readonly string[] | undefined;
-}
-
-/** Thrown when the chain segment to be signed does not verify: signing it would bless tampering. */
-export class UnverifiableSegmentError extends Error {
-  readonly seq: number;
-  constructor(seq: number) {
-    super(`audit chain does not verify at entry ${seq}; checkpoint refused`);
-    this.seq = seq;
-    this.name = "UnverifiableSegmentError";
-  }
 }
 
 /** Thrown when the latest stored checkpoint's signature does not hold: building on it would carry a forged floor. */
@@ -99,19 +92,12 @@ export function createCheckpointer(deps: {
 
     const entryHashes: Buffer[] = [];
     let chain: Buffer = previous?.chainHash ?? genesisHash;
-    let expected = fromSeq;
-    while (expected <= head.seq) {
-      const rows = await entries.page(expected - 1, Math.min(2_000, head.seq - expected + 1));
-      if (rows.length === 0) throw new UnverifiableSegmentError(expected);
-      for (const row of rows) {
-        if (row.seq !== expected || !row.prevHash.equals(chain) || !linkHash(chain, row.seq, row.entry).equals(row.hash)) {
-          throw new UnverifiableSegmentError(expected);
-        }
-        entryHashes.push(row.hash);
-        chain = row.hash;
-        expected += 1;
-      }
+    for await (const row of linkedEntries(executor, { seq: fromSeq - 1, hash: chain }, head.seq)) {
+      entryHashes.push(row.hash);
+      chain = row.hash;
     }
+    // Rows that end before the head: entries were deleted from the segment to be signed.
+    if (fromSeq + entryHashes.length <= head.seq) throw new UnverifiableSegmentError(fromSeq + entryHashes.length);
     const floor = options.floor ?? (previous ? (previous.floor ?? (await legacyFloor(executor, signedEntryHash))) : noFloor);
     const checkpoint = signCheckpoint(
       {
@@ -152,19 +138,20 @@ export function createCheckpointer(deps: {
     if (signed.stored) announce(signed.checkpoint);
     const winner = signed.stored ? signed.checkpoint : await createCheckpointStore(db.kysely).lastCheckpoint();
     pendingEntries = 0;
-    // The row is committed first: a failed export leaves it unexported, and repairExports writes it later.
-    if (winner) {
-      const key = await signingKey!;
-      if (policy.exportDir) await exportAndMark(policy.exportDir, winner, winner.keyId === key.id ? key.publicKeyDer : undefined);
-      await signTreeHeadAt(winner.seq);
-    }
+    if (winner) await publish(winner);
     return winner;
   }
 
-  /** A signed Merkle tree head over the entries a committed checkpoint covers, for per-entry inclusion proofs. */
-  async function signTreeHeadAt(seq: number): Promise<void> {
+  /**
+   * What follows a checkpoint's committed row: its file exported and marked (a failed export leaves it unexported,
+   * and repairExports writes it later), and a signed Merkle tree head over the entries it covers, for per-entry
+   * inclusion proofs.
+   */
+  async function publish(checkpoint: Checkpoint): Promise<void> {
     signingKey ??= loadSigningKey(deps);
-    await createMerkleLog({ db, clock }).signTreeHeadAt(await signingKey, seq);
+    const key = await signingKey;
+    if (policy.exportDir) await exportAndMark(policy.exportDir, checkpoint, checkpoint.keyId === key.id ? key.publicKeyDer : undefined);
+    await createMerkleLog({ db, clock }).signTreeHeadAt(key, checkpoint.seq);
   }
 
   function announce(checkpoint: Checkpoint): void {
@@ -268,7 +255,7 @@ export function createCheckpointer(deps: {
     signWithin,
     /** Tells the witness of a checkpoint signed through signWithin, once its transaction committed. */
     announce,
-    signTreeHeadAt,
+    publish,
     signedEntryHash,
     signedState,
     async stop(): Promise<void> {

@@ -1,8 +1,7 @@
 import type { Database } from "../db/index.js";
 import type { Clock } from "../kernel/index.js";
-import { linkHash } from "./chain.js";
 import type { Checkpointer } from "./checkpointer.js";
-import { UnverifiableSegmentError } from "./checkpointer.js";
+import { linkedEntries, UnverifiableSegmentError } from "./linked-entries.js";
 import { createRetentionStore } from "./retention-store.js";
 import { createAuditStore } from "./store.js";
 import type { AuditWriter } from "./writer.js";
@@ -14,7 +13,6 @@ export interface PurgeResult {
 }
 
 const monthsAhead = 2;
-const pageSize = 2_000;
 
 /**
  * Audit retention: monthly partitions made ahead of time, and a purge of entries older than the retention period
@@ -29,7 +27,7 @@ export function createRetention(deps: {
   clock: Clock;
   writer: Pick<AuditWriter, "recordWithin" | "flush">;
   checkpointNow: () => Promise<void>;
-  checkpoints: Pick<Checkpointer, "signWithin" | "signedEntryHash" | "signedState" | "repairExports" | "announce" | "signTreeHeadAt">;
+  checkpoints: Pick<Checkpointer, "signWithin" | "signedEntryHash" | "signedState" | "announce" | "publish">;
   retentionYears: number;
 }) {
   const { db, clock } = deps;
@@ -45,22 +43,13 @@ export function createRetention(deps: {
    */
   async function expiredPrefix(limit: Date): Promise<{ floorSeq: number; purgeThrough: number; anchorHash: Buffer } | undefined> {
     const { floor, signedThrough } = await deps.checkpoints.signedState(db.kysely);
-    const entries = createAuditStore(db.kysely);
-    let chain = floor.hash;
     let purgeThrough = floor.seq;
     let anchorHash: Buffer | undefined;
-    walk: for (;;) {
-      const rows = await entries.page(purgeThrough, Math.min(pageSize, signedThrough - purgeThrough));
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        const expected = purgeThrough + 1;
-        if (row.seq !== expected || !row.prevHash.equals(chain) || !linkHash(row.prevHash, row.seq, row.entry).equals(row.hash)) throw new UnverifiableSegmentError(expected);
-        const at = Date.parse((row.entry as { at?: string }).at ?? "");
-        if (!(at < limit.getTime())) break walk;
-        chain = row.hash;
-        anchorHash = row.hash;
-        purgeThrough = row.seq;
-      }
+    for await (const row of linkedEntries(db.kysely, floor, signedThrough)) {
+      const at = Date.parse((row.entry as { at?: string }).at ?? "");
+      if (!(at < limit.getTime())) break;
+      anchorHash = row.hash;
+      purgeThrough = row.seq;
     }
     if (!anchorHash || purgeThrough <= floor.seq) return undefined;
     const signed = await deps.checkpoints.signedEntryHash(db.kysely, purgeThrough);
@@ -118,10 +107,9 @@ export function createRetention(deps: {
         if (!signed?.stored) throw new Error("audit retention checkpoint lost to a concurrent checkpoint; purge retried later");
         return { purgedThroughSeq: purgeThrough, deletedEntries, droppedPartitions, checkpoint: signed.checkpoint };
       });
+      // The purge's checkpoint is exported and gets its tree head like any other.
       deps.checkpoints.announce(result.checkpoint);
-      await deps.checkpoints.repairExports();
-      // The purge's checkpoint gets its tree head like any other, so proofs cover the trail up to the purge record.
-      await deps.checkpoints.signTreeHeadAt(result.checkpoint.seq);
+      await deps.checkpoints.publish(result.checkpoint);
       return { purgedThroughSeq: result.purgedThroughSeq, deletedEntries: result.deletedEntries, droppedPartitions: result.droppedPartitions };
     },
   };

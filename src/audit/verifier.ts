@@ -142,6 +142,8 @@ function checkCheckpoints(evidence: CheckpointEvidence): { valid: Checkpoint[]; 
     return key !== undefined && isSignatureValid(checkpoint, key);
   };
   const wasExported = (seq: number) => evidence.exportedSeqs?.has(seq) ?? true;
+  // Looked up once per exported file: a set, since checkpoints every few seconds make thousands of them.
+  const storedSeqs = new Set(evidence.stored.map((checkpoint) => checkpoint.seq));
   const bySeq = new Map<number, Checkpoint>();
   for (const checkpoint of evidence.stored) {
     if (isGenuine(checkpoint)) bySeq.set(checkpoint.seq, checkpoint);
@@ -155,7 +157,7 @@ function checkCheckpoints(evidence: CheckpointEvidence): { valid: Checkpoint[]; 
       if (!file.checkpoint) {
         const seq = Number(/(\d+)\.json$/.exec(file.file)?.[1] ?? 0);
         // A file torn by a crash before its checkpoint was ever marked written is an export still to do.
-        const torn = file.empty === true && evidence.stored.some((candidate) => candidate.seq === seq) && !wasExported(seq);
+        const torn = file.empty === true && storedSeqs.has(seq) && !wasExported(seq);
         if (torn) exportedSeqs.add(seq);
         problems.push({ seq, problem: torn ? "not_exported_yet" : "unreadable", file: file.file });
         continue;
@@ -169,7 +171,7 @@ function checkCheckpoints(evidence: CheckpointEvidence): { valid: Checkpoint[]; 
       const known = bySeq.get(checkpoint.seq);
       if (known && sameCheckpoint(known, checkpoint)) {
         exportedSeqs.add(checkpoint.seq);
-        if (!evidence.stored.some((candidate) => candidate.seq === checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: "missing_from_database", file: file.file });
+        if (!storedSeqs.has(checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: "missing_from_database", file: file.file });
         continue;
       }
       const aside = setAside(checkpoint);
@@ -181,7 +183,7 @@ function checkCheckpoints(evidence: CheckpointEvidence): { valid: Checkpoint[]; 
       exportedSeqs.add(checkpoint.seq);
       if (known) problems.push({ seq: checkpoint.seq, problem: "conflict", file: file.file });
       else bySeq.set(checkpoint.seq, checkpoint);
-      if (!evidence.stored.some((candidate) => candidate.seq === checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: "missing_from_database", file: file.file });
+      if (!storedSeqs.has(checkpoint.seq)) problems.push({ seq: checkpoint.seq, problem: "missing_from_database", file: file.file });
     }
     for (const checkpoint of evidence.stored) {
       if (exportedSeqs.has(checkpoint.seq)) continue;
