@@ -154,7 +154,8 @@ export function createAttestations(deps: {
         isAttester: principal.accountId === row.attestedBy,
         appointedTogether: await deps.store.appointedTogether(principal.accountId, row.attestedBy),
       });
-      const current = await this.byId(attestationId);
+      // The row already read, verified as the report shows it (not read a second time).
+      const current = await view(row, await trustedAttestationKeys(deps), deps.clock.now().getTime());
       if (current.state !== "pending" || current.expired || !current.signatureValid) {
         await auditEntry("failure", "compliance.attestation_not_found");
         throw new AppError("compliance.attestation_not_found");
