@@ -26,38 +26,31 @@ export async function startService(
   options: { logger?: Logger; mamori?: MamoriOptions; retry?: StartRetry; onHolding?: (tls: TlsMaterial) => void } = {},
 ): Promise<Mamori> {
   const logger = options.logger ?? createLogger(config);
-  const retry = options.retry ?? defaultRetry;
   let holding: { close(): Promise<void> } | undefined;
   try {
-    for (let attempt = 1, delayMs = retry.firstDelayMs; ; attempt += 1, delayMs = Math.min(delayMs * 2, retry.maxDelayMs)) {
-      let mamori: Mamori;
-      try {
-        mamori = await createMamori(config, { ...options.mamori, logger });
-      } catch (error) {
-        if (!config.databaseUrl || !isDatabaseUnavailable(error)) throw error;
-        if (!holding) {
-          const tls = await loadTlsMaterial(config);
-          holding = await listenHolding(config, tls);
-          options.onHolding?.(tls);
-        }
-        // Jitter, so nodes that lost the same database do not all come back in step.
-        const waitMs = Math.round(delayMs * (0.8 + Math.random() * 0.4));
-        // The driver's code or the error's type only: the message would carry the server's address.
-        logger.warn({ attempt, retryInMs: waitMs, reason: reasonOf(error) }, "database unreachable at start; answering 503 and trying again");
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
-        continue;
-      }
-      try {
-        await holding?.close();
-        holding = undefined;
-        await mamori.app.listen({ host: config.host, port: config.port });
-      } catch (error) {
-        await mamori.close();
-        throw error;
-      }
-      if (attempt > 1) logger.info({ attempt }, "database reachable; service started");
-      return mamori;
+    const { value: mamori, attempts } = await retryWhileDatabaseUnavailable(() => createMamori(config, { ...options.mamori, logger }), {
+      logger,
+      retry: options.retry,
+      message: "database unreachable at start; answering 503 and trying again",
+      // The embedded database is in this process: waiting cannot bring it back.
+      canWait: () => Boolean(config.databaseUrl),
+      async beforeWait() {
+        if (holding) return;
+        const tls = await loadTlsMaterial(config);
+        holding = await listenHolding(config, tls);
+        options.onHolding?.(tls);
+      },
+    });
+    try {
+      await holding?.close();
+      holding = undefined;
+      await mamori.app.listen({ host: config.host, port: config.port });
+    } catch (error) {
+      await mamori.close();
+      throw error;
     }
+    if (attempts > 1) logger.info({ attempt: attempts }, "database reachable; service started");
+    return mamori;
   } finally {
     await holding?.close();
   }
@@ -68,13 +61,29 @@ export async function startService(
  * that went away again between start-up and this step.
  */
 export async function untilDatabaseAnswers<T>(step: () => Promise<T>, logger: Logger, retry: StartRetry = defaultRetry): Promise<T> {
-  for (let delayMs = retry.firstDelayMs; ; delayMs = Math.min(delayMs * 2, retry.maxDelayMs)) {
+  return (await retryWhileDatabaseUnavailable(step, { logger, retry, message: "database unreachable; trying again" })).value;
+}
+
+/**
+ * Runs `step` until it does not fail for want of the database, waiting between tries from the first delay, doubling
+ * up to the longest, each varied by ±20 % so that nodes which lost the same database do not come back in step. Any
+ * other error, or one `canWait` refuses, ends the tries. Each wait is logged with the driver's code or the error's
+ * type only: the message would carry the server's address.
+ */
+async function retryWhileDatabaseUnavailable<T>(
+  step: () => Promise<T>,
+  options: { logger: Logger; retry?: StartRetry | undefined; message: string; canWait?: () => boolean; beforeWait?: () => Promise<void> },
+): Promise<{ value: T; attempts: number }> {
+  const retry = options.retry ?? defaultRetry;
+  for (let attempt = 1, delayMs = retry.firstDelayMs; ; attempt += 1, delayMs = Math.min(delayMs * 2, retry.maxDelayMs)) {
     try {
-      return await step();
+      return { value: await step(), attempts: attempt };
     } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw error;
-      logger.warn({ retryInMs: delayMs, reason: reasonOf(error) }, "database unreachable; trying again");
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (!isDatabaseUnavailable(error) || options.canWait?.() === false) throw error;
+      await options.beforeWait?.();
+      const waitMs = Math.round(delayMs * (0.8 + Math.random() * 0.4));
+      options.logger.warn({ attempt, retryInMs: waitMs, reason: reasonOf(error) }, options.message);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   }
 }
