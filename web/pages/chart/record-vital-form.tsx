@@ -2,16 +2,11 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { createResource } from "../../api/fhir-api.js";
 import { ErrorMessage } from "../../components/error-message.js";
+import { localMinute } from "../../components/local-time.js";
 import { SelectField } from "../../components/select-field.js";
 import { TextField } from "../../components/text-field.js";
 import { useSubmit } from "../../components/use-submit.js";
-import { buildVitalSign, readVitalInput, units, vitalSigns, type VitalSignKey } from "./vital-sign-codes.js";
-
-/** `YYYY-MM-DDTHH:mm` in this browser's time zone, as a datetime-local input holds it. */
-function localMinute(at: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
-}
+import { buildVitalSign, readVitalInput, units, vitalSignOf, vitalSigns, type VitalSignKey } from "./vital-sign-codes.js";
 
 /**
  * Records one vital sign at its measurement time (now unless changed: vitals are often charted after the round);
@@ -28,7 +23,7 @@ export function RecordVitalForm({ patientId, onRecorded }: { patientId: string; 
   const [measuredAt, setMeasuredAt] = useState(() => localMinute(new Date()));
   const [saved, setSaved] = useState(false);
   const isPressure = key === "bloodPressure";
-  const sign = vitalSigns.find((candidate) => candidate.key === key)!;
+  const sign = vitalSignOf(key);
   const submit = useSubmit(async () => {
     setSaved(false);
     const read = readVitalInput(key, [value, second]);

@@ -16,14 +16,14 @@ export const vitalSigns = [
 ] as const;
 
 /** Why a reading cannot be saved as typed; undefined when it can. */
-export type VitalInputProblem = "notANumber" | "outOfRange" | "systolicNotAboveDiastolic" | "inFuture";
+export type VitalInputProblem = "notANumber" | "outOfRange" | "systolicNotAboveDiastolic";
 
 /**
  * Reads what was typed (IME full-width digits, the full-width point and minus folded by NFKC) and checks it against
  * the sign's plausible ranges; blood pressure also needs systolic above diastolic (82/128 is two fields swapped).
  */
 export function readVitalInput(key: VitalSignKey, typed: readonly string[]): { values: number[] } | { problem: VitalInputProblem; range?: readonly [number, number] } {
-  const sign = vitalSigns.find((candidate) => candidate.key === key)!;
+  const sign = vitalSignOf(key);
   const values = typed.slice(0, sign.codes.length).map((text) => text.normalize("NFKC").replace(/[。．]/g, ".").trim());
   // Digits with at most one point inside: the same as a regular expression of digits, point, digits, checked by hand.
   if (values.some((text) => !isDecimal(text))) return { problem: "notANumber" };
@@ -37,6 +37,11 @@ export function readVitalInput(key: VitalSignKey, typed: readonly string[]): { v
 }
 
 export type VitalSignKey = (typeof vitalSigns)[number]["key"];
+
+/** The definition of one vital sign (every key has one). */
+export function vitalSignOf(key: VitalSignKey): (typeof vitalSigns)[number] {
+  return vitalSigns.find((candidate) => candidate.key === key)!;
+}
 
 interface Reading {
   at: number;
@@ -69,7 +74,7 @@ export const units: Record<string, string> = { "/min": "/min", "mm[Hg]": "mmHg",
 
 /** Builds the vital-signs Observation (blood pressure as the panel with systolic and diastolic components). */
 export function buildVitalSign(patientId: string, key: VitalSignKey, values: number[], at: Date): Observation {
-  const sign = vitalSigns.find((candidate) => candidate.key === key)!;
+  const sign = vitalSignOf(key);
   const quantity = (value: number) => ({ value, unit: units[sign.unit] ?? sign.unit, system: "http://unitsofmeasure.org", code: sign.unit });
   const base: Observation = {
     resourceType: "Observation",

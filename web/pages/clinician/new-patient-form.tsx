@@ -8,27 +8,24 @@ import { SelectField } from "../../components/select-field.js";
 import { TextField } from "../../components/text-field.js";
 import { useSubmit } from "../../components/use-submit.js";
 import { buildPatient, type NewPatientInput } from "./jp-core-patient.js";
+import { localDate } from "../../components/local-time.js";
 
 const genders: readonly AdministrativeGender[] = ["male", "female", "other", "unknown"];
 const emptyInput: Omit<NewPatientInput, "gender"> = { familyKanji: "", givenKanji: "", familyKana: "", givenKana: "", birthDate: "", patientNumber: "", email: "" };
-
-/** Today as YYYY-MM-DD in this browser's time zone (the clinic's). */
-function localToday(): string {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
-}
 
 /** Registers a patient (kanji and kana names, gender, birth date, patient number) and opens the new record. */
 export function NewPatientForm() {
   const { t } = useTranslation();
   const [input, setInput] = useState(emptyInput);
   const [gender, setGender] = useState<AdministrativeGender | "">("");
+  // The date picker's last day: today when the form opened (saving checks against the day it is saved).
+  const [today] = useState(() => localDate(new Date()));
   const set = (key: keyof typeof emptyInput) => (value: string) => setInput((previous) => ({ ...previous, [key]: value }));
 
   const submit = useSubmit(async () => {
     if (!gender) return;
     // The server refuses it too (422 on Patient.birthDate); saying so here names the field in words.
-    if (input.birthDate > localToday()) throw t("newPatient.birthDateFuture");
+    if (input.birthDate > localDate(new Date())) throw t("newPatient.birthDateFuture");
     const stored = await createPatient(buildPatient({ ...input, gender }));
     // Only the id goes into the URL; names and numbers are PHI.
     if (stored.id) navigate(`/patients/${encodeURIComponent(stored.id)}`);
@@ -56,7 +53,7 @@ export function NewPatientForm() {
             options={genders.map((value) => ({ value, label: t(`gender.${value}`) }))}
             onValueChange={setGender}
           />
-          <TextField id="patient-birth-date" label={t("newPatient.birthDate")} type="date" required max={localToday()} value={input.birthDate} onValueChange={set("birthDate")} />
+          <TextField id="patient-birth-date" label={t("newPatient.birthDate")} type="date" required max={today} value={input.birthDate} onValueChange={set("birthDate")} />
         </div>
         <TextField id="patient-number" label={t("newPatient.patientNumber")} required value={input.patientNumber} onValueChange={set("patientNumber")} />
         <TextField id="patient-email" label={t("newPatient.email")} hint={t("newPatient.emailHint")} type="email" value={input.email ?? ""} onValueChange={set("email")} />
