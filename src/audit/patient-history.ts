@@ -43,6 +43,13 @@ export function createPatientHistory(deps: PatientHistoryDeps) {
     };
   }
 
+  /** Whose history the principal asks for (its own record, by its patient link) and whether the policy allows it. */
+  function historyDecision(principal: Principal) {
+    const patientId = principal.patientId;
+    const decision = patientId ? deps.mayReadHistory(principal, patientId) : { allowed: false, reasonCode: "access.no_patient_link" };
+    return { patientId, decision };
+  }
+
   return {
     /**
      * One page of accesses to the principal's own record. Only `fhir.*` actions count: reviews of the audit trail
@@ -50,8 +57,7 @@ export function createPatientHistory(deps: PatientHistoryDeps) {
      * @throws {AppError} `access.denied` for anyone but the record's own patient account.
      */
     async forOwnRecord(principal: Principal, before?: number): Promise<{ items: AccessHistoryItem[]; nextCursor?: number }> {
-      const patientId = principal.patientId;
-      const decision = patientId ? deps.mayReadHistory(principal, patientId) : { allowed: false, reasonCode: "access.no_patient_link" };
+      const { patientId, decision } = historyDecision(principal);
       const entry = {
         action: "audit.patient_history",
         reasonCode: decision.reasonCode,
@@ -78,8 +84,7 @@ export function createPatientHistory(deps: PatientHistoryDeps) {
      * @throws {AppError} `access.denied`; `audit.entry_not_found` for an entry not in this patient's history.
      */
     async ownEntry(principal: Principal, seq: number): Promise<AccessHistoryItem> {
-      const patientId = principal.patientId;
-      const decision = patientId ? deps.mayReadHistory(principal, patientId) : { allowed: false, reasonCode: "access.no_patient_link" };
+      const { patientId, decision } = historyDecision(principal);
       if (!decision.allowed || !patientId) throw new AppError("access.denied", { detail: decision.reasonCode });
       if (!Number.isSafeInteger(seq) || seq < 1) throw new AppError("audit.entry_not_found");
       const [row] = await createAuditQueryStore(db.kysely).newestFirst({ patientId, action: { prefix: "fhir." }, before: seq + 1 }, 1);
